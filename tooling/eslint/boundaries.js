@@ -1,0 +1,193 @@
+/**
+ * The package-boundary rule: DESIGN.md §1's dependency rules, enforced by lint instead of review.
+ *
+ * For every import, re-export, dynamic import and require in a file, the rule finds the workspace
+ * package the file belongs to (nearest package.json) and checks the specifier against that package's
+ * entry in BOUNDARIES:
+ *  - `@gpu-shopper/*` imports must be listed in `internal` (type-only ones may be listed in `typeOnly`);
+ *  - packages with an `external` list may import only those third-party modules (and no Node built-ins
+ *    unless `builtins` is true);
+ *  - a relative import may not climb out of its package (that would bypass every rule above);
+ *  - `@gpu-shopper/<pkg>/testing` (in-memory fakes) is for test files only.
+ */
+import fs from 'node:fs';
+import { builtinModules } from 'node:module';
+import path from 'node:path';
+
+/**
+ * @typedef {object} Boundary
+ * @property {string[]} internal  workspace packages this package may import
+ * @property {string[]} [typeOnly] workspace packages it may import with `import type` only
+ * @property {string[]} [external] when set, the only third-party modules it may import
+ * @property {boolean} [builtins]  whether `node:*` modules are allowed (default true)
+ */
+
+/** @type {Record<string, Boundary>} */
+export const BOUNDARIES = {
+  '@gpu-shopper/core': { internal: [], external: ['zod'], builtins: false },
+  '@gpu-shopper/contract': { internal: [], external: ['zod'], builtins: false },
+  '@gpu-shopper/client': { internal: [], typeOnly: ['@gpu-shopper/contract'], external: [] },
+  '@gpu-shopper/providers': { internal: ['@gpu-shopper/core'] },
+  '@gpu-shopper/storage': { internal: ['@gpu-shopper/core'] },
+  '@gpu-shopper/ssh': { internal: ['@gpu-shopper/core'] },
+  // bench reaches nodes through core's RemoteExec port, never through @gpu-shopper/ssh.
+  '@gpu-shopper/bench': { internal: ['@gpu-shopper/core'] },
+  // The simulator is written from the vendor contracts, so adapter tests against it are not circular.
+  '@gpu-shopper/simulator': { internal: [] },
+  '@gpu-shopper/server': {
+    internal: [
+      '@gpu-shopper/core',
+      '@gpu-shopper/contract',
+      '@gpu-shopper/providers',
+      '@gpu-shopper/simulator',
+      '@gpu-shopper/storage',
+      '@gpu-shopper/ssh',
+      '@gpu-shopper/bench',
+    ],
+  },
+  // The CLI talks to the server through the SDK; providers (cleanup-orphans) and ssh (transfer) are
+  // the two direct commands by design.
+  '@gpu-shopper/cli': {
+    internal: ['@gpu-shopper/client', '@gpu-shopper/providers', '@gpu-shopper/ssh'],
+  },
+};
+
+const SCOPE = '@gpu-shopper/';
+const TEST_FILE = /(\.test|\.spec)\.[cm]?[jt]s$|[\\/](test|__tests__|testing)[\\/]/;
+
+/** @type {Map<string, { name: string, dir: string } | null>} */
+const packageCache = new Map();
+
+/** Finds the workspace package (name and folder) that owns a file. */
+export function owningPackage(filename) {
+  let dir = path.dirname(path.resolve(filename));
+  const visited = [];
+  while (true) {
+    if (packageCache.has(dir)) {
+      const found = packageCache.get(dir) ?? null;
+      for (const v of visited) packageCache.set(v, found);
+      return found;
+    }
+    visited.push(dir);
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest)) {
+      const { name } = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+      const found = typeof name === 'string' ? { name, dir } : null;
+      for (const v of visited) packageCache.set(v, found);
+      return found;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      for (const v of visited) packageCache.set(v, null);
+      return null;
+    }
+    dir = parent;
+  }
+}
+
+/** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`. */
+export function packageNameOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/**
+ * Decides whether `specifier`, imported from `filename`, is allowed. Returns a message when it is not.
+ * Exported for the rule's own tests.
+ */
+export function checkImport({ filename, specifier, typeOnly }) {
+  const owner = owningPackage(filename);
+  if (!owner) return undefined;
+  const boundary = BOUNDARIES[owner.name];
+  const isTest = TEST_FILE.test(filename);
+
+  if (specifier.startsWith('.')) {
+    const target = path.resolve(path.dirname(filename), specifier);
+    const rel = path.relative(owner.dir, target);
+    if (rel.startsWith('..') || path.isAbsolute(rel)) {
+      return `relative import '${specifier}' leaves ${owner.name}; import the package by name so its boundary applies`;
+    }
+    return undefined;
+  }
+  if (path.isAbsolute(specifier)) return `absolute import '${specifier}' is not allowed`;
+  if (!boundary) return undefined;
+
+  if (specifier.startsWith('node:') || isBuiltin(specifier)) {
+    return boundary.builtins === false && !isTest
+      ? `${owner.name} may not import Node built-in '${specifier}' (DESIGN.md §1: it stays free of I/O)`
+      : undefined;
+  }
+
+  const target = packageNameOf(specifier);
+  if (target.startsWith(SCOPE)) {
+    if (target === owner.name) return `${owner.name} imports itself by name; use a relative import`;
+    if (/\/testing(\/|$)/.test(specifier.slice(target.length)) && !isTest) {
+      return `'${specifier}' holds test fakes; only test files may import it`;
+    }
+    if (boundary.internal.includes(target)) return undefined;
+    if (typeOnly && boundary.typeOnly?.includes(target)) return undefined;
+    if (boundary.typeOnly?.includes(target)) {
+      return `${owner.name} may import ${target} with 'import type' only`;
+    }
+    return `${owner.name} may not import ${target} (DESIGN.md §1 dependency rules)`;
+  }
+  if (boundary.external && !boundary.external.includes(target) && !(isTest && isTestTooling(target))) {
+    const allowed = boundary.external.length ? boundary.external.join(', ') : 'nothing';
+    return `${owner.name} may not import '${target}'; its only allowed third-party import is ${allowed}`;
+  }
+  return undefined;
+}
+
+const TEST_TOOLING = new Set(['@jest/globals', 'jest']);
+function isTestTooling(name) {
+  return TEST_TOOLING.has(name);
+}
+
+const BUILTINS = new Set(builtinModules);
+function isBuiltin(specifier) {
+  return BUILTINS.has(packageNameOf(specifier));
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+export const boundariesRule = {
+  meta: {
+    type: 'problem',
+    docs: { description: "Enforces DESIGN.md's package dependency rules" },
+    schema: [],
+    messages: { forbidden: '{{message}}' },
+  },
+  create(context) {
+    const filename = context.filename;
+    function check(node, source, typeOnly) {
+      if (!source || source.type !== 'Literal' || typeof source.value !== 'string') return;
+      const message = checkImport({ filename, specifier: source.value, typeOnly });
+      if (message) context.report({ node: source, messageId: 'forbidden', data: { message } });
+    }
+    return {
+      ImportDeclaration(node) {
+        const typeOnly =
+          node.importKind === 'type' ||
+          (node.specifiers.length > 0 && node.specifiers.every((s) => s.importKind === 'type'));
+        check(node, node.source, typeOnly);
+      },
+      ExportNamedDeclaration(node) {
+        if (node.source) check(node, node.source, node.exportKind === 'type');
+      },
+      ExportAllDeclaration(node) {
+        check(node, node.source, node.exportKind === 'type');
+      },
+      ImportExpression(node) {
+        check(node, node.source, false);
+      },
+      TSImportType(node) {
+        const arg = node.argument?.literal ?? node.argument;
+        check(node, arg, true);
+      },
+      CallExpression(node) {
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require') check(node, node.arguments[0], false);
+      },
+    };
+  },
+};
+
+export const boundariesPlugin = { rules: { boundaries: boundariesRule } };
