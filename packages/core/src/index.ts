@@ -1,1 +1,180 @@
-export {};
+/**
+ * @gpu-shopper/core — the domain: sessions and their state machine, offers and the GPU catalogue,
+ * money, consumers and budgets, errors, and the ports adapters implement. Imports zod only.
+ */
+export { BaseError, ERROR_CODES, isBaseError, type ErrorCode } from './errors/base-error.js';
+export {
+  AlreadyExistsError,
+  BudgetExceededError,
+  ConcurrentUpdateError,
+  InternalError,
+  InvalidTransitionError,
+  NotFoundError,
+  SafetyLimitExceededError,
+  SessionNotFoundError,
+  UnsupportedByProviderError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors/domain-errors.js';
+export { Err, Ok, unwrap, wrap, type Result } from './errors/result.js';
+
+export {
+  MICROS_PER_USD,
+  accrualDelta,
+  centsToMicros,
+  costForSeconds,
+  elapsedSeconds,
+  formatUsd,
+  isMicroUsd,
+  microsToUsd,
+  sumMicros,
+  usdToMicros,
+  worstCaseCost,
+  type MicroUsd,
+} from './money/money.js';
+
+export { ID_PREFIXES, UlidIdGenerator, idPattern, isId, type IdGenerator, type IdKind, type IdPrefix } from './ids/ids.js';
+export { MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, addHours, addMs, parseDurationMs, systemClock, type Clock } from './time/clock.js';
+export { LOG_LEVELS, noopLogger, redactSecrets, type LogFields, type LogLevel, type Logger } from './logging/logger.js';
+
+export {
+  PROVIDER_NAMES,
+  providerCapabilitiesSchema,
+  providerNameSchema,
+  type ProviderCapabilities,
+  type ProviderName,
+} from './providers/provider-name.js';
+
+export {
+  DEFAULT_HARD_MAX_HOURS,
+  LABEL_PREFIX,
+  LIVE_STATUSES,
+  MAX_RESERVATION_HOURS,
+  MIN_RESERVATION_HOURS,
+  SESSION_ERROR_TYPES,
+  SESSION_STATUSES,
+  STOP_REASONS,
+  STORAGE_POLICIES,
+  TERMINAL_STATUSES,
+  WORKLOAD_TYPES,
+  consumerIdSchema,
+  isTerminalStatus,
+  parseSessionLabel,
+  sessionErrorTypeSchema,
+  sessionLabel,
+  sessionSchema,
+  sessionStatusSchema,
+  stopReasonSchema,
+  storagePolicySchema,
+  workloadTypeSchema,
+  type Session,
+  type SessionChanges,
+  type SessionErrorType,
+  type SessionStatus,
+  type StopReason,
+  type StoragePolicy,
+  type WorkloadType,
+} from './sessions/session.js';
+export {
+  SESSION_ACTORS,
+  SESSION_TRANSITIONS,
+  SESSION_TRIGGERS,
+  allowedSessionTriggers,
+  canApplySessionTrigger,
+  nextSessionStatus,
+  type SessionActor,
+  type SessionTrigger,
+} from './sessions/session-state-machine.js';
+export {
+  SESSION_EVENT_TYPES,
+  sessionActorSchema,
+  sessionEventSchema,
+  sessionEventTypeSchema,
+  type SessionEvent,
+  type SessionEventType,
+} from './sessions/session-event.js';
+export { planSessionTransition, type PlannedSessionTransition, type SessionTransitionInput } from './sessions/session-transition.js';
+export { createSessionIntent, type NewSessionContext, type NewSessionInput } from './sessions/new-session.js';
+export { assertSessionUpdateAllowed } from './sessions/session-update-rules.js';
+
+export { offerSchema, type Offer } from './inventory/offer.js';
+export {
+  OFFER_SORTS,
+  compareVersions,
+  offerFilterSchema,
+  offerMatchesFilter,
+  offerSortSchema,
+  parseOfferFilter,
+  selectOffers,
+  sortOffers,
+  type OfferFilter,
+  type OfferSort,
+} from './inventory/offer-filter.js';
+export {
+  OFFER_FAILURE_TYPES,
+  offerFailureSchema,
+  offerFailureTypeSchema,
+  type OfferFailure,
+  type OfferFailureType,
+} from './inventory/offer-failure.js';
+
+export { costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
+export {
+  BUDGET_ALERT_THRESHOLDS,
+  apiKeySchema,
+  budgetPeriodStart,
+  budgetSchema,
+  consumerSchema,
+  dueBudgetAlerts,
+  remainingBudget,
+  type ApiKey,
+  type Budget,
+  type BudgetAlertThreshold,
+  type Consumer,
+} from './consumers/consumer.js';
+
+export * from './gpu/index.js';
+
+export {
+  INSTANCE_STATES,
+  type CreateInstanceRequest,
+  type CreatedInstance,
+  type InstanceState,
+  type ProviderAdapter,
+  type ProviderInstance,
+  type SshEndpoint,
+} from './ports/provider-adapter.js';
+export {
+  ProviderAuthError,
+  ProviderInvalidRequestError,
+  ProviderNotFoundError,
+  ProviderOfferUnavailableError,
+  ProviderRateLimitedError,
+  ProviderSchemaError,
+  ProviderUnavailableError,
+  ProviderUnknownOutcomeError,
+  type ProviderError,
+  type ProviderErrorContext,
+} from './ports/provider-errors.js';
+export {
+  REMOTE_FAILURE_KINDS,
+  RemoteExecError,
+  type ExecOptions,
+  type ExecResult,
+  type RemoteExec,
+  type RemoteFailureKind,
+  type RemoteTarget,
+} from './ports/remote-exec.js';
+export type {
+  ApiKeyRepository,
+  BudgetRepository,
+  ConsumerRepository,
+  CostLedgerRepository,
+  DeploymentIdentityRepository,
+  IdempotencyRecord,
+  IdempotencyRepository,
+  OfferFailureRepository,
+  Repositories,
+  SessionListQuery,
+  SessionRepository,
+} from './ports/repositories.js';

@@ -1,1 +1,22 @@
-export {};
+/**
+ * In-memory fakes of every core port, for tests of core services and of the apps that compose them.
+ * Test code only (the boundary lint rejects imports of this entry point from production code).
+ */
+export { FakeClock } from './fake-clock.js';
+export { SequentialIdGenerator } from './sequential-id-generator.js';
+export { MemoryLogger, type LogRecord } from './memory-logger.js';
+export {
+  InMemoryApiKeyRepository,
+  InMemoryBudgetRepository,
+  InMemoryConsumerRepository,
+  InMemoryCostLedgerRepository,
+  InMemoryDeploymentIdentityRepository,
+  InMemoryIdempotencyRepository,
+  InMemoryOfferFailureRepository,
+  InMemorySessionRepository,
+  createInMemoryRepositories,
+} from './in-memory-repositories.js';
+export { FakeProvider, type FakeProviderOperation } from './fake-provider.js';
+export { FakeRemoteExec } from './fake-remote-exec.js';
+export { buildOffer, buildSession } from './fixtures.js';
+export { describeRepositoryContract, type RepositoryHarness } from './repository-contract.js';

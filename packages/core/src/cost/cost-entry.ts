@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+import { providerNameSchema } from '../providers/provider-name.js';
+
+/**
+ * One ledger line: cost accrued by a session over [periodStart, periodEnd). Lines are appended, never
+ * rewritten; a session's cost is the sum of its lines, so ledger totals equal the sum of session
+ * costs by construction (invariant 10).
+ */
+export const costEntrySchema = z.object({
+  id: z.string().min(1),
+  sessionId: z.string().min(1),
+  consumerId: z.string().min(1),
+  provider: providerNameSchema,
+  gpuType: z.string().min(1),
+  periodStart: z.date(),
+  periodEnd: z.date(),
+  /** Seconds since billing start covered once this line is added (the accrual high-water mark). */
+  accruedSeconds: z.number().int().nonnegative(),
+  amountMicros: z.number().int(),
+  recordedAt: z.date(),
+});
+export type CostEntry = z.infer<typeof costEntrySchema>;
+
+/** Ledger query: every field narrows; times select lines whose period starts in [from, to). */
+export interface CostQuery {
+  readonly consumerId?: string;
+  readonly sessionId?: string;
+  readonly provider?: string;
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
+export interface CostTotals {
+  readonly totalMicros: number;
+  readonly sessionCount: number;
+  readonly billedSeconds: number;
+  readonly byProvider: Readonly<Record<string, number>>;
+  readonly byGpuType: Readonly<Record<string, number>>;
+}
+
+/** Aggregates ledger lines; every breakdown is over the same lines, so they always add up to the total. */
+export function summarizeCosts(entries: readonly CostEntry[]): CostTotals {
+  const byProvider: Record<string, number> = {};
+  const byGpuType: Record<string, number> = {};
+  const sessions = new Set<string>();
+  let totalMicros = 0;
+  let billedSeconds = 0;
+  for (const entry of entries) {
+    totalMicros += entry.amountMicros;
+    billedSeconds += Math.max(0, Math.floor((entry.periodEnd.getTime() - entry.periodStart.getTime()) / 1000));
+    sessions.add(entry.sessionId);
+    byProvider[entry.provider] = (byProvider[entry.provider] ?? 0) + entry.amountMicros;
+    byGpuType[entry.gpuType] = (byGpuType[entry.gpuType] ?? 0) + entry.amountMicros;
+  }
+  return { totalMicros, sessionCount: sessions.size, billedSeconds, byProvider, byGpuType };
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+import { ValidationError } from '../errors/domain-errors.js';
+import { Err, Ok, type Result } from '../errors/result.js';
+import { matchesGpuQuery } from '../gpu/index.js';
+import { providerNameSchema } from '../providers/provider-name.js';
+import { type Offer } from './offer.js';
+
+export const OFFER_SORTS = ['price', 'price_per_gpu', 'vram', 'reliability'] as const;
+export const offerSortSchema = z.enum(OFFER_SORTS);
+export type OfferSort = z.infer<typeof offerSortSchema>;
+
+/** Every inventory filter of the API and CLI. All are optional; an empty filter matches every available offer. */
+export const offerFilterSchema = z
+  .object({
+    provider: providerNameSchema.optional(),
+    /** GPU query: canonical SKU, alias (`RTX4090`) or family (`A100`). */
+    gpu: z.string().trim().min(1).optional(),
+    minVramGb: z.number().nonnegative().optional(),
+    maxPricePerHourMicros: z.number().int().nonnegative().optional(),
+    minGpus: z.number().int().positive().optional(),
+    /** `12.4` matches hosts whose CUDA is 12.4 or newer. */
+    minCudaVersion: z.string().regex(/^\d+(\.\d+)?$/, 'a CUDA version like 12.4').optional(),
+    templateHashId: z.string().min(1).optional(),
+    /** Case-insensitive substring of the offer's location. */
+    location: z.string().trim().min(1).optional(),
+    minReliability: z.number().min(0).max(1).optional(),
+    sort: offerSortSchema.optional(),
+  })
+  .strict();
+export type OfferFilter = z.infer<typeof offerFilterSchema>;
+
+export function parseOfferFilter(input: unknown): Result<OfferFilter, ValidationError> {
+  const parsed = offerFilterSchema.safeParse(input);
+  if (parsed.success) return Ok(parsed.data);
+  return Err(
+    new ValidationError(
+      'invalid inventory filter',
+      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    ),
+  );
+}
+
+/** Compares dotted versions numerically (`12.10` > `12.9`). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+export function offerMatchesFilter(offer: Offer, filter: OfferFilter): boolean {
+  if (!offer.available) return false;
+  if (filter.provider !== undefined && offer.provider !== filter.provider) return false;
+  if (filter.gpu !== undefined && !matchesGpuQuery(filter.gpu, offer.gpuType)) return false;
+  if (filter.minVramGb !== undefined && offer.vramGbPerGpu < filter.minVramGb) return false;
+  if (filter.maxPricePerHourMicros !== undefined && offer.pricePerHourMicros > filter.maxPricePerHourMicros) return false;
+  if (filter.minGpus !== undefined && offer.gpuCount < filter.minGpus) return false;
+  if (filter.minCudaVersion !== undefined) {
+    // Unknown CUDA cannot be shown to satisfy a minimum, so it is excluded rather than guessed.
+    if (offer.cudaVersion === null || compareVersions(offer.cudaVersion, filter.minCudaVersion) < 0) return false;
+  }
+  if (filter.templateHashId !== undefined) {
+    if (!offer.capabilities.templates) return false;
+    if (offer.templateHashIds.length > 0 && !offer.templateHashIds.includes(filter.templateHashId)) return false;
+  }
+  if (filter.location !== undefined && !offer.location.toLowerCase().includes(filter.location.toLowerCase())) return false;
+  if (filter.minReliability !== undefined && (offer.reliability === null || offer.reliability < filter.minReliability)) {
+    return false;
+  }
+  return true;
+}
+
+function pricePerGpu(offer: Offer): number {
+  return offer.pricePerHourMicros / offer.gpuCount;
+}
+
+const COMPARATORS: Record<OfferSort, (a: Offer, b: Offer) => number> = {
+  price: (a, b) => a.pricePerHourMicros - b.pricePerHourMicros,
+  price_per_gpu: (a, b) => pricePerGpu(a) - pricePerGpu(b),
+  vram: (a, b) => b.vramGbPerGpu - a.vramGbPerGpu || a.pricePerHourMicros - b.pricePerHourMicros,
+  reliability: (a, b) => (b.reliability ?? -1) - (a.reliability ?? -1) || a.pricePerHourMicros - b.pricePerHourMicros,
+};
+
+/**
+ * Sorts a copy; price ascending by default. Ties break on provider and id so the order (and the
+ * offer `--gpu` auto-selects) is deterministic.
+ */
+export function sortOffers(offers: readonly Offer[], sort: OfferSort = 'price'): Offer[] {
+  const compare = COMPARATORS[sort];
+  return [...offers].sort(
+    (a, b) => compare(a, b) || a.provider.localeCompare(b.provider) || a.id.localeCompare(b.id),
+  );
+}
+
+/** Filters then sorts: the inventory's query over a cached catalogue (filters never touch the cache). */
+export function selectOffers(offers: readonly Offer[], filter: OfferFilter): Offer[] {
+  return sortOffers(
+    offers.filter((offer) => offerMatchesFilter(offer, filter)),
+    filter.sort,
+  );
+}

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+import { providerCapabilitiesSchema, providerNameSchema } from '../providers/provider-name.js';
+
+/**
+ * One rentable configuration at one provider, normalised. Never persisted: offers live in the
+ * inventory cache. `gpuType` is the canonical SKU id when the raw name is known, otherwise the
+ * tidied raw name with `gpuKnown: false` (kept and flagged, never dropped).
+ */
+export const offerSchema = z.object({
+  /** Unified id used by the API and CLI (`vastai-12345`, `tensordock-<uuid>-<gpu>`…). */
+  id: z.string().min(1),
+  provider: providerNameSchema,
+  /** The provider's own id for the offer (Vast bundle id, TensorDock location id…). */
+  providerOfferId: z.string().min(1),
+  gpuType: z.string().min(1),
+  gpuName: z.string().min(1),
+  gpuKnown: z.boolean(),
+  gpuCount: z.number().int().positive(),
+  vramGbPerGpu: z.number().nonnegative(),
+  /** Total price of the offer (all its GPUs) per hour, in µUSD. */
+  pricePerHourMicros: z.number().int().nonnegative(),
+  location: z.string(),
+  /** 0–1; null when the provider publishes none (then min-reliability filters exclude it). */
+  reliability: z.number().min(0).max(1).nullable(),
+  /** Highest CUDA version the host supports, `major.minor`; null when unknown. */
+  cudaVersion: z.string().regex(/^\d+(\.\d+)?$/).nullable(),
+  available: z.boolean(),
+  fetchedAt: z.date(),
+  capabilities: providerCapabilitiesSchema,
+  /** Template hash ids the offer is known to support (Vast.ai); empty when not applicable. */
+  templateHashIds: z.array(z.string()),
+  /** True when the offer comes from the built-in simulator rather than a real vendor. */
+  simulated: z.boolean(),
+});
+export type Offer = z.infer<typeof offerSchema>;

@@ -1,0 +1,64 @@
+import { type Result } from '../errors/result.js';
+import { type Offer } from '../inventory/offer.js';
+import { type ProviderCapabilities, type ProviderName } from '../providers/provider-name.js';
+import { type StoragePolicy, type WorkloadType } from '../sessions/session.js';
+import { type ProviderError } from './provider-errors.js';
+
+/** Provider-neutral instance states. `stopped` still exists (and may bill): it is not "gone". */
+export const INSTANCE_STATES = ['creating', 'starting', 'running', 'stopping', 'stopped', 'destroying', 'error', 'unknown'] as const;
+export type InstanceState = (typeof INSTANCE_STATES)[number];
+
+export interface SshEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly user: string;
+}
+
+export interface ProviderInstance {
+  readonly provider: ProviderName;
+  readonly providerInstanceId: string;
+  /** Our label as the provider stores it (name, label or tag); null when the instance has none. */
+  readonly label: string | null;
+  readonly state: InstanceState;
+  readonly ssh: SshEndpoint | null;
+  readonly pricePerHourMicros: number | null;
+  readonly startedAt: Date | null;
+}
+
+export interface CreateInstanceRequest {
+  readonly offer: Offer;
+  readonly label: string;
+  readonly sshPublicKey: string;
+  readonly workloadType: WorkloadType;
+  readonly storagePolicy: StoragePolicy;
+  readonly templateHashId: string | null;
+  readonly diskGb: number | null;
+  readonly onStartScript: string | null;
+}
+
+export interface CreatedInstance {
+  readonly providerInstanceId: string;
+  readonly ssh: SshEndpoint | null;
+  readonly pricePerHourMicros: number | null;
+}
+
+/**
+ * Port: one GPU vendor. Every method returns a Result: provider failures are expected, and the
+ * caller must treat each class differently (not found ≠ transient ≠ unknown create outcome).
+ * Implementations never retry a create, and never turn a failed listing into an empty one (invariant 5).
+ */
+export interface ProviderAdapter {
+  readonly name: ProviderName;
+  readonly capabilities: ProviderCapabilities;
+  /** The whole catalogue (all pages); filtering happens in core, on the cache. */
+  listOffers(signal?: AbortSignal): Promise<Result<Offer[], ProviderError>>;
+  createInstance(request: CreateInstanceRequest, signal?: AbortSignal): Promise<Result<CreatedInstance, ProviderError>>;
+  /** `ProviderNotFoundError` when the instance does not exist. */
+  getInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<ProviderInstance, ProviderError>>;
+  /** Every instance whose label starts with `labelPrefix` (ours, from any deployment). */
+  listInstances(labelPrefix: string, signal?: AbortSignal): Promise<Result<ProviderInstance[], ProviderError>>;
+  /** Idempotent: destroying an instance that is already gone succeeds. */
+  destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
+  /** Only when `capabilities.stopWithoutDestroy`. */
+  stopInstance?(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
+}

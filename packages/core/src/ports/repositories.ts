@@ -1,0 +1,136 @@
+import { type AlreadyExistsError, type ConcurrentUpdateError, type NotFoundError, type SessionNotFoundError } from '../errors/domain-errors.js';
+import { type Result } from '../errors/result.js';
+import { type ApiKey, type Budget, type Consumer } from '../consumers/consumer.js';
+import { type CostEntry, type CostQuery, type CostTotals } from '../cost/cost-entry.js';
+import { type OfferFailure } from '../inventory/offer-failure.js';
+import { type ProviderName } from '../providers/provider-name.js';
+import { type SessionEvent } from '../sessions/session-event.js';
+import { type Session, type SessionChanges, type SessionStatus } from '../sessions/session.js';
+
+/**
+ * Repository ports. Every method is async so the SQLite implementation can later be joined by a
+ * PostgreSQL one behind the same interface; no SQL dialect detail leaks into core.
+ */
+
+export interface SessionListQuery {
+  readonly consumerId?: string;
+  readonly statuses?: readonly SessionStatus[];
+  readonly provider?: ProviderName;
+  /** Cursor: only sessions whose id sorts after this one (ids sort by creation time). */
+  readonly afterId?: string;
+  readonly limit?: number;
+}
+
+export interface SessionRepository {
+  /** Writes the intent record and its `created` event in one transaction. */
+  insert(session: Session, event: SessionEvent): Promise<Result<Session, AlreadyExistsError>>;
+  get(id: string): Promise<Session | undefined>;
+  findByLabel(label: string): Promise<Session | undefined>;
+  /** Oldest first. */
+  list(query?: SessionListQuery): Promise<Session[]>;
+  /**
+   * Compare-and-set: applies `changes` only if the stored version is `expectedVersion`, increments the
+   * version, and appends `events` in the same transaction. A status change must come with the
+   * transition event that explains it (from/to matching), or the call throws.
+   */
+  update(
+    id: string,
+    expectedVersion: number,
+    changes: SessionChanges,
+    events: readonly SessionEvent[],
+  ): Promise<Result<Session, ConcurrentUpdateError | SessionNotFoundError>>;
+  /** Appends an event that changes no field (a destroy attempt, a probe result…). */
+  appendEvent(event: SessionEvent): Promise<Result<void, SessionNotFoundError>>;
+  /** In the order they were recorded. */
+  listEvents(sessionId: string): Promise<SessionEvent[]>;
+}
+
+export interface CostLedgerRepository {
+  /**
+   * Appends an accrual line if the session's accrued high-water mark is still `previousAccruedSeconds`
+   * (0 for the first line). Two concurrent accruals cannot both land, so nothing is billed twice.
+   */
+  appendAccrual(entry: CostEntry, previousAccruedSeconds: number): Promise<Result<void, ConcurrentUpdateError>>;
+  /** Seconds already accrued for a session (0 when it has no line). */
+  accruedSeconds(sessionId: string): Promise<number>;
+  list(query?: CostQuery): Promise<CostEntry[]>;
+  totals(query?: CostQuery): Promise<CostTotals>;
+}
+
+export interface ConsumerRepository {
+  create(consumer: Consumer): Promise<Result<Consumer, AlreadyExistsError>>;
+  get(id: string): Promise<Consumer | undefined>;
+  list(): Promise<Consumer[]>;
+  setDisabled(id: string, disabledAt: Date | null): Promise<Result<Consumer, NotFoundError>>;
+}
+
+export interface ApiKeyRepository {
+  create(key: ApiKey): Promise<Result<ApiKey, AlreadyExistsError>>;
+  findByHash(keyHash: string): Promise<ApiKey | undefined>;
+  get(id: string): Promise<ApiKey | undefined>;
+  listByConsumer(consumerId: string): Promise<ApiKey[]>;
+  revoke(id: string, at: Date): Promise<Result<ApiKey, NotFoundError>>;
+  touch(id: string, at: Date): Promise<void>;
+}
+
+export interface BudgetRepository {
+  get(consumerId: string): Promise<Budget | undefined>;
+  upsert(budget: Budget): Promise<Budget>;
+  delete(consumerId: string): Promise<boolean>;
+}
+
+export interface OfferFailureRepository {
+  record(failure: OfferFailure): Promise<void>;
+  /** Failures at or after `since`, oldest first. */
+  listSince(since: Date): Promise<OfferFailure[]>;
+  /** Drops failures older than `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+/**
+ * An `Idempotency-Key` seen on a spending POST. The first request reserves the key; a retry with the
+ * same key and body gets the stored response instead of renting a second GPU.
+ */
+export interface IdempotencyRecord {
+  readonly key: string;
+  /** Whose key it is (consumer id, or `admin`): keys are never shared across callers. */
+  readonly scope: string;
+  /** Hash of method, path and body: the same key with a different request is an error. */
+  readonly requestHash: string;
+  readonly state: 'in_progress' | 'completed';
+  readonly responseStatus: number | null;
+  readonly responseBody: string | null;
+  readonly createdAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface IdempotencyRepository {
+  /** Stores `record` if the (scope, key) pair is new; otherwise returns the existing record unchanged. */
+  reserve(record: IdempotencyRecord): Promise<{ reserved: true } | { reserved: false; existing: IdempotencyRecord }>;
+  complete(scope: string, key: string, responseStatus: number, responseBody: string): Promise<void>;
+  get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
+  /** Forgets a reservation whose request failed before doing anything, so the client may retry. */
+  release(scope: string, key: string): Promise<void>;
+  deleteExpired(now: Date): Promise<number>;
+}
+
+/**
+ * The deployment identity: generated once and persisted, so every label this installation writes
+ * (`gpushop-<deploymentId>-…`) stays recognisable across restarts, and two installations sharing one
+ * provider account never touch each other's instances.
+ */
+export interface DeploymentIdentityRepository {
+  /** Returns the stored id, storing `candidate` first if there is none yet. */
+  getOrCreate(candidate: string, now: Date): Promise<string>;
+}
+
+export interface Repositories {
+  readonly sessions: SessionRepository;
+  readonly costs: CostLedgerRepository;
+  readonly consumers: ConsumerRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly budgets: BudgetRepository;
+  readonly offerFailures: OfferFailureRepository;
+  readonly idempotency: IdempotencyRepository;
+  readonly deployment: DeploymentIdentityRepository;
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+import { SESSION_ACTORS, SESSION_TRIGGERS } from './session-state-machine.js';
+import { sessionStatusSchema } from './session.js';
+
+/**
+ * Kinds of entries in a session's append-only event log: every status transition (named by its
+ * trigger), plus the actions that do not change status but must be explained later — above all
+ * every destroy call sent to a provider, with who initiated it and why.
+ */
+export const SESSION_EVENT_TYPES = [
+  ...SESSION_TRIGGERS,
+  'created',
+  'provider_create_sent',
+  'provider_instance_recorded',
+  'destroy_attempted',
+  'destroy_failed',
+  'extended',
+  'ssh_verified',
+  'cost_accrued',
+  'note',
+] as const;
+export const sessionEventTypeSchema = z.enum(SESSION_EVENT_TYPES);
+export type SessionEventType = z.infer<typeof sessionEventTypeSchema>;
+
+export const sessionActorSchema = z.enum(SESSION_ACTORS);
+
+export const sessionEventSchema = z.object({
+  id: z.string().min(1),
+  sessionId: z.string().min(1),
+  type: sessionEventTypeSchema,
+  /** Status before and after; equal (or null) for events that are not transitions. */
+  fromStatus: sessionStatusSchema.nullable(),
+  toStatus: sessionStatusSchema.nullable(),
+  actor: sessionActorSchema,
+  reason: z.string(),
+  occurredAt: z.date(),
+  /** Small structured details (provider id, attempt number…). Never secrets. */
+  data: z.record(z.string(), z.unknown()),
+});
+export type SessionEvent = z.infer<typeof sessionEventSchema>;

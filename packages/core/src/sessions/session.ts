@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+import { providerNameSchema } from '../providers/provider-name.js';
+
+export const SESSION_STATUSES = ['pending', 'provisioning', 'running', 'stopping', 'terminated', 'failed'] as const;
+export const sessionStatusSchema = z.enum(SESSION_STATUSES);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+/** Terminal statuses mean the provider confirmed no instance exists (invariant 3). */
+export const TERMINAL_STATUSES: readonly SessionStatus[] = ['terminated', 'failed'];
+/** Live sessions may own a provider instance; the reconciler treats their labels as owned. */
+export const LIVE_STATUSES: readonly SessionStatus[] = ['pending', 'provisioning', 'running', 'stopping'];
+
+export function isTerminalStatus(status: SessionStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+export const WORKLOAD_TYPES = ['llm', 'llm_vllm', 'llm_tgi', 'training', 'batch', 'interactive', 'benchmark'] as const;
+export const workloadTypeSchema = z.enum(WORKLOAD_TYPES);
+export type WorkloadType = z.infer<typeof workloadTypeSchema>;
+
+export const STORAGE_POLICIES = ['destroy', 'preserve'] as const;
+export const storagePolicySchema = z.enum(STORAGE_POLICIES);
+export type StoragePolicy = z.infer<typeof storagePolicySchema>;
+
+/** Why a session stopped; every destroy is explained by one of these. */
+export const STOP_REASONS = [
+  'done',
+  'deleted',
+  'expired',
+  'hard_max',
+  'idle',
+  'budget',
+  'provisioning_failed',
+  'provisioning_timeout',
+  'instance_failed',
+  'instance_vanished',
+  'admin',
+] as const;
+export const stopReasonSchema = z.enum(STOP_REASONS);
+export type StopReason = z.infer<typeof stopReasonSchema>;
+
+/** Machine-readable failure classes, so a consumer can decide whether retrying elsewhere helps. */
+export const SESSION_ERROR_TYPES = [
+  'offer_unavailable',
+  'provider_error',
+  'provider_auth',
+  'rate_limited',
+  'unknown_create_outcome',
+  'ssh_timeout',
+  'ssh_auth_failed',
+  'readiness_timeout',
+  'provisioning_timeout',
+  'instance_stopped',
+  'instance_vanished',
+  'budget_exceeded',
+  'internal',
+] as const;
+export const sessionErrorTypeSchema = z.enum(SESSION_ERROR_TYPES);
+export type SessionErrorType = z.infer<typeof sessionErrorTypeSchema>;
+
+export const MIN_RESERVATION_HOURS = 1;
+export const MAX_RESERVATION_HOURS = 12;
+export const DEFAULT_HARD_MAX_HOURS = 12;
+
+const nonEmpty = z.string().min(1);
+
+/** A consumer-chosen identifier (`my-app`, `training-job-42`): short, printable, no spaces. */
+export const consumerIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash and underscore; starting with a letter or digit');
+
+/**
+ * The GPU session: one rented instance for one consumer. Money is µUSD; times are Dates.
+ * `version` increments on every write (compare-and-set); `statusChangedAt` drives time-in-state checks.
+ */
+export const sessionSchema = z.object({
+  id: nonEmpty,
+  consumerId: consumerIdSchema,
+  deploymentId: nonEmpty,
+  /** `gpushop-<deploymentId>-<sessionId>`: written to the provider before any create (invariants 1, 2). */
+  label: nonEmpty,
+  provider: providerNameSchema,
+  offerId: nonEmpty,
+  providerInstanceId: z.string().nullable(),
+  gpuType: nonEmpty,
+  gpuCount: z.number().int().positive(),
+  status: sessionStatusSchema,
+  workloadType: workloadTypeSchema,
+  reservationHours: z.number().int().min(MIN_RESERVATION_HOURS),
+  idleTimeoutMinutes: z.number().int().nonnegative(),
+  storagePolicy: storagePolicySchema,
+  templateHashId: z.string().nullable(),
+  diskGb: z.number().int().positive().nullable(),
+  pricePerHourMicros: z.number().int().nonnegative(),
+  sshHost: z.string().nullable(),
+  sshPort: z.number().int().min(1).max(65535).nullable(),
+  sshUser: z.string().nullable(),
+  sshPublicKey: z.string().nullable(),
+  hostKeyFingerprint: z.string().nullable(),
+  createdAt: z.date(),
+  statusChangedAt: z.date(),
+  /** Reservation expiry: createdAt + reservationHours, moved by extend. */
+  expiresAt: z.date(),
+  /** createdAt + HARD_MAX_HOURS: nothing outlives it unless an admin set `hardMaxOverride`. */
+  hardMaxAt: z.date(),
+  hardMaxOverride: z.boolean(),
+  /** When provisioning must have reached `running`, or the session is failed and cleaned up. */
+  provisioningDeadline: z.date(),
+  /** Provider-confirmed start of billing; cost accrues from here. */
+  billingStartedAt: z.date().nullable(),
+  /** Verified stop: cost accrues up to here. */
+  stoppedAt: z.date().nullable(),
+  stopReason: stopReasonSchema.nullable(),
+  errorType: sessionErrorTypeSchema.nullable(),
+  errorMessage: z.string().nullable(),
+  version: z.number().int().nonnegative(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+/** The fields a status change or other update may write. Identity and creation facts are frozen. */
+export type SessionChanges = Partial<
+  Omit<Session, 'id' | 'consumerId' | 'deploymentId' | 'label' | 'provider' | 'offerId' | 'createdAt' | 'version'>
+>;
+
+/** The label every instance carries at its provider (invariant 2). */
+export function sessionLabel(deploymentId: string, sessionId: string): string {
+  return `${LABEL_PREFIX}${deploymentId}-${sessionId}`;
+}
+
+export const LABEL_PREFIX = 'gpushop-';
+
+/**
+ * Reads a label back into deployment and session ids. Deployment ids are `dep_…` and session ids
+ * `ses_…`, neither containing `-`, so the split is unambiguous. Returns undefined for labels that are
+ * not ours (other tools, hand-made instances): those are reported, never touched.
+ */
+export function parseSessionLabel(label: string): { deploymentId: string; sessionId: string } | undefined {
+  const match = /^gpushop-([A-Za-z0-9_]+)-([A-Za-z0-9_]+)$/.exec(label.trim());
+  if (!match?.[1] || !match[2]) return undefined;
+  return { deploymentId: match[1], sessionId: match[2] };
+}

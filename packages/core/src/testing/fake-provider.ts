@@ -1,0 +1,146 @@
+import { Err, Ok, type Result } from '../errors/result.js';
+import { type Offer } from '../inventory/offer.js';
+import {
+  type CreateInstanceRequest,
+  type CreatedInstance,
+  type InstanceState,
+  type ProviderAdapter,
+  type ProviderInstance,
+} from '../ports/provider-adapter.js';
+import { ProviderNotFoundError, type ProviderError } from '../ports/provider-errors.js';
+import { type ProviderCapabilities, type ProviderName } from '../providers/provider-name.js';
+import { type Clock } from '../time/clock.js';
+
+export type FakeProviderOperation = 'listOffers' | 'createInstance' | 'getInstance' | 'listInstances' | 'destroyInstance' | 'stopInstance';
+
+interface FakeInstance {
+  providerInstanceId: string;
+  label: string | null;
+  state: InstanceState;
+  pricePerHourMicros: number;
+  startedAt: Date;
+}
+
+/**
+ * A stateful in-memory provider for core service tests: instances are created, listed and destroyed
+ * for real, and any operation can be made to fail next (`failNext`) with any provider error. For
+ * "create failed but the instance exists", use `failNext('createInstance', err, { stillCreate: true })`.
+ */
+export class FakeProvider implements ProviderAdapter {
+  readonly calls: { operation: FakeProviderOperation; argument?: string }[] = [];
+  private readonly instances = new Map<string, FakeInstance>();
+  private readonly failures = new Map<FakeProviderOperation, { error: ProviderError; stillCreate: boolean }[]>();
+  private nextInstanceNumber = 1;
+
+  constructor(
+    readonly name: ProviderName,
+    private readonly clock: Clock,
+    private offers: Offer[] = [],
+    readonly capabilities: ProviderCapabilities = { stopWithoutDestroy: false, templates: false, idleDetection: false, asyncCreate: false },
+  ) {}
+
+  setOffers(offers: Offer[]): void {
+    this.offers = offers;
+  }
+
+  /** Makes the next call of `operation` fail with `error` (queued: call several times for several failures). */
+  failNext(operation: FakeProviderOperation, error: ProviderError, options: { stillCreate?: boolean } = {}): void {
+    const queue = this.failures.get(operation) ?? [];
+    queue.push({ error, stillCreate: options.stillCreate ?? false });
+    this.failures.set(operation, queue);
+  }
+
+  /** Adds an instance created outside the service (an orphan or someone else's). */
+  addInstance(label: string | null, state: InstanceState = 'running'): ProviderInstance {
+    const instance = this.storeInstance(label, state, 0);
+    return this.toProviderInstance(instance);
+  }
+
+  /** Ground truth for assertions: every instance that still exists. */
+  liveInstances(): ProviderInstance[] {
+    return [...this.instances.values()].map((i) => this.toProviderInstance(i));
+  }
+
+  setInstanceState(providerInstanceId: string, state: InstanceState): void {
+    const instance = this.instances.get(providerInstanceId);
+    if (instance) instance.state = state;
+  }
+
+  /** The instance disappears on the provider's side (host failure, vendor cleanup). */
+  vanish(providerInstanceId: string): void {
+    this.instances.delete(providerInstanceId);
+  }
+
+  listOffers(): Promise<Result<Offer[], ProviderError>> {
+    return this.call('listOffers', undefined, () => Ok(structuredClone(this.offers)));
+  }
+
+  createInstance(request: CreateInstanceRequest): Promise<Result<CreatedInstance, ProviderError>> {
+    const failure = this.takeFailure('createInstance');
+    this.calls.push({ operation: 'createInstance', argument: request.label });
+    if (failure) {
+      if (failure.stillCreate) this.storeInstance(request.label, 'starting', request.offer.pricePerHourMicros);
+      return Promise.resolve(Err(failure.error));
+    }
+    const instance = this.storeInstance(request.label, 'starting', request.offer.pricePerHourMicros);
+    return Promise.resolve(
+      Ok({ providerInstanceId: instance.providerInstanceId, ssh: null, pricePerHourMicros: instance.pricePerHourMicros }),
+    );
+  }
+
+  getInstance(providerInstanceId: string): Promise<Result<ProviderInstance, ProviderError>> {
+    return this.call('getInstance', providerInstanceId, () => {
+      const instance = this.instances.get(providerInstanceId);
+      return instance
+        ? Ok(this.toProviderInstance(instance))
+        : Err(new ProviderNotFoundError(`instance ${providerInstanceId} not found`, { provider: this.name, operation: 'getInstance', httpStatus: 404 }));
+    });
+  }
+
+  listInstances(labelPrefix: string): Promise<Result<ProviderInstance[], ProviderError>> {
+    return this.call('listInstances', labelPrefix, () =>
+      Ok([...this.instances.values()].filter((i) => i.label?.startsWith(labelPrefix)).map((i) => this.toProviderInstance(i))),
+    );
+  }
+
+  destroyInstance(providerInstanceId: string): Promise<Result<void, ProviderError>> {
+    return this.call('destroyInstance', providerInstanceId, () => {
+      this.instances.delete(providerInstanceId);
+      return Ok();
+    });
+  }
+
+  private call<T>(operation: FakeProviderOperation, argument: string | undefined, run: () => Result<T, ProviderError>): Promise<Result<T, ProviderError>> {
+    this.calls.push(argument === undefined ? { operation } : { operation, argument });
+    const failure = this.takeFailure(operation);
+    return Promise.resolve(failure ? Err(failure.error) : run());
+  }
+
+  private takeFailure(operation: FakeProviderOperation): { error: ProviderError; stillCreate: boolean } | undefined {
+    return this.failures.get(operation)?.shift();
+  }
+
+  private storeInstance(label: string | null, state: InstanceState, pricePerHourMicros: number): FakeInstance {
+    const instance: FakeInstance = {
+      providerInstanceId: `${this.name}-i-${this.nextInstanceNumber++}`,
+      label,
+      state,
+      pricePerHourMicros,
+      startedAt: this.clock.now(),
+    };
+    this.instances.set(instance.providerInstanceId, instance);
+    return instance;
+  }
+
+  private toProviderInstance(instance: FakeInstance): ProviderInstance {
+    return {
+      provider: this.name,
+      providerInstanceId: instance.providerInstanceId,
+      label: instance.label,
+      state: instance.state,
+      ssh: instance.state === 'running' ? { host: '127.0.0.1', port: 22, user: 'root' } : null,
+      pricePerHourMicros: instance.pricePerHourMicros,
+      startedAt: instance.startedAt,
+    };
+  }
+}

@@ -1,0 +1,4 @@
+import { createInMemoryRepositories } from './in-memory-repositories.js';
+import { describeRepositoryContract } from './repository-contract.js';
+
+describeRepositoryContract('in-memory', () => ({ repos: createInMemoryRepositories() }));

@@ -1,0 +1,304 @@
+import { type ApiKey, type Budget, type Consumer } from '../consumers/consumer.js';
+import { summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from '../cost/cost-entry.js';
+import {
+  AlreadyExistsError,
+  ConcurrentUpdateError,
+  NotFoundError,
+  SessionNotFoundError,
+} from '../errors/domain-errors.js';
+import { Err, Ok, type Result } from '../errors/result.js';
+import { type OfferFailure } from '../inventory/offer-failure.js';
+import {
+  type ApiKeyRepository,
+  type BudgetRepository,
+  type ConsumerRepository,
+  type CostLedgerRepository,
+  type DeploymentIdentityRepository,
+  type IdempotencyRecord,
+  type IdempotencyRepository,
+  type OfferFailureRepository,
+  type Repositories,
+  type SessionListQuery,
+  type SessionRepository,
+} from '../ports/repositories.js';
+import { type SessionEvent } from '../sessions/session-event.js';
+import { assertSessionUpdateAllowed } from '../sessions/session-update-rules.js';
+import { type Session, type SessionChanges } from '../sessions/session.js';
+
+/** Copies on the way in and out, so callers can never mutate stored state by accident (as with a database). */
+const copy = <T>(value: T): T => structuredClone(value);
+
+export class InMemorySessionRepository implements SessionRepository {
+  private readonly sessions = new Map<string, Session>();
+  private readonly events: SessionEvent[] = [];
+
+  async insert(session: Session, event: SessionEvent): Promise<Result<Session, AlreadyExistsError>> {
+    if (this.sessions.has(session.id) || [...this.sessions.values()].some((s) => s.label === session.label)) {
+      return Err(new AlreadyExistsError('session', session.id));
+    }
+    this.sessions.set(session.id, copy(session));
+    this.events.push(copy(event));
+    return Ok(copy(session));
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const found = this.sessions.get(id);
+    return found && copy(found);
+  }
+
+  async findByLabel(label: string): Promise<Session | undefined> {
+    const found = [...this.sessions.values()].find((s) => s.label === label);
+    return found && copy(found);
+  }
+
+  async list(query: SessionListQuery = {}): Promise<Session[]> {
+    const rows = [...this.sessions.values()]
+      .filter((s) => query.consumerId === undefined || s.consumerId === query.consumerId)
+      .filter((s) => query.statuses === undefined || query.statuses.includes(s.status))
+      .filter((s) => query.provider === undefined || s.provider === query.provider)
+      .filter((s) => query.afterId === undefined || s.id > query.afterId)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return rows.slice(0, query.limit ?? rows.length).map(copy);
+  }
+
+  async update(
+    id: string,
+    expectedVersion: number,
+    changes: SessionChanges,
+    events: readonly SessionEvent[],
+  ): Promise<Result<Session, ConcurrentUpdateError | SessionNotFoundError>> {
+    const current = this.sessions.get(id);
+    if (!current) return Err(new SessionNotFoundError(id));
+    // Version first: a stale plan must lose with a conflict, not be judged against a newer status.
+    if (current.version !== expectedVersion) {
+      return Err(new ConcurrentUpdateError('session', id, expectedVersion));
+    }
+    assertSessionUpdateAllowed(current, changes, events);
+    const next: Session = { ...current, ...copy(changes), version: current.version + 1 };
+    this.sessions.set(id, next);
+    this.events.push(...events.map(copy));
+    return Ok(copy(next));
+  }
+
+  async appendEvent(event: SessionEvent): Promise<Result<void, SessionNotFoundError>> {
+    if (!this.sessions.has(event.sessionId)) return Err(new SessionNotFoundError(event.sessionId));
+    this.events.push(copy(event));
+    return Ok();
+  }
+
+  async listEvents(sessionId: string): Promise<SessionEvent[]> {
+    return this.events.filter((e) => e.sessionId === sessionId).map(copy);
+  }
+}
+
+function matchesCostQuery(entry: CostEntry, query: CostQuery): boolean {
+  return (
+    (query.consumerId === undefined || entry.consumerId === query.consumerId) &&
+    (query.sessionId === undefined || entry.sessionId === query.sessionId) &&
+    (query.provider === undefined || entry.provider === query.provider) &&
+    (query.from === undefined || entry.periodStart.getTime() >= query.from.getTime()) &&
+    (query.to === undefined || entry.periodStart.getTime() < query.to.getTime())
+  );
+}
+
+export class InMemoryCostLedgerRepository implements CostLedgerRepository {
+  private readonly entries: CostEntry[] = [];
+
+  async appendAccrual(entry: CostEntry, previousAccruedSeconds: number): Promise<Result<void, ConcurrentUpdateError>> {
+    const current = this.highWaterMark(entry.sessionId);
+    if (current !== previousAccruedSeconds || entry.accruedSeconds <= current) {
+      return Err(new ConcurrentUpdateError('cost ledger', entry.sessionId, previousAccruedSeconds));
+    }
+    this.entries.push(copy(entry));
+    return Ok();
+  }
+
+  async accruedSeconds(sessionId: string): Promise<number> {
+    return this.highWaterMark(sessionId);
+  }
+
+  async list(query: CostQuery = {}): Promise<CostEntry[]> {
+    return this.entries.filter((e) => matchesCostQuery(e, query)).map(copy);
+  }
+
+  async totals(query: CostQuery = {}): Promise<CostTotals> {
+    return summarizeCosts(this.entries.filter((e) => matchesCostQuery(e, query)));
+  }
+
+  private highWaterMark(sessionId: string): number {
+    return this.entries.filter((e) => e.sessionId === sessionId).reduce((max, e) => Math.max(max, e.accruedSeconds), 0);
+  }
+}
+
+export class InMemoryConsumerRepository implements ConsumerRepository {
+  private readonly consumers = new Map<string, Consumer>();
+
+  async create(consumer: Consumer): Promise<Result<Consumer, AlreadyExistsError>> {
+    if (this.consumers.has(consumer.id)) return Err(new AlreadyExistsError('consumer', consumer.id));
+    this.consumers.set(consumer.id, copy(consumer));
+    return Ok(copy(consumer));
+  }
+
+  async get(id: string): Promise<Consumer | undefined> {
+    const found = this.consumers.get(id);
+    return found && copy(found);
+  }
+
+  async list(): Promise<Consumer[]> {
+    return [...this.consumers.values()].sort((a, b) => a.id.localeCompare(b.id)).map(copy);
+  }
+
+  async setDisabled(id: string, disabledAt: Date | null): Promise<Result<Consumer, NotFoundError>> {
+    const found = this.consumers.get(id);
+    if (!found) return Err(new NotFoundError('consumer', id));
+    const next = { ...found, disabledAt };
+    this.consumers.set(id, next);
+    return Ok(copy(next));
+  }
+}
+
+export class InMemoryApiKeyRepository implements ApiKeyRepository {
+  private readonly keys = new Map<string, ApiKey>();
+
+  async create(key: ApiKey): Promise<Result<ApiKey, AlreadyExistsError>> {
+    if (this.keys.has(key.id) || [...this.keys.values()].some((k) => k.keyHash === key.keyHash)) {
+      return Err(new AlreadyExistsError('api key', key.id));
+    }
+    this.keys.set(key.id, copy(key));
+    return Ok(copy(key));
+  }
+
+  async findByHash(keyHash: string): Promise<ApiKey | undefined> {
+    const found = [...this.keys.values()].find((k) => k.keyHash === keyHash);
+    return found && copy(found);
+  }
+
+  async get(id: string): Promise<ApiKey | undefined> {
+    const found = this.keys.get(id);
+    return found && copy(found);
+  }
+
+  async listByConsumer(consumerId: string): Promise<ApiKey[]> {
+    return [...this.keys.values()]
+      .filter((k) => k.consumerId === consumerId)
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map(copy);
+  }
+
+  async revoke(id: string, at: Date): Promise<Result<ApiKey, NotFoundError>> {
+    const found = this.keys.get(id);
+    if (!found) return Err(new NotFoundError('api key', id));
+    // Revoking twice keeps the first revocation time.
+    const next = { ...found, revokedAt: found.revokedAt ?? at };
+    this.keys.set(id, next);
+    return Ok(copy(next));
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    const found = this.keys.get(id);
+    if (found) this.keys.set(id, { ...found, lastUsedAt: at });
+    return;
+  }
+}
+
+export class InMemoryBudgetRepository implements BudgetRepository {
+  private readonly budgets = new Map<string, Budget>();
+
+  async get(consumerId: string): Promise<Budget | undefined> {
+    const found = this.budgets.get(consumerId);
+    return found && copy(found);
+  }
+
+  async upsert(budget: Budget): Promise<Budget> {
+    this.budgets.set(budget.consumerId, copy(budget));
+    return copy(budget);
+  }
+
+  async delete(consumerId: string): Promise<boolean> {
+    return this.budgets.delete(consumerId);
+  }
+}
+
+export class InMemoryOfferFailureRepository implements OfferFailureRepository {
+  private failures: OfferFailure[] = [];
+
+  async record(failure: OfferFailure): Promise<void> {
+    this.failures.push(copy(failure));
+    return;
+  }
+
+  async listSince(since: Date): Promise<OfferFailure[]> {
+    return this.failures
+      .filter((f) => f.occurredAt.getTime() >= since.getTime())
+      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.id.localeCompare(b.id))
+      .map(copy);
+  }
+
+  async prune(before: Date): Promise<number> {
+    const kept = this.failures.filter((f) => f.occurredAt.getTime() >= before.getTime());
+    const removed = this.failures.length - kept.length;
+    this.failures = kept;
+    return removed;
+  }
+}
+
+export class InMemoryIdempotencyRepository implements IdempotencyRepository {
+  private readonly records = new Map<string, IdempotencyRecord>();
+
+  async reserve(record: IdempotencyRecord): Promise<{ reserved: true } | { reserved: false; existing: IdempotencyRecord }> {
+    const existing = this.records.get(`${record.scope}\u0000${record.key}`);
+    if (existing) return { reserved: false, existing: copy(existing) };
+    this.records.set(`${record.scope}\u0000${record.key}`, copy(record));
+    return { reserved: true };
+  }
+
+  async complete(scope: string, key: string, responseStatus: number, responseBody: string): Promise<void> {
+    const id = `${scope}\u0000${key}`;
+    const existing = this.records.get(id);
+    if (existing) this.records.set(id, { ...existing, state: 'completed', responseStatus, responseBody });
+    return;
+  }
+
+  async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const found = this.records.get(`${scope}\u0000${key}`);
+    return found && copy(found);
+  }
+
+  async release(scope: string, key: string): Promise<void> {
+    this.records.delete(`${scope}\u0000${key}`);
+    return;
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    let removed = 0;
+    for (const [id, record] of this.records) {
+      if (record.expiresAt.getTime() <= now.getTime()) {
+        this.records.delete(id);
+        removed++;
+      }
+    }
+    return removed;
+  }
+}
+
+export class InMemoryDeploymentIdentityRepository implements DeploymentIdentityRepository {
+  private deploymentId: string | undefined;
+
+  async getOrCreate(candidate: string): Promise<string> {
+    this.deploymentId ??= candidate;
+    return this.deploymentId;
+  }
+}
+
+export function createInMemoryRepositories(): Repositories {
+  return {
+    sessions: new InMemorySessionRepository(),
+    costs: new InMemoryCostLedgerRepository(),
+    consumers: new InMemoryConsumerRepository(),
+    apiKeys: new InMemoryApiKeyRepository(),
+    budgets: new InMemoryBudgetRepository(),
+    offerFailures: new InMemoryOfferFailureRepository(),
+    idempotency: new InMemoryIdempotencyRepository(),
+    deployment: new InMemoryDeploymentIdentityRepository(),
+  };
+}

@@ -1,0 +1,345 @@
+/**
+ * The behaviour every implementation of the repository ports must share. Core runs it against the
+ * in-memory fakes and storage runs it against SQLite, so the fakes used by service tests cannot
+ * drift from the real thing. Uses jest's globals (describe/it/expect), so only tests may import it.
+ */
+import { type CostEntry } from '../cost/cost-entry.js';
+import { unwrap } from '../errors/result.js';
+import { type Repositories } from '../ports/repositories.js';
+import { planSessionTransition } from '../sessions/session-transition.js';
+import { type SessionEvent } from '../sessions/session-event.js';
+import { buildSession } from './fixtures.js';
+
+export interface RepositoryHarness {
+  readonly repos: Repositories;
+  close?(): void | Promise<void>;
+}
+
+const T0 = new Date('2026-01-01T00:00:00.000Z');
+const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
+
+function costEntry(overrides: Partial<CostEntry> = {}): CostEntry {
+  return {
+    id: 'cst_00000000000000000000000001',
+    sessionId: 'ses_00000000000000000000000001',
+    consumerId: 'my-app',
+    provider: 'vastai',
+    gpuType: 'RTX 4090',
+    periodStart: at(0),
+    periodEnd: at(60),
+    accruedSeconds: 60,
+    amountMicros: 7_000,
+    recordedAt: at(60),
+    ...overrides,
+  };
+}
+
+function transition(sessionId: string, status: 'pending' | 'provisioning', trigger: 'request_create' | 'cancel_before_create', eventId: string, atTime = at(1)) {
+  return unwrap(planSessionTransition({ id: sessionId, status }, { trigger, actor: 'api', reason: trigger, at: atTime, eventId }));
+}
+
+export function describeRepositoryContract(name: string, open: () => RepositoryHarness | Promise<RepositoryHarness>): void {
+  describe(`${name}: repository contract`, () => {
+    let harness: RepositoryHarness;
+    let repos: Repositories;
+
+    beforeEach(async () => {
+      harness = await open();
+      repos = harness.repos;
+    });
+    afterEach(async () => {
+      await harness.close?.();
+    });
+
+    describe('sessions', () => {
+      it('stores a session with its created event and reads it back unchanged', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000A01' });
+        unwrap(await repos.sessions.insert(session, event));
+        expect(await repos.sessions.get(session.id)).toEqual(session);
+        expect(await repos.sessions.findByLabel(session.label)).toEqual(session);
+        expect(await repos.sessions.listEvents(session.id)).toEqual([event]);
+      });
+
+      it('refuses a second session with the same id', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000A02' });
+        unwrap(await repos.sessions.insert(session, event));
+        const again = await repos.sessions.insert(session, { ...event, id: 'evt_other' });
+        expect(again.ok).toBe(false);
+        if (!again.ok) expect(again.err.code).toBe('ALREADY_EXISTS');
+        expect(await repos.sessions.listEvents(session.id)).toHaveLength(1);
+      });
+
+      it('returns undefined for an unknown id or label', async () => {
+        expect(await repos.sessions.get('ses_missing')).toBeUndefined();
+        expect(await repos.sessions.findByLabel('gpushop-x-y')).toBeUndefined();
+      });
+
+      it('applies a compare-and-set update, bumps the version and records the event atomically', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000A03' });
+        unwrap(await repos.sessions.insert(session, event));
+        const plan = transition(session.id, 'pending', 'request_create', 'evt_t1');
+        const updated = unwrap(await repos.sessions.update(session.id, 0, { ...plan.changes, providerInstanceId: 'i-1' }, [plan.event]));
+        expect(updated.status).toBe('provisioning');
+        expect(updated.version).toBe(1);
+        expect(updated.providerInstanceId).toBe('i-1');
+        expect(updated.statusChangedAt).toEqual(at(1));
+        expect(await repos.sessions.get(session.id)).toEqual(updated);
+        expect((await repos.sessions.listEvents(session.id)).map((e) => e.id)).toEqual([event.id, 'evt_t1']);
+      });
+
+      it('lets exactly one of two concurrent updates win; the loser gets a typed conflict and leaves no event', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000A04' });
+        unwrap(await repos.sessions.insert(session, event));
+        const toProvisioning = transition(session.id, 'pending', 'request_create', 'evt_win_a');
+        const toTerminated = transition(session.id, 'pending', 'cancel_before_create', 'evt_win_b');
+
+        const results = await Promise.all([
+          repos.sessions.update(session.id, 0, toProvisioning.changes, [toProvisioning.event]),
+          repos.sessions.update(session.id, 0, toTerminated.changes, [toTerminated.event]),
+        ]);
+
+        const winners = results.filter((r) => r.ok);
+        const losers = results.filter((r) => !r.ok);
+        expect(winners).toHaveLength(1);
+        expect(losers).toHaveLength(1);
+        const loser = losers[0];
+        if (loser && !loser.ok) expect(loser.err.code).toBe('CONCURRENT_UPDATE');
+        const stored = await repos.sessions.get(session.id);
+        const winner = winners[0];
+        expect(winner?.ok && stored).toEqual(winner?.ok ? winner.val : undefined);
+        expect(stored?.version).toBe(1);
+        const events = await repos.sessions.listEvents(session.id);
+        const transitions = events.filter((e) => e.type !== 'created');
+        expect(transitions).toHaveLength(1);
+        expect(transitions[0]?.toStatus).toBe(stored?.status);
+      });
+
+      it('rejects an update with a stale version and changes nothing', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000A05' });
+        unwrap(await repos.sessions.insert(session, event));
+        unwrap(await repos.sessions.update(session.id, 0, { sshHost: '10.0.0.1' }, []));
+        const stale = await repos.sessions.update(session.id, 0, { sshHost: '10.0.0.2' }, []);
+        expect(stale.ok).toBe(false);
+        if (!stale.ok) expect(stale.err.code).toBe('CONCURRENT_UPDATE');
+        expect((await repos.sessions.get(session.id))?.sshHost).toBe('10.0.0.1');
+      });
+
+      it('reports a missing session on update', async () => {
+        const missing = await repos.sessions.update('ses_missing', 0, { sshHost: 'x' }, []);
+        expect(missing.ok).toBe(false);
+        if (!missing.ok) expect(missing.err.code).toBe('SESSION_NOT_FOUND');
+      });
+
+      it('throws on a status change that has no transition event, and stores nothing', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000A06' });
+        unwrap(await repos.sessions.insert(session, event));
+        await expect(repos.sessions.update(session.id, 0, { status: 'running' }, [])).rejects.toThrow(/no transition event/);
+        await expect(repos.sessions.update(session.id, 0, { consumerId: 'other' } as never, [])).rejects.toThrow(/cannot be updated/);
+        expect(await repos.sessions.get(session.id)).toEqual(session);
+      });
+
+      it('lists by consumer, status and provider, oldest first, with a cursor', async () => {
+        const ids = ['ses_00000000000000000000000B01', 'ses_00000000000000000000000B02', 'ses_00000000000000000000000B03'];
+        for (const [i, id] of ids.entries()) {
+          const { session, event } = buildSession({ id, consumerId: i === 2 ? 'other-app' : 'my-app' });
+          unwrap(await repos.sessions.insert(session, event));
+        }
+        const plan = transition(ids[1] ?? '', 'pending', 'request_create', 'evt_b2');
+        unwrap(await repos.sessions.update(ids[1] ?? '', 0, plan.changes, [plan.event]));
+
+        expect((await repos.sessions.list()).map((s) => s.id)).toEqual(ids);
+        expect((await repos.sessions.list({ consumerId: 'my-app' })).map((s) => s.id)).toEqual(ids.slice(0, 2));
+        expect((await repos.sessions.list({ statuses: ['provisioning'] })).map((s) => s.id)).toEqual([ids[1]]);
+        expect((await repos.sessions.list({ statuses: ['pending', 'provisioning'], provider: 'vastai' })).length).toBe(3);
+        expect(await repos.sessions.list({ provider: 'tensordock' })).toEqual([]);
+        expect((await repos.sessions.list({ afterId: ids[0], limit: 1 })).map((s) => s.id)).toEqual([ids[1]]);
+      });
+
+      it('appends non-transition events in order and refuses events of unknown sessions', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000A07' });
+        unwrap(await repos.sessions.insert(session, event));
+        const attempt: SessionEvent = {
+          id: 'evt_destroy_1',
+          sessionId: session.id,
+          type: 'destroy_attempted',
+          fromStatus: null,
+          toStatus: null,
+          actor: 'lifecycle',
+          reason: 'hard max reached',
+          occurredAt: at(5),
+          data: { attempt: 1, providerInstanceId: 'i-9' },
+        };
+        unwrap(await repos.sessions.appendEvent(attempt));
+        expect(await repos.sessions.listEvents(session.id)).toEqual([event, attempt]);
+        const orphanEvent = await repos.sessions.appendEvent({ ...attempt, id: 'evt_x', sessionId: 'ses_missing' });
+        expect(orphanEvent.ok).toBe(false);
+      });
+    });
+
+    describe('cost ledger', () => {
+      // Ledger lines belong to sessions (a foreign key in SQL stores), so the sessions exist first.
+      beforeEach(async () => {
+        for (const id of ['ses_00000000000000000000000001', 'ses_b']) {
+          const { session, event } = buildSession({ id });
+          unwrap(await repos.sessions.insert(session, event));
+        }
+      });
+
+      it('appends accruals against the high-water mark and totals them exactly', async () => {
+        unwrap(await repos.costs.appendAccrual(costEntry(), 0));
+        unwrap(
+          await repos.costs.appendAccrual(
+            costEntry({ id: 'cst_2', periodStart: at(60), periodEnd: at(120), accruedSeconds: 120, amountMicros: 7_001 }),
+            60,
+          ),
+        );
+        expect(await repos.costs.accruedSeconds('ses_00000000000000000000000001')).toBe(120);
+        const totals = await repos.costs.totals({ consumerId: 'my-app' });
+        expect(totals).toEqual({
+          totalMicros: 14_001,
+          sessionCount: 1,
+          billedSeconds: 120,
+          byProvider: { vastai: 14_001 },
+          byGpuType: { 'RTX 4090': 14_001 },
+        });
+      });
+
+      it('refuses an accrual based on a stale high-water mark (no double billing)', async () => {
+        unwrap(await repos.costs.appendAccrual(costEntry(), 0));
+        const duplicate = await repos.costs.appendAccrual(costEntry({ id: 'cst_dup' }), 0);
+        expect(duplicate.ok).toBe(false);
+        if (!duplicate.ok) expect(duplicate.err.code).toBe('CONCURRENT_UPDATE');
+        expect((await repos.costs.list()).length).toBe(1);
+      });
+
+      it('filters by session, provider and a half-open time range', async () => {
+        unwrap(await repos.costs.appendAccrual(costEntry(), 0));
+        unwrap(
+          await repos.costs.appendAccrual(
+            costEntry({ id: 'cst_b', sessionId: 'ses_b', provider: 'tensordock', periodStart: at(3600), periodEnd: at(3660), accruedSeconds: 60 }),
+            0,
+          ),
+        );
+        expect((await repos.costs.list({ sessionId: 'ses_b' })).map((e) => e.id)).toEqual(['cst_b']);
+        expect((await repos.costs.list({ provider: 'vastai' })).map((e) => e.id)).toEqual(['cst_00000000000000000000000001']);
+        expect((await repos.costs.list({ from: at(0), to: at(3600) })).map((e) => e.id)).toEqual(['cst_00000000000000000000000001']);
+        expect((await repos.costs.list({ from: at(3600) })).map((e) => e.id)).toEqual(['cst_b']);
+        expect((await repos.costs.totals()).sessionCount).toBe(2);
+        expect(await repos.costs.accruedSeconds('ses_none')).toBe(0);
+      });
+    });
+
+    describe('consumers, API keys and budgets', () => {
+      it('creates consumers once and disables them', async () => {
+        const consumer = { id: 'my-app', name: 'My App', createdAt: at(0), disabledAt: null };
+        unwrap(await repos.consumers.create(consumer));
+        expect((await repos.consumers.create(consumer)).ok).toBe(false);
+        expect(await repos.consumers.get('my-app')).toEqual(consumer);
+        const disabled = unwrap(await repos.consumers.setDisabled('my-app', at(10)));
+        expect(disabled.disabledAt).toEqual(at(10));
+        expect((await repos.consumers.list()).map((c) => c.id)).toEqual(['my-app']);
+        expect((await repos.consumers.setDisabled('nobody', null)).ok).toBe(false);
+      });
+
+      it('stores API keys by hash, lists, revokes (keeping the first time) and touches them', async () => {
+        unwrap(await repos.consumers.create({ id: 'my-app', name: 'My App', createdAt: at(0), disabledAt: null }));
+        const key = {
+          id: 'key_1',
+          consumerId: 'my-app',
+          prefix: 'gs_live_ab12',
+          keyHash: 'a'.repeat(64),
+          createdAt: at(0),
+          revokedAt: null,
+          lastUsedAt: null,
+        };
+        unwrap(await repos.apiKeys.create(key));
+        expect((await repos.apiKeys.create({ ...key, id: 'key_2' })).ok).toBe(false);
+        expect(await repos.apiKeys.findByHash('a'.repeat(64))).toEqual(key);
+        expect(await repos.apiKeys.findByHash('b'.repeat(64))).toBeUndefined();
+        await repos.apiKeys.touch('key_1', at(5));
+        expect((await repos.apiKeys.get('key_1'))?.lastUsedAt).toEqual(at(5));
+        unwrap(await repos.apiKeys.revoke('key_1', at(6)));
+        unwrap(await repos.apiKeys.revoke('key_1', at(7)));
+        expect((await repos.apiKeys.listByConsumer('my-app')).map((k) => k.revokedAt)).toEqual([at(6)]);
+        expect((await repos.apiKeys.revoke('key_missing', at(8))).ok).toBe(false);
+      });
+
+      it('upserts, reads and deletes budgets', async () => {
+        unwrap(await repos.consumers.create({ id: 'my-app', name: 'My App', createdAt: at(0), disabledAt: null }));
+        const budget = { consumerId: 'my-app', monthlyLimitMicros: 100_000_000, periodStart: at(0), alertsSent: [], updatedAt: at(0) };
+        await repos.budgets.upsert(budget);
+        await repos.budgets.upsert({ ...budget, alertsSent: [50, 80], updatedAt: at(9) });
+        expect(await repos.budgets.get('my-app')).toEqual({ ...budget, alertsSent: [50, 80], updatedAt: at(9) });
+        expect(await repos.budgets.delete('my-app')).toBe(true);
+        expect(await repos.budgets.get('my-app')).toBeUndefined();
+        expect(await repos.budgets.delete('my-app')).toBe(false);
+      });
+    });
+
+    describe('offer failures', () => {
+      it('records, lists since a time (oldest first) and prunes', async () => {
+        const failure = {
+          id: 'ofl_1',
+          offerId: 'vastai-1',
+          provider: 'vastai' as const,
+          gpuType: 'RTX 4090',
+          hostId: 'machine-7',
+          failureType: 'ssh_timeout' as const,
+          reason: 'sshd never answered',
+          sessionId: null,
+          occurredAt: at(100),
+        };
+        await repos.offerFailures.record({ ...failure, id: 'ofl_2', occurredAt: at(200) });
+        await repos.offerFailures.record(failure);
+        expect((await repos.offerFailures.listSince(at(0))).map((f) => f.id)).toEqual(['ofl_1', 'ofl_2']);
+        expect((await repos.offerFailures.listSince(at(150))).map((f) => f.id)).toEqual(['ofl_2']);
+        expect(await repos.offerFailures.prune(at(150))).toBe(1);
+        expect(await repos.offerFailures.listSince(at(0))).toEqual([{ ...failure, id: 'ofl_2', occurredAt: at(200) }]);
+      });
+    });
+
+    describe('idempotency records', () => {
+      const record = {
+        key: 'idem-1',
+        scope: 'my-app',
+        requestHash: 'h1',
+        state: 'in_progress' as const,
+        responseStatus: null,
+        responseBody: null,
+        createdAt: at(0),
+        expiresAt: at(86_400),
+      };
+
+      it('reserves a key once per scope and returns the existing record afterwards', async () => {
+        expect(await repos.idempotency.reserve(record)).toEqual({ reserved: true });
+        expect(await repos.idempotency.reserve({ ...record, requestHash: 'h2' })).toEqual({ reserved: false, existing: record });
+        expect(await repos.idempotency.reserve({ ...record, scope: 'other-app' })).toEqual({ reserved: true });
+        await repos.idempotency.complete('my-app', 'idem-1', 201, '{"id":"ses_1"}');
+        expect(await repos.idempotency.get('my-app', 'idem-1')).toEqual({
+          ...record,
+          state: 'completed',
+          responseStatus: 201,
+          responseBody: '{"id":"ses_1"}',
+        });
+      });
+
+      it('releases a reservation and deletes expired records', async () => {
+        await repos.idempotency.reserve(record);
+        await repos.idempotency.release('my-app', 'idem-1');
+        expect(await repos.idempotency.get('my-app', 'idem-1')).toBeUndefined();
+        await repos.idempotency.reserve(record);
+        await repos.idempotency.reserve({ ...record, key: 'idem-2', expiresAt: at(10) });
+        expect(await repos.idempotency.deleteExpired(at(10))).toBe(1);
+        expect(await repos.idempotency.get('my-app', 'idem-2')).toBeUndefined();
+        expect(await repos.idempotency.get('my-app', 'idem-1')).toBeDefined();
+      });
+    });
+
+    describe('deployment identity', () => {
+      it('keeps the first id it was given', async () => {
+        expect(await repos.deployment.getOrCreate('dep_first', at(0))).toBe('dep_first');
+        expect(await repos.deployment.getOrCreate('dep_second', at(1))).toBe('dep_first');
+      });
+    });
+  });
+}

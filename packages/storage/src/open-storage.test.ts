@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import Database from 'better-sqlite3';
+
+import { unwrap } from '@gpu-shopper/core';
+import { buildSession, describeRepositoryContract } from '@gpu-shopper/core/testing';
+
+import { openStorage } from './open-storage.js';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-shopper-storage-'));
+}
+
+describeRepositoryContract('sqlite :memory:', () => {
+  const storage = openStorage({ path: ':memory:' });
+  return { repos: storage.repositories, close: () => storage.close() };
+});
+
+describeRepositoryContract('sqlite file', () => {
+  const dir = tempDir();
+  const storage = openStorage({ path: path.join(dir, 'contract.db') });
+  return {
+    repos: storage.repositories,
+    close: () => {
+      storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describe('openStorage', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the folder, enables WAL and foreign keys, and keeps data across reopen', async () => {
+    const file = path.join(dir, 'nested', 'data', 'gpu-shopper.db');
+    const first = openStorage({ path: file });
+    const { session, event } = buildSession({ id: 'ses_00000000000000000000000R01' });
+    unwrap(await first.repositories.sessions.insert(session, event));
+    const deploymentId = await first.repositories.deployment.getOrCreate('dep_original', new Date());
+    expect(first.ping()).toBe(true);
+    first.close();
+
+    // Reopening applies migrations again: they must be idempotent and keep every row.
+    const second = openStorage({ path: file });
+    expect(await second.repositories.sessions.get(session.id)).toEqual(session);
+    expect(await second.repositories.sessions.listEvents(session.id)).toEqual([event]);
+    expect(await second.repositories.deployment.getOrCreate('dep_other', new Date())).toBe(deploymentId);
+    second.close();
+
+    const raw = new Database(file, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    const applied = raw.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number };
+    expect(applied.n).toBe(fs.readdirSync(path.resolve(import.meta.dirname, '..', 'drizzle')).filter((f) => f.endsWith('.sql')).length);
+    raw.close();
+  });
+
+  it('enforces foreign keys: an event for an unknown session is refused', () => {
+    const storage = openStorage({ path: ':memory:' });
+    expect(() =>
+      storage.db.$client
+        .prepare("insert into session_events (id, session_id, type, actor, reason, occurred_at, data) values ('e', 'nope', 'note', 'api', '', 0, '{}')")
+        .run(),
+    ).toThrow(/FOREIGN KEY/);
+    storage.close();
+  });
+
+  it('lets exactly one of two connections win a concurrent update of one session', async () => {
+    const file = path.join(dir, 'race.db');
+    const a = openStorage({ path: file });
+    const b = openStorage({ path: file });
+    const { session, event } = buildSession({ id: 'ses_00000000000000000000000R02' });
+    unwrap(await a.repositories.sessions.insert(session, event));
+
+    const at = new Date('2026-01-01T00:00:05.000Z');
+    const fromA = {
+      id: 'evt_from_a', sessionId: session.id, type: 'request_create' as const, fromStatus: 'pending' as const,
+      toStatus: 'provisioning' as const, actor: 'provisioner' as const, reason: 'a', occurredAt: at, data: {},
+    };
+    const fromB = { ...fromA, id: 'evt_from_b', type: 'cancel_before_create' as const, toStatus: 'terminated' as const, actor: 'api' as const, reason: 'b' };
+    const results = await Promise.all([
+      a.repositories.sessions.update(session.id, 0, { status: 'provisioning', statusChangedAt: at }, [fromA]),
+      b.repositories.sessions.update(session.id, 0, { status: 'terminated', statusChangedAt: at }, [fromB]),
+    ]);
+
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const loser = results.find((r) => !r.ok);
+    expect(loser && !loser.ok && loser.err.code).toBe('CONCURRENT_UPDATE');
+    const stored = await b.repositories.sessions.get(session.id);
+    const transitions = (await a.repositories.sessions.listEvents(session.id)).filter((e) => e.type !== 'created');
+    expect(transitions).toHaveLength(1);
+    expect(transitions[0]?.toStatus).toBe(stored?.status);
+    expect(stored?.version).toBe(1);
+    a.close();
+    b.close();
+  });
+
+  it('fails loudly on a corrupted row instead of returning a bad session', async () => {
+    const storage = openStorage({ path: ':memory:' });
+    const { session, event } = buildSession({ id: 'ses_00000000000000000000000R03' });
+    unwrap(await storage.repositories.sessions.insert(session, event));
+    storage.db.$client.prepare("update sessions set status = 'exploded' where id = ?").run(session.id);
+    await expect(storage.repositories.sessions.get(session.id)).rejects.toThrow();
+    storage.close();
+  });
+});

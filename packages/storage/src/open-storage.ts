@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+
+import { type Repositories } from '@gpu-shopper/core';
+
+import { SqliteApiKeyRepository } from './repositories/api-keys.js';
+import { SqliteBudgetRepository } from './repositories/budgets.js';
+import { SqliteConsumerRepository } from './repositories/consumers.js';
+import { SqliteCostLedgerRepository } from './repositories/cost-ledger.js';
+import { SqliteDeploymentIdentityRepository } from './repositories/deployment-identity.js';
+import { SqliteIdempotencyRepository } from './repositories/idempotency.js';
+import { SqliteOfferFailureRepository } from './repositories/offer-failures.js';
+import { SqliteSessionRepository } from './repositories/sessions.js';
+import * as schema from './schema.js';
+
+export type StorageDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+export interface StorageOptions {
+  /** A file path (its folder is created) or `:memory:`. */
+  readonly path: string;
+  /** How long a writer waits for another connection's lock before failing. @default 5000 */
+  readonly busyTimeoutMs?: number;
+}
+
+export interface Storage {
+  readonly repositories: Repositories;
+  readonly db: StorageDatabase;
+  /** Quick liveness probe for `/ready`: a trivial query on the open connection. */
+  ping(): boolean;
+  close(): void;
+}
+
+/** `drizzle/` sits beside `src/` and `dist/`, so this resolves from both. */
+const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, '..', 'drizzle');
+
+/**
+ * Opens (creating if needed) the database, applies pending migrations, and returns the repositories.
+ * WAL lets readers proceed during a write; the busy timeout makes concurrent writers wait instead of
+ * failing at once; foreign keys are off by default in SQLite, so they are switched on.
+ */
+export function openStorage(options: StorageOptions): Storage {
+  if (options.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+  const sqlite = new Database(options.path);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = drizzle(sqlite, { schema });
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return {
+      db,
+      repositories: {
+        sessions: new SqliteSessionRepository(db),
+        costs: new SqliteCostLedgerRepository(db),
+        consumers: new SqliteConsumerRepository(db),
+        apiKeys: new SqliteApiKeyRepository(db),
+        budgets: new SqliteBudgetRepository(db),
+        offerFailures: new SqliteOfferFailureRepository(db),
+        idempotency: new SqliteIdempotencyRepository(db),
+        deployment: new SqliteDeploymentIdentityRepository(db),
+      },
+      ping: () => sqlite.prepare('select 1 as ok').get() !== undefined,
+      close: () => sqlite.close(),
+    };
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+}

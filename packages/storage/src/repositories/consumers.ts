@@ -1,0 +1,44 @@
+import { asc, eq } from 'drizzle-orm';
+
+import {
+  AlreadyExistsError,
+  Err,
+  NotFoundError,
+  Ok,
+  consumerSchema,
+  type Consumer,
+  type ConsumerRepository,
+  type Result,
+} from '@gpu-shopper/core';
+
+import { type StorageDatabase } from '../open-storage.js';
+import { consumers } from '../schema.js';
+import { isUniqueViolation } from './sqlite-errors.js';
+
+export class SqliteConsumerRepository implements ConsumerRepository {
+  constructor(private readonly db: StorageDatabase) {}
+
+  async create(consumer: Consumer): Promise<Result<Consumer, AlreadyExistsError>> {
+    try {
+      this.db.insert(consumers).values(consumer).run();
+      return Ok(consumer);
+    } catch (error) {
+      if (isUniqueViolation(error)) return Err(new AlreadyExistsError('consumer', consumer.id));
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Consumer | undefined> {
+    const row = this.db.select().from(consumers).where(eq(consumers.id, id)).get();
+    return row && consumerSchema.parse(row);
+  }
+
+  async list(): Promise<Consumer[]> {
+    return this.db.select().from(consumers).orderBy(asc(consumers.id)).all().map((row) => consumerSchema.parse(row));
+  }
+
+  async setDisabled(id: string, disabledAt: Date | null): Promise<Result<Consumer, NotFoundError>> {
+    const row = this.db.update(consumers).set({ disabledAt }).where(eq(consumers.id, id)).returning().get();
+    return row ? Ok(consumerSchema.parse(row)) : Err(new NotFoundError('consumer', id));
+  }
+}

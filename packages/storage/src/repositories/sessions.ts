@@ -1,0 +1,120 @@
+import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+
+import {
+  AlreadyExistsError,
+  ConcurrentUpdateError,
+  Err,
+  Ok,
+  SessionNotFoundError,
+  assertSessionUpdateAllowed,
+  sessionEventSchema,
+  sessionSchema,
+  type Result,
+  type Session,
+  type SessionChanges,
+  type SessionEvent,
+  type SessionListQuery,
+  type SessionRepository,
+} from '@gpu-shopper/core';
+
+import { type StorageDatabase } from '../open-storage.js';
+import { sessionEvents, sessions } from '../schema.js';
+import { isUniqueViolation } from './sqlite-errors.js';
+
+type SessionRow = typeof sessions.$inferSelect;
+type EventRow = typeof sessionEvents.$inferSelect;
+
+/** Rows are validated on the way out: a corrupted row fails loudly instead of flowing on as a Session. */
+function toSession(row: SessionRow): Session {
+  return sessionSchema.parse(row);
+}
+
+function toEvent(row: EventRow): SessionEvent {
+  const { seq: _seq, ...event } = row;
+  return sessionEventSchema.parse(event);
+}
+
+export class SqliteSessionRepository implements SessionRepository {
+  constructor(private readonly db: StorageDatabase) {}
+
+  async insert(session: Session, event: SessionEvent): Promise<Result<Session, AlreadyExistsError>> {
+    try {
+      this.db.transaction((tx) => {
+        tx.insert(sessions).values(session).run();
+        tx.insert(sessionEvents).values(event).run();
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return Err(new AlreadyExistsError('session', session.id));
+      throw error;
+    }
+    return Ok(session);
+  }
+
+  async get(id: string): Promise<Session | undefined> {
+    const row = this.db.select().from(sessions).where(eq(sessions.id, id)).get();
+    return row && toSession(row);
+  }
+
+  async findByLabel(label: string): Promise<Session | undefined> {
+    const row = this.db.select().from(sessions).where(eq(sessions.label, label)).get();
+    return row && toSession(row);
+  }
+
+  async list(query: SessionListQuery = {}): Promise<Session[]> {
+    const conditions: SQL[] = [];
+    if (query.consumerId !== undefined) conditions.push(eq(sessions.consumerId, query.consumerId));
+    if (query.statuses !== undefined) conditions.push(inArray(sessions.status, [...query.statuses]));
+    if (query.provider !== undefined) conditions.push(eq(sessions.provider, query.provider));
+    if (query.afterId !== undefined) conditions.push(gt(sessions.id, query.afterId));
+    const base = this.db
+      .select()
+      .from(sessions)
+      .where(and(...conditions))
+      .orderBy(asc(sessions.id));
+    const rows = query.limit === undefined ? base.all() : base.limit(query.limit).all();
+    return rows.map(toSession);
+  }
+
+  async update(
+    id: string,
+    expectedVersion: number,
+    changes: SessionChanges,
+    events: readonly SessionEvent[],
+  ): Promise<Result<Session, ConcurrentUpdateError | SessionNotFoundError>> {
+    // IMMEDIATE takes the write lock up front, so the read below and the write cannot interleave
+    // with another connection's transaction.
+    const result = this.db.transaction(
+      (tx): Result<Session, ConcurrentUpdateError | SessionNotFoundError> => {
+        const row = tx.select().from(sessions).where(eq(sessions.id, id)).get();
+        if (!row) return Err(new SessionNotFoundError(id));
+        const current = toSession(row);
+        if (current.version !== expectedVersion) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
+        assertSessionUpdateAllowed(current, changes, events);
+        const written = tx
+          .update(sessions)
+          .set({ ...changes, version: expectedVersion + 1 })
+          .where(and(eq(sessions.id, id), eq(sessions.version, expectedVersion)))
+          .run();
+        if (written.changes !== 1) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
+        for (const event of events) tx.insert(sessionEvents).values(event).run();
+        const updated = tx.select().from(sessions).where(eq(sessions.id, id)).get();
+        if (!updated) return Err(new SessionNotFoundError(id));
+        return Ok(toSession(updated));
+      },
+      { behavior: 'immediate' },
+    );
+    return result;
+  }
+
+  async appendEvent(event: SessionEvent): Promise<Result<void, SessionNotFoundError>> {
+    const exists = this.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, event.sessionId)).get();
+    if (!exists) return Err(new SessionNotFoundError(event.sessionId));
+    this.db.insert(sessionEvents).values(event).run();
+    return Ok();
+  }
+
+  async listEvents(sessionId: string): Promise<SessionEvent[]> {
+    const rows = this.db.select().from(sessionEvents).where(eq(sessionEvents.sessionId, sessionId)).orderBy(asc(sessionEvents.seq)).all();
+    return rows.map(toEvent);
+  }
+}

@@ -1,0 +1,177 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The SQLite schema. Times are integer milliseconds since the epoch (exact comparisons, no string
+ * formats); money is integer µUSD; every session write goes through a version column.
+ * Change it, then run `pnpm db:generate` to write the migration.
+ */
+
+const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** One row, ever: this installation's deployment id, written on first start. */
+export const deploymentIdentity = sqliteTable(
+  'deployment_identity',
+  {
+    singleton: integer('singleton').primaryKey(),
+    deploymentId: text('deployment_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [check('deployment_identity_singleton', sql`${t.singleton} = 1`)],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    consumerId: text('consumer_id').notNull(),
+    deploymentId: text('deployment_id').notNull(),
+    label: text('label').notNull(),
+    provider: text('provider').notNull(),
+    offerId: text('offer_id').notNull(),
+    providerInstanceId: text('provider_instance_id'),
+    gpuType: text('gpu_type').notNull(),
+    gpuCount: integer('gpu_count').notNull(),
+    status: text('status').notNull(),
+    workloadType: text('workload_type').notNull(),
+    reservationHours: integer('reservation_hours').notNull(),
+    idleTimeoutMinutes: integer('idle_timeout_minutes').notNull(),
+    storagePolicy: text('storage_policy').notNull(),
+    templateHashId: text('template_hash_id'),
+    diskGb: integer('disk_gb'),
+    pricePerHourMicros: integer('price_per_hour_micros').notNull(),
+    sshHost: text('ssh_host'),
+    sshPort: integer('ssh_port'),
+    sshUser: text('ssh_user'),
+    sshPublicKey: text('ssh_public_key'),
+    hostKeyFingerprint: text('host_key_fingerprint'),
+    createdAt: ms('created_at').notNull(),
+    statusChangedAt: ms('status_changed_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+    hardMaxAt: ms('hard_max_at').notNull(),
+    hardMaxOverride: integer('hard_max_override', { mode: 'boolean' }).notNull(),
+    provisioningDeadline: ms('provisioning_deadline').notNull(),
+    billingStartedAt: ms('billing_started_at'),
+    stoppedAt: ms('stopped_at'),
+    stopReason: text('stop_reason'),
+    errorType: text('error_type'),
+    errorMessage: text('error_message'),
+    version: integer('version').notNull(),
+  },
+  (t) => [
+    uniqueIndex('sessions_label_unique').on(t.label),
+    index('sessions_status_idx').on(t.status),
+    index('sessions_consumer_idx').on(t.consumerId),
+    index('sessions_provider_instance_idx').on(t.provider, t.providerInstanceId),
+    index('sessions_expires_at_idx').on(t.expiresAt),
+  ],
+);
+
+/** Append-only: rows are inserted with the session write they explain and never updated. */
+export const sessionEvents = sqliteTable(
+  'session_events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    type: text('type').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    actor: text('actor').notNull(),
+    reason: text('reason').notNull(),
+    occurredAt: ms('occurred_at').notNull(),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [uniqueIndex('session_events_id_unique').on(t.id), index('session_events_session_idx').on(t.sessionId, t.seq)],
+);
+
+/** The cost ledger. (session_id, accrued_seconds) is unique: one line per accrual step, never two. */
+export const costEntries = sqliteTable(
+  'cost_entries',
+  {
+    id: text('id').primaryKey(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => sessions.id),
+    consumerId: text('consumer_id').notNull(),
+    provider: text('provider').notNull(),
+    gpuType: text('gpu_type').notNull(),
+    periodStart: ms('period_start').notNull(),
+    periodEnd: ms('period_end').notNull(),
+    accruedSeconds: integer('accrued_seconds').notNull(),
+    amountMicros: integer('amount_micros').notNull(),
+    recordedAt: ms('recorded_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('cost_entries_session_accrual_unique').on(t.sessionId, t.accruedSeconds),
+    index('cost_entries_consumer_period_idx').on(t.consumerId, t.periodStart),
+    index('cost_entries_period_idx').on(t.periodStart),
+  ],
+);
+
+export const consumers = sqliteTable('consumers', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: ms('created_at').notNull(),
+  disabledAt: ms('disabled_at'),
+});
+
+/** Only the SHA-256 of a key is stored; the key itself is shown once, at creation. */
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    consumerId: text('consumer_id')
+      .notNull()
+      .references(() => consumers.id),
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull(),
+    createdAt: ms('created_at').notNull(),
+    revokedAt: ms('revoked_at'),
+    lastUsedAt: ms('last_used_at'),
+  },
+  (t) => [uniqueIndex('api_keys_hash_unique').on(t.keyHash), index('api_keys_consumer_idx').on(t.consumerId)],
+);
+
+export const budgets = sqliteTable('budgets', {
+  consumerId: text('consumer_id')
+    .primaryKey()
+    .references(() => consumers.id),
+  monthlyLimitMicros: integer('monthly_limit_micros').notNull(),
+  periodStart: ms('period_start').notNull(),
+  alertsSent: text('alerts_sent', { mode: 'json' }).$type<number[]>().notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+export const offerFailures = sqliteTable(
+  'offer_failures',
+  {
+    id: text('id').primaryKey(),
+    offerId: text('offer_id').notNull(),
+    provider: text('provider').notNull(),
+    gpuType: text('gpu_type').notNull(),
+    hostId: text('host_id'),
+    failureType: text('failure_type').notNull(),
+    reason: text('reason').notNull(),
+    sessionId: text('session_id'),
+    occurredAt: ms('occurred_at').notNull(),
+  },
+  (t) => [index('offer_failures_occurred_idx').on(t.occurredAt), index('offer_failures_offer_idx').on(t.offerId)],
+);
+
+export const idempotencyRecords = sqliteTable(
+  'idempotency_records',
+  {
+    scope: text('scope').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    state: text('state', { enum: ['in_progress', 'completed'] }).notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_expires_idx').on(t.expiresAt)],
+);
