@@ -39,7 +39,7 @@ describe('offer filtering', () => {
     [{ minVramGb: 48 }, ['vastai-4']],
     [{ maxPricePerHourMicros: 420_000 }, ['vastai-7', 'vastai-1']],
     [{ minGpus: 8 }, ['vastai-4']],
-    [{ minCudaVersion: '12.3' }, ['vastai-1', 'vastai-4']],
+    [{ minCudaVersion: '12.3' }, ['vastai-7', 'vastai-1', 'tensordock-5', 'vastai-4']],
     [{ location: 'us-east' }, ['vastai-2', 'tensordock-5']],
     [{ minReliability: 0.95 }, ['vastai-7', 'vastai-1', 'tensordock-5', 'vastai-4']],
     [{ templateHashId: 'abc' }, ['vastai-7', 'vastai-1', 'vastai-2', 'tensordock-5', 'vastai-4']],

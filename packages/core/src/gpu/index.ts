@@ -1,0 +1,10 @@
+export {
+  GPU_CATALOG,
+  findGpuSku,
+  matchesGpuQuery,
+  resolveGpu,
+  type GpuResolution,
+  type GpuSegment,
+  type GpuSku,
+  type ResolveGpuOptions,
+} from './gpu-catalog.js';
