@@ -30,3 +30,26 @@ describe('parseServerEnv', () => {
     }
   });
 });
+
+describe('parseServerEnv problem reporting', () => {
+  it('reports the protected-mode refusal together with other bad values, echoing non-secret values', () => {
+    try {
+      parseServerEnv({ SERVER_HOST: '0.0.0.0', SERVER_PORT: 'abc' });
+      throw new Error('expected an EnvError');
+    } catch (error) {
+      const problems = (error as EnvError).problems;
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toBe("SERVER_PORT: must be a port number from 0 to 65535 (got 'abc')");
+      expect(problems[1]).toMatch(/^SERVER_HOST: binding 0.0.0.0/);
+    }
+  });
+
+  it('never echoes the admin token', () => {
+    expect(() => parseServerEnv({ GPU_SHOPPER_ADMIN_TOKEN: 'short-secret' })).toThrow(EnvError);
+    try {
+      parseServerEnv({ GPU_SHOPPER_ADMIN_TOKEN: 'short-secret' });
+    } catch (error) {
+      expect((error as EnvError).message).not.toContain('short-secret');
+    }
+  });
+});

@@ -10,30 +10,34 @@ import { LOG_LEVELS } from '@gpu-shopper/core';
  */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
-export const serverEnvSchema = z
-  .object({
-    SERVER_HOST: z.string().trim().min(1).default('127.0.0.1'),
-    SERVER_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    DATABASE_PATH: z.string().trim().min(1).default('./data/gpu-shopper.db'),
-    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    GPU_SHOPPER_ADMIN_TOKEN: z
-      .string()
-      .min(24, 'must be at least 24 characters')
-      .optional()
-      .or(z.literal('').transform(() => undefined)),
-  })
-  .superRefine((env, ctx) => {
-    // Protected mode: without an admin token nobody can be authenticated, so the API must not be
-    // reachable from other machines.
-    if (!env.GPU_SHOPPER_ADMIN_TOKEN && !LOOPBACK_HOSTS.has(env.SERVER_HOST)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SERVER_HOST'],
-        message: `binding ${env.SERVER_HOST} exposes the API beyond this machine; set GPU_SHOPPER_ADMIN_TOKEN or bind 127.0.0.1`,
-      });
-    }
-  });
+export const serverEnvSchema = z.object({
+  SERVER_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  SERVER_PORT: z.coerce
+    .number({ error: 'must be a port number from 0 to 65535' })
+    .int('must be a port number from 0 to 65535')
+    .min(0, 'must be a port number from 0 to 65535')
+    .max(65535, 'must be a port number from 0 to 65535')
+    .default(8080),
+  DATABASE_PATH: z.string().trim().min(1).default('./data/gpu-shopper.db'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  GPU_SHOPPER_ADMIN_TOKEN: z
+    .string()
+    .min(24, 'must be at least 24 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+});
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+/**
+ * Protected mode: without an admin token nobody can be authenticated, so the API must not be
+ * reachable from other machines. Checked on the raw values so it is reported together with any
+ * other problem, not only once the rest is valid.
+ */
+function protectedModeProblem(source: Record<string, string | undefined>): string | undefined {
+  const host = source.SERVER_HOST?.trim() || '127.0.0.1';
+  if (source.GPU_SHOPPER_ADMIN_TOKEN || LOOPBACK_HOSTS.has(host)) return undefined;
+  return `SERVER_HOST: binding ${host} exposes the API beyond this machine; set GPU_SHOPPER_ADMIN_TOKEN or bind 127.0.0.1`;
+}
 
 export class EnvError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -45,8 +49,19 @@ export class EnvError extends Error {
 /** Parses the environment, reporting every bad variable at once (not just the first). */
 export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
   const parsed = serverEnvSchema.safeParse(source);
-  if (parsed.success) return parsed.data;
-  throw new EnvError(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.') || 'environment';
+        const value = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined;
+        // Echo the offending value, except for secrets.
+        const shown = value === undefined || name.includes('TOKEN') ? '' : ` (got '${value}')`;
+        return `${name}: ${issue.message}${shown}`;
+      });
+  const protectedMode = protectedModeProblem(source);
+  if (protectedMode) problems.push(protectedMode);
+  if (!parsed.success || problems.length > 0) throw new EnvError(problems);
+  return parsed.data;
 }
 
 /** Loads `.env` from the working directory when present; variables already set win. */
