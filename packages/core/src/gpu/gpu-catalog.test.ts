@@ -311,3 +311,24 @@ describe('matchesGpuQuery', () => {
     expect(matchesGpuQuery(query, candidate)).toBe(expected);
   });
 });
+
+describe('coverage of the GPUs the product documentation and published benchmarks name', () => {
+  // Names as they appear in the product description and in the published benchmark results.
+  const named = [
+    'RTX4090', 'RTX 4090', 'A100', 'RTX 5090', 'RTX 5080', 'RTX 5070 Ti', 'RTX 5070', 'RTX 5060 Ti', 'RTX 3090',
+    'RTX A6000', 'A100 80GB', 'H200 NVL', 'RTX 8000', 'RTX A4000', 'RTX A5000',
+    'NVIDIA GeForce RTX 3090', 'NVIDIA A100 80GB PCIe', 'NVIDIA H200 NVL',
+  ];
+
+  test.each(named)('%p selects at least one catalogue SKU as an inventory query', (name) => {
+    expect(GPU_CATALOG.some((sku) => matchesGpuQuery(name, sku.id))).toBe(true);
+  });
+
+  test.each(named.filter((n) => !['A100', 'RTX 5060 Ti'].includes(n)))('%p resolves to a known SKU', (name) => {
+    expect(resolveGpu(name).known).toBe(true);
+  });
+
+  it('resolves a name that leaves the memory size open once the vendor gives the VRAM', () => {
+    expect(resolveGpu('RTX 5060 Ti', { vramGb: 16 })).toMatchObject({ known: true, sku: { id: 'RTX 5060 Ti 16GB' } });
+  });
+});
