@@ -1,5 +1,5 @@
 /**
- * The package-boundary rule: DESIGN.md §1's dependency rules, enforced by lint instead of review.
+ * The package-boundary rule: the dependency rules of docs/architecture.md, enforced by lint instead of review.
  *
  * For every import, re-export, dynamic import and require in a file, the rule finds the workspace
  * package the file belongs to (nearest package.json) and checks the specifier against that package's
@@ -8,7 +8,10 @@
  *  - packages with an `external` list may import only those third-party modules (and no Node built-ins
  *    unless `builtins` is true);
  *  - a relative import may not climb out of its package (that would bypass every rule above);
- *  - `@gpu-shopper/<pkg>/testing` (in-memory fakes) is for test files only.
+ *  - `@gpu-shopper/<pkg>/testing` (in-memory fakes) is for test files only;
+ *  - test files may also import the packages in `testInternal` (e.g. the simulator);
+ *  - a `@gpu-shopper/*` package missing from BOUNDARIES is itself an error, so no new package
+ *    escapes the rules by omission.
  */
 import fs from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -20,6 +23,7 @@ import path from 'node:path';
  * @property {string[]} [typeOnly] workspace packages it may import with `import type` only
  * @property {string[]} [external] when set, the only third-party modules it may import
  * @property {boolean} [builtins]  whether `node:*` modules are allowed (default true)
+ * @property {string[]} [testInternal] workspace packages its test files may import as well
  */
 
 /** @type {Record<string, Boundary>} */
@@ -27,9 +31,10 @@ export const BOUNDARIES = {
   '@gpu-shopper/core': { internal: [], external: ['zod'], builtins: false },
   '@gpu-shopper/contract': { internal: [], external: ['zod'], builtins: false },
   '@gpu-shopper/client': { internal: [], typeOnly: ['@gpu-shopper/contract'], external: [] },
-  '@gpu-shopper/providers': { internal: ['@gpu-shopper/core'] },
+  // Adapter tests run against the simulator's vendor fakes; production code never sees it.
+  '@gpu-shopper/providers': { internal: ['@gpu-shopper/core'], testInternal: ['@gpu-shopper/simulator'] },
   '@gpu-shopper/storage': { internal: ['@gpu-shopper/core'] },
-  '@gpu-shopper/ssh': { internal: ['@gpu-shopper/core'] },
+  '@gpu-shopper/ssh': { internal: ['@gpu-shopper/core'], testInternal: ['@gpu-shopper/simulator'] },
   // bench reaches nodes through core's RemoteExec port, never through @gpu-shopper/ssh.
   '@gpu-shopper/bench': { internal: ['@gpu-shopper/core'] },
   // The simulator is written from the vendor contracts, so adapter tests against it are not circular.
@@ -47,8 +52,13 @@ export const BOUNDARIES = {
   },
   // The CLI talks to the server through the SDK; providers (cleanup-orphans) and ssh (transfer) are
   // the two direct commands by design.
+  // Tooling packages hold configuration and import no project package.
+  '@gpu-shopper/eslint-config': { internal: [] },
+  '@gpu-shopper/jest-preset': { internal: [] },
+  '@gpu-shopper/tsconfig': { internal: [] },
   '@gpu-shopper/cli': {
     internal: ['@gpu-shopper/client', '@gpu-shopper/providers', '@gpu-shopper/ssh'],
+    testInternal: ['@gpu-shopper/simulator'],
   },
 };
 
@@ -110,11 +120,15 @@ export function checkImport({ filename, specifier, typeOnly }) {
     return undefined;
   }
   if (path.isAbsolute(specifier)) return `absolute import '${specifier}' is not allowed`;
-  if (!boundary) return undefined;
+  if (!boundary) {
+    return owner.name.startsWith(SCOPE)
+      ? `${owner.name} has no entry in the boundary table (tooling/eslint/boundaries.js); add one before it imports anything`
+      : undefined;
+  }
 
   if (specifier.startsWith('node:') || isBuiltin(specifier)) {
     return boundary.builtins === false && !isTest
-      ? `${owner.name} may not import Node built-in '${specifier}' (DESIGN.md §1: it stays free of I/O)`
+      ? `${owner.name} may not import Node built-in '${specifier}' (it stays free of I/O; see docs/architecture.md)`
       : undefined;
   }
 
@@ -125,11 +139,12 @@ export function checkImport({ filename, specifier, typeOnly }) {
       return `'${specifier}' holds test fakes; only test files may import it`;
     }
     if (boundary.internal.includes(target)) return undefined;
+    if (isTest && boundary.testInternal?.includes(target)) return undefined;
     if (typeOnly && boundary.typeOnly?.includes(target)) return undefined;
     if (boundary.typeOnly?.includes(target)) {
       return `${owner.name} may import ${target} with 'import type' only`;
     }
-    return `${owner.name} may not import ${target} (DESIGN.md §1 dependency rules)`;
+    return `${owner.name} may not import ${target} (dependency rules: docs/architecture.md)`;
   }
   if (boundary.external && !boundary.external.includes(target) && !(isTest && isTestTooling(target))) {
     const allowed = boundary.external.length ? boundary.external.join(', ') : 'nothing';
@@ -152,7 +167,7 @@ function isBuiltin(specifier) {
 export const boundariesRule = {
   meta: {
     type: 'problem',
-    docs: { description: "Enforces DESIGN.md's package dependency rules" },
+    docs: { description: "Enforces the package dependency rules of docs/architecture.md" },
     schema: [],
     messages: { forbidden: '{{message}}' },
   },

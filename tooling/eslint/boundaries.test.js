@@ -64,6 +64,11 @@ describe('checkImport', () => {
     assert.match(checkImport({ filename: sdk, specifier: '@gpu-shopper/contract', typeOnly: false }) ?? '', /import type/);
   });
 
+  it('lets adapter tests, and only tests, use the simulator', () => {
+    assert.equal(checkImport({ filename: file('packages/providers', 'src/vastai/vastai.test.ts'), specifier: '@gpu-shopper/simulator', typeOnly: false }), undefined);
+    assert.match(checkImport({ filename: file('packages/providers'), specifier: '@gpu-shopper/simulator', typeOnly: false }) ?? '', /may not import/);
+  });
+
   it('refuses relative imports that leave the package', () => {
     const message = checkImport({ filename: file('packages/core'), specifier: '../../storage/src/index.js', typeOnly: false });
     assert.match(message ?? '', /leaves @gpu-shopper\/core/);
@@ -73,6 +78,16 @@ describe('checkImport', () => {
     const testing = '@gpu-shopper/core/testing';
     assert.match(checkImport({ filename: file('packages/storage'), specifier: testing, typeOnly: false }) ?? '', /test files/);
     assert.equal(checkImport({ filename: file('packages/storage', 'src/x.test.ts'), specifier: testing, typeOnly: false }), undefined);
+  });
+
+  it('refuses every import of a workspace package that has no boundary entry', () => {
+    const saved = BOUNDARIES['@gpu-shopper/bench'];
+    delete BOUNDARIES['@gpu-shopper/bench'];
+    try {
+      assert.match(checkImport({ filename: file('packages/bench'), specifier: 'zod', typeOnly: false }) ?? '', /no entry in the boundary table/);
+    } finally {
+      BOUNDARIES['@gpu-shopper/bench'] = saved;
+    }
   });
 
   it('covers every workspace package that holds code', () => {

@@ -1,7 +1,7 @@
 /**
  * Shared ESLint flat config. Each package's `eslint.config.js` calls `createEslintConfig(import.meta.dirname)`.
  * Type-aware rules catch the promise mistakes that matter most around provider and SSH I/O
- * (floating and misused promises); the boundary rule enforces DESIGN.md's dependency rules.
+ * (floating and misused promises); the boundary rule enforces the dependency rules of docs/architecture.md.
  */
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

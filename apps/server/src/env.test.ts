@@ -44,6 +44,10 @@ describe('parseServerEnv problem reporting', () => {
     }
   });
 
+  it('treats empty values as unset instead of port 0 or an empty host', () => {
+    expect(parseServerEnv({ SERVER_PORT: '', SERVER_HOST: ' ', LOG_LEVEL: '' })).toMatchObject({ SERVER_PORT: 8080, SERVER_HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+  });
+
   it('never echoes the admin token', () => {
     expect(() => parseServerEnv({ GPU_SHOPPER_ADMIN_TOKEN: 'short-secret' })).toThrow(EnvError);
     try {

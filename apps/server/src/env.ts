@@ -6,7 +6,7 @@ import { LOG_LEVELS } from '@gpu-shopper/core';
 
 /**
  * The server's whole configuration, read once at startup. Names are the documented contract
- * (README "Configuration"); later capabilities add their variables here, never elsewhere.
+ * (docs/configuration.md); later capabilities add their variables here, never elsewhere.
  */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -47,7 +47,9 @@ export class EnvError extends Error {
 }
 
 /** Parses the environment, reporting every bad variable at once (not just the first). */
-export function parseServerEnv(source: Record<string, string | undefined>): ServerEnv {
+export function parseServerEnv(raw: Record<string, string | undefined>): ServerEnv {
+  // `SERVER_PORT=` in a .env file means "not set", not port 0 (which would pick a random port).
+  const source = Object.fromEntries(Object.entries(raw).filter(([, value]) => value === undefined || value.trim() !== ''));
   const parsed = serverEnvSchema.safeParse(source);
   const problems = parsed.success
     ? []

@@ -33,6 +33,9 @@ async function main(): Promise<void> {
     version: packageVersion(),
     readinessChecks: { storage: () => storage.ping() },
   });
+  if (!env.GPU_SHOPPER_ADMIN_TOKEN) {
+    logger.warn('protected mode: no GPU_SHOPPER_ADMIN_TOKEN is set, so the API is served on loopback only', { host: env.SERVER_HOST });
+  }
   const server = app.listen(env.SERVER_PORT, env.SERVER_HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.SERVER_PORT;

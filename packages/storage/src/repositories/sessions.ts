@@ -107,10 +107,12 @@ export class SqliteSessionRepository implements SessionRepository {
   }
 
   async appendEvent(event: SessionEvent): Promise<Result<void, SessionNotFoundError>> {
-    const exists = this.db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, event.sessionId)).get();
-    if (!exists) return Err(new SessionNotFoundError(event.sessionId));
-    this.db.insert(sessionEvents).values(event).run();
-    return Ok();
+    return this.db.transaction((tx): Result<void, SessionNotFoundError> => {
+      const exists = tx.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, event.sessionId)).get();
+      if (!exists) return Err(new SessionNotFoundError(event.sessionId));
+      tx.insert(sessionEvents).values(event).run();
+      return Ok();
+    });
   }
 
   async listEvents(sessionId: string): Promise<SessionEvent[]> {
