@@ -1,0 +1,279 @@
+import pRetry, { AbortError } from 'p-retry';
+
+import {
+  Err,
+  Ok,
+  ProviderAuthError,
+  ProviderInvalidRequestError,
+  ProviderNotFoundError,
+  ProviderRateLimitedError,
+  ProviderSchemaError,
+  ProviderUnavailableError,
+  ProviderUnknownOutcomeError,
+  noopLogger,
+  type Logger,
+  type ProviderError,
+  type ProviderErrorContext,
+  type ProviderName,
+  type Result,
+} from '@gpu-shopper/core';
+
+import { sleep, type RateLimiter } from './rate-limiter.js';
+import { redactText, safeSnippet } from './redact.js';
+
+/** What came back from the vendor, before any vendor-specific interpretation. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  /** Parsed JSON, or undefined when the body is empty or not JSON. */
+  readonly json: unknown;
+  /** Retry-After in milliseconds, when the vendor sent one. */
+  readonly retryAfterMs: number | null;
+}
+
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Path below the base URL, with its leading slash (Vast needs trailing slashes, TensorDock none). */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  /** Name used in errors, metrics and logs (`listOffers`, `createInstance`…). */
+  readonly operation: string;
+  /**
+   * Reads and destroys can be repeated safely and are retried on 429/5xx/network failures. Creates
+   * are not: a failure after the request may have been delivered is an unknown outcome, never retried.
+   */
+  readonly idempotent: boolean;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ProviderHttpClientOptions {
+  readonly provider: ProviderName;
+  readonly baseUrl: string;
+  readonly rateLimiter: RateLimiter;
+  /** Credentials: sent by the adapter in headers/query, and scrubbed from every message and log. */
+  readonly secrets: readonly string[];
+  readonly defaultHeaders?: Readonly<Record<string, string>>;
+  /** @default 30000 */
+  readonly timeoutMs?: number;
+  /** Retries of idempotent calls after the first attempt. @default 3 */
+  readonly retries?: number;
+  /** First backoff; doubles each retry (with jitter), capped at `maxBackoffMs`. @default 500 */
+  readonly minBackoffMs?: number;
+  /** @default 8000 */
+  readonly maxBackoffMs?: number;
+  /** A Retry-After longer than this is not waited for: the rate-limit error goes to the caller. @default 30000 */
+  readonly maxRetryAfterMs?: number;
+  /** Response bodies larger than this are refused (a vendor bug must not exhaust memory). @default 10 MiB */
+  readonly maxBodyBytes?: number;
+  readonly fetch?: typeof fetch;
+  readonly logger?: Logger;
+  /** Called after every attempt; the server wires metrics here. */
+  readonly onCall?: (call: { provider: ProviderName; operation: string; status: number | null; durationMs: number; errorCode?: string }) => void;
+}
+
+/** Network failures that prove the request never reached the vendor, so even a create is safe to report as not sent. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Parses Retry-After (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfterMs(value: string | null, nowMs: number = Date.now()): number | null {
+  if (value === null || value.trim() === '') return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+function errorCodeOf(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** An attempt's outcome that p-retry may retry; carries the provider error to return at the end. */
+class RetryableAttemptError extends Error {
+  constructor(readonly providerError: ProviderError) {
+    super(providerError.message);
+  }
+}
+
+/**
+ * The HTTP kit every adapter sends through: rate limiting, per-call timeouts, retries with backoff
+ * and Retry-After for idempotent calls only, size limits, and redaction. It returns the vendor's
+ * response for any status (the adapter interprets statuses in the vendor's terms) and maps only
+ * transport failures itself.
+ */
+export class ProviderHttpClient {
+  private readonly fetchImpl: typeof fetch;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ProviderHttpClientOptions) {
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.logger = (options.logger ?? noopLogger).child({ provider: options.provider });
+  }
+
+  get provider(): ProviderName {
+    return this.options.provider;
+  }
+
+  /** Redacts credentials and shortens `text` for an error message. */
+  snippet(text: string): string {
+    return safeSnippet(text, this.options.secrets);
+  }
+
+  context(operation: string, httpStatus?: number): ProviderErrorContext {
+    return httpStatus === undefined
+      ? { provider: this.options.provider, operation }
+      : { provider: this.options.provider, operation, httpStatus };
+  }
+
+  async send(request: HttpRequest): Promise<Result<HttpResponse, ProviderError>> {
+    const retries = request.idempotent ? (this.options.retries ?? 3) : 0;
+    try {
+      const response = await pRetry(() => this.attempt(request), {
+        retries,
+        factor: 2,
+        minTimeout: this.options.minBackoffMs ?? 500,
+        maxTimeout: this.options.maxBackoffMs ?? 8000,
+        randomize: true,
+        signal: request.signal,
+        onFailedAttempt: async ({ error, retriesLeft }) => {
+          if (retriesLeft <= 0 || !(error instanceof RetryableAttemptError)) return;
+          this.logger.warn('provider call failed; retrying', { operation: request.operation, error: error.message, retriesLeft });
+          const retryAfterMs = error.providerError instanceof ProviderRateLimitedError ? error.providerError.retryAfterMs : null;
+          // The vendor said when to come back: wait that long (p-retry then adds its own short backoff).
+          if (retryAfterMs !== null) await sleep(retryAfterMs, request.signal);
+        },
+      });
+      return Ok(response);
+    } catch (error) {
+      if (error instanceof RetryableAttemptError) return Err(error.providerError);
+      if (error instanceof AbortError && error.originalError instanceof RetryableAttemptError) return Err(error.originalError.providerError);
+      const code = errorCodeOf(error);
+      return Err(
+        new ProviderUnavailableError(`request aborted: ${this.snippet(error instanceof Error ? error.message : String(error))}`, {
+          ...this.context(request.operation),
+          ...(code ? { cause: code } : {}),
+        }),
+      );
+    }
+  }
+
+  private async attempt(request: HttpRequest): Promise<HttpResponse> {
+    await this.options.rateLimiter.acquire(request.signal);
+    const url = this.buildUrl(request);
+    const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? 30_000;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const started = performance.now();
+    const report = (status: number | null, errorCode?: string) =>
+      this.options.onCall?.({
+        provider: this.options.provider,
+        operation: request.operation,
+        status,
+        durationMs: performance.now() - started,
+        ...(errorCode ? { errorCode } : {}),
+      });
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchImpl(url, {
+        method: request.method,
+        headers: {
+          Accept: 'application/json',
+          ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          ...this.options.defaultHeaders,
+          ...request.headers,
+        },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
+      text = await this.readBody(response);
+    } catch (error) {
+      // The caller's own cancellation is not a provider failure and is never retried.
+      if (request.signal?.aborted) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
+      const code = errorCodeOf(error) ?? (timeout.aborted ? 'TIMEOUT' : 'NETWORK');
+      report(null, code);
+      const described = timeout.aborted ? `no response within ${timeoutMs} ms` : `request failed (${code})`;
+      if (!request.idempotent && !NOT_SENT_CODES.has(code)) {
+        throw new AbortError(new RetryableAttemptError(new ProviderUnknownOutcomeError(`${described}; the request may have been applied`, this.context(request.operation))));
+      }
+      throw new RetryableAttemptError(new ProviderUnavailableError(described, this.context(request.operation), error));
+    }
+
+    report(response.status);
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+    const result: HttpResponse = { status: response.status, headers: response.headers, text, json: parseJson(text), retryAfterMs };
+    this.logger.debug('provider call', { operation: request.operation, method: request.method, url: redactText(url, this.options.secrets), status: response.status });
+
+    if (response.status === 429) {
+      const error = new ProviderRateLimitedError(`rate limited: ${this.snippet(text)}`, this.context(request.operation, 429), retryAfterMs);
+      const tooLong = retryAfterMs !== null && retryAfterMs > (this.options.maxRetryAfterMs ?? 30_000);
+      // A create that got 429 was refused, not applied, so it is reported as rate limited, not unknown.
+      if (!request.idempotent || tooLong) throw new AbortError(new RetryableAttemptError(error));
+      throw new RetryableAttemptError(error);
+    }
+    if (response.status >= 500 && request.idempotent) {
+      throw new RetryableAttemptError(new ProviderUnavailableError(`HTTP ${response.status}: ${this.snippet(text)}`, this.context(request.operation, response.status)));
+    }
+    return result;
+  }
+
+  private buildUrl(request: HttpRequest): string {
+    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + request.path);
+    for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+    return url.toString();
+  }
+
+  private async readBody(response: Response): Promise<string> {
+    const limit = this.options.maxBodyBytes ?? 10 * 1024 * 1024;
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw Object.assign(new Error(`response body of ${declared} bytes exceeds ${limit}`), { code: 'BODY_TOO_LARGE' });
+    }
+    const buffer = await response.arrayBuffer();
+    if (buffer.byteLength > limit) throw Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'BODY_TOO_LARGE' });
+    return new TextDecoder().decode(buffer);
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The standard meaning of an HTTP status for a call. Adapters use it for everything their vendor
+ * does not define differently (e.g. Blue Lobster's 409, a destroy's 404).
+ */
+export function errorForStatus(
+  client: ProviderHttpClient,
+  operation: string,
+  response: HttpResponse,
+  options: { idempotent: boolean; message?: string },
+): ProviderError {
+  const message = options.message ?? `HTTP ${response.status}: ${client.snippet(response.text) || 'no body'}`;
+  const context = client.context(operation, response.status);
+  if (response.status === 401 || response.status === 403) return new ProviderAuthError(message, context);
+  if (response.status === 404) return new ProviderNotFoundError(message, context);
+  if (response.status === 429) return new ProviderRateLimitedError(message, context, response.retryAfterMs);
+  if (response.status >= 500) {
+    return options.idempotent
+      ? new ProviderUnavailableError(message, context)
+      : new ProviderUnknownOutcomeError(`${message}; the request may have been applied`, context);
+  }
+  if (response.status >= 400) return new ProviderInvalidRequestError(message, context);
+  return new ProviderSchemaError(`unexpected HTTP ${response.status}: ${client.snippet(response.text)}`, context);
+}

@@ -1,0 +1,21 @@
+/**
+ * @gpu-shopper/providers — the Vast.ai, TensorDock and Blue Lobster adapters implementing core's
+ * ProviderAdapter, on one HTTP kit (timeouts, retries for idempotent calls, Retry-After, rate
+ * limiting, redaction, zod-validated payloads).
+ */
+export { VastAiAdapter, VASTAI_DEFAULT_BASE_URL, parseVastOfferId, vastInstanceState, type VastAiAdapterOptions } from './vastai/vastai-adapter.js';
+export {
+  TensorDockAdapter,
+  TENSORDOCK_DEFAULT_BASE_URL,
+  parseTensorDockOfferId,
+  tensorDockInstanceState,
+  tensorDockRunCommands,
+  type TensorDockAdapterOptions,
+} from './tensordock/tensordock-adapter.js';
+export { isStaleInventoryMessage } from './tensordock/stale-inventory.js';
+export { BlueLobsterAdapter, BLUELOBSTER_DEFAULT_BASE_URL, blueLobsterInstanceState, type BlueLobsterAdapterOptions } from './bluelobster/bluelobster-adapter.js';
+export { blueLobsterNameToLabel, labelToBlueLobsterName } from './bluelobster/bluelobster-names.js';
+export { ProviderHttpClient, errorForStatus, parseRetryAfterMs, type HttpRequest, type HttpResponse, type ProviderHttpClientOptions } from './http/http-client.js';
+export { TokenBucket, type RateLimiter, type TokenBucketOptions } from './http/rate-limiter.js';
+export { redactText, safeSnippet } from './http/redact.js';
+export { createProviderAdapters, type ProviderCredentials, type CreateProviderAdaptersOptions } from './create-provider-adapters.js';
