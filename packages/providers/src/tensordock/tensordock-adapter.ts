@@ -87,14 +87,14 @@ export function parseTensorDockOfferId(id: string): { locationId: string; gpuNam
 export function tensorDockRunCommands(publicKey: string, onStartScript: string | null): string[] {
   const key = shellQuote(publicKey);
   const commands = [
-    'mkdir -p /root/.ssh && chmod 700 /root/.ssh',
+    'mkdir -p /root/.ssh',
+    'chmod 700 /root/.ssh',
     `echo ${key} > /root/.ssh/authorized_keys`,
     'chmod 600 /root/.ssh/authorized_keys',
     'chown root:root /root/.ssh/authorized_keys',
     'mkdir -p /home/user/.ssh',
     'chmod 700 /home/user/.ssh',
     'chown user:user /home/user/.ssh',
-    'rm -f /home/user/.ssh/authorized_keys',
     `echo ${key} > /home/user/.ssh/authorized_keys`,
     'chmod 600 /home/user/.ssh/authorized_keys',
     'chown user:user /home/user/.ssh/authorized_keys',
