@@ -206,7 +206,7 @@ describe('Vast.ai adapter (recorded payloads)', () => {
     const script = new ScriptedFetch().on('GET', /^\/api\/v0\/instances\/$/, { status: 200, body: recorded('vastai/instances-list.json') });
     const ours = await adapter(script).listInstances('gpushop-');
     expect(ours.ok && ours.val.map((i) => [i.providerInstanceId, i.label])).toEqual([
-      ['123', 'gpushop-dep_01JDEPLOY0000000000000000000-ses_01JSESSION000000000000000000'],
+      ['123', 'gpushop-dep_01JDEPLOY00000000000000000-ses_01JSESSION0000000000000000'],
     ]);
     const all = await adapter(script).listInstances('');
     expect(all.ok && all.val.map((i) => i.providerInstanceId)).toEqual(['123', '124', '125', '126']);

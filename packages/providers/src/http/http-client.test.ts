@@ -1,0 +1,125 @@
+import { ProviderHttpClient, parseRetryAfterMs } from './http-client.js';
+import { TokenBucket } from './rate-limiter.js';
+import { redactText, safeSnippet } from './redact.js';
+
+const unlimited = new TokenBucket({ perSecond: 1000, burst: 1000 });
+
+function client(fetchImpl: typeof fetch, overrides: Partial<ConstructorParameters<typeof ProviderHttpClient>[0]> = {}) {
+  return new ProviderHttpClient({
+    provider: 'vastai',
+    baseUrl: 'https://vendor.test/api',
+    rateLimiter: unlimited,
+    secrets: ['super-secret-key'],
+    fetch: fetchImpl,
+    minBackoffMs: 1,
+    maxBackoffMs: 2,
+    ...overrides,
+  });
+}
+
+describe('ProviderHttpClient', () => {
+  it('times out a hanging read, retries it, and reports the provider unavailable', async () => {
+    let calls = 0;
+    const hanging: typeof fetch = (_url, init) =>
+      new Promise((_resolve, reject) => {
+        calls++;
+        init?.signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+      });
+    const result = await client(hanging, { timeoutMs: 20, retries: 2 }).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true });
+    expect(!result.ok && result.err.code).toBe('PROVIDER_UNAVAILABLE');
+    expect(!result.ok && result.err.message).toContain('no response within 20 ms');
+    expect(calls).toBe(3);
+  });
+
+  it('times out a hanging create once and reports an unknown outcome', async () => {
+    let calls = 0;
+    const hanging: typeof fetch = (_url, init) =>
+      new Promise((_resolve, reject) => {
+        calls++;
+        init?.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+      });
+    const result = await client(hanging, { timeoutMs: 20 }).send({ method: 'PUT', path: '/asks/1/', operation: 'createInstance', idempotent: false, body: {} });
+    expect(!result.ok && result.err.code).toBe('PROVIDER_UNKNOWN_OUTCOME');
+    expect(calls).toBe(1);
+  });
+
+  it("stops at once when the caller cancels, without retrying", async () => {
+    let calls = 0;
+    const controller = new AbortController();
+    const hanging: typeof fetch = (_url, init) =>
+      new Promise((_resolve, reject) => {
+        calls++;
+        init?.signal?.addEventListener('abort', () => reject(new Error('aborted')));
+        controller.abort();
+      });
+    const result = await client(hanging).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true, signal: controller.signal });
+    expect(result.ok).toBe(false);
+    expect(calls).toBe(1);
+  });
+
+  it('does not wait for a Retry-After longer than the limit: the rate-limit error goes to the caller', async () => {
+    let calls = 0;
+    const limited: typeof fetch = () => {
+      calls++;
+      return Promise.resolve(new Response('slow down', { status: 429, headers: { 'retry-after': '120' } }));
+    };
+    const result = await client(limited).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true });
+    expect(!result.ok && result.err).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', retryAfterMs: 120_000 });
+    expect(calls).toBe(1);
+  });
+
+  it('refuses bodies over the size limit', async () => {
+    const huge: typeof fetch = () => Promise.resolve(new Response('x'.repeat(2048), { status: 200 }));
+    const result = await client(huge, { maxBodyBytes: 1024, retries: 0 }).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true });
+    expect(!result.ok && result.err.code).toBe('PROVIDER_UNAVAILABLE');
+  });
+
+  it('reports every attempt to the call observer (metrics) without credentials in the URL', async () => {
+    const calls: unknown[] = [];
+    const ok: typeof fetch = () => Promise.resolve(new Response('{}', { status: 200 }));
+    await client(ok, { onCall: (call) => calls.push(call) }).send({ method: 'GET', path: '/x', query: { api_key: 'super-secret-key' }, operation: 'listOffers', idempotent: true });
+    expect(calls).toEqual([expect.objectContaining({ provider: 'vastai', operation: 'listOffers', status: 200 })]);
+  });
+});
+
+describe('parseRetryAfterMs', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfterMs('2')).toBe(2000);
+    expect(parseRetryAfterMs('0.5')).toBe(500);
+    expect(parseRetryAfterMs('Wed, 21 Oct 2026 07:28:05 GMT', Date.parse('Wed, 21 Oct 2026 07:28:00 GMT'))).toBe(5000);
+    expect(parseRetryAfterMs(null)).toBeNull();
+    expect(parseRetryAfterMs('soon')).toBeNull();
+  });
+});
+
+describe('TokenBucket', () => {
+  it('lets a burst through, then spaces calls at the configured rate', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const bucket = new TokenBucket({
+      perSecond: 4,
+      burst: 2,
+      nowMs: () => now,
+      sleep: (ms) => {
+        waits.push(ms);
+        now += ms;
+        return Promise.resolve();
+      },
+    });
+    for (let i = 0; i < 4; i++) await bucket.acquire();
+    expect(waits).toEqual([250, 250]);
+    expect(now).toBe(500);
+  });
+});
+
+describe('redaction', () => {
+  it('removes credentials in query strings, bearer headers, JSON ssh keys and known secret values', () => {
+    const text = 'GET /locations?api_key=AUTH123&api_token=TOK456 Authorization: Bearer abc.def {"ssh_key":"ssh-ed25519 AAAA x"} super-secret-key';
+    const out = redactText(text, ['super-secret-key']);
+    for (const secret of ['AUTH123', 'TOK456', 'abc.def', 'AAAA', 'super-secret-key']) expect(out).not.toContain(secret);
+  });
+
+  it('makes one short line for messages', () => {
+    expect(safeSnippet('a\nb\n\nc', [], 3)).toBe('a b…');
+  });
+});
