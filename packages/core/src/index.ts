@@ -118,6 +118,15 @@ export {
   type OfferFailureType,
 } from './inventory/offer-failure.js';
 
+export {
+  InventoryService,
+  type InventoryAnswer,
+  type InventoryServiceOptions,
+  type ProviderInventoryState,
+  type ProviderInventoryStatus,
+} from './inventory/inventory-service.js';
+export { OfferFailureTracker, type OfferFailureTrackerOptions, type OfferHealth } from './inventory/offer-failure-tracker.js';
+
 export { costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
 export {
   BUDGET_ALERT_THRESHOLDS,

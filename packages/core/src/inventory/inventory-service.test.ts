@@ -1,0 +1,151 @@
+import { Ok, type Result } from '../errors/result.js';
+import { ProviderAuthError, ProviderRateLimitedError, ProviderUnavailableError, type ProviderError } from '../ports/provider-errors.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { FakeProvider } from '../testing/fake-provider.js';
+import { buildOffer } from '../testing/fixtures.js';
+import { InventoryService } from './inventory-service.js';
+import { type Offer } from './offer.js';
+
+const TTL = 60_000;
+const BACKOFF = 300_000;
+
+function setup() {
+  const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+  const vast = new FakeProvider('vastai', clock, [
+    buildOffer({ id: 'vastai-1', pricePerHourMicros: 420_000 }),
+    buildOffer({ id: 'vastai-2', gpuType: 'A100 80GB SXM', vramGbPerGpu: 80, pricePerHourMicros: 1_500_000 }),
+  ]);
+  const td = new FakeProvider('tensordock', clock, [buildOffer({ id: 'tensordock-1', provider: 'tensordock', pricePerHourMicros: 380_000 })]);
+  const inventory = new InventoryService({ providers: [vast, td], clock, cacheTtlMs: TTL, backoffTtlMs: BACKOFF, errorRetryMs: 10_000 });
+  return { clock, vast, td, inventory };
+}
+
+const listCalls = (provider: FakeProvider) => provider.calls.filter((c) => c.operation === 'listOffers').length;
+const unavailable = (provider: 'vastai' | 'tensordock') => new ProviderUnavailableError('HTTP 503', { provider, operation: 'listOffers', httpStatus: 503 });
+
+describe('InventoryService', () => {
+  it('merges every provider, sorted by price, with an ok status each', async () => {
+    const { inventory } = setup();
+    const answer = await inventory.query({});
+    expect(answer.offers.map((o) => o.id)).toEqual(['tensordock-1', 'vastai-1', 'vastai-2']);
+    expect(answer.providers.map((p) => [p.provider, p.state, p.offerCount])).toEqual([
+      ['vastai', 'ok', 2],
+      ['tensordock', 'ok', 1],
+    ]);
+  });
+
+  it('caches the whole catalogue: different filters within the TTL make no new provider call', async () => {
+    const { inventory, vast } = setup();
+    await inventory.query({ gpu: 'A100' });
+    const cheap = await inventory.query({ maxPricePerHourMicros: 500_000 });
+    const all = await inventory.query({});
+    expect(cheap.offers.map((o) => o.id)).toEqual(['tensordock-1', 'vastai-1']);
+    expect(all.offers).toHaveLength(3);
+    expect(listCalls(vast)).toBe(1);
+  });
+
+  it('serves the stale catalogue while it refreshes once the TTL has passed', async () => {
+    const { inventory, vast, clock } = setup();
+    await inventory.query({});
+    clock.advanceMs(TTL + 1);
+    vast.setOffers([buildOffer({ id: 'vastai-9' })]);
+    const during = await inventory.query({ provider: 'vastai' });
+    expect(during.offers.map((o) => o.id)).toEqual(['vastai-1', 'vastai-2']);
+    expect(during.providers[0]?.state).toBe('stale');
+    await Promise.resolve();
+    const after = await inventory.query({ provider: 'vastai' });
+    expect(after.offers.map((o) => o.id)).toEqual(['vastai-9']);
+    expect(after.providers[0]?.state).toBe('ok');
+  });
+
+  it('refreshes single-flight: concurrent queries share one provider call', async () => {
+    const clock = new FakeClock();
+    let release: (value: Result<Offer[], ProviderError>) => void = () => undefined;
+    let calls = 0;
+    class SlowProvider extends FakeProvider {
+      override listOffers(): Promise<Result<Offer[], ProviderError>> {
+        calls++;
+        return new Promise((resolve) => (release = resolve));
+      }
+    }
+    const slow = new SlowProvider('vastai', clock);
+    const inventory = new InventoryService({ providers: [slow], clock, cacheTtlMs: TTL, backoffTtlMs: BACKOFF });
+    const queries = Promise.all([inventory.query({}), inventory.query({ gpu: 'RTX 4090' }), inventory.query({})]);
+    await Promise.resolve();
+    release(Ok([buildOffer({ id: 'vastai-1' })]));
+    const answers = await queries;
+    expect(calls).toBe(1);
+    expect(answers.map((a) => a.offers.length)).toEqual([1, 1, 1]);
+  });
+
+  it('a provider failing with 5xx leaves the others\' offers and reports its error; it is backed off', async () => {
+    const { inventory, vast, td, clock } = setup();
+    td.failNext('listOffers', unavailable('tensordock'));
+    const answer = await inventory.query({});
+    expect(answer.offers.map((o) => o.id)).toEqual(['vastai-1', 'vastai-2']);
+    expect(answer.providers.find((p) => p.provider === 'tensordock')).toMatchObject({ state: 'error', errorCode: 'PROVIDER_UNAVAILABLE', offerCount: 0 });
+    expect(answer.providers.find((p) => p.provider === 'vastai')?.state).toBe('ok');
+
+    clock.advanceMs(BACKOFF - 1);
+    await inventory.query({});
+    expect(listCalls(td)).toBe(1);
+    clock.advanceMs(2);
+    const recovered = await inventory.query({});
+    expect(listCalls(td)).toBe(2);
+    expect(recovered.offers).toHaveLength(3);
+    expect(listCalls(vast)).toBe(2);
+  });
+
+  it('reports a rate-limited provider with its until time, honouring a longer Retry-After', async () => {
+    const { inventory, vast, clock } = setup();
+    vast.failNext('listOffers', new ProviderRateLimitedError('429', { provider: 'vastai', operation: 'listOffers', httpStatus: 429 }, 600_000));
+    const answer = await inventory.query({});
+    const status = answer.providers.find((p) => p.provider === 'vastai');
+    expect(status).toMatchObject({ state: 'rate_limited', errorCode: 'PROVIDER_RATE_LIMITED' });
+    expect(status?.rateLimitedUntil?.getTime()).toBe(clock.now().getTime() + 600_000);
+  });
+
+  it('keeps serving the last good catalogue when a refresh fails, marked with the error', async () => {
+    const { inventory, vast, clock } = setup();
+    await inventory.query({});
+    clock.advanceMs(TTL + 1);
+    vast.failNext('listOffers', unavailable('vastai'));
+    await inventory.query({});
+    await Promise.resolve();
+    const answer = await inventory.query({ provider: 'vastai' });
+    expect(answer.offers.map((o) => o.id)).toEqual(['vastai-1', 'vastai-2']);
+    expect(answer.providers[0]).toMatchObject({ state: 'error', staleSince: new Date(clock.now().getTime() - 1) });
+  });
+
+  it('does not cache other errors for minutes: an auth failure is retried after the short pause', async () => {
+    const { inventory, vast, clock } = setup();
+    vast.failNext('listOffers', new ProviderAuthError('401', { provider: 'vastai', operation: 'listOffers', httpStatus: 401 }));
+    await inventory.query({});
+    clock.advanceMs(10_001);
+    const answer = await inventory.query({});
+    expect(listCalls(vast)).toBe(2);
+    expect(answer.providers.find((p) => p.provider === 'vastai')?.state).toBe('ok');
+  });
+
+  it('evicts an offer the provider refused, until the next refresh', async () => {
+    const { inventory } = setup();
+    await inventory.query({});
+    inventory.evictOffer('vastai-1');
+    expect((await inventory.query({})).offers.map((o) => o.id)).toEqual(['tensordock-1', 'vastai-2']);
+    expect(await inventory.getOffer('vastai-1')).toBeUndefined();
+  });
+
+  it('leaves suppressed offers out', async () => {
+    const clock = new FakeClock();
+    const vast = new FakeProvider('vastai', clock, [buildOffer({ id: 'vastai-1' }), buildOffer({ id: 'vastai-2' })]);
+    const inventory = new InventoryService({ providers: [vast], clock, cacheTtlMs: TTL, backoffTtlMs: BACKOFF, isSuppressed: (offer) => offer.id === 'vastai-2' });
+    expect((await inventory.query({})).offers.map((o) => o.id)).toEqual(['vastai-1']);
+  });
+
+  it('finds one offer by id and says whether its catalogue is fresh', async () => {
+    const { inventory, clock } = setup();
+    expect(await inventory.getOffer('vastai-2')).toMatchObject({ offer: { id: 'vastai-2' }, fresh: true });
+    clock.advanceMs(TTL + 1);
+    expect(await inventory.getOffer('vastai-2')).toMatchObject({ fresh: false });
+  });
+});

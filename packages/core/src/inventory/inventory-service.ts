@@ -1,0 +1,191 @@
+import { type Result } from '../errors/result.js';
+import { noopLogger, type Logger } from '../logging/logger.js';
+import { type ProviderAdapter } from '../ports/provider-adapter.js';
+import { ProviderRateLimitedError, type ProviderError } from '../ports/provider-errors.js';
+import { type ProviderName } from '../providers/provider-name.js';
+import { type Clock } from '../time/clock.js';
+import { type Offer } from './offer.js';
+import { selectOffers, type OfferFilter } from './offer-filter.js';
+
+export interface InventoryServiceOptions {
+  readonly providers: readonly ProviderAdapter[];
+  readonly clock: Clock;
+  readonly logger?: Logger;
+  /** How long a fetched catalogue counts as fresh (INVENTORY_CACHE_TTL). */
+  readonly cacheTtlMs: number;
+  /** How long a provider that answered 429 or 5xx is left alone (INVENTORY_BACKOFF_TTL). */
+  readonly backoffTtlMs: number;
+  /** Other failures (auth, schema drift) are retried much sooner: they are not cached for minutes. @default 15000 */
+  readonly errorRetryMs?: number;
+  /** A provider slower than this is reported as failed for this query; the fetch goes on in the background. @default 30000 */
+  readonly fetchTimeoutMs?: number;
+  /** Offers to leave out of answers (e.g. suppressed after repeated provisioning failures). */
+  readonly isSuppressed?: (offer: Offer, now: Date) => boolean;
+}
+
+export type ProviderInventoryState = 'ok' | 'stale' | 'rate_limited' | 'error';
+
+/** What the answer says about one provider, so a failure never silently shrinks the menu. */
+export interface ProviderInventoryStatus {
+  readonly provider: ProviderName;
+  readonly state: ProviderInventoryState;
+  readonly offerCount: number;
+  readonly fetchedAt: Date | null;
+  /** When the served catalogue stopped being fresh; null while fresh. */
+  readonly staleSince: Date | null;
+  readonly rateLimitedUntil: Date | null;
+  readonly errorCode: string | null;
+  readonly errorMessage: string | null;
+}
+
+export interface InventoryAnswer {
+  readonly offers: Offer[];
+  readonly providers: ProviderInventoryStatus[];
+}
+
+interface CacheEntry {
+  offers: Offer[] | null;
+  fetchedAtMs: number | null;
+  inflight: Promise<void> | null;
+  /** No fetch before this time (backoff after 429/5xx, short pause after other errors). */
+  retryAfterMs: number;
+  lastError: ProviderError | null;
+  rateLimitedUntilMs: number | null;
+}
+
+const BACKOFF_CODES = new Set(['PROVIDER_RATE_LIMITED', 'PROVIDER_UNAVAILABLE']);
+
+/**
+ * The offer catalogue of every provider, cached whole per provider and filtered locally, so no
+ * filter can poison another query's cache. Each provider is fetched single-flight, in parallel with
+ * the others, and served stale while a refresh runs; one failing provider never hides the others.
+ */
+export class InventoryService {
+  private readonly entries = new Map<ProviderName, CacheEntry>();
+  private readonly logger: Logger;
+
+  constructor(private readonly options: InventoryServiceOptions) {
+    this.logger = (options.logger ?? noopLogger).child({ component: 'inventory' });
+    for (const provider of options.providers) {
+      this.entries.set(provider.name, { offers: null, fetchedAtMs: null, inflight: null, retryAfterMs: 0, lastError: null, rateLimitedUntilMs: null });
+    }
+  }
+
+  get providerNames(): ProviderName[] {
+    return this.options.providers.map((p) => p.name);
+  }
+
+  /** Offers matching `filter` from every provider (or the filter's one), with each provider's status. */
+  async query(filter: OfferFilter = {}): Promise<InventoryAnswer> {
+    const providers = this.options.providers.filter((p) => filter.provider === undefined || p.name === filter.provider);
+    const catalogues = await Promise.all(providers.map((provider) => this.ensureCatalogue(provider)));
+    const now = this.options.clock.now();
+    const all = catalogues.flatMap((catalogue) => catalogue.offers);
+    const visible = this.options.isSuppressed ? all.filter((offer) => !this.options.isSuppressed?.(offer, now)) : all;
+    return { offers: selectOffers(visible, filter), providers: catalogues.map((catalogue) => catalogue.status) };
+  }
+
+  /** One offer by its unified id, from the cached catalogues (refreshing a missing one first). */
+  async getOffer(offerId: string): Promise<{ offer: Offer; fresh: boolean } | undefined> {
+    const answer = await this.query({});
+    const offer = answer.offers.find((o) => o.id === offerId);
+    if (!offer) return undefined;
+    const status = answer.providers.find((p) => p.provider === offer.provider);
+    return { offer, fresh: status?.state === 'ok' };
+  }
+
+  /**
+   * Removes an offer the provider refused as stale or unavailable, so the next choice (and a retry
+   * seconds later) does not pick it again before the next refresh.
+   */
+  evictOffer(offerId: string): void {
+    for (const entry of this.entries.values()) {
+      if (entry.offers) entry.offers = entry.offers.filter((offer) => offer.id !== offerId);
+    }
+  }
+
+  /** Starts a background refresh of every provider whose catalogue is not fresh (for a periodic job). */
+  refreshStale(): Promise<void> {
+    return Promise.all(this.options.providers.map((provider) => this.ensureCatalogue(provider))).then(() => undefined);
+  }
+
+  /** The catalogue to serve and its status, taken together so the answer never mixes two fetches. */
+  private async ensureCatalogue(provider: ProviderAdapter): Promise<{ offers: Offer[]; status: ProviderInventoryStatus }> {
+    const entry = this.entry(provider.name);
+    const nowMs = this.options.clock.now().getTime();
+    const fresh = entry.fetchedAtMs !== null && nowMs - entry.fetchedAtMs < this.options.cacheTtlMs;
+    if (!fresh && nowMs >= entry.retryAfterMs) {
+      const refresh = this.refresh(provider, entry);
+      // With nothing to serve yet, wait for the fetch (bounded); otherwise serve stale while it runs.
+      if (entry.offers === null) await this.withTimeout(refresh);
+    }
+    return { offers: entry.offers ?? [], status: this.status(provider.name, entry) };
+  }
+
+  private refresh(provider: ProviderAdapter, entry: CacheEntry): Promise<void> {
+    entry.inflight ??= (async () => {
+      let result: Result<Offer[], ProviderError>;
+      try {
+        result = await provider.listOffers();
+      } finally {
+        entry.inflight = null;
+      }
+      const nowMs = this.options.clock.now().getTime();
+      if (result.ok) {
+        entry.offers = result.val;
+        entry.fetchedAtMs = nowMs;
+        entry.lastError = null;
+        entry.rateLimitedUntilMs = null;
+        entry.retryAfterMs = 0;
+        return;
+      }
+      const error = result.err;
+      entry.lastError = error;
+      if (BACKOFF_CODES.has(error.code)) {
+        const retryAfter = error instanceof ProviderRateLimitedError && error.retryAfterMs !== null ? error.retryAfterMs : 0;
+        entry.retryAfterMs = nowMs + Math.max(this.options.backoffTtlMs, retryAfter);
+        entry.rateLimitedUntilMs = error.code === 'PROVIDER_RATE_LIMITED' ? entry.retryAfterMs : null;
+      } else {
+        entry.retryAfterMs = nowMs + (this.options.errorRetryMs ?? 15_000);
+        entry.rateLimitedUntilMs = null;
+      }
+      this.logger.warn('inventory refresh failed', { provider: provider.name, code: error.code, error: error.message });
+    })();
+    return entry.inflight;
+  }
+
+  private async withTimeout(work: Promise<void>): Promise<void> {
+    const timeoutMs = this.options.fetchTimeoutMs ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private status(provider: ProviderName, entry: CacheEntry): ProviderInventoryStatus {
+    const nowMs = this.options.clock.now().getTime();
+    const fresh = entry.fetchedAtMs !== null && nowMs - entry.fetchedAtMs < this.options.cacheTtlMs;
+    const rateLimited = entry.rateLimitedUntilMs !== null && nowMs < entry.rateLimitedUntilMs;
+    const failing = entry.lastError !== null;
+    const state: ProviderInventoryState = fresh && !failing ? 'ok' : rateLimited ? 'rate_limited' : failing ? 'error' : entry.offers === null ? 'error' : 'stale';
+    const timedOut = entry.offers === null && entry.lastError === null;
+    return {
+      provider,
+      state,
+      offerCount: entry.offers?.length ?? 0,
+      fetchedAt: entry.fetchedAtMs === null ? null : new Date(entry.fetchedAtMs),
+      staleSince: entry.fetchedAtMs === null || fresh ? null : new Date(entry.fetchedAtMs + this.options.cacheTtlMs),
+      rateLimitedUntil: rateLimited && entry.rateLimitedUntilMs !== null ? new Date(entry.rateLimitedUntilMs) : null,
+      errorCode: entry.lastError?.code ?? (timedOut ? 'PROVIDER_UNAVAILABLE' : null),
+      errorMessage: entry.lastError?.message ?? (timedOut ? `${provider} did not answer in time` : null),
+    };
+  }
+
+  private entry(provider: ProviderName): CacheEntry {
+    const entry = this.entries.get(provider);
+    if (!entry) throw new Error(`unknown provider ${provider}`);
+    return entry;
+  }
+}

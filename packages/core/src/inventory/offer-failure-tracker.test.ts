@@ -1,0 +1,69 @@
+import { FakeClock } from '../testing/fake-clock.js';
+import { buildOffer } from '../testing/fixtures.js';
+import { InMemoryOfferFailureRepository } from '../testing/in-memory-repositories.js';
+import { type OfferFailure } from './offer-failure.js';
+import { OfferFailureTracker } from './offer-failure-tracker.js';
+
+function failure(n: number, at: Date, overrides: Partial<OfferFailure> = {}): OfferFailure {
+  return {
+    id: `ofl_${n}`,
+    offerId: 'vastai-1',
+    provider: 'vastai',
+    gpuType: 'RTX 4090',
+    hostId: 'machine-7',
+    failureType: 'ssh_timeout',
+    reason: 'sshd never answered',
+    sessionId: null,
+    occurredAt: at,
+    ...overrides,
+  };
+}
+
+describe('OfferFailureTracker', () => {
+  it('suppresses an offer after three failures within 30 minutes, for 30 minutes from the third', async () => {
+    const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+    const tracker = new OfferFailureTracker({ repository: new InMemoryOfferFailureRepository(), clock });
+    const offer = buildOffer({ id: 'vastai-1' });
+    await tracker.record(failure(1, clock.now()));
+    await tracker.record(failure(2, clock.advanceMinutes(10)));
+    expect(tracker.isSuppressed(offer, clock.now())).toBe(false);
+    const third = clock.advanceMinutes(10);
+    await tracker.record(failure(3, third));
+    expect(tracker.isSuppressed(offer, clock.now())).toBe(true);
+    expect(tracker.suppressedUntil('vastai-1', clock.now())).toEqual(new Date(third.getTime() + 30 * 60_000));
+    clock.advanceMinutes(30);
+    expect(tracker.isSuppressed(offer, clock.now())).toBe(false);
+  });
+
+  it('does not suppress failures spread wider than the window', async () => {
+    const clock = new FakeClock();
+    const tracker = new OfferFailureTracker({ repository: new InMemoryOfferFailureRepository(), clock });
+    await tracker.record(failure(1, clock.now()));
+    await tracker.record(failure(2, clock.advanceMinutes(20)));
+    await tracker.record(failure(3, clock.advanceMinutes(20)));
+    expect(tracker.isSuppressed(buildOffer({ id: 'vastai-1' }), clock.now())).toBe(false);
+  });
+
+  it('survives a restart: failures are persisted and reloaded', async () => {
+    const clock = new FakeClock();
+    const repository = new InMemoryOfferFailureRepository();
+    const before = new OfferFailureTracker({ repository, clock });
+    for (let i = 1; i <= 3; i++) await before.record(failure(i, clock.advanceMinutes(1)));
+    const after = new OfferFailureTracker({ repository, clock });
+    await after.load();
+    expect(after.isSuppressed(buildOffer({ id: 'vastai-1' }), clock.now())).toBe(true);
+    expect(after.health()[0]).toMatchObject({ offerId: 'vastai-1', recentFailures: 3, suppressed: true, lastFailureType: 'ssh_timeout' });
+    expect(after.recentlyFailedHosts()).toEqual(new Set(['machine-7']));
+  });
+
+  it('forgets failures after the retention period, in memory and in storage', async () => {
+    const clock = new FakeClock();
+    const repository = new InMemoryOfferFailureRepository();
+    const tracker = new OfferFailureTracker({ repository, clock });
+    await tracker.record(failure(1, clock.now()));
+    clock.advanceMinutes(61);
+    await tracker.record(failure(2, clock.now(), { offerId: 'vastai-2' }));
+    expect(tracker.health().map((h) => h.offerId)).toEqual(['vastai-2']);
+    expect((await repository.listSince(new Date(0))).map((f) => f.id)).toEqual(['ofl_2']);
+  });
+});
