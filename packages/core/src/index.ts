@@ -186,4 +186,6 @@ export type {
   Repositories,
   SessionListQuery,
   SessionRepository,
+  SessionSecretRepository,
 } from './ports/repositories.js';
+export type { NodeReadiness, NodeReadinessProbe, SecretCipher, SshKeyGenerator, SshKeyPair } from './ports/session-access.js';

@@ -10,4 +10,5 @@ export { SqliteCostLedgerRepository } from './repositories/cost-ledger.js';
 export { SqliteDeploymentIdentityRepository } from './repositories/deployment-identity.js';
 export { SqliteIdempotencyRepository } from './repositories/idempotency.js';
 export { SqliteOfferFailureRepository } from './repositories/offer-failures.js';
+export { SqliteSessionSecretRepository } from './repositories/session-secrets.js';
 export { SqliteSessionRepository } from './repositories/sessions.js';

@@ -14,6 +14,7 @@ import { SqliteCostLedgerRepository } from './repositories/cost-ledger.js';
 import { SqliteDeploymentIdentityRepository } from './repositories/deployment-identity.js';
 import { SqliteIdempotencyRepository } from './repositories/idempotency.js';
 import { SqliteOfferFailureRepository } from './repositories/offer-failures.js';
+import { SqliteSessionSecretRepository } from './repositories/session-secrets.js';
 import { SqliteSessionRepository } from './repositories/sessions.js';
 import * as schema from './schema.js';
 
@@ -63,6 +64,7 @@ export function openStorage(options: StorageOptions): Storage {
         offerFailures: new SqliteOfferFailureRepository(db),
         idempotency: new SqliteIdempotencyRepository(db),
         deployment: new SqliteDeploymentIdentityRepository(db),
+        sessionSecrets: new SqliteSessionSecretRepository(db),
       },
       ping: () => sqlite.prepare('select 1 as ok').get() !== undefined,
       close: () => sqlite.close(),

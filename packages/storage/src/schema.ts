@@ -175,3 +175,11 @@ export const idempotencyRecords = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.scope, t.key] }), index('idempotency_expires_idx').on(t.expiresAt)],
 );
+
+/** The session's private key, encrypted by the server's SecretCipher; deleted when the session ends. */
+export const sessionSecrets = sqliteTable('session_secrets', {
+  sessionId: text('session_id')
+    .primaryKey()
+    .references(() => sessions.id),
+  encryptedPrivateKey: text('encrypted_private_key').notNull(),
+});

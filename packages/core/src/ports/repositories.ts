@@ -124,6 +124,17 @@ export interface DeploymentIdentityRepository {
   getOrCreate(candidate: string, now: Date): Promise<string>;
 }
 
+/**
+ * The session's private key, encrypted (SecretCipher), kept while the session lives: the service
+ * needs it to verify, probe and sample the node over SSH, also after a restart. Deleted when the
+ * session ends. It is never part of the Session record, so it cannot leak into a response.
+ */
+export interface SessionSecretRepository {
+  put(sessionId: string, encryptedPrivateKey: string): Promise<void>;
+  get(sessionId: string): Promise<string | undefined>;
+  delete(sessionId: string): Promise<void>;
+}
+
 export interface Repositories {
   readonly sessions: SessionRepository;
   readonly costs: CostLedgerRepository;
@@ -133,4 +144,5 @@ export interface Repositories {
   readonly offerFailures: OfferFailureRepository;
   readonly idempotency: IdempotencyRepository;
   readonly deployment: DeploymentIdentityRepository;
+  readonly sessionSecrets: SessionSecretRepository;
 }

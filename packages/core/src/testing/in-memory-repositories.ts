@@ -20,6 +20,7 @@ import {
   type Repositories,
   type SessionListQuery,
   type SessionRepository,
+  type SessionSecretRepository,
 } from '../ports/repositories.js';
 import { type SessionEvent } from '../sessions/session-event.js';
 import { assertSessionUpdateAllowed } from '../sessions/session-update-rules.js';
@@ -290,6 +291,22 @@ export class InMemoryDeploymentIdentityRepository implements DeploymentIdentityR
   }
 }
 
+export class InMemorySessionSecretRepository implements SessionSecretRepository {
+  private readonly secrets = new Map<string, string>();
+
+  async put(sessionId: string, encryptedPrivateKey: string): Promise<void> {
+    this.secrets.set(sessionId, encryptedPrivateKey);
+  }
+
+  async get(sessionId: string): Promise<string | undefined> {
+    return this.secrets.get(sessionId);
+  }
+
+  async delete(sessionId: string): Promise<void> {
+    this.secrets.delete(sessionId);
+  }
+}
+
 export function createInMemoryRepositories(): Repositories {
   return {
     sessions: new InMemorySessionRepository(),
@@ -300,5 +317,6 @@ export function createInMemoryRepositories(): Repositories {
     offerFailures: new InMemoryOfferFailureRepository(),
     idempotency: new InMemoryIdempotencyRepository(),
     deployment: new InMemoryDeploymentIdentityRepository(),
+    sessionSecrets: new InMemorySessionSecretRepository(),
   };
 }

@@ -14,6 +14,7 @@ export {
   InMemoryIdempotencyRepository,
   InMemoryOfferFailureRepository,
   InMemorySessionRepository,
+  InMemorySessionSecretRepository,
   createInMemoryRepositories,
 } from './in-memory-repositories.js';
 export { FakeProvider, type FakeProviderOperation } from './fake-provider.js';

@@ -335,6 +335,19 @@ export function describeRepositoryContract(name: string, open: () => RepositoryH
       });
     });
 
+    describe('session secrets', () => {
+      it('stores, replaces, reads and deletes a session secret', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000S01' });
+        unwrap(await repos.sessions.insert(session, event));
+        await repos.sessionSecrets.put(session.id, 'cipher-1');
+        await repos.sessionSecrets.put(session.id, 'cipher-2');
+        expect(await repos.sessionSecrets.get(session.id)).toBe('cipher-2');
+        await repos.sessionSecrets.delete(session.id);
+        expect(await repos.sessionSecrets.get(session.id)).toBeUndefined();
+        await repos.sessionSecrets.delete(session.id);
+      });
+    });
+
     describe('deployment identity', () => {
       it('keeps the first id it was given', async () => {
         expect(await repos.deployment.getOrCreate('dep_first', at(0))).toBe('dep_first');
