@@ -127,6 +127,17 @@ export {
 } from './inventory/inventory-service.js';
 export { OfferFailureTracker, type OfferFailureTrackerOptions, type OfferHealth } from './inventory/offer-failure-tracker.js';
 
+export { SessionTerminator, type SessionTerminatorOptions, type StopRequest } from './provisioning/session-terminator.js';
+export {
+  ProvisioningService,
+  type IdempotencyContext,
+  type ProviderTiming,
+  type ProvisionError,
+  type ProvisionRequest,
+  type ProvisionedSession,
+  type ProvisioningServiceOptions,
+} from './provisioning/provisioning-service.js';
+
 export { costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
 export {
   BUDGET_ALERT_THRESHOLDS,

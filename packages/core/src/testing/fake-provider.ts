@@ -31,6 +31,7 @@ export class FakeProvider implements ProviderAdapter {
   private readonly instances = new Map<string, FakeInstance>();
   private readonly failures = new Map<FakeProviderOperation, { error: ProviderError; stillCreate: boolean }[]>();
   private nextInstanceNumber = 1;
+  private createdState: InstanceState = 'starting';
 
   constructor(
     readonly name: ProviderName,
@@ -38,6 +39,11 @@ export class FakeProvider implements ProviderAdapter {
     private offers: Offer[] = [],
     readonly capabilities: ProviderCapabilities = { stopWithoutDestroy: false, templates: false, idleDetection: false, asyncCreate: false },
   ) {}
+
+  /** The state new instances start in (`running` skips the boot wait in tests). */
+  setCreatedState(state: InstanceState): void {
+    this.createdState = state;
+  }
 
   setOffers(offers: Offer[]): void {
     this.offers = offers;
@@ -79,10 +85,10 @@ export class FakeProvider implements ProviderAdapter {
     const failure = this.takeFailure('createInstance');
     this.calls.push({ operation: 'createInstance', argument: request.label });
     if (failure) {
-      if (failure.stillCreate) this.storeInstance(request.label, 'starting', request.offer.pricePerHourMicros);
+      if (failure.stillCreate) this.storeInstance(request.label, this.createdState, request.offer.pricePerHourMicros);
       return Promise.resolve(Err(failure.error));
     }
-    const instance = this.storeInstance(request.label, 'starting', request.offer.pricePerHourMicros);
+    const instance = this.storeInstance(request.label, this.createdState, request.offer.pricePerHourMicros);
     return Promise.resolve(
       Ok({ providerInstanceId: instance.providerInstanceId, ssh: null, pricePerHourMicros: instance.pricePerHourMicros }),
     );

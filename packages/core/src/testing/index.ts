@@ -21,3 +21,4 @@ export { FakeProvider, type FakeProviderOperation } from './fake-provider.js';
 export { FakeRemoteExec } from './fake-remote-exec.js';
 export { buildOffer, buildSession } from './fixtures.js';
 export { describeRepositoryContract, type RepositoryHarness } from './repository-contract.js';
+export { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher, type FakeReadinessStep } from './fake-session-access.js';

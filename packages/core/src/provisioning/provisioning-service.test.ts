@@ -1,0 +1,274 @@
+import { type Budget } from '../consumers/consumer.js';
+import { unwrap } from '../errors/result.js';
+import { SequentialIdGenerator } from '../testing/sequential-id-generator.js';
+import { InventoryService } from '../inventory/inventory-service.js';
+import { OfferFailureTracker } from '../inventory/offer-failure-tracker.js';
+import { ProviderOfferUnavailableError, ProviderUnknownOutcomeError } from '../ports/provider-errors.js';
+import { type ProviderName } from '../providers/provider-name.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { FakeProvider } from '../testing/fake-provider.js';
+import { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher } from '../testing/fake-session-access.js';
+import { buildOffer } from '../testing/fixtures.js';
+import { createInMemoryRepositories } from '../testing/in-memory-repositories.js';
+import { ProvisioningService, type ProvisionRequest } from './provisioning-service.js';
+import { SessionTerminator } from './session-terminator.js';
+
+const TIMING = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
+
+function setup() {
+  const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+  // Sleeping moves the fake clock, so deadlines and waits play out without real time passing.
+  const sleep = async (ms: number) => {
+    clock.advanceMs(ms);
+    // Yield to the event loop so a test can act between two polls.
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const repositories = createInMemoryRepositories();
+  const ids = new SequentialIdGenerator();
+  const provider = new FakeProvider('vastai', clock, [
+    buildOffer({ id: 'vastai-1', pricePerHourMicros: 420_000 }),
+    buildOffer({ id: 'vastai-2', gpuType: 'A100 80GB SXM', pricePerHourMicros: 1_500_000 }),
+  ]);
+  provider.setCreatedState('running');
+  const providers = new Map<ProviderName, FakeProvider>([['vastai', provider]]);
+  const inventory = new InventoryService({ providers: [provider], clock, cacheTtlMs: 60_000, backoffTtlMs: 300_000 });
+  const terminator = new SessionTerminator({ repositories, providers, clock, ids, verifyDelayMs: 1000, sleep });
+  const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock });
+  const readiness = new FakeReadinessProbe();
+  const service = new ProvisioningService({
+    repositories,
+    providers,
+    inventory,
+    terminator,
+    keys: new FakeKeyGenerator(),
+    cipher: fakeSecretCipher,
+    readiness,
+    clock,
+    ids,
+    deploymentId: 'dep_00000000000000000000000001',
+    hardMaxHours: 12,
+    timing: { vastai: TIMING, tensordock: TIMING, bluelobster: TIMING },
+    failures,
+    pollIntervalMs: 5000,
+    sleep,
+  });
+  return { clock, repositories, provider, service, terminator, readiness, failures, inventory };
+}
+
+/** Lets the saga run until `condition` holds (it yields to the event loop at every poll). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  if (!condition()) throw new Error('condition never became true');
+}
+
+const request = (overrides: Partial<ProvisionRequest> = {}): ProvisionRequest => ({
+  consumerId: 'my-app',
+  offerId: 'vastai-1',
+  reservationHours: 2,
+  workloadType: 'llm',
+  idleTimeoutMinutes: 0,
+  storagePolicy: 'destroy',
+  ...overrides,
+});
+
+describe('ProvisioningService', () => {
+  it('takes a session pending → provisioning → running, recording every step', async () => {
+    const { service, repositories, provider, readiness } = setup();
+    const { session, privateKey } = unwrap(await service.request(request()));
+    expect(session.status).toBe('pending');
+    expect(privateKey).toContain('PRIVATE KEY');
+
+    const running = await service.run(session.id);
+    expect(running).toMatchObject({ status: 'running', providerInstanceId: 'vastai-i-1', sshHost: '127.0.0.1', sshPort: 22, sshUser: 'root' });
+    expect(running?.billingStartedAt).not.toBeNull();
+    expect(provider.liveInstances().map((i) => i.label)).toEqual([session.label]);
+    // Readiness must pass twice in a row, using the session's own key.
+    expect(readiness.checks).toHaveLength(2);
+    expect(readiness.checks[0]?.privateKey).toBe(privateKey);
+    const events = (await repositories.sessions.listEvents(session.id)).map((e) => e.type);
+    expect(events).toEqual(['created', 'request_create', 'provider_create_sent', 'provider_instance_recorded', 'verify_ready']);
+  });
+
+  it('invariant 1: the session row, label and key are committed before the create call', async () => {
+    const { service, repositories, provider } = setup();
+    const { session } = unwrap(await service.request(request()));
+    expect(provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(0);
+    expect(await repositories.sessions.get(session.id)).toMatchObject({ status: 'pending', label: `gpushop-dep_00000000000000000000000001-${session.id}` });
+    const stored = await repositories.sessionSecrets.get(session.id);
+    expect(stored).toMatch(/^enc:/);
+  });
+
+  it('auto-selects the cheapest offer of a GPU', async () => {
+    const { service } = setup();
+    const { offer } = unwrap(await service.request(request({ offerId: undefined, gpu: 'RTX4090' })));
+    expect(offer.id).toBe('vastai-1');
+  });
+
+  describe('a rejected request writes nothing', () => {
+    test.each([
+      ['unknown offer', request({ offerId: 'vastai-404' }), 'NOT_FOUND'],
+      ['both offer and gpu', request({ gpu: 'A100' }), 'VALIDATION_FAILED'],
+      ['13 hours', request({ reservationHours: 13 }), 'VALIDATION_FAILED'],
+      ['preserve on a provider that cannot stop', request({ storagePolicy: 'preserve' }), 'UNSUPPORTED_BY_PROVIDER'],
+      ['bad consumer id', request({ consumerId: 'has space' }), 'VALIDATION_FAILED'],
+    ])('%s', async (_name, input, code) => {
+      const { service, repositories, provider } = setup();
+      provider.setOffers([buildOffer({ id: 'vastai-1', capabilities: { stopWithoutDestroy: false, templates: false, idleDetection: false, asyncCreate: false } })]);
+      const result = await service.request(input);
+      expect(!result.ok && result.err.code).toBe(code);
+      expect(await repositories.sessions.list()).toEqual([]);
+    });
+  });
+
+  it('invariant 11: refuses a reservation whose worst case exceeds the remaining budget, counting live reservations', async () => {
+    const { service, repositories, clock } = setup();
+    await repositories.consumers.create({ id: 'my-app', name: 'My App', createdAt: clock.now(), disabledAt: null });
+    const budget: Budget = { consumerId: 'my-app', monthlyLimitMicros: 2_000_000, periodStart: clock.now(), alertsSent: [], updatedAt: clock.now() };
+    await repositories.budgets.upsert(budget);
+    unwrap(await service.request(request({ reservationHours: 4 }))); // 1.68 $ committed
+    const refused = await service.request(request({ reservationHours: 1 })); // 0.42 $ > 0.32 $ left
+    expect(!refused.ok && refused.err.code).toBe('BUDGET_EXCEEDED');
+    expect(await repositories.sessions.list()).toHaveLength(1);
+  });
+
+  it('invariant 8: an unknown create outcome is resolved by label — one instance, owned by the session', async () => {
+    const { service, provider } = setup();
+    provider.failNext('createInstance', new ProviderUnknownOutcomeError('timeout', { provider: 'vastai', operation: 'createInstance' }), { stillCreate: true });
+    const { session } = unwrap(await service.request(request()));
+    const running = await service.run(session.id);
+    expect(running?.status).toBe('running');
+    expect(provider.liveInstances()).toHaveLength(1);
+    expect(provider.liveInstances()[0]?.providerInstanceId).toBe(running?.providerInstanceId);
+    expect(provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(1);
+  });
+
+  it('an unknown outcome with no instance found ends failed, verified, without a second create', async () => {
+    const { service, provider } = setup();
+    provider.failNext('createInstance', new ProviderUnknownOutcomeError('timeout', { provider: 'vastai', operation: 'createInstance' }));
+    const { session } = unwrap(await service.request(request()));
+    const ended = await service.run(session.id);
+    expect(ended).toMatchObject({ status: 'failed', errorType: 'unknown_create_outcome', stopReason: 'provisioning_failed' });
+    expect(provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(1);
+    expect(provider.liveInstances()).toEqual([]);
+  });
+
+  it('a stale offer fails the session, evicts the offer and records the failure', async () => {
+    const { service, provider, failures, inventory } = setup();
+    provider.failNext('createInstance', new ProviderOfferUnavailableError('no_such_ask', { provider: 'vastai', operation: 'createInstance', httpStatus: 400 }));
+    const { session } = unwrap(await service.request(request()));
+    expect(await service.run(session.id)).toMatchObject({ status: 'failed', errorType: 'offer_unavailable' });
+    expect(failures.health()[0]).toMatchObject({ offerId: 'vastai-1', lastFailureType: 'offer_unavailable' });
+    expect(await inventory.getOffer('vastai-1')).toBeUndefined();
+  });
+
+  it('waits while the instance is starting and SSH is refused, then runs', async () => {
+    const { service, provider, readiness, clock } = setup();
+    provider.setCreatedState('starting');
+    readiness.script('refused', 'refused', { ready: false, reason: 'dpkg lock held', hostKeyFingerprint: null }, { ready: true, reason: 'ready', hostKeyFingerprint: 'SHA256:x' });
+    const { session } = unwrap(await service.request(request()));
+    const started = clock.now().getTime();
+    const run = service.run(session.id);
+    // The instance comes up only after a while.
+    await until(() => provider.liveInstances().length === 1);
+    provider.setInstanceState('vastai-i-1', 'running');
+    const running = await run;
+    expect(running).toMatchObject({ status: 'running', hostKeyFingerprint: 'SHA256:x' });
+    expect(clock.now().getTime()).toBeGreaterThan(started);
+  });
+
+  it('fails at the provisioning deadline and destroys the instance (verified)', async () => {
+    const { service, provider, readiness } = setup();
+    readiness.script({ ready: false, reason: 'dpkg lock held', hostKeyFingerprint: null });
+    const { session } = unwrap(await service.request(request()));
+    const ended = await service.run(session.id);
+    expect(ended).toMatchObject({ status: 'failed', errorType: 'provisioning_timeout', stopReason: 'provisioning_timeout' });
+    expect(provider.liveInstances()).toEqual([]);
+    expect(ended?.stoppedAt).not.toBeNull();
+  });
+
+  it('gives up a host that rejects the key three times in a row', async () => {
+    const { service, provider, readiness, failures } = setup();
+    readiness.script('auth');
+    const { session } = unwrap(await service.request(request()));
+    expect(await service.run(session.id)).toMatchObject({ status: 'failed', errorType: 'ssh_auth_failed' });
+    expect(readiness.checks).toHaveLength(3);
+    expect(provider.liveInstances()).toEqual([]);
+    expect(failures.health()[0]?.lastFailureType).toBe('ssh_auth_failed');
+  });
+
+  it('fails an instance that vanishes while provisioning', async () => {
+    const { service, provider } = setup();
+    provider.setCreatedState('starting');
+    const { session } = unwrap(await service.request(request()));
+    const run = service.run(session.id);
+    await until(() => provider.liveInstances().length === 1);
+    provider.vanish('vastai-i-1');
+    expect(await run).toMatchObject({ status: 'failed', errorType: 'instance_vanished' });
+  });
+
+  it('invariant 9: resumes after a crash between asking and recording, adopting the instance found by label', async () => {
+    const { service, repositories, provider } = setup();
+    const { session } = unwrap(await service.request(request()));
+    // Simulate the crash: status moved to provisioning and the create reached the provider, but the id was never recorded.
+    const current = await repositories.sessions.get(session.id);
+    unwrap(
+      await repositories.sessions.update(session.id, current?.version ?? 0, { status: 'provisioning', statusChangedAt: new Date() }, [
+        { id: 'evt_crash', sessionId: session.id, type: 'request_create', fromStatus: 'pending', toStatus: 'provisioning', actor: 'provisioner', reason: 'x', occurredAt: new Date(), data: {} },
+      ]),
+    );
+    provider.addInstance(session.label, 'running');
+    const resumed = await service.run(session.id);
+    expect(resumed?.status).toBe('running');
+    expect(provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(0);
+    expect(provider.liveInstances()).toHaveLength(1);
+  });
+
+  it('steps back when the session is stopped while provisioning; the instance is destroyed', async () => {
+    const { service, provider, terminator } = setup();
+    provider.setCreatedState('starting');
+    const { session } = unwrap(await service.request(request()));
+    const run = service.run(session.id);
+    await until(() => provider.liveInstances().length === 1);
+    const stopped = unwrap(await terminator.stop(session.id, { actor: 'api', reason: 'deleted by the consumer', stopReason: 'deleted' }));
+    const final = await run;
+    expect(stopped).toMatchObject({ status: 'terminated', stopReason: 'deleted' });
+    expect(final?.status).toBe('terminated');
+    expect(provider.liveInstances()).toEqual([]);
+  });
+
+  describe('idempotency', () => {
+    const context = { scope: 'my-app', key: 'idem-1', requestHash: 'hash-a' };
+
+    it('ten concurrent requests with one key create exactly one session and return the same key', async () => {
+      const { service, repositories } = setup();
+      const results = await Promise.all(Array.from({ length: 10 }, () => service.request(request(), context)));
+      const sessions = results.map((r) => unwrap(r));
+      expect(new Set(sessions.map((s) => s.session.id)).size).toBe(1);
+      expect(new Set(sessions.map((s) => s.privateKey)).size).toBe(1);
+      expect(await repositories.sessions.list()).toHaveLength(1);
+    });
+
+    it('the same key with a different request is refused and changes nothing', async () => {
+      const { service, repositories } = setup();
+      unwrap(await service.request(request(), context));
+      const conflict = await service.request(request({ reservationHours: 3 }), { ...context, requestHash: 'hash-b' });
+      expect(!conflict.ok && conflict.err.code).toBe('VALIDATION_FAILED');
+      expect(await repositories.sessions.list()).toHaveLength(1);
+    });
+
+    it('a rejected request releases its key so a corrected retry can use it', async () => {
+      const { service } = setup();
+      const rejected = await service.request(request({ offerId: 'vastai-404' }), context);
+      expect(rejected.ok).toBe(false);
+      expect((await service.request(request(), context)).ok).toBe(true);
+    });
+
+    it('keeps the private key only encrypted for the replay', async () => {
+      const { service, repositories } = setup();
+      const first = unwrap(await service.request(request(), context));
+      const record = await repositories.idempotency.get('my-app', 'idem-1');
+      expect(record?.responseBody).not.toContain(first.privateKey ?? 'never');
+      expect(record?.responseBody).not.toContain('PRIVATE KEY');
+    });
+  });
+});

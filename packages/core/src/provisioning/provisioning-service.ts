@@ -1,0 +1,543 @@
+import { type Budget, budgetPeriodStart, remainingBudget } from '../consumers/consumer.js';
+import {
+  AlreadyExistsError,
+  BudgetExceededError,
+  NotFoundError,
+  type SafetyLimitExceededError,
+  UnsupportedByProviderError,
+  ValidationError,
+} from '../errors/domain-errors.js';
+import { Err, Ok, type Result } from '../errors/result.js';
+import { type IdGenerator } from '../ids/ids.js';
+import { type InventoryService } from '../inventory/inventory-service.js';
+import { type OfferFailureType } from '../inventory/offer-failure.js';
+import { type OfferFailureTracker } from '../inventory/offer-failure-tracker.js';
+import { type Offer } from '../inventory/offer.js';
+import { noopLogger, type Logger } from '../logging/logger.js';
+import { worstCaseCost } from '../money/money.js';
+import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
+import { type ProviderError } from '../ports/provider-errors.js';
+import { type Repositories } from '../ports/repositories.js';
+import { type NodeReadinessProbe, type SecretCipher, type SshKeyGenerator } from '../ports/session-access.js';
+import { type ProviderName } from '../providers/provider-name.js';
+import { createSessionIntent } from '../sessions/new-session.js';
+import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
+import { planSessionTransition } from '../sessions/session-transition.js';
+import {
+  LIVE_STATUSES,
+  type Session,
+  type SessionChanges,
+  type SessionErrorType,
+  type StoragePolicy,
+  type WorkloadType,
+} from '../sessions/session.js';
+import { type Clock } from '../time/clock.js';
+import { type SessionTerminator } from './session-terminator.js';
+
+/** Per-provider timing: how long to wait before the first SSH attempt, and the provisioning deadline. */
+export interface ProviderTiming {
+  /** TensorDock rewrites authorized_keys and restarts sshd in the first ~90 s; Blue Lobster upgrades for minutes. */
+  readonly sshInitialDelayMs: number;
+  /** From session creation to `running`; never shorter than the SSH wait plus readiness. */
+  readonly provisioningTimeoutMs: number;
+}
+
+export interface ProvisioningServiceOptions {
+  readonly repositories: Repositories;
+  readonly providers: ReadonlyMap<ProviderName, ProviderAdapter>;
+  readonly inventory: InventoryService;
+  readonly terminator: SessionTerminator;
+  readonly keys: SshKeyGenerator;
+  readonly cipher: SecretCipher;
+  readonly readiness: NodeReadinessProbe;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly deploymentId: string;
+  readonly hardMaxHours: number;
+  readonly timing: Readonly<Record<ProviderName, ProviderTiming>>;
+  readonly failures?: OfferFailureTracker;
+  readonly logger?: Logger;
+  /** Pause between instance status polls and readiness checks. @default 5000 */
+  readonly pollIntervalMs?: number;
+  /** Consecutive successful readiness checks required (sshd can restart mid-upgrade). @default 2 */
+  readonly readinessConsecutive?: number;
+  /** Consecutive SSH key rejections after which the host is given up. @default 3 */
+  readonly maxAuthFailures?: number;
+  /** How long an idempotency key is remembered. @default 24 h */
+  readonly idempotencyTtlMs?: number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface ProvisionRequest {
+  readonly consumerId: string;
+  /** One of offerId or gpu: a specific offer, or the cheapest available offer of that GPU. */
+  readonly offerId?: string;
+  readonly gpu?: string;
+  readonly reservationHours: number;
+  readonly workloadType: WorkloadType;
+  readonly idleTimeoutMinutes: number;
+  readonly storagePolicy: StoragePolicy;
+  readonly templateHashId?: string | null;
+  readonly diskGb?: number | null;
+  readonly onStartScript?: string | null;
+}
+
+export interface ProvisionedSession {
+  readonly session: Session;
+  readonly offer: Offer;
+  /** Shown once; null when the answer is a replay whose key is no longer retained. */
+  readonly privateKey: string | null;
+}
+
+export interface IdempotencyContext {
+  readonly scope: string;
+  readonly key: string;
+  /** Hash of the request: the same key with a different request is refused. */
+  readonly requestHash: string;
+}
+
+export type ProvisionError =
+  | ValidationError
+  | NotFoundError
+  | SafetyLimitExceededError
+  | UnsupportedByProviderError
+  | BudgetExceededError
+  | AlreadyExistsError;
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    }, { once: true });
+  });
+
+/** Instance states that mean "still coming up": keep waiting. Anything else not running fails fast. */
+const COMING_UP = new Set(['creating', 'starting', 'unknown']);
+
+/**
+ * The provisioning saga. `request` validates everything and writes the intent (session row, label,
+ * key) before any provider call; `run` then drives the session to `running` step by step — create,
+ * record the provider id at once, wait for the instance, verify SSH and readiness — each step a
+ * compare-and-set transition with an event. `run` can be re-entered after a crash at any point.
+ * Every failure ends in verified destruction through the terminator.
+ */
+export class ProvisioningService {
+  private readonly logger: Logger;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly options: ProvisioningServiceOptions) {
+    this.logger = (options.logger ?? noopLogger).child({ component: 'provisioning' });
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /**
+   * Validates the request and writes the session (`pending`). With an idempotency context, the same
+   * key and request return the first answer (and the same key) instead of renting again.
+   */
+  async request(input: ProvisionRequest, idempotency?: IdempotencyContext): Promise<Result<ProvisionedSession, ProvisionError>> {
+    if (!idempotency) return this.createIntent(input);
+    const idem = this.options.repositories.idempotency;
+    const now = this.options.clock.now();
+    const reserved = await idem.reserve({
+      scope: idempotency.scope,
+      key: idempotency.key,
+      requestHash: idempotency.requestHash,
+      state: 'in_progress',
+      responseStatus: null,
+      responseBody: null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + (this.options.idempotencyTtlMs ?? 24 * 3_600_000)),
+    });
+    if (!reserved.reserved) return this.replay(idempotency);
+
+    const created = await this.createIntent(input);
+    if (!created.ok) {
+      // Nothing was written: forget the key so a corrected retry with it can proceed.
+      await idem.release(idempotency.scope, idempotency.key);
+      return created;
+    }
+    const stored = JSON.stringify({
+      sessionId: created.val.session.id,
+      offer: created.val.offer,
+      encryptedPrivateKey: created.val.privateKey === null ? null : this.options.cipher.encrypt(created.val.privateKey),
+    });
+    await idem.complete(idempotency.scope, idempotency.key, 201, stored);
+    return created;
+  }
+
+  private async replay(idempotency: IdempotencyContext): Promise<Result<ProvisionedSession, ProvisionError>> {
+    const idem = this.options.repositories.idempotency;
+    // A concurrent first request may still be writing: wait for it briefly.
+    for (let i = 0; i < 100; i++) {
+      const record = await idem.get(idempotency.scope, idempotency.key);
+      if (!record) break;
+      if (record.requestHash !== idempotency.requestHash) {
+        return Err(new ValidationError('this Idempotency-Key was used with a different request', [{ path: 'Idempotency-Key', message: 'reused with another body' }]));
+      }
+      if (record.state === 'completed' && record.responseBody) {
+        const stored = JSON.parse(record.responseBody) as { sessionId: string; offer: Offer & { fetchedAt: string }; encryptedPrivateKey: string | null };
+        const session = await this.options.repositories.sessions.get(stored.sessionId);
+        if (!session) return Err(new NotFoundError('session', stored.sessionId));
+        return Ok({
+          session,
+          offer: { ...stored.offer, fetchedAt: new Date(stored.offer.fetchedAt) },
+          privateKey: stored.encryptedPrivateKey === null ? null : this.options.cipher.decrypt(stored.encryptedPrivateKey),
+        });
+      }
+      await this.sleep(20);
+    }
+    return Err(new AlreadyExistsError('idempotent request', idempotency.key));
+  }
+
+  private async createIntent(input: ProvisionRequest): Promise<Result<ProvisionedSession, ProvisionError>> {
+    const offer = await this.chooseOffer(input);
+    if (!offer.ok) return offer;
+    if (input.storagePolicy === 'preserve' && !offer.val.capabilities.stopWithoutDestroy) {
+      return Err(new UnsupportedByProviderError(offer.val.provider, 'storage policy "preserve" (stopping without destroying)'));
+    }
+    if (input.templateHashId && !offer.val.capabilities.templates) {
+      return Err(new UnsupportedByProviderError(offer.val.provider, 'templates'));
+    }
+    if (!this.options.providers.has(offer.val.provider)) {
+      return Err(new UnsupportedByProviderError(offer.val.provider, 'provisioning (the provider is not configured)'));
+    }
+    const budget = await this.checkBudget(input.consumerId, offer.val, input.reservationHours);
+    if (!budget.ok) return budget;
+
+    const keys = await this.options.keys.generate();
+    const now = this.options.clock.now();
+    const sessionId = this.options.ids.next('session');
+    const intent = createSessionIntent(
+      {
+        consumerId: input.consumerId,
+        provider: offer.val.provider,
+        offerId: offer.val.id,
+        gpuType: offer.val.gpuType,
+        gpuCount: offer.val.gpuCount,
+        pricePerHourMicros: offer.val.pricePerHourMicros,
+        reservationHours: input.reservationHours,
+        workloadType: input.workloadType,
+        idleTimeoutMinutes: input.idleTimeoutMinutes,
+        storagePolicy: input.storagePolicy,
+        templateHashId: input.templateHashId ?? null,
+        diskGb: input.diskGb ?? null,
+        sshPublicKey: keys.publicKey,
+      },
+      {
+        sessionId,
+        eventId: this.options.ids.next('sessionEvent'),
+        deploymentId: this.options.deploymentId,
+        now,
+        hardMaxHours: this.options.hardMaxHours,
+        provisioningTimeoutMs: this.options.timing[offer.val.provider].provisioningTimeoutMs,
+      },
+    );
+    if (!intent.ok) return intent;
+    // The key is stored (encrypted) before the row: a crash between the two leaves an unused secret,
+    // never a session whose node the service cannot reach.
+    await this.options.repositories.sessionSecrets.put(sessionId, this.options.cipher.encrypt(keys.privateKey));
+    const inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event);
+    if (!inserted.ok) return inserted;
+    this.logger.info('session requested', { sessionId, provider: offer.val.provider, offerId: offer.val.id, consumerId: input.consumerId });
+    return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey });
+  }
+
+  private async chooseOffer(input: ProvisionRequest): Promise<Result<Offer, ValidationError | NotFoundError>> {
+    if ((input.offerId === undefined) === (input.gpu === undefined)) {
+      return Err(new ValidationError('give exactly one of offer_id or gpu', [{ path: 'offer_id', message: 'offer_id or gpu is required (not both)' }]));
+    }
+    if (input.offerId !== undefined) {
+      const found = await this.options.inventory.getOffer(input.offerId);
+      if (!found) return Err(new NotFoundError('offer', input.offerId));
+      return Ok(found.offer);
+    }
+    const answer = await this.options.inventory.query({ gpu: input.gpu, sort: 'price' });
+    const cheapest = answer.offers.find((offer) => this.options.providers.has(offer.provider));
+    return cheapest ? Ok(cheapest) : Err(new NotFoundError('offer for GPU', input.gpu ?? ''));
+  }
+
+  /** Refuses a reservation whose worst case does not fit what is left of the consumer's budget (invariant 11). */
+  private async checkBudget(consumerId: string, offer: Offer, hours: number): Promise<Result<void, BudgetExceededError>> {
+    const budget: Budget | undefined = await this.options.repositories.budgets.get(consumerId);
+    if (!budget) return Ok();
+    const now = this.options.clock.now();
+    const spent = (await this.options.repositories.costs.totals({ consumerId, from: budgetPeriodStart(now) })).totalMicros;
+    // Reservations already running may still spend up to their expiry: count them as committed.
+    const live = await this.options.repositories.sessions.list({ consumerId, statuses: LIVE_STATUSES });
+    const committed = live.reduce((sum, s) => {
+      const remainingHours = Math.max(0, Math.ceil((s.expiresAt.getTime() - now.getTime()) / 3_600_000));
+      return sum + s.pricePerHourMicros * remainingHours;
+    }, 0);
+    const worstCase = worstCaseCost(offer.pricePerHourMicros, hours);
+    const remaining = remainingBudget(budget, spent + committed);
+    return worstCase > remaining ? Err(new BudgetExceededError(consumerId, worstCase, remaining)) : Ok();
+  }
+
+  /**
+   * Drives a session to `running`, or to verified destruction on failure. Safe to call again for the
+   * same session after a restart: each step looks at what is already recorded.
+   */
+  async run(sessionId: string, signal?: AbortSignal): Promise<Session | undefined> {
+    let session = await this.options.repositories.sessions.get(sessionId);
+    if (!session) return undefined;
+    const log = this.logger.child({ sessionId, provider: session.provider });
+    const provider = this.options.providers.get(session.provider);
+    if (!provider) {
+      return this.fail(session, 'provider_error', `provider ${session.provider} is not configured`);
+    }
+    try {
+      if (session.status === 'pending') {
+        const next = await this.transition(session, 'request_create', 'provisioner', 'creating the instance');
+        if (!next) return this.options.repositories.sessions.get(sessionId);
+        session = next;
+        session = await this.createAtProvider(session, provider, false);
+      } else if (session.status === 'provisioning' && !session.providerInstanceId) {
+        // Resumed after a crash between asking and recording: the create may have happened.
+        session = await this.createAtProvider(session, provider, true);
+      }
+      if (session.status !== 'provisioning') return session;
+      return await this.waitUntilRunning(session, provider, signal);
+    } catch (error) {
+      log.error('provisioning stopped by an unexpected error', { error });
+      const current = await this.options.repositories.sessions.get(sessionId);
+      return current && current.status === 'provisioning' ? this.fail(current, 'internal', error instanceof Error ? error.message : String(error)) : current;
+    }
+  }
+
+  /** Sends the create (or, when resuming, first looks for an instance with our label). */
+  private async createAtProvider(session: Session, provider: ProviderAdapter, resuming: boolean): Promise<Session> {
+    if (resuming) {
+      const found = await this.findByLabel(session, provider);
+      if (found) return this.recordInstance(session, found.providerInstanceId, found.startedAt);
+    }
+    const offer = await this.options.inventory.getOffer(session.offerId);
+    if (!offer) {
+      return this.fail(session, 'offer_unavailable', `offer ${session.offerId} is no longer listed`);
+    }
+    await this.note(session, 'provider_create_sent', `create sent to ${session.provider}`, { offerId: session.offerId });
+    const privateKeyCipher = await this.options.repositories.sessionSecrets.get(session.id);
+    if (!privateKeyCipher || !session.sshPublicKey) return this.fail(session, 'internal', 'the session key is missing');
+    const created = await provider.createInstance({
+      offer: offer.offer,
+      label: session.label,
+      sshPublicKey: session.sshPublicKey,
+      workloadType: session.workloadType,
+      storagePolicy: session.storagePolicy,
+      templateHashId: session.templateHashId,
+      diskGb: session.diskGb,
+      onStartScript: null,
+    });
+    if (created.ok) {
+      return this.recordInstance(session, created.val.providerInstanceId, null, created.val.pricePerHourMicros);
+    }
+    return this.handleCreateError(session, provider, offer.offer, created.err);
+  }
+
+  private async handleCreateError(session: Session, provider: ProviderAdapter, offer: Offer, error: ProviderError): Promise<Session> {
+    if (error.code === 'PROVIDER_UNKNOWN_OUTCOME') {
+      // Maybe created: find it by label before anything else; never create a second one (invariant 8).
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const found = await this.findByLabel(session, provider);
+        if (found) return this.recordInstance(session, found.providerInstanceId, found.startedAt);
+        await this.sleep(this.options.pollIntervalMs ?? 5000);
+      }
+      return this.fail(session, 'unknown_create_outcome', error.message);
+    }
+    if (error.code === 'PROVIDER_OFFER_UNAVAILABLE') {
+      this.options.inventory.evictOffer(offer.id);
+      await this.recordOfferFailure(session, offer, 'offer_unavailable', error.message);
+      return this.fail(session, 'offer_unavailable', error.message);
+    }
+    const type: SessionErrorType =
+      error.code === 'PROVIDER_AUTH_FAILED' ? 'provider_auth' : error.code === 'PROVIDER_RATE_LIMITED' ? 'rate_limited' : 'provider_error';
+    await this.recordOfferFailure(session, offer, 'provider_error', error.message);
+    return this.fail(session, type, error.message);
+  }
+
+  private async findByLabel(session: Session, provider: ProviderAdapter): Promise<ProviderInstance | undefined> {
+    const listed = await provider.listInstances(session.label);
+    return listed.ok ? listed.val.find((instance) => instance.label === session.label) : undefined;
+  }
+
+  /** Stores the provider id the moment it is known, whatever else changed meanwhile (a stop needs it). */
+  private async recordInstance(session: Session, providerInstanceId: string, startedAt: Date | null, pricePerHourMicros?: number | null): Promise<Session> {
+    let current: Session | undefined = session;
+    for (let attempt = 0; current && attempt < 5; attempt++) {
+      const now = this.options.clock.now();
+      const changes: SessionChanges = {
+        providerInstanceId,
+        // Vendors bill from creation: cost accrues from here (invariant 10).
+        billingStartedAt: current.billingStartedAt ?? startedAt ?? now,
+        ...(pricePerHourMicros ? { pricePerHourMicros } : {}),
+      };
+      const updated = await this.options.repositories.sessions.update(current.id, current.version, changes, [
+        {
+          id: this.options.ids.next('sessionEvent'),
+          sessionId: current.id,
+          type: 'provider_instance_recorded',
+          fromStatus: null,
+          toStatus: null,
+          actor: 'provisioner',
+          reason: `instance ${providerInstanceId} created`,
+          occurredAt: now,
+          data: { providerInstanceId },
+        },
+      ]);
+      if (updated.ok) return updated.val;
+      current = await this.options.repositories.sessions.get(session.id);
+    }
+    throw new Error(`could not record instance ${providerInstanceId} for session ${session.id}`);
+  }
+
+  private async waitUntilRunning(initial: Session, provider: ProviderAdapter, signal?: AbortSignal): Promise<Session> {
+    let session = initial;
+    const timing = this.options.timing[session.provider];
+    const interval = this.options.pollIntervalMs ?? 5000;
+    let readySince = 0;
+    let authFailures = 0;
+    let firstSshAttemptAt: number | null = null;
+
+    for (;;) {
+      if (signal?.aborted) return session;
+      const fresh = await this.options.repositories.sessions.get(session.id);
+      // Someone else (a stop, the lifecycle) took over: the saga steps back.
+      if (!fresh || fresh.status !== 'provisioning') return fresh ?? session;
+      session = fresh;
+      const now = this.options.clock.now();
+      if (now.getTime() > session.provisioningDeadline.getTime()) {
+        return this.fail(session, 'provisioning_timeout', `not ready within the provisioning deadline (${session.provisioningDeadline.toISOString()})`);
+      }
+      const providerInstanceId = session.providerInstanceId;
+      if (!providerInstanceId) return this.fail(session, 'internal', 'no provider instance recorded');
+
+      const read = await provider.getInstance(providerInstanceId, signal);
+      if (!read.ok) {
+        if (read.err.code === 'PROVIDER_NOT_FOUND') return this.fail(session, 'instance_vanished', 'the provider no longer knows the instance');
+        await this.sleep(interval, signal);
+        continue;
+      }
+      const instance = read.val;
+      if (instance.state !== 'running') {
+        if (!COMING_UP.has(instance.state)) {
+          await this.recordOfferFailureById(session, 'instance_stopped', `instance is ${instance.state}`);
+          return this.fail(session, 'instance_stopped', `the instance is ${instance.state} before it ever ran`);
+        }
+        await this.sleep(interval, signal);
+        continue;
+      }
+      if (!instance.ssh) {
+        await this.sleep(interval, signal);
+        continue;
+      }
+      firstSshAttemptAt ??= now.getTime();
+      if (now.getTime() - firstSshAttemptAt < timing.sshInitialDelayMs) {
+        await this.sleep(Math.min(interval, timing.sshInitialDelayMs), signal);
+        continue;
+      }
+      const cipher = await this.options.repositories.sessionSecrets.get(session.id);
+      if (!cipher) return this.fail(session, 'internal', 'the session key is missing');
+      const check = await this.options.readiness.check(
+        { ...instance.ssh, privateKey: this.options.cipher.decrypt(cipher), hostKeyFingerprint: session.hostKeyFingerprint },
+        signal,
+      );
+      if (!check.ok) {
+        readySince = 0;
+        if (check.err.kind === 'auth') {
+          authFailures++;
+          if (authFailures >= (this.options.maxAuthFailures ?? 3)) {
+            await this.recordOfferFailureById(session, 'ssh_auth_failed', check.err.message);
+            return this.fail(session, 'ssh_auth_failed', `the node rejected the session key ${authFailures} times`);
+          }
+        } else if (!check.err.retryable) {
+          return this.fail(session, 'ssh_timeout', check.err.message);
+        }
+        await this.sleep(interval, signal);
+        continue;
+      }
+      authFailures = 0;
+      if (!check.val.ready) {
+        readySince = 0;
+        await this.sleep(interval, signal);
+        continue;
+      }
+      readySince++;
+      if (readySince < (this.options.readinessConsecutive ?? 2)) {
+        await this.sleep(interval, signal);
+        continue;
+      }
+      const running = await this.transition(session, 'verify_ready', 'provisioner', 'SSH verified and the node is ready', {
+        sshHost: instance.ssh.host,
+        sshPort: instance.ssh.port,
+        sshUser: instance.ssh.user,
+        hostKeyFingerprint: check.val.hostKeyFingerprint ?? session.hostKeyFingerprint,
+      });
+      if (running) {
+        this.logger.info('session running', { sessionId: session.id, provider: session.provider });
+        return running;
+      }
+    }
+  }
+
+  private async fail(session: Session, errorType: SessionErrorType, message: string): Promise<Session> {
+    this.logger.warn('provisioning failed', { sessionId: session.id, provider: session.provider, errorType, error: message });
+    const stopped = await this.options.terminator.stop(session.id, {
+      actor: 'provisioner',
+      reason: message,
+      stopReason: errorType === 'provisioning_timeout' ? 'provisioning_timeout' : 'provisioning_failed',
+      errorType,
+      errorMessage: message,
+    });
+    return stopped.ok ? stopped.val : ((await this.options.repositories.sessions.get(session.id)) ?? session);
+  }
+
+  private async transition(session: Session, trigger: SessionTrigger, actor: SessionActor, reason: string, changes: SessionChanges = {}): Promise<Session | undefined> {
+    const plan = planSessionTransition(session, { trigger, actor, reason, at: this.options.clock.now(), eventId: this.options.ids.next('sessionEvent'), changes });
+    if (!plan.ok) return undefined;
+    const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
+    return updated.ok ? updated.val : undefined;
+  }
+
+  private async note(session: Session, type: 'provider_create_sent', reason: string, data: Record<string, unknown>): Promise<void> {
+    await this.options.repositories.sessions.appendEvent({
+      id: this.options.ids.next('sessionEvent'),
+      sessionId: session.id,
+      type,
+      fromStatus: null,
+      toStatus: null,
+      actor: 'provisioner',
+      reason,
+      occurredAt: this.options.clock.now(),
+      data,
+    });
+  }
+
+  private async recordOfferFailure(session: Session, offer: Offer, failureType: OfferFailureType, reason: string): Promise<void> {
+    await this.options.failures?.record({
+      id: this.options.ids.next('offerFailure'),
+      offerId: offer.id,
+      provider: offer.provider,
+      gpuType: offer.gpuType,
+      hostId: null,
+      failureType,
+      reason,
+      sessionId: session.id,
+      occurredAt: this.options.clock.now(),
+    });
+  }
+
+  private async recordOfferFailureById(session: Session, failureType: OfferFailureType, reason: string): Promise<void> {
+    await this.options.failures?.record({
+      id: this.options.ids.next('offerFailure'),
+      offerId: session.offerId,
+      provider: session.provider,
+      gpuType: session.gpuType,
+      hostId: null,
+      failureType,
+      reason,
+      sessionId: session.id,
+      occurredAt: this.options.clock.now(),
+    });
+  }
+}

@@ -1,0 +1,183 @@
+import { type ConcurrentUpdateError, InvalidTransitionError, SessionNotFoundError } from '../errors/domain-errors.js';
+import { Err, Ok, type Result } from '../errors/result.js';
+import { type IdGenerator } from '../ids/ids.js';
+import { noopLogger, type Logger } from '../logging/logger.js';
+import { type ProviderAdapter } from '../ports/provider-adapter.js';
+import { type Repositories } from '../ports/repositories.js';
+import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
+import { planSessionTransition } from '../sessions/session-transition.js';
+import { type Session, type SessionChanges, type SessionErrorType, type StopReason } from '../sessions/session.js';
+import { type Clock } from '../time/clock.js';
+import { type ProviderName } from '../providers/provider-name.js';
+
+export interface SessionTerminatorOptions {
+  readonly repositories: Repositories;
+  readonly providers: ReadonlyMap<ProviderName, ProviderAdapter>;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger?: Logger;
+  /** Direct reads after a destroy before giving up for now (the session stays `stopping`). @default 3 */
+  readonly verifyAttempts?: number;
+  /** Pause between verification reads. @default 2000 */
+  readonly verifyDelayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface StopRequest {
+  readonly actor: SessionActor;
+  readonly reason: string;
+  readonly stopReason: StopReason;
+  /** Set for failures: the session ends `failed` instead of `terminated`. */
+  readonly errorType?: SessionErrorType;
+  readonly errorMessage?: string;
+}
+
+type StopError = SessionNotFoundError | InvalidTransitionError | ConcurrentUpdateError;
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Ends sessions safely: moves a live session to `stopping` (or straight to a terminal status while
+ * nothing was ever sent to a provider), destroys its instance, and makes it terminal only once the
+ * provider confirms no instance with its id or label exists (invariant 3). A destroy that cannot be
+ * verified now leaves the session `stopping`, to be retried; it never reports success it has not seen.
+ */
+export class SessionTerminator {
+  private readonly logger: Logger;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: SessionTerminatorOptions) {
+    this.logger = (options.logger ?? noopLogger).child({ component: 'terminator' });
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** Requests the end of a session and drives it as far as it can go now. Idempotent for sessions already stopping or ended. */
+  async stop(sessionId: string, request: StopRequest): Promise<Result<Session, StopError>> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const session = await this.options.repositories.sessions.get(sessionId);
+      if (!session) return Err(new SessionNotFoundError(sessionId));
+      if (session.status === 'terminated' || session.status === 'failed') return Ok(session);
+      if (session.status === 'stopping') return Ok(await this.destroyAndVerify(session, request.actor));
+
+      const failing = request.errorType !== undefined;
+      const trigger: SessionTrigger =
+        session.status === 'pending' ? (failing ? 'fail_before_create' : 'cancel_before_create') : failing ? 'report_failure' : 'request_destroy';
+      const now = this.options.clock.now();
+      const changes: SessionChanges = {
+        stopReason: request.stopReason,
+        ...(request.errorType ? { errorType: request.errorType, errorMessage: request.errorMessage ?? request.reason } : {}),
+        ...(session.status === 'pending' ? { stoppedAt: now } : {}),
+      };
+      const plan = planSessionTransition(session, { trigger, actor: request.actor, reason: request.reason, at: now, eventId: this.options.ids.next('sessionEvent'), changes });
+      if (!plan.ok) return plan;
+      const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
+      if (!updated.ok) {
+        if (updated.err.code === 'CONCURRENT_UPDATE') continue; // someone else moved it: decide again on fresh state
+        return updated;
+      }
+      if (updated.val.status !== 'stopping') {
+        await this.options.repositories.sessionSecrets.delete(session.id);
+        return Ok(updated.val);
+      }
+      return Ok(await this.destroyAndVerify(updated.val, request.actor));
+    }
+    return Err(new InvalidTransitionError('changing', 'stop', sessionId));
+  }
+
+  /**
+   * For a `stopping` session: destroys every instance that carries its id or label, then confirms
+   * absence by direct reads and a listing. Returns the session as it stands afterwards.
+   */
+  async destroyAndVerify(session: Session, actor: SessionActor): Promise<Session> {
+    const provider = this.options.providers.get(session.provider);
+    if (!provider) {
+      this.logger.error('no adapter for the session provider; cannot destroy', { sessionId: session.id, provider: session.provider });
+      return session;
+    }
+    const targets = await this.instancesOf(session, provider);
+    if (targets === undefined) return session; // the provider could not be asked: keep stopping, retry later
+
+    for (const providerInstanceId of targets) {
+      await this.note(session, 'destroy_attempted', actor, `destroy requested (${session.stopReason ?? 'stop'})`, { providerInstanceId });
+      const destroyed = await provider.destroyInstance(providerInstanceId);
+      if (!destroyed.ok) {
+        await this.note(session, 'destroy_failed', actor, destroyed.err.message, { providerInstanceId, code: destroyed.err.code });
+        return session;
+      }
+    }
+    for (const providerInstanceId of targets) {
+      if (!(await this.confirmGone(provider, providerInstanceId))) {
+        await this.note(session, 'destroy_failed', actor, 'instance still present after destroy', { providerInstanceId });
+        return session;
+      }
+    }
+    // A listing by label catches a second instance from an uncertain create (invariant 8).
+    const leftovers = await provider.listInstances(session.label);
+    if (!leftovers.ok || leftovers.val.some((instance) => instance.label === session.label)) {
+      if (leftovers.ok) {
+        await this.note(session, 'destroy_failed', actor, 'another instance with this label exists', {
+          providerInstanceIds: leftovers.val.map((i) => i.providerInstanceId),
+        });
+      }
+      return session;
+    }
+    return this.confirm(session, actor);
+  }
+
+  /** The provider ids to destroy: the recorded one, or those found by label when none was recorded. */
+  private async instancesOf(session: Session, provider: ProviderAdapter): Promise<string[] | undefined> {
+    if (session.providerInstanceId) return [session.providerInstanceId];
+    const listed = await provider.listInstances(session.label);
+    if (!listed.ok) return undefined;
+    return listed.val.filter((instance) => instance.label === session.label).map((instance) => instance.providerInstanceId);
+  }
+
+  private async confirmGone(provider: ProviderAdapter, providerInstanceId: string): Promise<boolean> {
+    const attempts = this.options.verifyAttempts ?? 3;
+    for (let i = 0; i < attempts; i++) {
+      const read = await provider.getInstance(providerInstanceId);
+      // Only a not-found read proves absence; "stopped" still exists (and may bill).
+      if (!read.ok && read.err.code === 'PROVIDER_NOT_FOUND') return true;
+      if (i < attempts - 1) await this.sleep(this.options.verifyDelayMs ?? 2000);
+    }
+    return false;
+  }
+
+  private async confirm(session: Session, actor: SessionActor): Promise<Session> {
+    for (let current: Session | undefined = session, attempt = 0; current && attempt < 5; attempt++) {
+      if (current.status !== 'stopping') return current;
+      const trigger: SessionTrigger = current.errorType ? 'confirm_destroyed_after_failure' : 'confirm_destroyed';
+      const now = this.options.clock.now();
+      const plan = planSessionTransition(current, {
+        trigger,
+        actor,
+        reason: 'provider confirmed the instance is gone',
+        at: now,
+        eventId: this.options.ids.next('sessionEvent'),
+        changes: { stoppedAt: now },
+      });
+      if (!plan.ok) return current;
+      const updated = await this.options.repositories.sessions.update(current.id, current.version, plan.val.changes, [plan.val.event]);
+      if (updated.ok) {
+        await this.options.repositories.sessionSecrets.delete(current.id);
+        return updated.val;
+      }
+      current = await this.options.repositories.sessions.get(session.id);
+    }
+    return (await this.options.repositories.sessions.get(session.id)) ?? session;
+  }
+
+  private async note(session: Session, type: 'destroy_attempted' | 'destroy_failed', actor: SessionActor, reason: string, data: Record<string, unknown>): Promise<void> {
+    await this.options.repositories.sessions.appendEvent({
+      id: this.options.ids.next('sessionEvent'),
+      sessionId: session.id,
+      type,
+      fromStatus: null,
+      toStatus: null,
+      actor,
+      reason,
+      occurredAt: this.options.clock.now(),
+      data,
+    });
+  }
+}
