@@ -236,6 +236,62 @@ describe('ProvisioningService', () => {
     expect(provider.liveInstances()).toEqual([]);
   });
 
+  describe('auto-retry', () => {
+    const retrying = request({ autoRetry: { maxAttempts: 3, scope: 'same_gpu' } });
+
+    function withComparableOffers(provider: FakeProvider) {
+      provider.setOffers([
+        buildOffer({ id: 'vastai-1', pricePerHourMicros: 420_000 }),
+        buildOffer({ id: 'vastai-3', pricePerHourMicros: 450_000 }),
+        buildOffer({ id: 'vastai-4', pricePerHourMicros: 480_000 }),
+        buildOffer({ id: 'vastai-5', pricePerHourMicros: 900_000 }),
+        buildOffer({ id: 'vastai-6', gpuType: 'RTX 3090', pricePerHourMicros: 100_000 }),
+      ]);
+    }
+
+    it('moves to the next comparable offer after a stale offer, keeping the session id and key', async () => {
+      const { service, provider, repositories } = setup();
+      withComparableOffers(provider);
+      provider.failNext('createInstance', new ProviderOfferUnavailableError('no_such_ask', { provider: 'vastai', operation: 'createInstance', httpStatus: 400 }));
+      const { session, privateKey } = unwrap(await service.request(retrying));
+      const running = await service.run(session.id);
+      expect(running).toMatchObject({ id: session.id, status: 'running', offerId: 'vastai-3', attempt: 2, triedOfferIds: ['vastai-1'], label: session.label });
+      expect(await repositories.sessionSecrets.get(session.id)).toBe(fakeSecretCipher.encrypt(privateKey ?? ''));
+      const failedAttempt = (await repositories.sessions.listEvents(session.id)).find((e) => e.type === 'attempt_failed');
+      expect(failedAttempt?.data).toMatchObject({ attempt: 1, offerId: 'vastai-1', errorType: 'offer_unavailable', nextOfferId: 'vastai-3' });
+      expect(provider.liveInstances()).toHaveLength(1);
+    });
+
+    it('destroys the failed attempt\'s instance (verified) before renting the next one', async () => {
+      const { service, provider, readiness } = setup();
+      withComparableOffers(provider);
+      readiness.script('auth', 'auth', 'auth', { ready: true, reason: 'ready', hostKeyFingerprint: null });
+      const { session } = unwrap(await service.request(retrying));
+      const running = await service.run(session.id);
+      expect(running).toMatchObject({ status: 'running', attempt: 2, providerInstanceId: 'vastai-i-2' });
+      expect(provider.liveInstances().map((i) => i.providerInstanceId)).toEqual(['vastai-i-2']);
+    });
+
+    it('ends failed when every allowed attempt failed, leaving nothing behind', async () => {
+      const { service, provider, readiness } = setup();
+      withComparableOffers(provider);
+      readiness.script('auth');
+      const { session } = unwrap(await service.request(retrying));
+      const ended = await service.run(session.id);
+      expect(ended).toMatchObject({ status: 'failed', errorType: 'ssh_auth_failed', attempt: 3, triedOfferIds: ['vastai-1', 'vastai-3'] });
+      expect(provider.liveInstances()).toEqual([]);
+      expect(provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(3);
+    });
+
+    it('never retries on a different GPU or a much pricier offer under same_gpu', async () => {
+      const { service, provider } = setup();
+      provider.setOffers([buildOffer({ id: 'vastai-1', pricePerHourMicros: 420_000 }), buildOffer({ id: 'vastai-5', pricePerHourMicros: 900_000 }), buildOffer({ id: 'vastai-6', gpuType: 'RTX 3090', pricePerHourMicros: 100_000 })]);
+      provider.failNext('createInstance', new ProviderOfferUnavailableError('gone', { provider: 'vastai', operation: 'createInstance' }));
+      const { session } = unwrap(await service.request(retrying));
+      expect(await service.run(session.id)).toMatchObject({ status: 'failed', errorType: 'offer_unavailable', attempt: 1 });
+    });
+  });
+
   describe('idempotency', () => {
     const context = { scope: 'my-app', key: 'idem-1', requestHash: 'hash-a' };
 

@@ -25,6 +25,7 @@ import { type SessionActor, type SessionTrigger } from '../sessions/session-stat
 import { planSessionTransition } from '../sessions/session-transition.js';
 import {
   LIVE_STATUSES,
+  type RetryScope,
   type Session,
   type SessionChanges,
   type SessionErrorType,
@@ -32,6 +33,7 @@ import {
   type WorkloadType,
 } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
+import { findGpuSku } from '../gpu/index.js';
 import { type SessionTerminator } from './session-terminator.js';
 
 /** Per-provider timing: how long to wait before the first SSH attempt, and the provisioning deadline. */
@@ -80,6 +82,8 @@ export interface ProvisionRequest {
   readonly templateHashId?: string | null;
   readonly diskGb?: number | null;
   readonly onStartScript?: string | null;
+  /** Attempts in all (2–10 turns auto-retry on) and how far a retry may stray from the offer. */
+  readonly autoRetry?: { readonly maxAttempts: number; readonly scope: RetryScope } | null;
 }
 
 export interface ProvisionedSession {
@@ -112,6 +116,19 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
       reject(new Error('aborted'));
     }, { once: true });
   });
+
+/** Failures another offer may not have: worth an auto-retry. Auth, rate limits and bugs are not. */
+const RETRYABLE = new Set<SessionErrorType>([
+  'offer_unavailable',
+  'provider_error',
+  'unknown_create_outcome',
+  'instance_stopped',
+  'instance_vanished',
+  'ssh_auth_failed',
+  'ssh_timeout',
+  'readiness_timeout',
+  'provisioning_timeout',
+]);
 
 /** Instance states that mean "still coming up": keep waiting. Anything else not running fails fast. */
 const COMING_UP = new Set(['creating', 'starting', 'unknown']);
@@ -224,6 +241,7 @@ export class ProvisioningService {
         templateHashId: input.templateHashId ?? null,
         diskGb: input.diskGb ?? null,
         sshPublicKey: keys.publicKey,
+        autoRetry: input.autoRetry ?? null,
       },
       {
         sessionId,
@@ -398,6 +416,16 @@ export class ProvisioningService {
     let readySince = 0;
     let authFailures = 0;
     let firstSshAttemptAt: number | null = null;
+    /** A failed attempt either ends the session or, with auto-retry, starts the next attempt. */
+    const failed = async (errorType: SessionErrorType, message: string): Promise<Session | undefined> => {
+      const next = await this.fail(session, errorType, message);
+      if (next.status !== 'provisioning') return next;
+      session = next;
+      readySince = 0;
+      authFailures = 0;
+      firstSshAttemptAt = null;
+      return undefined;
+    };
 
     for (;;) {
       if (signal?.aborted) return session;
@@ -407,14 +435,24 @@ export class ProvisioningService {
       session = fresh;
       const now = this.options.clock.now();
       if (now.getTime() > session.provisioningDeadline.getTime()) {
-        return this.fail(session, 'provisioning_timeout', `not ready within the provisioning deadline (${session.provisioningDeadline.toISOString()})`);
+        const done = await failed('provisioning_timeout', `not ready within the provisioning deadline (${session.provisioningDeadline.toISOString()})`);
+        if (done) return done;
+        continue;
       }
       const providerInstanceId = session.providerInstanceId;
-      if (!providerInstanceId) return this.fail(session, 'internal', 'no provider instance recorded');
+      if (!providerInstanceId) {
+        const done = await failed('internal', 'no provider instance recorded');
+        if (done) return done;
+        continue;
+      }
 
       const read = await provider.getInstance(providerInstanceId, signal);
       if (!read.ok) {
-        if (read.err.code === 'PROVIDER_NOT_FOUND') return this.fail(session, 'instance_vanished', 'the provider no longer knows the instance');
+        if (read.err.code === 'PROVIDER_NOT_FOUND') {
+          const done = await failed('instance_vanished', 'the provider no longer knows the instance');
+          if (done) return done;
+          continue;
+        }
         await this.sleep(interval, signal);
         continue;
       }
@@ -422,7 +460,9 @@ export class ProvisioningService {
       if (instance.state !== 'running') {
         if (!COMING_UP.has(instance.state)) {
           await this.recordOfferFailureById(session, 'instance_stopped', `instance is ${instance.state}`);
-          return this.fail(session, 'instance_stopped', `the instance is ${instance.state} before it ever ran`);
+          const done = await failed('instance_stopped', `the instance is ${instance.state} before it ever ran`);
+          if (done) return done;
+          continue;
         }
         await this.sleep(interval, signal);
         continue;
@@ -437,7 +477,11 @@ export class ProvisioningService {
         continue;
       }
       const cipher = await this.options.repositories.sessionSecrets.get(session.id);
-      if (!cipher) return this.fail(session, 'internal', 'the session key is missing');
+      if (!cipher) {
+        const done = await failed('internal', 'the session key is missing');
+        if (done) return done;
+        continue;
+      }
       const check = await this.options.readiness.check(
         { ...instance.ssh, privateKey: this.options.cipher.decrypt(cipher), hostKeyFingerprint: session.hostKeyFingerprint },
         signal,
@@ -448,10 +492,14 @@ export class ProvisioningService {
           authFailures++;
           if (authFailures >= (this.options.maxAuthFailures ?? 3)) {
             await this.recordOfferFailureById(session, 'ssh_auth_failed', check.err.message);
-            return this.fail(session, 'ssh_auth_failed', `the node rejected the session key ${authFailures} times`);
+            const done = await failed('ssh_auth_failed', `the node rejected the session key ${authFailures} times`);
+            if (done) return done;
+            continue;
           }
         } else if (!check.err.retryable) {
-          return this.fail(session, 'ssh_timeout', check.err.message);
+          const done = await failed('ssh_timeout', check.err.message);
+          if (done) return done;
+          continue;
         }
         await this.sleep(interval, signal);
         continue;
@@ -480,7 +528,76 @@ export class ProvisioningService {
     }
   }
 
+  /**
+   * Auto-retry: destroys this attempt's instance (verified), moves the session to the next comparable
+   * offer at the same provider — same session id, label and key — and sends the create. Returns
+   * undefined when no further attempt is possible, so the caller ends the session.
+   */
+  private async retryElsewhere(session: Session, errorType: SessionErrorType, message: string): Promise<Session | undefined> {
+    const provider = this.options.providers.get(session.provider);
+    if (!provider) return undefined;
+    if (!(await this.options.terminator.destroyInstances(session, 'provisioner'))) return undefined;
+    const next = await this.comparableOffer(session);
+    if (!next) return undefined;
+    const now = this.options.clock.now();
+    const deadline = Math.min(now.getTime() + this.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
+    const updated = await this.options.repositories.sessions.update(
+      session.id,
+      session.version,
+      {
+        offerId: next.id,
+        gpuType: next.gpuType,
+        gpuCount: next.gpuCount,
+        pricePerHourMicros: next.pricePerHourMicros,
+        providerInstanceId: null,
+        hostKeyFingerprint: null,
+        attempt: session.attempt + 1,
+        triedOfferIds: [...session.triedOfferIds, session.offerId],
+        provisioningDeadline: new Date(deadline),
+      },
+      [
+        {
+          id: this.options.ids.next('sessionEvent'),
+          sessionId: session.id,
+          type: 'attempt_failed',
+          fromStatus: null,
+          toStatus: null,
+          actor: 'provisioner',
+          reason: `attempt ${session.attempt} on ${session.offerId} failed (${errorType}): ${message}; retrying on ${next.id}`,
+          occurredAt: now,
+          data: { attempt: session.attempt, offerId: session.offerId, errorType, nextOfferId: next.id },
+        },
+      ],
+    );
+    if (!updated.ok) return undefined;
+    this.logger.info('retrying on a comparable offer', { sessionId: session.id, from: session.offerId, to: next.id, attempt: session.attempt + 1 });
+    return this.createAtProvider(updated.val, provider, false);
+  }
+
+  /** The cheapest untried offer at the session's provider within the retry scope. */
+  private async comparableOffer(session: Session): Promise<Offer | undefined> {
+    const answer = await this.options.inventory.query({ provider: session.provider, sort: 'price' });
+    const tried = new Set([...session.triedOfferIds, session.offerId]);
+    const vram = findGpuSku(session.gpuType)?.vramGb ?? 0;
+    const within = (factor: number, offer: Offer) => offer.pricePerHourMicros <= session.pricePerHourMicros * factor;
+    return answer.offers.find((offer) => {
+      if (tried.has(offer.id) || offer.gpuCount < session.gpuCount) return false;
+      switch (session.retryScope) {
+        case 'same_gpu':
+          return offer.gpuType === session.gpuType && within(1.2, offer);
+        case 'same_vram':
+          return offer.vramGbPerGpu >= vram && within(1.5, offer);
+        case 'any':
+          return offer.vramGbPerGpu >= vram && within(2, offer);
+      }
+    });
+  }
+
   private async fail(session: Session, errorType: SessionErrorType, message: string): Promise<Session> {
+    if (session.status === 'provisioning' && session.autoRetry && session.attempt < session.maxAttempts && RETRYABLE.has(errorType)) {
+      const retried = await this.retryElsewhere(session, errorType, message);
+      if (retried) return retried;
+    }
     this.logger.warn('provisioning failed', { sessionId: session.id, provider: session.provider, errorType, error: message });
     const stopped = await this.options.terminator.stop(session.id, {
       actor: 'provisioner',

@@ -69,11 +69,24 @@ describe('SessionTerminator', () => {
     expect((await repositories.sessions.listEvents(sessionId)).at(-1)).toMatchObject({ type: 'destroy_failed', reason: 'instance still present after destroy' });
   });
 
-  it('a second instance carrying the same label keeps the session stopping until it is gone too', async () => {
-    const { terminator, provider, sessionId, label } = await setup('running');
+  it('invariant 8: a second instance carrying the same label is destroyed too before the session ends', async () => {
+    const { terminator, provider, repositories, sessionId, label } = await setup('running');
     provider.addInstance(label, 'running');
-    const first = unwrap(await terminator.stop(sessionId, done));
-    expect(first.status).toBe('stopping');
+    expect(unwrap(await terminator.stop(sessionId, done)).status).toBe('terminated');
+    expect(provider.liveInstances()).toEqual([]);
+    const attempts = (await repositories.sessions.listEvents(sessionId)).filter((e) => e.type === 'destroy_attempted');
+    expect(attempts.map((e) => e.data.providerInstanceId)).toEqual(['vastai-i-1', 'vastai-i-2']);
+  });
+
+  it('an instance that appears with the label after the destroy keeps the session stopping', async () => {
+    const { terminator, provider, sessionId, label } = await setup('running');
+    const original = provider.destroyInstance.bind(provider);
+    provider.destroyInstance = async (id: string) => {
+      const result = await original(id);
+      if (provider.liveInstances().length === 0) provider.addInstance(label, 'starting');
+      return result;
+    };
+    expect(unwrap(await terminator.stop(sessionId, done)).status).toBe('stopping');
   });
 
   it('a failed session ends failed, with its error', async () => {

@@ -89,47 +89,59 @@ export class SessionTerminator {
    * absence by direct reads and a listing. Returns the session as it stands afterwards.
    */
   async destroyAndVerify(session: Session, actor: SessionActor): Promise<Session> {
+    return (await this.destroyInstances(session, actor)) ? this.confirm(session, actor) : session;
+  }
+
+  /**
+   * Destroys every instance that carries the session's id or label and returns true only when the
+   * provider confirms none is left. Changes no status (auto-retry uses it between attempts).
+   */
+  async destroyInstances(session: Session, actor: SessionActor): Promise<boolean> {
     const provider = this.options.providers.get(session.provider);
     if (!provider) {
       this.logger.error('no adapter for the session provider; cannot destroy', { sessionId: session.id, provider: session.provider });
-      return session;
+      return false;
     }
     const targets = await this.instancesOf(session, provider);
-    if (targets === undefined) return session; // the provider could not be asked: keep stopping, retry later
+    if (targets === undefined) return false; // the provider could not be asked: retry later
 
     for (const providerInstanceId of targets) {
       await this.note(session, 'destroy_attempted', actor, `destroy requested (${session.stopReason ?? 'stop'})`, { providerInstanceId });
       const destroyed = await provider.destroyInstance(providerInstanceId);
       if (!destroyed.ok) {
         await this.note(session, 'destroy_failed', actor, destroyed.err.message, { providerInstanceId, code: destroyed.err.code });
-        return session;
+        return false;
       }
     }
     for (const providerInstanceId of targets) {
       if (!(await this.confirmGone(provider, providerInstanceId))) {
         await this.note(session, 'destroy_failed', actor, 'instance still present after destroy', { providerInstanceId });
-        return session;
+        return false;
       }
     }
     // A listing by label catches a second instance from an uncertain create (invariant 8).
     const leftovers = await provider.listInstances(session.label);
-    if (!leftovers.ok || leftovers.val.some((instance) => instance.label === session.label)) {
-      if (leftovers.ok) {
-        await this.note(session, 'destroy_failed', actor, 'another instance with this label exists', {
-          providerInstanceIds: leftovers.val.map((i) => i.providerInstanceId),
-        });
-      }
-      return session;
+    if (!leftovers.ok) return false;
+    const remaining = leftovers.val.filter((instance) => instance.label === session.label);
+    if (remaining.length > 0) {
+      await this.note(session, 'destroy_failed', actor, 'another instance with this label exists', {
+        providerInstanceIds: remaining.map((i) => i.providerInstanceId),
+      });
+      return false;
     }
-    return this.confirm(session, actor);
+    return true;
   }
 
-  /** The provider ids to destroy: the recorded one, or those found by label when none was recorded. */
+  /**
+   * The provider ids to destroy: the recorded one plus any instance listed with the session's label
+   * (a duplicate from an uncertain create, or an instance whose id was never recorded).
+   */
   private async instancesOf(session: Session, provider: ProviderAdapter): Promise<string[] | undefined> {
-    if (session.providerInstanceId) return [session.providerInstanceId];
     const listed = await provider.listInstances(session.label);
-    if (!listed.ok) return undefined;
-    return listed.val.filter((instance) => instance.label === session.label).map((instance) => instance.providerInstanceId);
+    const recorded = session.providerInstanceId ? [session.providerInstanceId] : [];
+    if (!listed.ok) return recorded.length > 0 ? recorded : undefined;
+    const byLabel = listed.val.filter((instance) => instance.label === session.label).map((instance) => instance.providerInstanceId);
+    return [...new Set([...recorded, ...byLabel])];
   }
 
   private async confirmGone(provider: ProviderAdapter, providerInstanceId: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import {
   MIN_RESERVATION_HOURS,
   consumerIdSchema,
   sessionLabel,
+  type RetryScope,
   type Session,
   type StoragePolicy,
   type WorkloadType,
@@ -27,6 +28,7 @@ export interface NewSessionInput {
   readonly templateHashId?: string | null;
   readonly diskGb?: number | null;
   readonly sshPublicKey: string;
+  readonly autoRetry?: { readonly maxAttempts: number; readonly scope: RetryScope } | null;
 }
 
 export interface NewSessionContext {
@@ -62,6 +64,9 @@ export function createSessionIntent(
   if (hours > ctx.hardMaxHours) {
     return Err(new SafetyLimitExceededError('hard_max_hours', hours, ctx.hardMaxHours, `reservation of ${hours} h exceeds the hard maximum of ${ctx.hardMaxHours} h`));
   }
+  if (input.autoRetry && (!Number.isInteger(input.autoRetry.maxAttempts) || input.autoRetry.maxAttempts < 1 || input.autoRetry.maxAttempts > 10)) {
+    return Err(new ValidationError('max_retries must allow 1 to 10 attempts in all', [{ path: 'max_retries', message: 'out of range' }]));
+  }
   if (!Number.isInteger(input.idleTimeoutMinutes) || input.idleTimeoutMinutes < 0) {
     return Err(new ValidationError('idle timeout must be a non-negative whole number of minutes', [{ path: 'idle_timeout_minutes', message: 'invalid' }]));
   }
@@ -83,6 +88,11 @@ export function createSessionIntent(
     templateHashId: input.templateHashId ?? null,
     diskGb: input.diskGb ?? null,
     pricePerHourMicros: input.pricePerHourMicros,
+    autoRetry: input.autoRetry != null && input.autoRetry.maxAttempts > 1,
+    retryScope: input.autoRetry?.scope ?? 'same_gpu',
+    maxAttempts: input.autoRetry?.maxAttempts ?? 1,
+    attempt: 1,
+    triedOfferIds: [],
     sshHost: null,
     sshPort: null,
     sshUser: null,

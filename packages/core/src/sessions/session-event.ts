@@ -13,6 +13,7 @@ export const SESSION_EVENT_TYPES = [
   'created',
   'provider_create_sent',
   'provider_instance_recorded',
+  'attempt_failed',
   'destroy_attempted',
   'destroy_failed',
   'extended',

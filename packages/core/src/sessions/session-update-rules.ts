@@ -2,7 +2,9 @@ import { InternalError } from '../errors/domain-errors.js';
 import { type SessionEvent } from './session-event.js';
 import { type Session, type SessionChanges } from './session.js';
 
-const FROZEN_FIELDS = ['id', 'consumerId', 'deploymentId', 'label', 'provider', 'offerId', 'createdAt', 'version'] as const;
+// The offer may change (auto-retry moves to a comparable offer); the provider never does, because
+// the label and every instance lookup are per provider.
+const FROZEN_FIELDS = ['id', 'consumerId', 'deploymentId', 'label', 'provider', 'createdAt', 'version'] as const;
 
 /**
  * The rules every SessionRepository enforces on update, shared so the SQLite and in-memory

@@ -59,6 +59,11 @@ export const SESSION_ERROR_TYPES = [
 export const sessionErrorTypeSchema = z.enum(SESSION_ERROR_TYPES);
 export type SessionErrorType = z.infer<typeof sessionErrorTypeSchema>;
 
+/** How far auto-retry may stray from the original offer (always at the same provider). */
+export const RETRY_SCOPES = ['same_gpu', 'same_vram', 'any'] as const;
+export const retryScopeSchema = z.enum(RETRY_SCOPES);
+export type RetryScope = z.infer<typeof retryScopeSchema>;
+
 export const MIN_RESERVATION_HOURS = 1;
 export const MAX_RESERVATION_HOURS = 12;
 export const DEFAULT_HARD_MAX_HOURS = 12;
@@ -95,6 +100,15 @@ export const sessionSchema = z.object({
   templateHashId: z.string().nullable(),
   diskGb: z.number().int().positive().nullable(),
   pricePerHourMicros: z.number().int().nonnegative(),
+  /** Auto-retry: after a failed attempt, try the next comparable offer with the same session id and key. */
+  autoRetry: z.boolean(),
+  retryScope: retryScopeSchema,
+  /** Attempts allowed in all (1 = no retry). */
+  maxAttempts: z.number().int().min(1).max(10),
+  /** The current attempt, from 1. */
+  attempt: z.number().int().min(1),
+  /** Offers already tried and failed, so a retry never picks them again. */
+  triedOfferIds: z.array(z.string()),
   sshHost: z.string().nullable(),
   sshPort: z.number().int().min(1).max(65535).nullable(),
   sshUser: z.string().nullable(),
@@ -122,7 +136,7 @@ export type Session = z.infer<typeof sessionSchema>;
 
 /** The fields a status change or other update may write. Identity and creation facts are frozen. */
 export type SessionChanges = Partial<
-  Omit<Session, 'id' | 'consumerId' | 'deploymentId' | 'label' | 'provider' | 'offerId' | 'createdAt' | 'version'>
+  Omit<Session, 'id' | 'consumerId' | 'deploymentId' | 'label' | 'provider' | 'createdAt' | 'version'>
 >;
 
 /** The label every instance carries at its provider (invariant 2). */
