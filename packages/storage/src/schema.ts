@@ -59,6 +59,10 @@ export const sessions = sqliteTable(
     billingStartedAt: ms('billing_started_at'),
     stoppedAt: ms('stopped_at'),
     stopReason: text('stop_reason'),
+    destroyAttempts: integer('destroy_attempts').notNull().default(0),
+    nextDestroyAt: ms('next_destroy_at'),
+    lastDestroyError: text('last_destroy_error'),
+    lastActiveAt: ms('last_active_at'),
     errorType: text('error_type'),
     errorMessage: text('error_message'),
     version: integer('version').notNull(),
@@ -69,6 +73,7 @@ export const sessions = sqliteTable(
     index('sessions_consumer_idx').on(t.consumerId),
     index('sessions_provider_instance_idx').on(t.provider, t.providerInstanceId),
     index('sessions_expires_at_idx').on(t.expiresAt),
+    index('sessions_next_destroy_idx').on(t.nextDestroyAt),
   ],
 );
 

@@ -536,7 +536,7 @@ export class ProvisioningService {
   private async retryElsewhere(session: Session, errorType: SessionErrorType, message: string): Promise<Session | undefined> {
     const provider = this.options.providers.get(session.provider);
     if (!provider) return undefined;
-    if (!(await this.options.terminator.destroyInstances(session, 'provisioner'))) return undefined;
+    if (!(await this.options.terminator.destroyInstances(session, 'provisioner')).gone) return undefined;
     const next = await this.comparableOffer(session);
     if (!next) return undefined;
     const now = this.options.clock.now();

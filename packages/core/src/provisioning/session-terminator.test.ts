@@ -52,7 +52,9 @@ describe('SessionTerminator', () => {
   it('a destroy the provider refuses leaves the session stopping, with the failure recorded', async () => {
     const { terminator, provider, repositories, sessionId } = await setup('running');
     provider.failNext('destroyInstance', new ProviderUnavailableError('HTTP 503', { provider: 'vastai', operation: 'destroyInstance' }));
-    expect(unwrap(await terminator.stop(sessionId, done)).status).toBe('stopping');
+    const stopping = unwrap(await terminator.stop(sessionId, done));
+    expect(stopping).toMatchObject({ status: 'stopping', destroyAttempts: 1, lastDestroyError: 'vastai destroyInstance: HTTP 503' });
+    expect(stopping.nextDestroyAt).toEqual(new Date('2026-02-02T14:00:15.000Z'));
     expect((await repositories.sessions.listEvents(sessionId)).at(-1)).toMatchObject({ type: 'destroy_failed', data: { code: 'PROVIDER_UNAVAILABLE' } });
     // The next attempt finishes the job; asking again is idempotent.
     expect(unwrap(await terminator.stop(sessionId, done)).status).toBe('terminated');

@@ -21,6 +21,12 @@ export interface SessionTerminatorOptions {
   /** Pause between verification reads. @default 2000 */
   readonly verifyDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** First retry delay after an unverified destroy; doubles per attempt. @default 15000 */
+  readonly retryBaseDelayMs?: number;
+  /** @default 10 minutes */
+  readonly retryMaxDelayMs?: number;
+  /** From this many failed attempts on, each one is logged as an error (alert). @default 5 */
+  readonly alertAfterAttempts?: number;
 }
 
 export interface StopRequest {
@@ -33,6 +39,8 @@ export interface StopRequest {
 }
 
 type StopError = SessionNotFoundError | InvalidTransitionError | ConcurrentUpdateError;
+
+export type DestroyOutcome = { readonly gone: true } | { readonly gone: false; readonly reason: string };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -66,7 +74,7 @@ export class SessionTerminator {
       const changes: SessionChanges = {
         stopReason: request.stopReason,
         ...(request.errorType ? { errorType: request.errorType, errorMessage: request.errorMessage ?? request.reason } : {}),
-        ...(session.status === 'pending' ? { stoppedAt: now } : {}),
+        ...(session.status === 'pending' ? { stoppedAt: now } : { nextDestroyAt: now }),
       };
       const plan = planSessionTransition(session, { trigger, actor: request.actor, reason: request.reason, at: now, eventId: this.options.ids.next('sessionEvent'), changes });
       if (!plan.ok) return plan;
@@ -89,47 +97,73 @@ export class SessionTerminator {
    * absence by direct reads and a listing. Returns the session as it stands afterwards.
    */
   async destroyAndVerify(session: Session, actor: SessionActor): Promise<Session> {
-    return (await this.destroyInstances(session, actor)) ? this.confirm(session, actor) : session;
+    const outcome = await this.destroyInstances(session, actor);
+    return outcome.gone ? this.confirm(session, actor) : this.scheduleRetry(session, outcome.reason);
+  }
+
+  /**
+   * Records a destroy that could not be verified: attempt count, when to try again (exponential
+   * backoff, capped) and why, in the session row, so the retry survives a restart.
+   */
+  private async scheduleRetry(session: Session, reason: string): Promise<Session> {
+    for (let current: Session | undefined = session, attempt = 0; current && attempt < 5; attempt++) {
+      if (current.status !== 'stopping') return current;
+      const attempts = current.destroyAttempts + 1;
+      const delayMs = Math.min(this.options.retryMaxDelayMs ?? 10 * 60_000, (this.options.retryBaseDelayMs ?? 15_000) * 2 ** (attempts - 1));
+      const updated = await this.options.repositories.sessions.update(
+        current.id,
+        current.version,
+        { destroyAttempts: attempts, nextDestroyAt: new Date(this.options.clock.now().getTime() + delayMs), lastDestroyError: reason },
+        [],
+      );
+      if (updated.ok) {
+        const log = attempts >= (this.options.alertAfterAttempts ?? 5) ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
+        log('destroy not verified yet; will retry', { sessionId: current.id, attempts, retryInMs: delayMs, reason });
+        return updated.val;
+      }
+      current = await this.options.repositories.sessions.get(session.id);
+    }
+    return (await this.options.repositories.sessions.get(session.id)) ?? session;
   }
 
   /**
    * Destroys every instance that carries the session's id or label and returns true only when the
    * provider confirms none is left. Changes no status (auto-retry uses it between attempts).
    */
-  async destroyInstances(session: Session, actor: SessionActor): Promise<boolean> {
+  async destroyInstances(session: Session, actor: SessionActor): Promise<DestroyOutcome> {
     const provider = this.options.providers.get(session.provider);
     if (!provider) {
       this.logger.error('no adapter for the session provider; cannot destroy', { sessionId: session.id, provider: session.provider });
-      return false;
+      return { gone: false, reason: `provider ${session.provider} is not configured` };
     }
     const targets = await this.instancesOf(session, provider);
-    if (targets === undefined) return false; // the provider could not be asked: retry later
+    if (targets === undefined) return { gone: false, reason: 'the provider could not list instances' };
 
     for (const providerInstanceId of targets) {
       await this.note(session, 'destroy_attempted', actor, `destroy requested (${session.stopReason ?? 'stop'})`, { providerInstanceId });
       const destroyed = await provider.destroyInstance(providerInstanceId);
       if (!destroyed.ok) {
         await this.note(session, 'destroy_failed', actor, destroyed.err.message, { providerInstanceId, code: destroyed.err.code });
-        return false;
+        return { gone: false, reason: destroyed.err.message };
       }
     }
     for (const providerInstanceId of targets) {
       if (!(await this.confirmGone(provider, providerInstanceId))) {
         await this.note(session, 'destroy_failed', actor, 'instance still present after destroy', { providerInstanceId });
-        return false;
+        return { gone: false, reason: `instance ${providerInstanceId} still present after destroy` };
       }
     }
     // A listing by label catches a second instance from an uncertain create (invariant 8).
     const leftovers = await provider.listInstances(session.label);
-    if (!leftovers.ok) return false;
+    if (!leftovers.ok) return { gone: false, reason: 'the provider could not list instances to confirm' };
     const remaining = leftovers.val.filter((instance) => instance.label === session.label);
     if (remaining.length > 0) {
       await this.note(session, 'destroy_failed', actor, 'another instance with this label exists', {
         providerInstanceIds: remaining.map((i) => i.providerInstanceId),
       });
-      return false;
+      return { gone: false, reason: 'another instance with this label exists' };
     }
-    return true;
+    return { gone: true };
   }
 
   /**
@@ -166,7 +200,7 @@ export class SessionTerminator {
         reason: 'provider confirmed the instance is gone',
         at: now,
         eventId: this.options.ids.next('sessionEvent'),
-        changes: { stoppedAt: now },
+        changes: { stoppedAt: now, nextDestroyAt: null },
       });
       if (!plan.ok) return current;
       const updated = await this.options.repositories.sessions.update(current.id, current.version, plan.val.changes, [plan.val.event]);

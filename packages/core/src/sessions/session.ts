@@ -128,6 +128,12 @@ export const sessionSchema = z.object({
   /** Verified stop: cost accrues up to here. */
   stoppedAt: z.date().nullable(),
   stopReason: stopReasonSchema.nullable(),
+  /** Durable destroy state (invariant 3): attempts so far, when to try again, and why the last one failed. */
+  destroyAttempts: z.number().int().nonnegative(),
+  nextDestroyAt: z.date().nullable(),
+  lastDestroyError: z.string().nullable(),
+  /** Last time the GPUs were seen busy (idle timeout); null until sampled. */
+  lastActiveAt: z.date().nullable(),
   errorType: sessionErrorTypeSchema.nullable(),
   errorMessage: z.string().nullable(),
   version: z.number().int().nonnegative(),
