@@ -130,7 +130,7 @@ export {
 } from './inventory/inventory-service.js';
 export { OfferFailureTracker, type OfferFailureTrackerOptions, type OfferHealth } from './inventory/offer-failure-tracker.js';
 
-export { SessionTerminator, type SessionTerminatorOptions, type StopRequest } from './provisioning/session-terminator.js';
+export { SessionTerminator, type DestroyOutcome, type SessionTerminatorOptions, type StopRequest } from './provisioning/session-terminator.js';
 export {
   ProvisioningService,
   type IdempotencyContext,
@@ -140,6 +140,12 @@ export {
   type ProvisionedSession,
   type ProvisioningServiceOptions,
 } from './provisioning/provisioning-service.js';
+
+export { CostAccountant, type BudgetAlert, type CostAccountantOptions } from './cost/cost-accountant.js';
+export { LifecycleManager, type LifecycleManagerOptions, type LifecycleTickReport } from './lifecycle/lifecycle-manager.js';
+export { Reconciler, type ForeignInstance, type ReconcileReport, type ReconcilerOptions } from './lifecycle/reconciler.js';
+export { SessionCommands, type SessionCommandsOptions } from './lifecycle/session-commands.js';
+export { recoverSessions, type StartupRecovery, type StartupRecoveryOptions } from './lifecycle/startup-recovery.js';
 
 export { costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
 export {
@@ -202,4 +208,4 @@ export type {
   SessionRepository,
   SessionSecretRepository,
 } from './ports/repositories.js';
-export type { NodeReadiness, NodeReadinessProbe, SecretCipher, SshKeyGenerator, SshKeyPair } from './ports/session-access.js';
+export type { GpuActivity, GpuActivitySampler, NodeReadiness, NodeReadinessProbe, SecretCipher, SshKeyGenerator, SshKeyPair } from './ports/session-access.js';

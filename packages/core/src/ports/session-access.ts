@@ -41,3 +41,15 @@ export interface NodeReadiness {
 export interface NodeReadinessProbe {
   check(target: RemoteTarget, signal?: AbortSignal): Promise<Result<NodeReadiness, RemoteExecError>>;
 }
+
+/** What the GPUs are doing right now (for the idle timeout). */
+export interface GpuActivity {
+  /** True when any GPU is above the busy threshold, or a GPU process runs. */
+  readonly busy: boolean;
+  readonly maxUtilizationPercent: number | null;
+}
+
+/** Port: samples GPU activity over SSH (nvidia-smi), implemented by @gpu-shopper/ssh. */
+export interface GpuActivitySampler {
+  sample(target: RemoteTarget, signal?: AbortSignal): Promise<Result<GpuActivity, RemoteExecError>>;
+}

@@ -27,6 +27,8 @@ export interface SessionTerminatorOptions {
   readonly retryMaxDelayMs?: number;
   /** From this many failed attempts on, each one is logged as an error (alert). @default 5 */
   readonly alertAfterAttempts?: number;
+  /** Called when a session reaches a terminal status (final cost accrual up to the verified stop). */
+  readonly onEnded?: (session: Session) => Promise<void>;
 }
 
 export interface StopRequest {
@@ -84,12 +86,33 @@ export class SessionTerminator {
         return updated;
       }
       if (updated.val.status !== 'stopping') {
-        await this.options.repositories.sessionSecrets.delete(session.id);
+        await this.ended(updated.val);
         return Ok(updated.val);
       }
       return Ok(await this.destroyAndVerify(updated.val, request.actor));
     }
     return Err(new InvalidTransitionError('changing', 'stop', sessionId));
+  }
+
+  /**
+   * The instance vanished on its own, proven by repeated direct not-found reads (invariant 7): the
+   * session ends `failed` with `instance_vanished`, billing stopping now.
+   */
+  async confirmVanished(session: Session, actor: SessionActor, reason: string): Promise<Session> {
+    const now = this.options.clock.now();
+    const plan = planSessionTransition(session, {
+      trigger: 'confirm_vanished',
+      actor,
+      reason,
+      at: now,
+      eventId: this.options.ids.next('sessionEvent'),
+      changes: { stoppedAt: now, stopReason: 'instance_vanished', errorType: 'instance_vanished', errorMessage: reason },
+    });
+    if (!plan.ok) return session;
+    const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
+    if (!updated.ok) return (await this.options.repositories.sessions.get(session.id)) ?? session;
+    await this.ended(updated.val);
+    return updated.val;
   }
 
   /**
@@ -205,12 +228,21 @@ export class SessionTerminator {
       if (!plan.ok) return current;
       const updated = await this.options.repositories.sessions.update(current.id, current.version, plan.val.changes, [plan.val.event]);
       if (updated.ok) {
-        await this.options.repositories.sessionSecrets.delete(current.id);
+        await this.ended(updated.val);
         return updated.val;
       }
       current = await this.options.repositories.sessions.get(session.id);
     }
     return (await this.options.repositories.sessions.get(session.id)) ?? session;
+  }
+
+  private async ended(session: Session): Promise<void> {
+    await this.options.repositories.sessionSecrets.delete(session.id);
+    try {
+      await this.options.onEnded?.(session);
+    } catch (error) {
+      this.logger.error('post-termination hook failed', { sessionId: session.id, error });
+    }
   }
 
   private async note(session: Session, type: 'destroy_attempted' | 'destroy_failed', actor: SessionActor, reason: string, data: Record<string, unknown>): Promise<void> {

@@ -105,7 +105,7 @@ export class FakeProvider implements ProviderAdapter {
 
   listInstances(labelPrefix: string): Promise<Result<ProviderInstance[], ProviderError>> {
     return this.call('listInstances', labelPrefix, () =>
-      Ok([...this.instances.values()].filter((i) => i.label?.startsWith(labelPrefix)).map((i) => this.toProviderInstance(i))),
+      Ok([...this.instances.values()].filter((i) => (i.label ?? '').startsWith(labelPrefix)).map((i) => this.toProviderInstance(i))),
     );
   }
 

@@ -22,3 +22,4 @@ export { FakeRemoteExec } from './fake-remote-exec.js';
 export { buildOffer, buildSession } from './fixtures.js';
 export { describeRepositoryContract, type RepositoryHarness } from './repository-contract.js';
 export { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher, type FakeReadinessStep } from './fake-session-access.js';
+export { createCoreHarness, type CoreHarness, type CoreHarnessOptions } from './core-harness.js';

@@ -1,0 +1,99 @@
+import { budgetPeriodStart, dueBudgetAlerts, type BudgetAlertThreshold } from '../consumers/consumer.js';
+import { type IdGenerator } from '../ids/ids.js';
+import { noopLogger, type Logger } from '../logging/logger.js';
+import { accrualDelta, elapsedSeconds } from '../money/money.js';
+import { type Repositories } from '../ports/repositories.js';
+import { type Session } from '../sessions/session.js';
+import { type Clock } from '../time/clock.js';
+
+export interface BudgetAlert {
+  readonly consumerId: string;
+  readonly thresholdPercent: BudgetAlertThreshold;
+  readonly spentMicros: number;
+  readonly limitMicros: number;
+  readonly at: Date;
+}
+
+export interface CostAccountantOptions {
+  readonly repositories: Repositories;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger?: Logger;
+  /** Called once per crossed threshold per budget period (metrics, webhook). */
+  readonly onBudgetAlert?: (alert: BudgetAlert) => void | Promise<void>;
+}
+
+/**
+ * Accrues cost per second in µUSD from the provider-confirmed start to the verified stop (or now).
+ * Each accrual recomputes from the total elapsed time and appends the difference against the
+ * ledger's high-water mark, so lines never overlap or drift and the ledger sums exactly (invariant 10).
+ */
+export class CostAccountant {
+  private readonly logger: Logger;
+
+  constructor(private readonly options: CostAccountantOptions) {
+    this.logger = (options.logger ?? noopLogger).child({ component: 'costs' });
+  }
+
+  /** Brings one session's ledger up to date. Returns the amount added (0 when nothing was due). */
+  async accrue(session: Session): Promise<number> {
+    if (!session.billingStartedAt) return 0;
+    const end = session.stoppedAt ?? this.options.clock.now();
+    const total = elapsedSeconds(session.billingStartedAt, end);
+    const ledger = this.options.repositories.costs;
+    const accrued = await ledger.accruedSeconds(session.id);
+    if (total <= accrued) return 0;
+    const amount = accrualDelta(session.pricePerHourMicros, accrued, total);
+    const start = session.billingStartedAt.getTime();
+    const appended = await ledger.appendAccrual(
+      {
+        id: this.options.ids.next('costEntry'),
+        sessionId: session.id,
+        consumerId: session.consumerId,
+        provider: session.provider,
+        gpuType: session.gpuType,
+        periodStart: new Date(start + accrued * 1000),
+        periodEnd: new Date(start + total * 1000),
+        accruedSeconds: total,
+        amountMicros: amount,
+        recordedAt: this.options.clock.now(),
+      },
+      accrued,
+    );
+    // Losing the compare-and-set means another writer accrued the same seconds: nothing is lost.
+    return appended.ok ? amount : 0;
+  }
+
+  /** Total cost recorded for a session. */
+  async sessionCost(sessionId: string): Promise<number> {
+    return (await this.options.repositories.costs.totals({ sessionId })).totalMicros;
+  }
+
+  /** Fires the budget alerts a consumer's spending has crossed this month, once each. */
+  async checkBudget(consumerId: string): Promise<BudgetAlert[]> {
+    const budgets = this.options.repositories.budgets;
+    const budget = await budgets.get(consumerId);
+    if (!budget) return [];
+    const now = this.options.clock.now();
+    const period = budgetPeriodStart(now);
+    // A new month starts with no alerts sent.
+    const current = budget.periodStart.getTime() === period.getTime() ? budget : { ...budget, periodStart: period, alertsSent: [] };
+    const spent = (await this.options.repositories.costs.totals({ consumerId, from: period })).totalMicros;
+    const due = dueBudgetAlerts(current, spent);
+    if (due.length === 0) {
+      if (current !== budget) await budgets.upsert({ ...current, updatedAt: now });
+      return [];
+    }
+    await budgets.upsert({ ...current, alertsSent: [...current.alertsSent, ...due], updatedAt: now });
+    const alerts = due.map((thresholdPercent) => ({ consumerId, thresholdPercent, spentMicros: spent, limitMicros: budget.monthlyLimitMicros, at: now }));
+    for (const alert of alerts) {
+      this.logger.warn('budget threshold reached', { consumerId, thresholdPercent: alert.thresholdPercent, spentMicros: spent, limitMicros: budget.monthlyLimitMicros });
+      try {
+        await this.options.onBudgetAlert?.(alert);
+      } catch (error) {
+        this.logger.error('budget alert delivery failed', { consumerId, error });
+      }
+    }
+    return alerts;
+  }
+}

@@ -1,0 +1,129 @@
+import { type CostAccountant } from '../cost/cost-accountant.js';
+import { noopLogger, type Logger } from '../logging/logger.js';
+import { type Repositories } from '../ports/repositories.js';
+import { type GpuActivitySampler, type SecretCipher } from '../ports/session-access.js';
+import { type SessionTerminator, type StopRequest } from '../provisioning/session-terminator.js';
+import { LIVE_STATUSES, type Session } from '../sessions/session.js';
+import { type Clock } from '../time/clock.js';
+import { forEachBounded } from './bounded.js';
+
+export interface LifecycleManagerOptions {
+  readonly repositories: Repositories;
+  readonly terminator: SessionTerminator;
+  readonly costs: CostAccountant;
+  readonly clock: Clock;
+  readonly logger?: Logger;
+  /** Needed for the idle timeout; without it idle timeouts are not enforced (and a warning says so). */
+  readonly activity?: GpuActivitySampler;
+  readonly cipher?: SecretCipher;
+  /** Sessions handled at once per tick. @default 4 */
+  readonly concurrency?: number;
+  /** A provisioning session this far past its deadline has lost its saga (e.g. a crash): the tick fails it. @default 60000 */
+  readonly provisioningGraceMs?: number;
+  /** Time in `stopping` after which every tick raises an alert. @default 15 minutes */
+  readonly stuckStoppingAlertMs?: number;
+  readonly onStuckStopping?: (session: Session) => void;
+}
+
+export interface LifecycleTickReport {
+  readonly stopped: { sessionId: string; reason: string }[];
+  readonly destroyRetries: number;
+  readonly stuckStopping: number;
+  readonly errors: number;
+}
+
+/**
+ * One pass over every live session, every LIFECYCLE_CHECK_INTERVAL: hard max, reservation expiry,
+ * provisioning deadlines, idle timeout, due destroy retries, stuck-stopping alerts, and cost accrual.
+ * Work is concurrent and bounded; an error on one session is logged and never stops the others.
+ */
+export class LifecycleManager {
+  private readonly logger: Logger;
+
+  constructor(private readonly options: LifecycleManagerOptions) {
+    this.logger = (options.logger ?? noopLogger).child({ component: 'lifecycle' });
+  }
+
+  async tick(): Promise<LifecycleTickReport> {
+    const sessions = await this.options.repositories.sessions.list({ statuses: LIVE_STATUSES });
+    const stopped: { sessionId: string; reason: string }[] = [];
+    let destroyRetries = 0;
+    let stuckStopping = 0;
+    const errors = await forEachBounded(sessions, this.options.concurrency ?? 4, async (session) => {
+      const action = await this.decide(session);
+      if (action.kind === 'stop') {
+        stopped.push({ sessionId: session.id, reason: action.request.stopReason });
+        await this.options.terminator.stop(session.id, action.request);
+      } else if (action.kind === 'destroy') {
+        destroyRetries++;
+        await this.options.terminator.destroyAndVerify(session, 'lifecycle');
+      }
+      if (session.status === 'stopping' && this.isStuck(session)) {
+        stuckStopping++;
+        this.logger.error('session stuck in stopping', { sessionId: session.id, since: session.statusChangedAt.toISOString(), attempts: session.destroyAttempts, lastError: session.lastDestroyError });
+        this.options.onStuckStopping?.(session);
+      }
+      const latest = (await this.options.repositories.sessions.get(session.id)) ?? session;
+      await this.options.costs.accrue(latest);
+    });
+    for (const error of errors) this.logger.error('lifecycle work failed for a session', { error });
+    const consumers = new Set(sessions.map((s) => s.consumerId));
+    for (const consumerId of consumers) await this.options.costs.checkBudget(consumerId);
+    return { stopped, destroyRetries, stuckStopping, errors: errors.length };
+  }
+
+  private async decide(session: Session): Promise<{ kind: 'stop'; request: StopRequest } | { kind: 'destroy' } | { kind: 'none' }> {
+    const now = this.options.clock.now().getTime();
+    if (session.status === 'stopping') {
+      return session.nextDestroyAt === null || session.nextDestroyAt.getTime() <= now ? { kind: 'destroy' } : { kind: 'none' };
+    }
+    if (session.status === 'pending') return { kind: 'none' };
+    if (!session.hardMaxOverride && now >= session.hardMaxAt.getTime()) {
+      return { kind: 'stop', request: { actor: 'lifecycle', reason: 'hard maximum reached', stopReason: 'hard_max' } };
+    }
+    if (session.status === 'provisioning') {
+      if (now > session.provisioningDeadline.getTime() + (this.options.provisioningGraceMs ?? 60_000)) {
+        return {
+          kind: 'stop',
+          request: { actor: 'lifecycle', reason: 'provisioning deadline passed', stopReason: 'provisioning_timeout', errorType: 'provisioning_timeout' },
+        };
+      }
+      return { kind: 'none' };
+    }
+    if (now >= session.expiresAt.getTime()) {
+      return { kind: 'stop', request: { actor: 'lifecycle', reason: 'reservation expired', stopReason: 'expired' } };
+    }
+    if (session.idleTimeoutMinutes > 0 && (await this.isIdle(session))) {
+      return { kind: 'stop', request: { actor: 'lifecycle', reason: `idle for ${session.idleTimeoutMinutes} minutes`, stopReason: 'idle' } };
+    }
+    return { kind: 'none' };
+  }
+
+  /** Samples the GPUs; records activity; true when idle for the session's whole idle timeout. */
+  private async isIdle(session: Session): Promise<boolean> {
+    const { activity, cipher } = this.options;
+    if (!activity || !cipher || !session.sshHost || !session.sshPort || !session.sshUser) return false;
+    const secret = await this.options.repositories.sessionSecrets.get(session.id);
+    if (!secret) return false;
+    const sample = await activity.sample({
+      host: session.sshHost,
+      port: session.sshPort,
+      user: session.sshUser,
+      privateKey: cipher.decrypt(secret),
+      hostKeyFingerprint: session.hostKeyFingerprint,
+    });
+    // An unreachable node is not evidence of idleness: never stop a session on a failed sample.
+    if (!sample.ok) return false;
+    const now = this.options.clock.now();
+    if (sample.val.busy) {
+      await this.options.repositories.sessions.update(session.id, session.version, { lastActiveAt: now }, []);
+      return false;
+    }
+    const since = session.lastActiveAt ?? session.statusChangedAt;
+    return now.getTime() - since.getTime() >= session.idleTimeoutMinutes * 60_000;
+  }
+
+  private isStuck(session: Session): boolean {
+    return this.options.clock.now().getTime() - session.statusChangedAt.getTime() > (this.options.stuckStoppingAlertMs ?? 15 * 60_000);
+  }
+}

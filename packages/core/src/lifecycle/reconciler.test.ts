@@ -1,0 +1,125 @@
+import { unwrap } from '../errors/result.js';
+import { ProviderUnavailableError } from '../ports/provider-errors.js';
+import { sessionLabel } from '../sessions/session.js';
+import { createCoreHarness, type CoreHarness } from '../testing/core-harness.js';
+import { recoverSessions } from './startup-recovery.js';
+
+const GRACE = 15 * 60_000;
+
+async function runningSession(h: CoreHarness) {
+  const { session } = unwrap(
+    await h.provisioning.request({ consumerId: 'my-app', offerId: 'vastai-1', reservationHours: 2, workloadType: 'llm', idleTimeoutMinutes: 0, storagePolicy: 'destroy' }),
+  );
+  const running = await h.provisioning.run(session.id);
+  if (running?.status !== 'running') throw new Error('expected running');
+  return running;
+}
+
+describe('reconciler', () => {
+  it('invariant 6: an instance with our label but no session row (crash before commit) is destroyed after the grace period; other deployments\u2019 and unlabelled ones survive', async () => {
+    const h = createCoreHarness({ orphanGraceMs: GRACE });
+    const ours = h.provider.addInstance(sessionLabel(h.deploymentId, 'ses_00000000000000000000000LOST'));
+    const foreign = h.provider.addInstance(sessionLabel('dep_SOMEONEELSE0000000000000001', 'ses_00000000000000000000000001'));
+    const unlabelled = h.provider.addInstance(null);
+    const handMade = h.provider.addInstance('my-notebook');
+
+    const first = await h.reconciler.pass();
+    expect(first).toMatchObject({ orphansFound: 1, orphansDestroyed: 0 });
+    h.clock.advanceMs(GRACE - 1);
+    expect((await h.reconciler.pass()).orphansDestroyed).toBe(0);
+    h.clock.advanceMs(1);
+    const due = await h.reconciler.pass();
+    expect(due.orphansDestroyed).toBe(1);
+    expect(h.provider.liveInstances().map((i) => i.providerInstanceId).sort()).toEqual(
+      [foreign.providerInstanceId, unlabelled.providerInstanceId, handMade.providerInstanceId].sort(),
+    );
+    expect(due.foreign.map((f) => [f.providerInstanceId, f.deploymentId])).toEqual([
+      [foreign.providerInstanceId, 'dep_SOMEONEELSE0000000000000001'],
+      [unlabelled.providerInstanceId, null],
+      [handMade.providerInstanceId, null],
+    ]);
+    expect(h.reconciler.foreignInstances).toHaveLength(3);
+    expect(ours.providerInstanceId).not.toBe(foreign.providerInstanceId);
+  });
+
+  it('invariant 6: in-flight creates are never orphans; a terminal session\u2019s instance is, and its event log says so', async () => {
+    const h = createCoreHarness({ orphanGraceMs: 0 });
+    const { session } = unwrap(
+      await h.provisioning.request({ consumerId: 'my-app', offerId: 'vastai-1', reservationHours: 2, workloadType: 'llm', idleTimeoutMinutes: 0, storagePolicy: 'destroy' }),
+    );
+    h.provider.addInstance(session.label); // create sent, id not recorded yet (session still pending)
+    expect((await h.reconciler.pass()).orphansFound).toBe(0);
+
+    const ended = await runningSession(h);
+    unwrap(await h.commands.done(ended.id));
+    const leftover = h.provider.addInstance(ended.label); // appears after the verified stop
+    const report = await h.reconciler.pass();
+    expect(report.orphansDestroyed).toBe(1);
+    expect(h.provider.liveInstances().map((i) => i.providerInstanceId)).not.toContain(leftover.providerInstanceId);
+    const events = await h.repositories.sessions.listEvents(ended.id);
+    expect(events.at(-1)).toMatchObject({ actor: 'reconciler', type: 'destroy_attempted', data: { providerInstanceId: leftover.providerInstanceId, orphan: true } });
+  });
+
+  it('invariant 5: a failed listing pauses the pass: no session changes and nothing is destroyed', async () => {
+    const h = createCoreHarness({ orphanGraceMs: 0 });
+    const session = await runningSession(h);
+    h.provider.addInstance(sessionLabel(h.deploymentId, 'ses_00000000000000000000000LOST'));
+    h.provider.failNext('listInstances', new ProviderUnavailableError('HTTP 500', { provider: 'vastai', operation: 'listInstances', httpStatus: 500 }));
+    const report = await h.reconciler.pass();
+    expect(report.providers).toEqual([{ provider: 'vastai', status: 'paused', reason: expect.stringContaining('PROVIDER_UNAVAILABLE'), instances: 0 }]);
+    expect(report.orphansDestroyed).toBe(0);
+    expect(h.provider.liveInstances()).toHaveLength(2);
+    expect((await h.repositories.sessions.get(session.id))?.status).toBe('running');
+  });
+
+  it('invariant 7: a session missing from one listing is not killed; only repeated direct not-found reads close it', async () => {
+    const h = createCoreHarness();
+    const session = await runningSession(h);
+    // One listing misses it, but direct reads still find it: nothing happens.
+    const realList = h.provider.listInstances.bind(h.provider);
+    h.provider.listInstances = async () => ({ ok: true, val: [] });
+    for (let i = 0; i < 5; i++) await h.reconciler.pass();
+    expect((await h.repositories.sessions.get(session.id))?.status).toBe('running');
+
+    // Now it is really gone: three passes of not-found reads are needed.
+    h.provider.listInstances = realList;
+    h.provider.vanish(session.providerInstanceId ?? '');
+    expect((await h.reconciler.pass()).ghostsConfirmed).toBe(0);
+    expect((await h.reconciler.pass()).ghostsConfirmed).toBe(0);
+    expect((await h.reconciler.pass()).ghostsConfirmed).toBe(1);
+    expect(await h.repositories.sessions.get(session.id)).toMatchObject({ status: 'failed', errorType: 'instance_vanished', stopReason: 'instance_vanished' });
+  });
+
+  it('a duplicate instance next to a running session\u2019s recorded one is an orphan', async () => {
+    const h = createCoreHarness({ orphanGraceMs: 0 });
+    const session = await runningSession(h);
+    const duplicate = h.provider.addInstance(session.label);
+    expect((await h.reconciler.pass()).orphansDestroyed).toBe(1);
+    expect(h.provider.liveInstances().map((i) => i.providerInstanceId)).toEqual([session.providerInstanceId]);
+    expect(duplicate.providerInstanceId).not.toBe(session.providerInstanceId);
+  });
+
+  it('invariant 9: restart mid-provisioning continues to running; nothing destroyed or duplicated', async () => {
+    const h = createCoreHarness();
+    const { session } = unwrap(
+      await h.provisioning.request({ consumerId: 'my-app', offerId: 'vastai-1', reservationHours: 2, workloadType: 'llm', idleTimeoutMinutes: 0, storagePolicy: 'destroy' }),
+    );
+    h.provider.setCreatedState('starting');
+    const controller = new AbortController();
+    const first = h.provisioning.run(session.id, controller.signal);
+    for (let i = 0; i < 50 && h.provider.liveInstances().length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(); // the process dies mid-provisioning
+    await first;
+    expect((await h.repositories.sessions.get(session.id))?.status).toBe('provisioning');
+
+    const after = createCoreHarness({ repositories: h.repositories, clock: h.clock, provider: h.provider });
+    h.provider.setInstanceState(h.provider.liveInstances()[0]?.providerInstanceId ?? '', 'running');
+    const recovery = await recoverSessions({ repositories: after.repositories, provisioning: after.provisioning, terminator: after.terminator });
+    await recovery.done;
+    expect(recovery.resumed).toEqual([session.id]);
+    expect((await after.repositories.sessions.get(session.id))?.status).toBe('running');
+    expect(h.provider.liveInstances()).toHaveLength(1);
+    expect(h.provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(1);
+    expect(h.provider.calls.filter((c) => c.operation === 'destroyInstance')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,189 @@
+import { noopLogger, type Logger } from '../logging/logger.js';
+import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
+import { type Repositories } from '../ports/repositories.js';
+import { type SessionTerminator } from '../provisioning/session-terminator.js';
+import { type ProviderName } from '../providers/provider-name.js';
+import { isTerminalStatus, parseSessionLabel, type Session } from '../sessions/session.js';
+import { type Clock } from '../time/clock.js';
+import { type IdGenerator } from '../ids/ids.js';
+
+export interface ReconcilerOptions {
+  readonly repositories: Repositories;
+  readonly providers: ReadonlyMap<ProviderName, ProviderAdapter>;
+  readonly terminator: SessionTerminator;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly deploymentId: string;
+  /** An orphan is destroyed only after it has been seen this long (ORPHAN_GRACE_PERIOD). */
+  readonly orphanGraceMs: number;
+  /** Direct not-found reads, on consecutive passes, before a session missing from listings is closed. @default 3 */
+  readonly ghostConfirmations?: number;
+  readonly logger?: Logger;
+  readonly onOrphanDestroyed?: (instance: ProviderInstance) => void;
+  readonly onPaused?: (provider: ProviderName, reason: string) => void;
+}
+
+/** An instance the reconciler will never touch: another deployment's, or not labelled by us at all. */
+export interface ForeignInstance {
+  readonly provider: ProviderName;
+  readonly providerInstanceId: string;
+  readonly label: string | null;
+  /** The other deployment's id when the label is ours in form. */
+  readonly deploymentId: string | null;
+  readonly state: string;
+}
+
+export interface ReconcileReport {
+  readonly providers: { provider: ProviderName; status: 'ok' | 'paused'; reason?: string; instances: number }[];
+  readonly orphansFound: number;
+  readonly orphansDestroyed: number;
+  readonly ghostsConfirmed: number;
+  readonly foreign: ForeignInstance[];
+}
+
+/**
+ * Compares each provider's instances with the sessions, once per RECONCILIATION_INTERVAL, with one
+ * listing per provider. Orphans (our label, no live session owning them) are destroyed after the
+ * grace period; instances of other deployments or without our label are reported, never touched
+ * (invariant 6). A failed listing pauses that provider's pass (invariant 5), and a session missing
+ * from a listing is closed only after repeated direct not-found reads (invariant 7).
+ */
+export class Reconciler {
+  private readonly logger: Logger;
+  private readonly orphanFirstSeen = new Map<string, number>();
+  private readonly ghostMisses = new Map<string, number>();
+  private lastForeign: ForeignInstance[] = [];
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.logger = (options.logger ?? noopLogger).child({ component: 'reconciler' });
+  }
+
+  /** Foreign instances seen in the last pass (for the admin view). */
+  get foreignInstances(): readonly ForeignInstance[] {
+    return this.lastForeign;
+  }
+
+  async pass(): Promise<ReconcileReport> {
+    const report = { providers: [] as ReconcileReport['providers'], orphansFound: 0, orphansDestroyed: 0, ghostsConfirmed: 0, foreign: [] as ForeignInstance[] };
+    for (const [name, provider] of this.options.providers) {
+      const listed = await provider.listInstances('');
+      if (!listed.ok) {
+        // Never read a failed listing as "no instances": skip this provider entirely.
+        const reason = `${listed.err.code}: ${listed.err.message}`;
+        this.logger.error('reconciliation paused for a provider: listing failed', { provider: name, reason });
+        this.options.onPaused?.(name, reason);
+        report.providers.push({ provider: name, status: 'paused', reason, instances: 0 });
+        continue;
+      }
+      report.providers.push({ provider: name, status: 'ok', instances: listed.val.length });
+      const seenIds = new Set(listed.val.map((i) => i.providerInstanceId));
+      for (const instance of listed.val) await this.examine(instance, report);
+      await this.checkGhosts(name, provider, seenIds, report);
+      this.forgetVanishedOrphans(name, seenIds);
+    }
+    this.lastForeign = report.foreign;
+    return report;
+  }
+
+  private async examine(instance: ProviderInstance, report: { orphansFound: number; orphansDestroyed: number; foreign: ForeignInstance[] }): Promise<void> {
+    const parsed = instance.label ? parseSessionLabel(instance.label) : undefined;
+    if (!parsed || parsed.deploymentId !== this.options.deploymentId) {
+      report.foreign.push({
+        provider: instance.provider,
+        providerInstanceId: instance.providerInstanceId,
+        label: instance.label,
+        deploymentId: parsed?.deploymentId ?? null,
+        state: instance.state,
+      });
+      return;
+    }
+    const session = instance.label ? await this.options.repositories.sessions.findByLabel(instance.label) : undefined;
+    if (session && this.owns(session, instance)) {
+      this.orphanFirstSeen.delete(this.key(instance));
+      return;
+    }
+    report.orphansFound++;
+    const key = this.key(instance);
+    const now = this.options.clock.now().getTime();
+    const firstSeen = this.orphanFirstSeen.get(key) ?? now;
+    this.orphanFirstSeen.set(key, firstSeen);
+    if (now - firstSeen < this.options.orphanGraceMs) {
+      this.logger.warn('orphan instance seen; inside the grace period', { provider: instance.provider, providerInstanceId: instance.providerInstanceId, label: instance.label });
+      return;
+    }
+    const provider = this.options.providers.get(instance.provider);
+    if (!provider) return;
+    const destroyed = await provider.destroyInstance(instance.providerInstanceId);
+    if (session) {
+      // The session's event log explains every instance ever destroyed under its label.
+      await this.options.repositories.sessions.appendEvent({
+        id: this.options.ids.next('sessionEvent'),
+        sessionId: session.id,
+        type: destroyed.ok ? 'destroy_attempted' : 'destroy_failed',
+        fromStatus: null,
+        toStatus: null,
+        actor: 'reconciler',
+        reason: `orphan instance ${instance.providerInstanceId} destroyed (session is ${session.status})`,
+        occurredAt: this.options.clock.now(),
+        data: { providerInstanceId: instance.providerInstanceId, orphan: true },
+      });
+    }
+    if (destroyed.ok) {
+      report.orphansDestroyed++;
+      this.orphanFirstSeen.delete(key);
+      this.logger.warn('orphan instance destroyed', { provider: instance.provider, providerInstanceId: instance.providerInstanceId, label: instance.label, sessionId: session?.id ?? null });
+      this.options.onOrphanDestroyed?.(instance);
+    } else {
+      this.logger.error('orphan destroy failed; will retry next pass', { provider: instance.provider, providerInstanceId: instance.providerInstanceId, error: destroyed.err.message });
+    }
+  }
+
+  /**
+   * A live session owns its recorded instance, and any instance with its label while no id is
+   * recorded yet (an in-flight create is never an orphan). A stopping session's instances are the
+   * terminator's to destroy. A second instance next to a recorded one is a duplicate: an orphan.
+   */
+  private owns(session: Session, instance: ProviderInstance): boolean {
+    if (isTerminalStatus(session.status)) return false;
+    if (session.status === 'stopping' || session.status === 'pending') return true;
+    return session.providerInstanceId === null || session.providerInstanceId === instance.providerInstanceId;
+  }
+
+  private async checkGhosts(name: ProviderName, provider: ProviderAdapter, listed: Set<string>, report: { ghostsConfirmed: number }): Promise<void> {
+    const sessions = await this.options.repositories.sessions.list({ provider: name, statuses: ['provisioning', 'running'] });
+    for (const session of sessions) {
+      const id = session.providerInstanceId;
+      if (!id) continue;
+      if (listed.has(id)) {
+        this.ghostMisses.delete(session.id);
+        continue;
+      }
+      const read = await provider.getInstance(id);
+      if (read.ok || read.err.code !== 'PROVIDER_NOT_FOUND') {
+        // Present after all, or the provider could not say: no evidence of absence.
+        this.ghostMisses.delete(session.id);
+        continue;
+      }
+      const misses = (this.ghostMisses.get(session.id) ?? 0) + 1;
+      this.ghostMisses.set(session.id, misses);
+      if (misses < (this.options.ghostConfirmations ?? 3)) {
+        this.logger.warn('session instance missing from listing and not found; waiting for confirmation', { sessionId: session.id, misses });
+        continue;
+      }
+      this.ghostMisses.delete(session.id);
+      await this.options.terminator.confirmVanished(session, 'reconciler', `instance ${id} not found by ${misses} direct reads`);
+      report.ghostsConfirmed++;
+    }
+  }
+
+  private forgetVanishedOrphans(provider: ProviderName, listed: Set<string>): void {
+    for (const key of this.orphanFirstSeen.keys()) {
+      const [keyProvider, id] = key.split('\u0000');
+      if (keyProvider === provider && id !== undefined && !listed.has(id)) this.orphanFirstSeen.delete(key);
+    }
+  }
+
+  private key(instance: ProviderInstance): string {
+    return `${instance.provider}\u0000${instance.providerInstanceId}`;
+  }
+}
