@@ -1,32 +1,118 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
 
-import { type Clock, type Logger } from '@gpu-shopper/core';
+import { authenticate } from './auth/authenticate.js';
+import { type AppDeps } from './deps.js';
+import { ApiError, toApiError } from './http/api-error.js';
+import { requestIdMiddleware, requestIdOf } from './http/request-id.js';
+import { registerConsumersCreate } from './routes/consumers/create.js';
+import { registerConsumersCreateKey } from './routes/consumers/create-key.js';
+import { registerConsumersGet } from './routes/consumers/get.js';
+import { registerConsumersList } from './routes/consumers/list.js';
+import { registerConsumersRevokeKey } from './routes/consumers/revoke-key.js';
+import { registerConsumersSetBudget } from './routes/consumers/set-budget.js';
+import { registerCostsList } from './routes/costs/list.js';
+import { registerCostsSummary } from './routes/costs/summary.js';
+import { registerInventoryGet } from './routes/inventory/get.js';
+import { registerInventoryList } from './routes/inventory/list.js';
+import { registerOfferHealth } from './routes/offer-health/list.js';
+import { registerSessionsCreate } from './routes/sessions/create.js';
+import { registerSessionsDelete } from './routes/sessions/delete.js';
+import { registerSessionsDiagnostics } from './routes/sessions/diagnostics.js';
+import { registerSessionsDone } from './routes/sessions/done.js';
+import { registerSessionsEvents } from './routes/sessions/events.js';
+import { registerSessionsExtend } from './routes/sessions/extend.js';
+import { registerSessionsGet } from './routes/sessions/get.js';
+import { registerSessionsList } from './routes/sessions/list.js';
+import { registerHealth } from './routes/system/health.js';
+import { registerMetrics } from './routes/system/metrics.js';
+import { registerOpenApi } from './routes/system/openapi.js';
+import { registerReady } from './routes/system/ready.js';
 
-import { registerHealth } from './routes/health.js';
-import { registerReady } from './routes/ready.js';
-
-export interface AppDeps {
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly deploymentId: string;
-  readonly version: string;
-  /** Readiness checks by name (storage, each provider…); each resolves true when usable. */
-  readonly readinessChecks: Readonly<Record<string, () => boolean | Promise<boolean>>>;
-}
+export type { AppDeps } from './deps.js';
 
 /** Builds the HTTP app. Pure: no environment reads, no listening; `main.ts` does both. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(requestIdMiddleware(deps.ids));
+  app.use(observe(deps));
   app.use(express.json({ limit: '1mb' }));
-  registerHealth(app, deps);
-  registerReady(app, deps);
-  app.use((req: Request, res: Response) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no route for ${req.method} ${req.path}` } });
+
+  const open = Router();
+  registerHealth(open, deps);
+  registerReady(open, deps);
+  registerMetrics(open, deps);
+  registerOpenApi(open, deps);
+  app.use(open);
+
+  const api = Router();
+  api.use(
+    '/api/v1',
+    authenticate({
+      adminToken: deps.adminToken,
+      repositories: deps.repositories,
+      clock: deps.clock,
+      onRejected: () => deps.metrics.authFailures.inc(),
+    }),
+  );
+  registerInventoryList(api, deps);
+  registerInventoryGet(api, deps);
+  registerOfferHealth(api, deps);
+  registerSessionsCreate(api, deps);
+  registerSessionsList(api, deps);
+  registerSessionsGet(api, deps);
+  registerSessionsDelete(api, deps);
+  registerSessionsDone(api, deps);
+  registerSessionsExtend(api, deps);
+  registerSessionsEvents(api, deps);
+  registerSessionsDiagnostics(api, deps);
+  registerCostsList(api, deps);
+  registerCostsSummary(api, deps);
+  registerConsumersCreate(api, deps);
+  registerConsumersList(api, deps);
+  registerConsumersGet(api, deps);
+  registerConsumersCreateKey(api, deps);
+  registerConsumersRevokeKey(api, deps);
+  registerConsumersSetBudget(api, deps);
+  app.use(api);
+
+  app.use((req: Request) => {
+    throw new ApiError('NOT_FOUND', `no route for ${req.method} ${req.path}`);
   });
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    deps.logger.error('request failed', { error });
-    res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const apiError = toApiError(error);
+    const requestId = requestIdOf(res);
+    if (apiError.status >= 500) deps.logger.error('request failed', { requestId, method: req.method, path: req.path, error });
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(apiError.status).set(apiError.headers ?? {});
+    res.json({
+      error: {
+        code: apiError.code,
+        message: apiError.message,
+        request_id: requestId,
+        ...(apiError.details && apiError.details.length > 0 ? { details: apiError.details } : {}),
+      },
+    });
   });
   return app;
+}
+
+/** Request metrics and one access-log line per request, with the request id. */
+function observe(deps: AppDeps) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      // The matched route pattern keeps metric labels bounded (no raw ids).
+      const route = (req.route as { path?: string } | undefined)?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path.split('/').slice(0, 4).join('/'));
+      const seconds = (performance.now() - started) / 1000;
+      deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+      deps.metrics.httpDuration.observe({ method: req.method, route }, seconds);
+      deps.logger.debug('http request', { requestId: requestIdOf(res), method: req.method, route, status: res.statusCode, durationMs: Math.round(seconds * 1000) });
+    });
+    next();
+  };
 }

@@ -1,14 +1,35 @@
-import { EnvError, parseServerEnv } from './env.js';
+import { EnvError, isSimulateMode, parseServerEnv } from './env.js';
 
 describe('parseServerEnv', () => {
-  it('defaults to loopback on port 8080 with the documented database path', () => {
-    expect(parseServerEnv({})).toEqual({
+  it('defaults to loopback on port 8080 with the documented database path and intervals', () => {
+    expect(parseServerEnv({})).toMatchObject({
       SERVER_HOST: '127.0.0.1',
       SERVER_PORT: 8080,
       DATABASE_PATH: './data/gpu-shopper.db',
       LOG_LEVEL: 'info',
-      GPU_SHOPPER_ADMIN_TOKEN: undefined,
+      LIFECYCLE_CHECK_INTERVAL: 60_000,
+      HARD_MAX_HOURS: 12,
+      ORPHAN_GRACE_PERIOD: 900_000,
+      RECONCILIATION_INTERVAL: 300_000,
+      INVENTORY_CACHE_TTL: 60_000,
+      INVENTORY_BACKOFF_TTL: 300_000,
     });
+    expect(isSimulateMode(parseServerEnv({}))).toBe(true);
+    expect(isSimulateMode(parseServerEnv({ VASTAI_API_KEY: 'k'.repeat(64) }))).toBe(false);
+  });
+
+  it('names every bad duration, URL and pairing, and never echoes a credential', () => {
+    try {
+      parseServerEnv({ LIFECYCLE_CHECK_INTERVAL: 'soon', VASTAI_BASE_URL: 'ftp://x', TENSORDOCK_API_TOKEN: 'secret-token-value', HARD_MAX_HOURS: '0' });
+      throw new Error('expected an EnvError');
+    } catch (error) {
+      const problems = (error as EnvError).problems.join('\n');
+      expect(problems).toContain('LIFECYCLE_CHECK_INTERVAL');
+      expect(problems).toContain('VASTAI_BASE_URL');
+      expect(problems).toContain('HARD_MAX_HOURS');
+      expect(problems).toContain('TENSORDOCK_API_TOKEN and TENSORDOCK_AUTH_ID must be set together');
+      expect(problems).not.toContain('secret-token-value');
+    }
   });
 
   it('refuses to bind beyond loopback without an admin token, and says why', () => {

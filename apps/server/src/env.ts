@@ -2,13 +2,30 @@ import fs from 'node:fs';
 
 import { z } from 'zod';
 
-import { LOG_LEVELS } from '@gpu-shopper/core';
+import { LOG_LEVELS, parseDurationMs } from '@gpu-shopper/core';
 
 /**
  * The server's whole configuration, read once at startup. Names are the documented contract
  * (docs/configuration.md); later capabilities add their variables here, never elsewhere.
  */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** A duration as configured (`60s`, `15m`, `12h`, `500ms`, or bare seconds), in milliseconds. */
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text, ctx) => {
+      try {
+        return parseDurationMs(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `'${text}' is not a duration (use e.g. 500ms, 60s, 15m, 12h)` });
+        return z.NEVER;
+      }
+    });
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional();
+const secret = z.string().trim().min(1).optional();
 
 export const serverEnvSchema = z.object({
   SERVER_HOST: z.string().trim().min(1).default('127.0.0.1'),
@@ -20,13 +37,38 @@ export const serverEnvSchema = z.object({
     .default(8080),
   DATABASE_PATH: z.string().trim().min(1).default('./data/gpu-shopper.db'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  GPU_SHOPPER_ADMIN_TOKEN: z
-    .string()
-    .min(24, 'must be at least 24 characters')
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
+  GPU_SHOPPER_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
+  /** 32 bytes (64 hex characters or base64) for encrypting retained private keys; else a key file beside the database. */
+  GPU_SHOPPER_ENCRYPTION_KEY: secret,
+
+  VASTAI_API_KEY: secret,
+  BLUELOBSTER_API_KEY: secret,
+  TENSORDOCK_API_TOKEN: secret,
+  TENSORDOCK_AUTH_ID: secret,
+  VASTAI_BASE_URL: url,
+  TENSORDOCK_BASE_URL: url,
+  BLUELOBSTER_BASE_URL: url,
+
+  LIFECYCLE_CHECK_INTERVAL: duration('60s'),
+  HARD_MAX_HOURS: z.coerce.number({ error: 'must be a whole number of hours' }).int('must be a whole number of hours').min(1).max(72).default(12),
+  ORPHAN_GRACE_PERIOD: duration('15m'),
+  RECONCILIATION_INTERVAL: duration('5m'),
+  INVENTORY_CACHE_TTL: duration('60s'),
+  INVENTORY_BACKOFF_TTL: duration('300s'),
+
+  /** Optional: budget alerts are POSTed here as JSON. */
+  BUDGET_ALERT_WEBHOOK_URL: url,
+  /** Simulate mode's catalogue seed (simulate mode starts when no provider credentials are set). */
+  SIMULATOR_SEED: z.coerce.number().int().min(0).default(1),
 });
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = EnvError.name;
+  }
+}
 
 /**
  * Protected mode: without an admin token nobody can be authenticated, so the API must not be
@@ -39,12 +81,14 @@ function protectedModeProblem(source: Record<string, string | undefined>): strin
   return `SERVER_HOST: binding ${host} exposes the API beyond this machine; set GPU_SHOPPER_ADMIN_TOKEN or bind 127.0.0.1`;
 }
 
-export class EnvError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = EnvError.name;
-  }
+/** TensorDock needs both of its credentials; one alone is a mistake worth stopping for. */
+function tensorDockProblem(source: Record<string, string | undefined>): string | undefined {
+  return Boolean(source.TENSORDOCK_API_TOKEN) === Boolean(source.TENSORDOCK_AUTH_ID)
+    ? undefined
+    : 'TENSORDOCK_API_TOKEN and TENSORDOCK_AUTH_ID must be set together';
 }
+
+const SECRET_NAMES = /TOKEN|KEY|AUTH_ID/;
 
 /** Parses the environment, reporting every bad variable at once (not just the first). */
 export function parseServerEnv(raw: Record<string, string | undefined>): ServerEnv {
@@ -57,13 +101,17 @@ export function parseServerEnv(raw: Record<string, string | undefined>): ServerE
         const name = issue.path.join('.') || 'environment';
         const value = typeof issue.path[0] === 'string' ? source[issue.path[0]] : undefined;
         // Echo the offending value, except for secrets.
-        const shown = value === undefined || name.includes('TOKEN') ? '' : ` (got '${value}')`;
+        const shown = value === undefined || SECRET_NAMES.test(name) ? '' : ` (got '${value}')`;
         return `${name}: ${issue.message}${shown}`;
       });
-  const protectedMode = protectedModeProblem(source);
-  if (protectedMode) problems.push(protectedMode);
+  for (const extra of [protectedModeProblem(source), tensorDockProblem(source)]) if (extra) problems.push(extra);
   if (!parsed.success || problems.length > 0) throw new EnvError(problems);
   return parsed.data;
+}
+
+/** True when no vendor credential is configured: the server then runs against the built-in simulator. */
+export function isSimulateMode(env: ServerEnv): boolean {
+  return !env.VASTAI_API_KEY && !env.BLUELOBSTER_API_KEY && !env.TENSORDOCK_API_TOKEN;
 }
 
 /** Loads `.env` from the working directory when present; variables already set win. */

@@ -91,6 +91,8 @@ export interface ProvisionedSession {
   readonly offer: Offer;
   /** Shown once; null when the answer is a replay whose key is no longer retained. */
   readonly privateKey: string | null;
+  /** True when this answers a repeated idempotency key (no new session was created). */
+  readonly replayed: boolean;
 }
 
 export interface IdempotencyContext {
@@ -201,6 +203,7 @@ export class ProvisioningService {
           session,
           offer: { ...stored.offer, fetchedAt: new Date(stored.offer.fetchedAt) },
           privateKey: stored.encryptedPrivateKey === null ? null : this.options.cipher.decrypt(stored.encryptedPrivateKey),
+          replayed: true,
         });
       }
       await this.sleep(20);
@@ -259,7 +262,7 @@ export class ProvisioningService {
     const inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event);
     if (!inserted.ok) return inserted;
     this.logger.info('session requested', { sessionId, provider: offer.val.provider, offerId: offer.val.id, consumerId: input.consumerId });
-    return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey });
+    return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });
   }
 
   private async chooseOffer(input: ProvisionRequest): Promise<Result<Offer, ValidationError | NotFoundError>> {

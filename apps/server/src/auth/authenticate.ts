@@ -1,0 +1,69 @@
+import { type NextFunction, type Request, type Response } from 'express';
+
+import { type Clock, type Repositories } from '@gpu-shopper/core';
+
+import { ApiError } from '../http/api-error.js';
+import { hashApiKey, secretsEqual } from './api-keys.js';
+
+export type Principal = { readonly role: 'admin' } | { readonly role: 'consumer'; readonly consumerId: string; readonly keyId: string };
+
+export interface AuthOptions {
+  readonly adminToken: string | undefined;
+  readonly repositories: Repositories;
+  readonly clock: Clock;
+  /** Called for every refused credential (metrics, failed-auth rate limiting). */
+  readonly onRejected?: (req: Request) => void;
+}
+
+/**
+ * `Authorization: Bearer <token>`: the admin token, or a consumer API key (looked up by its hash;
+ * revoked keys and disabled consumers are refused). The principal is attached to `res.locals`.
+ */
+export function authenticate(options: AuthOptions) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) {
+      options.onRejected?.(req);
+      throw new ApiError('UNAUTHORIZED', 'missing bearer token: send Authorization: Bearer <admin token or API key>', undefined, { 'www-authenticate': 'Bearer' });
+    }
+    const token = match[1];
+    if (options.adminToken && secretsEqual(token, options.adminToken)) {
+      res.locals.principal = { role: 'admin' } satisfies Principal;
+      next();
+      return;
+    }
+    const key = await options.repositories.apiKeys.findByHash(hashApiKey(token));
+    const consumer = key && !key.revokedAt ? await options.repositories.consumers.get(key.consumerId) : undefined;
+    if (!key || key.revokedAt || !consumer || consumer.disabledAt) {
+      options.onRejected?.(req);
+      throw new ApiError('UNAUTHORIZED', 'invalid, revoked or unknown credentials', undefined, { 'www-authenticate': 'Bearer' });
+    }
+    await options.repositories.apiKeys.touch(key.id, options.clock.now());
+    res.locals.principal = { role: 'consumer', consumerId: key.consumerId, keyId: key.id } satisfies Principal;
+    next();
+  };
+}
+
+export function principalOf(res: Response): Principal {
+  const principal = res.locals.principal as Principal | undefined;
+  if (!principal) throw new ApiError('UNAUTHORIZED', 'not authenticated');
+  return principal;
+}
+
+export function requireAdmin(res: Response): void {
+  if (principalOf(res).role !== 'admin') throw new ApiError('FORBIDDEN', 'this endpoint needs the admin token');
+}
+
+/**
+ * The consumer a request may act for: a consumer key acts for itself only (asking for another
+ * consumer is refused); the admin acts for whoever it names.
+ */
+export function consumerScope(res: Response, requested: string | undefined): string | undefined {
+  const principal = principalOf(res);
+  if (principal.role === 'admin') return requested;
+  if (requested !== undefined && requested !== principal.consumerId) {
+    throw new ApiError('FORBIDDEN', `this API key belongs to consumer '${principal.consumerId}', not '${requested}'`);
+  }
+  return principal.consumerId;
+}

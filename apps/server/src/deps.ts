@@ -1,0 +1,43 @@
+import {
+  type Clock,
+  type IdGenerator,
+  type InventoryService,
+  type Logger,
+  type OfferFailureTracker,
+  type ProvisioningService,
+  type Reconciler,
+  type Repositories,
+  type SessionCommands,
+} from '@gpu-shopper/core';
+import { type DiagnosticsResponse } from '@gpu-shopper/contract';
+
+import { type ServerMetrics } from './observability/metrics.js';
+
+/** Live probes of a session's node, for `GET /sessions/:id/diagnostics`. */
+export type SessionDiagnostics = (sessionId: string) => Promise<DiagnosticsResponse>;
+
+/** Everything the HTTP app needs, built by main.ts (or by tests from fakes). */
+export interface AppDeps {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly ids: IdGenerator;
+  readonly version: string;
+  readonly deploymentId: string;
+  readonly mode: 'live' | 'simulate';
+  readonly simulatorControlUrl: string | null;
+  readonly adminToken: string | undefined;
+  readonly repositories: Repositories;
+  readonly inventory: InventoryService;
+  readonly provisioning: ProvisioningService;
+  readonly commands: SessionCommands;
+  readonly offerFailures: OfferFailureTracker;
+  readonly reconciler: Reconciler;
+  readonly diagnostics: SessionDiagnostics;
+  readonly metrics: ServerMetrics;
+  /** Starts the provisioning saga of a new session in the background (tracked for shutdown). */
+  readonly startProvisioning: (sessionId: string) => void;
+  /** Readiness checks by name (storage, each provider…); each resolves true when usable. */
+  readonly readinessChecks: Readonly<Record<string, () => boolean | Promise<boolean>>>;
+  /** How often the event stream looks for new session events. @default 1000 */
+  readonly eventPollIntervalMs?: number;
+}

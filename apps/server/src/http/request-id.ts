@@ -1,0 +1,20 @@
+import { type NextFunction, type Request, type Response } from 'express';
+
+import { type IdGenerator } from '@gpu-shopper/core';
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** Every request gets an id (the caller's X-Request-ID when it is sane), echoed in the response and logs. */
+export function requestIdMiddleware(ids: IdGenerator) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const given = req.get('x-request-id');
+    const requestId = given && CLIENT_REQUEST_ID.test(given) ? given : ids.next('request');
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    next();
+  };
+}
+
+export function requestIdOf(res: Response): string {
+  return typeof res.locals.requestId === 'string' ? res.locals.requestId : 'unknown';
+}
