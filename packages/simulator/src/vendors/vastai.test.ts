@@ -1,0 +1,144 @@
+import { generateSshKeyPair } from '../node/ssh-keys.js';
+import { type RunningSimulator } from '../simulator.js';
+import { connectSsh, startFastSimulator, vendorRequest, waitFor } from '../testing/sim-client.js';
+
+const q = (query: unknown): Record<string, string> => ({ q: JSON.stringify(query) });
+
+describe('Vast.ai fake', () => {
+  let sim: RunningSimulator;
+  const key = generateSshKeyPair('vast-test');
+
+  beforeAll(async () => {
+    sim = await startFastSimulator();
+  });
+  afterEach(async () => {
+    await sim.control.reset();
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('lists bundles with the contract shape, server-side filters and a result cap', async () => {
+    // Given a catalogue with more Vast offers than the default cap
+    const all = (await sim.control.catalog()).filter((o) => o.vendor === 'vastai');
+    expect(all.length).toBeGreaterThan(20);
+
+    // When listing without a limit, then with one large enough for every offer
+    const capped = await vendorRequest(sim, 'vastai', 'GET', '/bundles/', { query: q({ rentable: { eq: true }, type: 'on-demand', limit: 20 }) });
+    const everything = await vendorRequest(sim, 'vastai', 'GET', '/bundles/', { query: q({ limit: 10_000 }) });
+
+    // Then the shapes and units are Vast's
+    expect(capped.status).toBe(200);
+    const offers = (capped.body as { offers: Record<string, unknown>[] }).offers;
+    expect(offers).toHaveLength(20);
+    for (const offer of offers) {
+      expect(offer).toEqual(
+        expect.objectContaining({
+          id: expect.any(Number), machine_id: expect.any(Number), gpu_name: expect.any(String), gpu_ram: expect.any(Number), num_gpus: expect.any(Number),
+          dph_total: expect.any(Number), min_bid: expect.any(Number), geolocation: expect.any(String), reliability2: expect.any(Number),
+          rentable: true, rented: false, cuda_max_good: expect.any(Number),
+        }),
+      );
+    }
+    expect((everything.body as { offers: unknown[] }).offers).toHaveLength(all.length);
+
+    const rtx4090 = await vendorRequest(sim, 'vastai', 'GET', '/bundles/', { query: q({ gpu_name: { eq: 'RTX 4090' }, gpu_ram: { gte: 20_000 }, limit: 1000 }) });
+    const names = (rtx4090.body as { offers: { gpu_name: string }[] }).offers.map((o) => o.gpu_name);
+    expect(names.length).toBe(all.filter((o) => o.rawGpuName === 'RTX 4090').length);
+    expect(new Set(names)).toEqual(new Set(['RTX 4090']));
+
+    const us = await vendorRequest(sim, 'vastai', 'GET', '/bundles/', { query: q({ geolocation: { in: ['US'] }, limit: 1000 }) });
+    for (const offer of (us.body as { offers: { geolocation: string }[] }).offers) expect(offer.geolocation).toMatch(/(^|, )US$/);
+
+    expect((await vendorRequest(sim, 'vastai', 'GET', '/bundles/')).body).toEqual({ offers: expect.any(Array) });
+    expect(((await vendorRequest(sim, 'vastai', 'GET', '/bundles/')).body as { offers: unknown[] }).offers.length).toBeLessThanOrEqual(64);
+  });
+
+  it('refuses requests without credentials and paths without the trailing slash', async () => {
+    const anonymous = await vendorRequest(sim, 'vastai', 'GET', '/bundles/', { auth: false });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ success: false });
+    expect((await vendorRequest(sim, 'vastai', 'GET', '/bundles/', { auth: false, query: { api_key: 'k' } })).status).toBe(200);
+    expect((await vendorRequest(sim, 'vastai', 'GET', '/bundles')).status).toBe(404);
+  });
+
+  it('creates, attaches the key, reports the SSH endpoint when running, lists by label, destroys and bills', async () => {
+    // Given an offer
+    const offer = (await sim.control.catalog()).find((o) => o.vendor === 'vastai' && o.available);
+    if (!offer) throw new Error('no Vast offer');
+
+    // When creating and attaching the session key
+    const created = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer.vendorOfferId}/`, {
+      body: { client_id: 'me', image: 'nvidia/cuda:12.6.3-runtime-ubuntu22.04', disk: 50, label: 'shopper-sess-vast-1', runtype: 'ssh_proxy', ssh_key: key.publicKey },
+    });
+    expect(created.status).toBe(200);
+    const contract = (created.body as { success: boolean; new_contract: number }).new_contract;
+    expect(created.body).toEqual({ success: true, new_contract: expect.any(Number) });
+    const early = await vendorRequest(sim, 'vastai', 'GET', `/instances/${contract}/`);
+    expect((early.body as { instances: { actual_status: string | null; ssh_port: number | null } }).instances).toMatchObject({ ssh_port: null, ports: null });
+    expect([null, 'created', 'loading']).toContain((early.body as { instances: { actual_status: string | null } }).instances.actual_status);
+    const attached = await vendorRequest(sim, 'vastai', 'POST', `/instances/${contract}/ssh/`, { body: { ssh_key: key.publicKey } });
+    expect(attached.status).toBe(200);
+
+    // Then status moves to running and the SSH endpoint appears in Vast's fields
+    const statuses = new Set<string | null>();
+    const running = await waitFor(async () => {
+      const res = await vendorRequest(sim, 'vastai', 'GET', `/instances/${contract}/`);
+      const instance = (res.body as { instances: { actual_status: string | null; ssh_host: string; ssh_port: number; ports: Record<string, { HostPort: string }[]> } }).instances;
+      statuses.add(instance.actual_status);
+      return instance.actual_status === 'running' ? instance : undefined;
+    });
+    expect(statuses.has('running')).toBe(true);
+    expect(running.ssh_host).toBe('127.0.0.1');
+    expect(running.ports['22/tcp']?.[0]?.HostPort).toBe(String(running.ssh_port));
+    const ssh = await waitFor(() => connectSsh(running.ssh_host, running.ssh_port, 'root', key.privateKey).catch(() => undefined), 3000);
+    expect((await ssh.execCommand('echo ok')).stdout).toBe('ok');
+    ssh.dispose();
+
+    // And the list finds it by label; its bundle is rented and can no longer be taken
+    const list = await vendorRequest(sim, 'vastai', 'GET', '/instances/');
+    expect((list.body as { instances: { id: number; label: string }[] }).instances.find((i) => i.label === 'shopper-sess-vast-1')?.id).toBe(contract);
+    const again = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer.vendorOfferId}/`, { body: { client_id: 'me', image: 'x', runtype: 'ssh' } });
+    expect(again.status).toBe(400);
+    expect(again.text).toContain('no_such_ask');
+
+    // When destroying
+    expect((await vendorRequest(sim, 'vastai', 'DELETE', `/instances/${contract}/`)).status).toBe(200);
+
+    // Then it is gone the Vast way, and the ledger billed it at the offer price
+    expect((await vendorRequest(sim, 'vastai', 'GET', `/instances/${contract}/`)).body).toEqual({ instances: null });
+    expect((await vendorRequest(sim, 'vastai', 'DELETE', `/instances/${contract}/`)).status).toBe(404);
+    const [truth] = await sim.control.instances();
+    expect(truth).toMatchObject({ vendor: 'vastai', id: String(contract), label: 'shopper-sess-vast-1', state: 'destroyed', pricePerHourUsd: offer.pricePerHourUsd, destroyRequests: 2 });
+    expect(truth?.billedSeconds).toBeGreaterThan(0.1);
+    expect(truth?.costMicroUsd).toBe(Math.floor((truth?.pricePerHourMicroUsd ?? 0) * Math.round((truth?.billedSeconds ?? 0) * 1000) / 3_600_000));
+  });
+
+  it('does not install the key sent only in the create body', async () => {
+    const offer = (await sim.control.catalog()).find((o) => o.vendor === 'vastai' && o.available);
+    const created = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer?.vendorOfferId ?? ''}/`, {
+      body: { client_id: 'me', image: 'nvidia/cuda:12.6.3-runtime-ubuntu22.04', label: 'shopper-nokey', runtype: 'ssh_proxy', ssh_key: key.publicKey },
+    });
+    const id = (created.body as { new_contract: number }).new_contract;
+    const instance = await waitFor(async () => {
+      const body = (await vendorRequest(sim, 'vastai', 'GET', `/instances/${id}/`)).body as { instances: { actual_status: string; ssh_port: number } };
+      return body.instances.actual_status === 'running' ? body.instances : undefined;
+    });
+    await expect(connectSsh('127.0.0.1', instance.ssh_port, 'root', key.privateKey)).rejects.toThrow(/authentication methods failed/);
+  });
+
+  it('validates create bodies like the API does', async () => {
+    const offer = (await sim.control.catalog()).find((o) => o.vendor === 'vastai');
+    const bad = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer?.vendorOfferId ?? ''}/`, { body: { image: 'x' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ success: false, error: 'invalid_args', msg: 'client_id must be "me"' });
+    const stale = await vendorRequest(sim, 'vastai', 'PUT', '/asks/12345/', { body: { client_id: 'me', image: 'x' } });
+    expect(stale.body).toEqual({ success: false, error: 'invalid_args', msg: 'error 404/3603: no_such_ask  Instance type by id 12345 is not available.', ask_id: 12345 });
+  });
+
+  it('serves the balance and recommended templates', async () => {
+    expect((await vendorRequest(sim, 'vastai', 'GET', '/users/current/')).body).toMatchObject({ credit: 100 });
+    const templates = await vendorRequest(sim, 'vastai', 'GET', '/template/', { query: { select_filters: JSON.stringify({ recommended: { eq: true } }) } });
+    expect((templates.body as { templates: { hash_id: string; extra_filters: string }[] }).templates.map((t) => t.hash_id)).toContain('a4d2a0b85ae6719c0906ff66e7b3b434');
+  });
+});

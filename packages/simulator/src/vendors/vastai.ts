@@ -1,0 +1,392 @@
+import { type VastBundle } from '../catalog/catalog.js';
+import { jsonReply, type HttpReply } from '../http/http-kit.js';
+import { type RouteContext, type RouteResult, type VendorApi, type VendorRoute } from '../http/vendor-server.js';
+import { parseAuthorizedKey } from '../node/ssh-keys.js';
+import { type InstanceRecord, type VastDetails } from '../state/world.js';
+import { isObject, optionalString, vastMounts, type VendorDeps } from './common.js';
+
+/**
+ * Vast.ai, `https://console.vast.ai/api/v0` (providers.md §2.1): Bearer auth (or `?api_key=`),
+ * trailing slashes, `GET /bundles/?q=` with server-side filters and a result cap, `PUT /asks/{id}/`,
+ * `POST /instances/{id}/ssh/`, `GET /instances/{id}/` wrapped in `instances`, `{"instances":null}`
+ * once gone, `GET /instances/`, `DELETE /instances/{id}/`, `GET /users/current/`, `GET /template/`.
+ */
+
+const SSH_RUNTYPES = new Set(['ssh', 'ssh_proxy', 'ssh_direct', 'jupyter_proxy', 'jupyter_direct']);
+const RUNTYPES = new Set([...SSH_RUNTYPES, 'args', 'jupyter']);
+
+interface VastTemplate {
+  readonly id: number;
+  readonly hash_id: string;
+  readonly name: string;
+  readonly image: string;
+  readonly tag: string;
+  readonly env: string;
+  readonly onstart: string;
+  readonly runtype: string;
+  readonly args_str: string;
+  readonly use_ssh: boolean;
+  readonly ssh_direct: boolean;
+  readonly recommended: boolean;
+  readonly recommended_disk_space: number;
+  readonly extra_filters: string;
+  readonly creator_id: number;
+  readonly created_at: number;
+  readonly count_created: number;
+}
+
+const TEMPLATES: readonly VastTemplate[] = [
+  {
+    id: 213_401, hash_id: 'a4d2a0b85ae6719c0906ff66e7b3b434', name: 'vLLM', image: 'vllm/vllm-openai', tag: 'latest', env: '-p 8000:8000 -e VLLM_ARGS="--max-model-len 8192"',
+    onstart: '', runtype: 'args', args_str: '', use_ssh: true, ssh_direct: false, recommended: true, recommended_disk_space: 60,
+    extra_filters: '{"cuda_max_good":{"gte":12.4},"gpu_total_ram":{"gt":21000}}', creator_id: 62_897, created_at: 1_733_000_000.5, count_created: 182_003,
+  },
+  {
+    id: 219_985, hash_id: '38a9dab633743d43107eb9a80d4ada9e', name: 'Ollama', image: 'ollama/ollama', tag: 'latest', env: '-p 11434:11434 -e OLLAMA_HOST=0.0.0.0',
+    onstart: 'ollama serve &', runtype: 'ssh_proxy', args_str: '', use_ssh: true, ssh_direct: false, recommended: true, recommended_disk_space: 40,
+    extra_filters: '{"cuda_max_good":{"gte":12.2}}', creator_id: 62_897, created_at: 1_735_000_000.25, count_created: 95_112,
+  },
+  {
+    id: 190_551, hash_id: '4e17788f74f075dd9aab7d0d4427968f', name: 'NVIDIA CUDA', image: 'nvidia/cuda', tag: '12.6.3-runtime-ubuntu22.04', env: '',
+    onstart: '', runtype: 'ssh_proxy', args_str: '', use_ssh: true, ssh_direct: false, recommended: true, recommended_disk_space: 20,
+    extra_filters: '{"cuda_max_good":{"gte":12.6}}', creator_id: 62_897, created_at: 1_730_000_000.75, count_created: 401_220,
+  },
+];
+
+function vastError(status: number, error: string, msg: string, extra: Record<string, unknown> = {}): HttpReply {
+  return jsonReply(status, { success: false, error, msg, ...extra });
+}
+
+const OPERATORS = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'notin']);
+
+type Comparable = string | number | boolean | null;
+
+function compare(op: string, actual: Comparable, expected: unknown): boolean {
+  const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
+  switch (op) {
+    case 'eq':
+      return actual === expected || (typeof actual === 'number' && Number(expected) === actual);
+    case 'neq':
+      return !compare('eq', actual, expected);
+    case 'gt':
+      return typeof actual === 'number' && actual > Number(expected);
+    case 'gte':
+      return typeof actual === 'number' && actual >= Number(expected);
+    case 'lt':
+      return typeof actual === 'number' && actual < Number(expected);
+    case 'lte':
+      return typeof actual === 'number' && actual <= Number(expected);
+    case 'in':
+      return asList(expected).some((e) => compare('eq', actual, e));
+    case 'notin':
+      return !asList(expected).some((e) => compare('eq', actual, e));
+    default:
+      return true;
+  }
+}
+
+interface BundleQuery {
+  readonly filters: readonly (readonly [string, string, unknown])[];
+  readonly limit: number;
+  readonly order: readonly (readonly [string, 'asc' | 'desc'])[];
+}
+
+/** Parses the `q` search object; an Error for invalid JSON or operators. */
+function parseQuery(raw: string | null, defaultLimit: number): BundleQuery | Error {
+  if (raw === null || raw.trim() === '') return { filters: [], limit: defaultLimit, order: [['score', 'desc']] };
+  let q: unknown;
+  try {
+    q = JSON.parse(raw) as unknown;
+  } catch {
+    return new Error('q is not valid JSON');
+  }
+  if (!isObject(q)) return new Error('q must be a JSON object');
+  const filters: [string, string, unknown][] = [];
+  let limit = defaultLimit;
+  let order: [string, 'asc' | 'desc'][] = [['score', 'desc']];
+  for (const [key, value] of Object.entries(q)) {
+    if (key === 'limit') {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) return new Error('limit must be a positive integer');
+      limit = value;
+    } else if (key === 'order') {
+      if (!Array.isArray(value)) return new Error('order must be a list of [field, "asc"|"desc"]');
+      order = value.map((entry): [string, 'asc' | 'desc'] => (Array.isArray(entry) ? [String(entry[0]), entry[1] === 'desc' ? 'desc' : 'asc'] : [String(entry), 'asc']));
+    } else if (key === 'type') {
+      // on-demand / bid / reserved: every simulated offer is rentable on demand; bids just add `price`.
+      continue;
+    } else if (isObject(value)) {
+      for (const [op, operand] of Object.entries(value)) {
+        if (!OPERATORS.has(op)) return new Error(`unsupported operator "${op}" for ${key}`);
+        filters.push([key, op, operand]);
+      }
+    } else {
+      filters.push([key, 'eq', value]);
+    }
+  }
+  return { filters, limit, order };
+}
+
+function bundleMatches(bundle: VastBundle, filters: BundleQuery['filters']): boolean {
+  const wire = bundle.wire as unknown as Readonly<Record<string, Comparable>>;
+  for (const [key, op, operand] of filters) {
+    if (key === 'geolocation') {
+      // Vast matches geolocation filters on the country code ("California, US" is in ["US"]).
+      const country = (wire.geolocation as string).split(',').pop()?.trim() ?? '';
+      if (!compare(op, country, operand) && !compare(op, wire.geolocation ?? null, operand)) return false;
+      continue;
+    }
+    if (!(key in wire)) continue; // unknown keys are ignored, as the real search does
+    if (!compare(op, wire[key] ?? null, operand)) return false;
+  }
+  return true;
+}
+
+export function vastStatus(record: InstanceRecord, nowMs: number): string | null {
+  if (record.endAtMs !== null && nowMs >= record.endAtMs) return null;
+  if (record.stoppedAtMs !== null && nowMs >= record.stoppedAtMs) return record.stoppedStatus ?? 'exited';
+  if (record.runningAtMs === null) return null;
+  if (nowMs >= record.runningAtMs) return 'running';
+  const progress = (nowMs - record.createdAtMs) / Math.max(1, record.runningAtMs - record.createdAtMs);
+  if (progress < 0.15) return null;
+  if (progress < 0.35) return 'created';
+  return 'loading';
+}
+
+export function createVastApi(deps: VendorDeps): VendorApi {
+  const { world } = deps;
+
+  const instanceJson = (record: InstanceRecord): Record<string, unknown> => {
+    const now = world.now();
+    const d = record.details as VastDetails;
+    const status = vastStatus(record, now);
+    const running = status === 'running';
+    const port = running ? (record.node?.port ?? null) : null;
+    const bundle = d.bundle.wire;
+    return {
+      id: Number(record.id),
+      machine_id: bundle.machine_id,
+      label: record.label === '' ? null : record.label,
+      actual_status: status,
+      intended_status: 'running',
+      cur_state: status === null ? 'created' : status === 'loading' ? 'running' : status,
+      next_state: 'running',
+      status_msg: status === 'loading' ? `Pulling ${d.image ?? 'template image'}: downloading layers` : status === 'running' ? `success, running ${d.image ?? ''}` : null,
+      ssh_host: port === null ? null : '127.0.0.1',
+      ssh_port: port,
+      ssh_idx: port === null ? null : '1',
+      public_ipaddr: '127.0.0.1',
+      ports: port === null ? null : { '22/tcp': [{ HostIp: '0.0.0.0', HostPort: String(port) }, { HostIp: '::', HostPort: String(port) }] },
+      direct_port_start: port === null ? -1 : port,
+      direct_port_end: port === null ? -1 : port,
+      direct_port_count: port === null ? 0 : 1,
+      gpu_name: bundle.gpu_name,
+      num_gpus: bundle.num_gpus,
+      gpu_ram: bundle.gpu_ram,
+      gpu_totalram: bundle.gpu_total_ram,
+      cuda_max_good: bundle.cuda_max_good,
+      driver_version: bundle.driver_version,
+      geolocation: bundle.geolocation,
+      reliability2: bundle.reliability2,
+      dph_total: record.pricePerHourUsd,
+      is_bid: d.bidPriceUsd !== null,
+      min_bid: bundle.min_bid,
+      disk_space: d.diskGb,
+      start_date: record.createdAtMs / 1000,
+      end_date: null,
+      image_uuid: d.image,
+      image_runtype: d.runtype,
+      template_hash_id: d.templateHashId,
+      onstart: d.onstart,
+      extra_env: Object.entries(d.env),
+      jupyter_url: null,
+      jupyter_token: null,
+    };
+  };
+
+  const live = (id: string): InstanceRecord | undefined => {
+    const record = world.get('vastai', id);
+    return record && !world.isGone(record) ? record : undefined;
+  };
+  const notFound = (id: string): HttpReply => vastError(404, 'no_such_instance', `Instance ${id} not found.`);
+  const staleAsk = (askId: string): HttpReply =>
+    vastError(400, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${askId} is not available.`, { ask_id: Number(askId) || askId });
+
+  const listOffers = (ctx: RouteContext): RouteResult => {
+    const query = parseQuery(ctx.url.searchParams.get('q'), deps.vastDefaultLimit);
+    if (query instanceof Error) return vastError(400, 'invalid_args', query.message);
+    const rented = world.occupancy().vast;
+    const matching = world.catalog.vastai.filter((b) => !rented.has(b.wire.id) && bundleMatches(b, query.filters));
+    const sorted = [...matching].sort((a, b) => {
+      for (const [field, direction] of query.order) {
+        const x = (a.wire as unknown as Record<string, unknown>)[field];
+        const y = (b.wire as unknown as Record<string, unknown>)[field];
+        const comparable = (typeof x === 'number' && typeof y === 'number') || (typeof x === 'string' && typeof y === 'string');
+        if (!comparable || x === y) continue;
+        const less = x < y;
+        return (less ? -1 : 1) * (direction === 'desc' ? -1 : 1);
+      }
+      return a.wire.id - b.wire.id;
+    });
+    return jsonReply(200, { offers: sorted.slice(0, query.limit).map((b) => b.wire) });
+  };
+
+  const createInstance = async (ctx: RouteContext): Promise<RouteResult> => {
+    const askId = ctx.match[1] ?? '';
+    if (!/^\d+$/.test(askId)) return vastError(400, 'invalid_args', `invalid ask id: ${askId}`);
+    const body = ctx.body;
+    if (!isObject(body)) return vastError(400, 'invalid_args', 'request body must be a JSON object');
+    if (body.client_id !== 'me') return vastError(400, 'invalid_args', 'client_id must be "me"');
+    const templateHashId = optionalString(body.template_hash_id) ?? null;
+    const template = templateHashId ? TEMPLATES.find((t) => t.hash_id === templateHashId) : undefined;
+    if (templateHashId && !template) return vastError(404, 'no_such_template', `Template ${templateHashId} not found.`);
+    const image = optionalString(body.image) ?? (template ? `${template.image}:${template.tag}` : null);
+    if (!image) return vastError(400, 'invalid_args', 'image or template_hash_id is required');
+    const runtype = optionalString(body.runtype) ?? template?.runtype ?? 'ssh';
+    if (!RUNTYPES.has(runtype)) return vastError(400, 'invalid_args', `invalid runtype: ${runtype}`);
+    if (body.disk !== undefined && (typeof body.disk !== 'number' || body.disk <= 0)) return vastError(400, 'invalid_args', 'disk must be a positive number (GB)');
+    if (body.label !== undefined && body.label !== null && typeof body.label !== 'string') return vastError(400, 'invalid_args', 'label must be a string');
+    if (body.price !== undefined && typeof body.price !== 'number') return vastError(400, 'invalid_args', 'price must be a number');
+
+    const bundle = world.catalog.vastai.find((b) => String(b.wire.id) === askId);
+    if (!bundle || world.occupancy().vast.has(bundle.wire.id) || ctx.fault?.kind === 'stale_offer') return staleAsk(askId);
+    if (ctx.fault?.kind === 'error_body_200' && !ctx.fault.instanceCreated) {
+      return jsonReply(200, { success: false, error: ctx.fault.message ?? 'insufficient_credit', msg: ctx.fault.message ?? 'Unable to create instance.', new_contract: 0 });
+    }
+
+    const env: Record<string, string> = {};
+    if (isObject(body.env)) for (const [k, v] of Object.entries(body.env)) env[k] = String(v);
+    const now = world.now();
+    const hasSsh = SSH_RUNTYPES.has(runtype);
+    const runningAtMs = now + deps.timings.bootDelayMs;
+    const id = String(world.nextVastId());
+    const record = world.add({
+      vendor: 'vastai',
+      id,
+      label: typeof body.label === 'string' ? body.label : '',
+      vendorOfferId: askId,
+      sku: bundle.sku,
+      gpuCount: bundle.wire.num_gpus,
+      pricePerHourUsd: typeof body.price === 'number' ? body.price : bundle.wire.dph_total,
+      runningAtMs,
+      details: {
+        kind: 'vastai',
+        bundle,
+        image,
+        templateHashId,
+        diskGb: typeof body.disk === 'number' ? body.disk : 10,
+        runtype,
+        env,
+        onstart: optionalString(body.onstart) ?? null,
+        bidPriceUsd: typeof body.price === 'number' ? body.price : null,
+      },
+    });
+    if (hasSsh) {
+      const cuda = bundle.wire.cuda_max_good.toFixed(1);
+      record.node = await deps.startNode({
+        vendor: 'vastai',
+        instanceId: id,
+        hostname: `C.${id}`,
+        sku: bundle.sku,
+        gpuCount: bundle.wire.num_gpus,
+        driver: { driverVersion: bundle.wire.driver_version, cudaVersion: cuda },
+        mounts: vastMounts(typeof body.disk === 'number' ? body.disk : 10),
+        users: ['root'],
+        sshReadyAtMs: runningAtMs,
+        upgradeUntilMs: null,
+      });
+      const createKey = typeof body.ssh_key === 'string' ? parseAuthorizedKey(body.ssh_key) : null;
+      if (createKey && deps.vastInstallsCreateKey) record.node.authorize('root', createKey, runningAtMs);
+    }
+    if (ctx.fault?.kind === 'error_body_200') {
+      // Interruptible bids can come back as success:false with a real contract id (Q-V8).
+      record.createOutcome = 'error_response';
+      return { ...jsonReply(200, { success: false, error: ctx.fault.message ?? 'bid_not_accepted', msg: ctx.fault.message ?? 'Bid placed but not yet accepted.', new_contract: Number(id) }), created: record };
+    }
+    return { ...jsonReply(200, { success: true, new_contract: Number(id) }), created: record };
+  };
+
+  const attachKey = (ctx: RouteContext): RouteResult => {
+    const id = ctx.match[1] ?? '';
+    const record = live(id);
+    if (!record) return notFound(id);
+    const keyText = isObject(ctx.body) ? optionalString(ctx.body.ssh_key) : undefined;
+    const key = keyText ? parseAuthorizedKey(keyText) : null;
+    if (!key) return vastError(400, 'invalid_args', 'ssh_key must be a valid OpenSSH public key');
+    // The key reaches the container 10–15 s after the call on the real service (scaled here).
+    const runningAtMs = record.runningAtMs ?? world.now();
+    record.node?.authorize('root', key, Math.max(world.now() + deps.timings.keyPropagationMs, runningAtMs));
+    return jsonReply(200, { success: true, msg: 'SSH key attached.' });
+  };
+
+  const getInstance = (ctx: RouteContext): RouteResult => {
+    const id = ctx.match[1] ?? '';
+    const record = live(id);
+    // A gone (or unknown) instance is a 200 with a null payload, not a 404 (Q-V4).
+    return jsonReply(200, { instances: record ? instanceJson(record) : null });
+  };
+
+  const listInstances = (): RouteResult => jsonReply(200, { instances: world.live('vastai').map(instanceJson) });
+
+  const destroyInstance = async (ctx: RouteContext): Promise<RouteResult> => {
+    const id = ctx.match[1] ?? '';
+    const record = live(id);
+    if (!record) return notFound(id);
+    if (ctx.fault?.kind !== 'destroy_ignored') await world.end(record, 'destroyed');
+    return jsonReply(200, { success: true });
+  };
+
+  const balance = (): RouteResult => {
+    const spentUsd = world.all('vastai').reduce((sum, r) => sum + world.snapshot(r).costUsd, 0);
+    return jsonReply(200, { id: 424242, username: 'simulated', email: 'simulated@example.invalid', credit: Number((deps.vastCreditUsd - spentUsd).toFixed(6)), balance: 0, has_billing: true });
+  };
+
+  const templates = (ctx: RouteContext): RouteResult => {
+    const raw = ctx.url.searchParams.get('select_filters');
+    let recommendedOnly = false;
+    if (raw) {
+      try {
+        const parsed = JSON.parse(raw) as unknown;
+        recommendedOnly = isObject(parsed) && isObject(parsed.recommended) && parsed.recommended.eq === true;
+      } catch {
+        return vastError(400, 'invalid_args', 'select_filters is not valid JSON');
+      }
+    }
+    return jsonReply(200, { templates: TEMPLATES.filter((t) => !recommendedOnly || t.recommended) });
+  };
+
+  const idOf = (match: RegExpExecArray): string | undefined => match[1];
+  const routes: VendorRoute[] = [
+    { method: 'GET', pattern: /^\/bundles\/$/, operation: 'listOffers', handle: listOffers },
+    { method: 'PUT', pattern: /^\/asks\/([^/]+)\/$/, operation: 'createInstance', offerId: idOf, handle: createInstance },
+    { method: 'POST', pattern: /^\/instances\/([^/]+)\/ssh\/$/, operation: 'attachSshKey', instanceId: idOf, handle: attachKey },
+    { method: 'GET', pattern: /^\/instances\/$/, operation: 'listInstances', handle: listInstances },
+    { method: 'GET', pattern: /^\/instances\/([^/]+)\/$/, operation: 'getInstance', instanceId: idOf, handle: getInstance },
+    { method: 'DELETE', pattern: /^\/instances\/([^/]+)\/$/, operation: 'destroyInstance', instanceId: idOf, handle: destroyInstance },
+    { method: 'GET', pattern: /^\/users\/current\/$/, operation: 'getBalance', handle: balance },
+    { method: 'GET', pattern: /^\/template\/$/, operation: 'listTemplates', handle: templates },
+  ];
+
+  return {
+    vendor: 'vastai',
+    basePath: '/api/v0',
+    routes,
+    authenticate: (req, url) => {
+      const header = req.headers.authorization ?? '';
+      const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      if (bearer || url.searchParams.get('api_key')) return null;
+      return vastError(401, 'not_authorized', 'Authentication required: send Authorization: Bearer <api key>.');
+    },
+    errorReply: (status, reason, message) => {
+      if (reason === 'rate_limited') {
+        return jsonReply(429, {
+          message: 'The action could not be performed because there were too many requests by the client.\n\nAPI requests too frequent: endpoint threshold=4.5*1.0\n\n',
+          code: '429 Too Many Requests',
+        });
+      }
+      if (reason === 'unauthorized') return vastError(status, status === 403 ? 'forbidden' : 'not_authorized', 'Invalid API key.');
+      if (reason === 'not_found') return vastError(status, 'not_found', message ?? 'Not found.');
+      return vastError(status, status >= 500 ? 'server_error' : 'invalid_args', message ?? (status >= 500 ? 'Internal server error.' : 'Request failed.'));
+    },
+    emptyListReply: (operation, status) => jsonReply(status, operation === 'listOffers' ? { offers: [] } : { instances: [] }),
+  };
+}
