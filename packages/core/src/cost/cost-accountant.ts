@@ -21,6 +21,8 @@ export interface CostAccountantOptions {
   readonly logger?: Logger;
   /** Called once per crossed threshold per budget period (metrics, webhook). */
   readonly onBudgetAlert?: (alert: BudgetAlert) => void | Promise<void>;
+  /** Called after each ledger line is written (metrics). */
+  readonly onAccrued?: (session: Session, amountMicros: number) => void;
 }
 
 /**
@@ -61,7 +63,9 @@ export class CostAccountant {
       accrued,
     );
     // Losing the compare-and-set means another writer accrued the same seconds: nothing is lost.
-    return appended.ok ? amount : 0;
+    if (!appended.ok) return 0;
+    this.options.onAccrued?.(session, amount);
+    return amount;
   }
 
   /** Total cost recorded for a session. */

@@ -19,6 +19,7 @@ export interface ReconcilerOptions {
   /** Direct not-found reads, on consecutive passes, before a session missing from listings is closed. @default 3 */
   readonly ghostConfirmations?: number;
   readonly logger?: Logger;
+  readonly onOrphanFound?: (instance: ProviderInstance) => void;
   readonly onOrphanDestroyed?: (instance: ProviderInstance) => void;
   readonly onPaused?: (provider: ProviderName, reason: string) => void;
 }
@@ -103,6 +104,7 @@ export class Reconciler {
       return;
     }
     report.orphansFound++;
+    this.options.onOrphanFound?.(instance);
     const key = this.key(instance);
     const now = this.options.clock.now().getTime();
     const firstSeen = this.orphanFirstSeen.get(key) ?? now;
