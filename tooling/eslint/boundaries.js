@@ -50,12 +50,14 @@ export const BOUNDARIES = {
       '@gpu-shopper/bench',
     ],
   },
-  // The CLI talks to the server through the SDK; providers (cleanup-orphans) and ssh (transfer) are
-  // the two direct commands by design.
+  // Deployment checks start the built server and read its metrics; they import no source.
+  '@gpu-shopper/deploy': { internal: ['@gpu-shopper/server'] },
   // Tooling packages hold configuration and import no project package.
   '@gpu-shopper/eslint-config': { internal: [] },
   '@gpu-shopper/jest-preset': { internal: [] },
   '@gpu-shopper/tsconfig': { internal: [] },
+  // The CLI talks to the server through the SDK; providers (cleanup-orphans) and ssh (transfer) are
+  // the two direct commands by design.
   '@gpu-shopper/cli': {
     internal: ['@gpu-shopper/client', '@gpu-shopper/providers', '@gpu-shopper/ssh'],
     testInternal: ['@gpu-shopper/simulator'],
@@ -63,7 +65,7 @@ export const BOUNDARIES = {
 };
 
 const SCOPE = '@gpu-shopper/';
-const TEST_FILE = /(\.test|\.spec)\.[cm]?[jt]s$|[\\/](test|__tests__|testing)[\\/]/;
+const TEST_FILE = /(\.test|\.spec)\.[cm]?[jt]s$|[\\/](test|__tests__|testing|test-support)[\\/]/;
 
 /** @type {Map<string, { name: string, dir: string } | null>} */
 const packageCache = new Map();

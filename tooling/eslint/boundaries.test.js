@@ -78,6 +78,7 @@ describe('checkImport', () => {
     const testing = '@gpu-shopper/core/testing';
     assert.match(checkImport({ filename: file('packages/storage'), specifier: testing, typeOnly: false }) ?? '', /test files/);
     assert.equal(checkImport({ filename: file('packages/storage', 'src/x.test.ts'), specifier: testing, typeOnly: false }), undefined);
+    assert.equal(checkImport({ filename: file('apps/server', 'src/test-support/app-harness.ts'), specifier: testing, typeOnly: false }), undefined);
   });
 
   it('refuses every import of a workspace package that has no boundary entry', () => {

@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
 
 import { boundariesPlugin } from './boundaries.js';
 
-const TEST_FILES = ['**/*.test.ts', '**/testing/**/*.ts', '**/test/**/*.ts'];
+const TEST_FILES = ['**/*.test.ts', '**/testing/**/*.ts', '**/test/**/*.ts', '**/test-support/**/*.ts'];
 
 /**
  * @param {string} tsconfigRootDir the package folder (its tsconfig.json drives type-aware rules)
@@ -69,6 +69,7 @@ export function createEslintConfig(tsconfigRootDir, options = {}) {
         '@typescript-eslint/no-unsafe-member-access': 'off',
         '@typescript-eslint/no-unsafe-assignment': 'off',
         '@typescript-eslint/no-unsafe-argument': 'off',
+        '@typescript-eslint/no-unsafe-call': 'off',
       },
     },
     ...(defaultExportFiles.length ? [{ files: defaultExportFiles, rules: { 'no-restricted-syntax': 'off' } }] : []),
