@@ -89,6 +89,20 @@ describe('fake GPU node shell', () => {
     expect((await node.exec('flock -n /var/lib/dpkg/lock-frontend echo free', 'root')).stdout).toBe('free\n');
   });
 
+  it('lists apt\'s dpkg locks in /proc/locks by device and inode, readable without root', async () => {
+    const clock = { now: 1_000_000 };
+    const { node } = makeNode({ upgradeUntilMs: 1_060_000 }, clock);
+    const stat = await node.exec("stat -L -c '%d %i %n' -- /var/lib/dpkg/lock-frontend /var/lib/dpkg/missing", 'ubuntu');
+    expect(stat.code).toBe(1);
+    expect(stat.stderr).toBe("stat: cannot statx '/var/lib/dpkg/missing': No such file or directory\n");
+    const [dev, ino] = stat.stdout.trim().split(' ');
+    expect(dev).toBe(String(0xfd01));
+    const held = await node.exec('cat /proc/locks', 'ubuntu');
+    expect(held.stdout).toContain(`POSIX  ADVISORY  WRITE 1042 fd:01:${ino} 0 EOF`);
+    clock.now = 1_060_000;
+    expect((await node.exec('cat /proc/locks', 'ubuntu')).stdout).toBe('1: POSIX  ADVISORY  WRITE 612 00:19:1042 0 EOF\n');
+  });
+
   it('prints df in the forms the disk probe uses', async () => {
     const { node } = makeNode({ mounts: vastMounts(50), vendor: 'vastai', users: ['root'] });
     const probe = await node.exec('df -BG 2>/dev/null | grep -v tmpfs | grep -v "^none"');

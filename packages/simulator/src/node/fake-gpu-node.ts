@@ -119,12 +119,14 @@ export class FakeGpuNode {
   private readonly programs: ShellEnvironment['programs'];
   private closed = false;
   private listeningPort: number | null = null;
+  private readonly runtimeForFiles: NodeRuntime;
 
   constructor(private readonly options: FakeGpuNodeOptions) {
     this.fs = new MemoryFs(options.fsCapacityBytes ?? 512 * 1024 * 1024);
     this.gpus = this.buildGpus();
     this.seedFileSystem();
     const runtime = this.runtime();
+    this.runtimeForFiles = runtime;
     const programs = createPrograms(runtime);
     if (options.driverState === 'absent') programs.delete('nvidia-smi');
     this.programs = programs;
@@ -299,7 +301,7 @@ export class FakeGpuNode {
   }
 
   private newShell(user: string, vars: Map<string, string>, signal: AbortSignal): ShellSession {
-    const env: ShellEnvironment = { programs: this.programs, files: shellFileAccess(this.fs) };
+    const env: ShellEnvironment = { programs: this.programs, files: shellFileAccess(this.fs, this.runtimeForFiles) };
     const home = user === 'root' ? '/root' : `/home/${user}`;
     return new ShellSession(env, user, this.fs.stat(home)?.kind === 'dir' ? home : '/', new Map(vars), signal);
   }

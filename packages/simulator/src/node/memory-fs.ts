@@ -14,6 +14,8 @@ export class FsError extends Error {
 
 export interface FsEntry {
   readonly kind: 'file' | 'dir';
+  /** Stable for the entry's life (a rename keeps it), as stat and /proc/locks report it. */
+  readonly ino: number;
   data: Buffer;
   mode: number;
   uid: number;
@@ -27,8 +29,11 @@ export interface FsEntry {
  * `test -f`), so an uploaded script can be run and its output file downloaded again.
  */
 export class MemoryFs {
+  /** st_dev of the node's one file system: device fd:01 (253:1), as stat -c %d prints it. */
+  static readonly DEVICE = 0xfd01;
   private readonly entries = new Map<string, FsEntry>();
   private bytesUsed = 0;
+  private nextIno = 131_073;
 
   constructor(private readonly capacityBytes: number) {
     this.entries.set('/', this.newEntry('dir', 0o755, 0, 0));
@@ -179,6 +184,6 @@ export class MemoryFs {
 
   private newEntry(kind: 'file' | 'dir', mode: number, uid: number, gid: number): FsEntry {
     const now = Date.now();
-    return { kind, data: Buffer.alloc(0), mode, uid, gid, atimeMs: now, mtimeMs: now };
+    return { kind, ino: this.nextIno++, data: Buffer.alloc(0), mode, uid, gid, atimeMs: now, mtimeMs: now };
   }
 }

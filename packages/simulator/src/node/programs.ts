@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 
-import { FsError, type MemoryFs } from './memory-fs.js';
+import { FsError, MemoryFs } from './memory-fs.js';
 import { asctime, runNvidiaSmi, type NvidiaSmiState } from './nvidia-smi.js';
 import { type ExecResult, type Program, type ProgramContext, type ShellFileAccess, type ShellSession } from './shell.js';
 
@@ -80,11 +80,29 @@ function fsMessage(err: unknown): string {
   throw err;
 }
 
+/**
+ * /proc/locks as the kernel prints it: an unrelated lock on tmpfs (sshd's pid file) and, while
+ * apt or dpkg runs, its POSIX locks on the dpkg lock files (device fd:01, the files' inodes).
+ * World-readable, like the real one.
+ */
+export function procLocks(fs: MemoryFs, runtime: Pick<NodeRuntime, 'dpkgLockHolder'>): string {
+  const lines = ['POSIX  ADVISORY  WRITE 612 00:19:1042 0 EOF'];
+  const holder = runtime.dpkgLockHolder();
+  if (holder) {
+    for (const lock of ['/var/lib/dpkg/lock-frontend', '/var/lib/dpkg/lock']) {
+      const entry = fs.stat(lock);
+      if (entry) lines.push(`POSIX  ADVISORY  WRITE ${holder.pid} fd:01:${entry.ino} 0 EOF`);
+    }
+  }
+  return lines.map((line, i) => `${i + 1}: ${line}\n`).join('');
+}
+
 /** File access for the shell (redirections, `cd`, scripts) with the node's permission rules. */
-export function shellFileAccess(fs: MemoryFs): ShellFileAccess {
+export function shellFileAccess(fs: MemoryFs, runtime?: Pick<NodeRuntime, 'dpkgLockHolder'>): ShellFileAccess {
   return {
     isDirectory: (path) => fs.stat(path)?.kind === 'dir',
     readText: (path, user) => {
+      if (runtime && posix.resolve(path) === '/proc/locks') return procLocks(fs, runtime);
       if (!canRead(user, path)) return { error: 'Permission denied' };
       try {
         return fs.readFile(path).toString('latin1');
@@ -618,6 +636,7 @@ export function createPrograms(runtime: NodeRuntime): Map<string, Program> {
   programs.set('dmesg', (ctx) => dmesg(ctx, runtime));
   programs.set('fuser', (ctx) => fuser(ctx, runtime));
   programs.set('flock', (ctx) => flock(ctx, runtime));
+  programs.set('stat', (ctx) => stat(ctx, runtime));
   programs.set('pgrep', (ctx) => pgrep(ctx, runtime));
   programs.set('ps', () => {
     const header = 'USER         PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND\n';
@@ -872,6 +891,55 @@ function fuser(ctx: ProgramContext, runtime: NodeRuntime): ExecResult {
   }
   if (found) stderr += '\n';
   return { stdout, stderr, code: found ? 0 : 1 };
+}
+
+/**
+ * `stat [-L] -c FORMAT [--] FILE…` with %d (device), %i (inode), %n (name), %s (size), %a (octal
+ * mode), %U (owner) and %F (type); without -c a short coreutils-like block. Needs no read
+ * permission on the file itself, like the real one.
+ */
+function stat(ctx: ProgramContext, runtime: NodeRuntime): ExecResult {
+  const args = ctx.argv.slice(1);
+  let format: string | null = null;
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') {
+      files.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg === '-c' || arg === '--format') format = args[++i] ?? '';
+    else if (arg.startsWith('--format=')) format = arg.slice('--format='.length);
+    else if (arg === '-L' || arg === '--dereference') continue;
+    else if (arg.startsWith('-') && arg !== '-') return fail(`stat: invalid option -- '${arg.replace(/^-+/, '')}'\n`, 1);
+    else files.push(arg);
+  }
+  if (files.length === 0) return fail("stat: missing operand\nTry 'stat --help' for more information.\n", 1);
+  let stdout = '';
+  let stderr = '';
+  for (const file of files) {
+    const path = posix.resolve(ctx.shell.resolvePath(file));
+    const entry = runtime.fs.stat(path);
+    if (!entry) {
+      stderr += `stat: cannot statx '${file}': No such file or directory\n`;
+      continue;
+    }
+    const type = entry.kind === 'dir' ? 'directory' : entry.data.length === 0 ? 'regular empty file' : 'regular file';
+    const fields: Record<string, string> = {
+      d: String(MemoryFs.DEVICE),
+      i: String(entry.ino),
+      n: file,
+      s: String(entry.data.length),
+      a: (entry.mode & 0o7777).toString(8),
+      U: entry.uid === 0 ? 'root' : (runtime.users().find((u) => u !== 'root') ?? 'user'),
+      F: type,
+    };
+    stdout +=
+      format === null
+        ? `  File: ${file}\n  Size: ${fields.s}\tBlocks: ${Math.ceil(entry.data.length / 512)}\tIO Block: 4096\t${type}\nDevice: fd01h/${fields.d}d\tInode: ${fields.i}\tLinks: 1\n`
+        : `${format.replace(/%([%a-zA-Z])/g, (whole: string, spec: string) => (spec === '%' ? '%' : (fields[spec] ?? whole)))}\n`;
+  }
+  return { stdout, stderr, code: stderr === '' ? 0 : 1 };
 }
 
 async function flock(ctx: ProgramContext, runtime: NodeRuntime): Promise<ExecResult> {
