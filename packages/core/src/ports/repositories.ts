@@ -22,8 +22,11 @@ export interface SessionListQuery {
 }
 
 export interface SessionRepository {
-  /** Writes the intent record and its `created` event in one transaction. */
-  insert(session: Session, event: SessionEvent): Promise<Result<Session, AlreadyExistsError>>;
+  /**
+   * Writes the intent record, its `created` event and (when given) the session's encrypted private
+   * key in one transaction: a crash never leaves a session whose node nobody could reach.
+   */
+  insert(session: Session, event: SessionEvent, secret?: { readonly encryptedPrivateKey: string }): Promise<Result<Session, AlreadyExistsError>>;
   get(id: string): Promise<Session | undefined>;
   findByLabel(label: string): Promise<Session | undefined>;
   /** Oldest first. */
@@ -130,6 +133,7 @@ export interface DeploymentIdentityRepository {
  * session ends. It is never part of the Session record, so it cannot leak into a response.
  */
 export interface SessionSecretRepository {
+  /** Replaces the key of an existing session; a session that does not exist is an error (thrown). */
   put(sessionId: string, encryptedPrivateKey: string): Promise<void>;
   get(sessionId: string): Promise<string | undefined>;
   delete(sessionId: string): Promise<void>;

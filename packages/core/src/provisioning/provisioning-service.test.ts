@@ -120,6 +120,18 @@ describe('ProvisioningService', () => {
     });
   });
 
+  it('registers an unknown consumer id on its first session, and refuses a disabled consumer', async () => {
+    const { service, repositories, clock } = setup();
+    unwrap(await service.request(request({ consumerId: 'batch-job-7' })));
+    expect(await repositories.consumers.get('batch-job-7')).toMatchObject({ id: 'batch-job-7', name: 'batch-job-7', disabledAt: null });
+    unwrap(await service.request(request({ consumerId: 'batch-job-7' })));
+
+    await repositories.consumers.create({ id: 'gone', name: 'Gone', createdAt: clock.now(), disabledAt: clock.now() });
+    const refused = await service.request(request({ consumerId: 'gone' }));
+    expect(!refused.ok && refused.err.message).toBe("consumer 'gone' is disabled");
+    expect((await repositories.sessions.list()).map((s) => s.consumerId)).toEqual(['batch-job-7', 'batch-job-7']);
+  });
+
   it('invariant 11: refuses a reservation whose worst case exceeds the remaining budget, counting live reservations', async () => {
     const { service, repositories, clock } = setup();
     await repositories.consumers.create({ id: 'my-app', name: 'My App', createdAt: clock.now(), disabledAt: null });

@@ -223,6 +223,8 @@ export class ProvisioningService {
     if (!this.options.providers.has(offer.val.provider)) {
       return Err(new UnsupportedByProviderError(offer.val.provider, 'provisioning (the provider is not configured)'));
     }
+    const consumer = await this.ensureConsumer(input.consumerId);
+    if (!consumer.ok) return consumer;
     const budget = await this.checkBudget(input.consumerId, offer.val, input.reservationHours);
     if (!budget.ok) return budget;
 
@@ -256,10 +258,8 @@ export class ProvisioningService {
       },
     );
     if (!intent.ok) return intent;
-    // The key is stored (encrypted) before the row: a crash between the two leaves an unused secret,
-    // never a session whose node the service cannot reach.
-    await this.options.repositories.sessionSecrets.put(sessionId, this.options.cipher.encrypt(keys.privateKey));
-    const inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event);
+    // The key (encrypted) is written with the row: never a session whose node the service cannot reach.
+    const inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey: this.options.cipher.encrypt(keys.privateKey) });
     if (!inserted.ok) return inserted;
     this.logger.info('session requested', { sessionId, provider: offer.val.provider, offerId: offer.val.id, consumerId: input.consumerId });
     return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });
@@ -277,6 +277,24 @@ export class ProvisioningService {
     const answer = await this.options.inventory.query({ gpu: input.gpu, sort: 'price' });
     const cheapest = answer.offers.find((offer) => this.options.providers.has(offer.provider));
     return cheapest ? Ok(cheapest) : Err(new NotFoundError('offer for GPU', input.gpu ?? ''));
+  }
+
+  /**
+   * Consumer ids are the caller's own names ("my-app", "batch-job-7"): the first session an admin
+   * provisions for an unknown id registers it, so costs and budgets have an owner. A disabled
+   * consumer gets nothing new.
+   */
+  private async ensureConsumer(consumerId: string): Promise<Result<void, ValidationError>> {
+    const existing = await this.options.repositories.consumers.get(consumerId);
+    if (existing?.disabledAt) {
+      return Err(new ValidationError(`consumer '${consumerId}' is disabled`, [{ path: 'consumer_id', message: 'disabled consumer' }]));
+    }
+    if (!existing) {
+      // A concurrent first request may register it first: AlreadyExists is as good as created.
+      await this.options.repositories.consumers.create({ id: consumerId, name: consumerId, createdAt: this.options.clock.now(), disabledAt: null });
+      this.logger.info('consumer registered by its first session', { consumerId });
+    }
+    return Ok();
   }
 
   /** Refuses a reservation whose worst case does not fit what is left of the consumer's budget (invariant 11). */

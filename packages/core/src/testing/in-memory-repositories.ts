@@ -30,15 +30,19 @@ import { type Session, type SessionChanges } from '../sessions/session.js';
 const copy = <T>(value: T): T => structuredClone(value);
 
 export class InMemorySessionRepository implements SessionRepository {
+  /** Where `insert` stores the session key; set by `createInMemoryRepositories`. */
+  secrets: InMemorySessionSecretRepository | undefined;
+
   private readonly sessions = new Map<string, Session>();
   private readonly events: SessionEvent[] = [];
 
-  async insert(session: Session, event: SessionEvent): Promise<Result<Session, AlreadyExistsError>> {
+  async insert(session: Session, event: SessionEvent, secret?: { readonly encryptedPrivateKey: string }): Promise<Result<Session, AlreadyExistsError>> {
     if (this.sessions.has(session.id) || [...this.sessions.values()].some((s) => s.label === session.label)) {
       return Err(new AlreadyExistsError('session', session.id));
     }
     this.sessions.set(session.id, copy(session));
     this.events.push(copy(event));
+    if (secret) await this.secrets?.put(session.id, secret.encryptedPrivateKey);
     return Ok(copy(session));
   }
 
@@ -294,7 +298,11 @@ export class InMemoryDeploymentIdentityRepository implements DeploymentIdentityR
 export class InMemorySessionSecretRepository implements SessionSecretRepository {
   private readonly secrets = new Map<string, string>();
 
+  /** `sessions`, when given, makes a key for an unknown session an error, as the database's foreign key does. */
+  constructor(private readonly sessions?: SessionRepository) {}
+
   async put(sessionId: string, encryptedPrivateKey: string): Promise<void> {
+    if (this.sessions && !(await this.sessions.get(sessionId))) throw new Error(`no session ${sessionId} to hold a key`);
     this.secrets.set(sessionId, encryptedPrivateKey);
   }
 
@@ -308,8 +316,11 @@ export class InMemorySessionSecretRepository implements SessionSecretRepository 
 }
 
 export function createInMemoryRepositories(): Repositories {
+  const sessions = new InMemorySessionRepository();
+  const sessionSecrets = new InMemorySessionSecretRepository(sessions);
+  sessions.secrets = sessionSecrets;
   return {
-    sessions: new InMemorySessionRepository(),
+    sessions,
     costs: new InMemoryCostLedgerRepository(),
     consumers: new InMemoryConsumerRepository(),
     apiKeys: new InMemoryApiKeyRepository(),
@@ -317,6 +328,6 @@ export function createInMemoryRepositories(): Repositories {
     offerFailures: new InMemoryOfferFailureRepository(),
     idempotency: new InMemoryIdempotencyRepository(),
     deployment: new InMemoryDeploymentIdentityRepository(),
-    sessionSecrets: new InMemorySessionSecretRepository(),
+    sessionSecrets,
   };
 }

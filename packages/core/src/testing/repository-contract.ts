@@ -336,6 +336,14 @@ export function describeRepositoryContract(name: string, open: () => RepositoryH
     });
 
     describe('session secrets', () => {
+      it('insert writes the session and its key together; a key for an unknown session is refused', async () => {
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000S02' });
+        unwrap(await repos.sessions.insert(session, event, { encryptedPrivateKey: 'cipher-0' }));
+        expect(await repos.sessionSecrets.get(session.id)).toBe('cipher-0');
+        await expect(repos.sessionSecrets.put('ses_00000000000000000000000404', 'cipher-x')).rejects.toThrow();
+        expect(await repos.sessionSecrets.get('ses_00000000000000000000000404')).toBeUndefined();
+      });
+
       it('stores, replaces, reads and deletes a session secret', async () => {
         const { session, event } = buildSession({ id: 'ses_00000000000000000000000S01' });
         unwrap(await repos.sessions.insert(session, event));
