@@ -1,0 +1,84 @@
+/**
+ * @gpu-shopper/client — the typed SDK of the GPU Shopper REST API: list GPU offers across providers,
+ * provision sessions with direct SSH access, watch them, stop them. Zero runtime dependencies (it
+ * uses the global `fetch` of Node 20+); the wire types are declared here, so the published package
+ * is self-contained.
+ */
+export { GpuShopper, type ClientOptions, type Fetch } from './client.js';
+export { VERSION } from './version.js';
+
+export { APIPromise, type APIResponseProps, type WithResponse } from './core/api-promise.js';
+export { CursorPage, PagePromise, type CursorPageBody, type CursorPageParams } from './core/pagination.js';
+export { Stream, type ServerSentEvent } from './core/streaming.js';
+export { APIResource } from './core/resource.js';
+export {
+  GpuShopperError,
+  APIError,
+  BadRequestError,
+  AuthenticationError,
+  PermissionDeniedError,
+  NotFoundError,
+  ConflictError,
+  UnprocessableEntityError,
+  RateLimitError,
+  InternalServerError,
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIUserAbortError,
+  SessionTerminalError,
+  SessionWaitTimeoutError,
+  type ApiErrorCode,
+  type ErrorBody,
+  type ErrorDetail,
+  type ErrorEnvelope,
+} from './core/error.js';
+
+export type { APIRequest, RequestHeaders, HttpMethod, IdempotentRequestOptions, RequestOptions } from './internal/request-options.js';
+export type { LogLevel, Logger } from './internal/log.js';
+
+export type { Provider } from './resources/shared.js';
+export {
+  Inventory,
+  type InventoryListParams,
+  type InventoryResponse,
+  type Offer,
+  type OfferCapabilities,
+  type OfferSort,
+  type ProviderInventoryStatus,
+} from './resources/inventory.js';
+export {
+  Sessions,
+  type Diagnostics,
+  type DiagnosticsDisk,
+  type DiagnosticsGpu,
+  type RetryScope,
+  type Session,
+  type SessionActionResponse,
+  type SessionCreateParams,
+  type SessionCreateResponse,
+  type SessionEvent,
+  type SessionEventList,
+  type SessionExtendParams,
+  type SessionExtendResponse,
+  type SessionListParams,
+  type SessionListResponse,
+  type SessionStatus,
+  type SessionWaitParams,
+  type SessionsPage,
+  type StoragePolicy,
+  type WorkloadType,
+} from './resources/sessions.js';
+export { Costs, type CostListParams, type CostPeriod, type CostSummary } from './resources/costs.js';
+export {
+  Consumers,
+  type ApiKey,
+  type ApiKeyCreateResponse,
+  type Budget,
+  type Consumer,
+  type ConsumerCreateParams,
+  type ConsumerCreateResponse,
+  type ConsumerList,
+  type ConsumerSetBudgetParams,
+} from './resources/consumers.js';
+export { OfferHealthResource, type OfferHealth, type OfferHealthResponse } from './resources/offer-health.js';
+export type { HealthResponse, ReadyResponse } from './resources/health.js';

@@ -1,0 +1,66 @@
+import type { APIPromise } from '../core/api-promise.js';
+import { APIResource } from '../core/resource.js';
+import { pickRequestOptions, type RequestOptions } from '../internal/request-options.js';
+
+/** Filters of `costs.list()` and `costs.summary()`; a consumer key sees its own costs only. */
+export interface CostListParams {
+  /** One consumer (admin only; a consumer key is scoped to itself). */
+  consumer_id?: string;
+  /** One session. */
+  session_id?: string;
+  /** One provider. */
+  provider?: string;
+  /** Breakdown in `by_period`: per day or per month. */
+  period?: 'daily' | 'monthly';
+  /** First day included, `YYYY-MM-DD` (UTC). */
+  start?: string;
+  /** Last day included, `YYYY-MM-DD` (UTC). */
+  end?: string;
+}
+
+/** One period of a cost breakdown. */
+export interface CostPeriod {
+  /** The day (`2026-02-02`) or month (`2026-02`). */
+  period: string;
+  /** Cost in US dollars. */
+  cost: number;
+  /** Cost in exact micro-USD. */
+  cost_micros: number;
+}
+
+/** Costs over a range, with breakdowns. */
+export interface CostSummary {
+  /** Total in US dollars. */
+  total_cost: number;
+  /** Total in exact micro-USD (1 USD = 1,000,000). */
+  total_cost_micros: number;
+  /** Sessions that accrued cost. */
+  session_count: number;
+  /** Billed hours. */
+  hours_used: number;
+  /** US dollars per provider. */
+  by_provider: Record<string, number>;
+  /** US dollars per GPU type. */
+  by_gpu_type: Record<string, number>;
+  /** Per day or month, as asked with `period`. */
+  by_period: CostPeriod[];
+  /** First day included, or `null` for no lower bound. */
+  start: string | null;
+  /** Last day included, or `null` for no upper bound. */
+  end: string | null;
+  /** The consumer the figures are scoped to, or `null` for everyone. */
+  consumer_id: string | null;
+}
+
+/** What GPUs cost: `GET /api/v1/costs`. */
+export class Costs extends APIResource {
+  /** Costs by consumer, session, provider, GPU and period, over any range (inclusive UTC dates). */
+  list(query: CostListParams = {}, options?: RequestOptions): APIPromise<CostSummary> {
+    return this._client.request<CostSummary>({ ...pickRequestOptions(options), method: 'get', path: '/api/v1/costs', query });
+  }
+
+  /** This calendar month's costs (UTC), by day, unless the query says otherwise. */
+  summary(query: CostListParams = {}, options?: RequestOptions): APIPromise<CostSummary> {
+    return this._client.request<CostSummary>({ ...pickRequestOptions(options), method: 'get', path: '/api/v1/costs/summary', query });
+  }
+}
