@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 /**
- * The composition root: reads the environment once, opens storage, establishes the deployment
- * identity, serves HTTP, and shuts down gracefully on SIGINT/SIGTERM (loops stop; workloads never do).
+ * The composition root: reads the environment once, composes the services, resumes unfinished
+ * sessions, serves HTTP, and shuts down gracefully on SIGINT/SIGTERM — loops stop and in-flight
+ * writes finish; workloads are never destroyed because the server stops.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { UlidIdGenerator, systemClock } from '@gpu-shopper/core';
-import { openStorage } from '@gpu-shopper/storage';
+import { systemClock } from '@gpu-shopper/core';
 
 import { createApp } from './app.js';
+import { composeServices } from './compose.js';
 import { EnvError, loadDotEnv, parseServerEnv, readProcessEnv } from './env.js';
 import { JsonLogger } from './http/json-logger.js';
+import { BackgroundJobs } from './jobs/background-jobs.js';
 
 function packageVersion(): string {
   const manifest = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version?: string };
@@ -22,47 +24,54 @@ async function main(): Promise<void> {
   loadDotEnv();
   const env = parseServerEnv(readProcessEnv());
   const logger = new JsonLogger(env.LOG_LEVEL).child({ application: 'gpu-shopper-server' });
-  const storage = openStorage({ path: env.DATABASE_PATH });
-  const ids = new UlidIdGenerator();
-  const deploymentId = await storage.repositories.deployment.getOrCreate(ids.next('deployment'), systemClock.now());
+  const services = await composeServices({ env, clock: systemClock, logger });
+  const jobs = new BackgroundJobs(services, env, logger);
+  const app = createApp(services.appDeps({ version: packageVersion(), startProvisioning: (sessionId) => jobs.startProvisioning(sessionId) }));
 
-  const app = createApp({
-    clock: systemClock,
-    logger,
-    deploymentId,
-    version: packageVersion(),
-    readinessChecks: { storage: () => storage.ping() },
-  });
   if (!env.GPU_SHOPPER_ADMIN_TOKEN) {
-    logger.warn('protected mode: no GPU_SHOPPER_ADMIN_TOKEN is set, so the API is served on loopback only', { host: env.SERVER_HOST });
+    logger.warn('protected mode: no GPU_SHOPPER_ADMIN_TOKEN is set, so the API is served on loopback only and no request can authenticate as admin', {
+      host: env.SERVER_HOST,
+    });
   }
-  const server = app.listen(env.SERVER_PORT, env.SERVER_HOST, () => {
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : env.SERVER_PORT;
-    logger.info('server listening', {
-      url: `http://${env.SERVER_HOST}:${port}`,
-      deploymentId,
-      database: env.DATABASE_PATH,
-      protectedMode: !env.GPU_SHOPPER_ADMIN_TOKEN,
-    });
+  const server = app.listen(env.SERVER_PORT, env.SERVER_HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
   });
-  server.on('error', (error) => {
-    logger.error('server failed to start', { error });
-    storage.close();
-    process.exitCode = 1;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.SERVER_PORT;
+  // Blue Lobster creates can block for minutes; the create endpoint answers at once, but event
+  // streams are long-lived, so Node's default request timeout must not cut them.
+  server.requestTimeout = 0;
+  logger.info('server listening', {
+    url: `http://${env.SERVER_HOST}:${port}`,
+    mode: services.simulator ? 'simulate' : 'live',
+    deploymentId: services.deploymentId,
+    database: env.DATABASE_PATH,
+    providers: [...services.providers.keys()],
   });
+  await jobs.start();
 
+  let stopping = false;
   const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
     logger.info('shutting down', { signal });
-    server.close(() => {
-      storage.close();
-      logger.info('stopped');
-    });
-    // Keep-alive connections could hold close() open; they are idle by now, so drop them.
+    server.close();
     server.closeIdleConnections();
+    // Event streams stay open until their session ends; give them a moment, then cut them.
+    setTimeout(() => server.closeAllConnections(), 3000).unref();
+    void jobs
+      .stop()
+      .then(() => services.close())
+      .then(() => logger.info('stopped'))
+      .catch((error: unknown) => {
+        logger.error('shutdown failed', { error });
+        process.exitCode = 1;
+      });
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

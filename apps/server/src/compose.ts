@@ -1,0 +1,247 @@
+import path from 'node:path';
+
+import {
+  CostAccountant,
+  InventoryService,
+  LifecycleManager,
+  OfferFailureTracker,
+  ProvisioningService,
+  Reconciler,
+  SessionCommands,
+  SessionTerminator,
+  UlidIdGenerator,
+  microsToUsd,
+  type Clock,
+  type Logger,
+  type ProviderAdapter,
+  type ProviderName,
+  type ProviderTiming,
+  type SecretCipher,
+} from '@gpu-shopper/core';
+import { createProviderAdapters, type ProviderCredentials } from '@gpu-shopper/providers';
+import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
+import { openStorage, type Storage } from '@gpu-shopper/storage';
+
+import { type AppDeps } from './deps.js';
+import { isSimulateMode, type ServerEnv } from './env.js';
+import { createNodeAccess, type NodeAccess } from './node-access.js';
+import { createMetrics, type ServerMetrics } from './observability/metrics.js';
+import { AesSecretCipher, loadOrCreateEncryptionKey } from './security/aes-secret-cipher.js';
+
+/** Per-provider timing. Real vendors need long waits (TensorDock rewrites keys for ~90 s, Blue Lobster upgrades for minutes); the simulator is fast. */
+const LIVE_TIMING: Record<ProviderName, ProviderTiming> = {
+  vastai: { sshInitialDelayMs: 15_000, provisioningTimeoutMs: 20 * 60_000 },
+  tensordock: { sshInitialDelayMs: 90_000, provisioningTimeoutMs: 20 * 60_000 },
+  bluelobster: { sshInitialDelayMs: 60_000, provisioningTimeoutMs: 40 * 60_000 },
+};
+const SIMULATED_TIMING: Record<ProviderName, ProviderTiming> = {
+  vastai: { sshInitialDelayMs: 0, provisioningTimeoutMs: 5 * 60_000 },
+  tensordock: { sshInitialDelayMs: 0, provisioningTimeoutMs: 5 * 60_000 },
+  bluelobster: { sshInitialDelayMs: 0, provisioningTimeoutMs: 5 * 60_000 },
+};
+
+export interface Services {
+  readonly storage: Storage;
+  readonly simulator: RunningSimulator | null;
+  readonly providers: ReadonlyMap<ProviderName, ProviderAdapter>;
+  readonly deploymentId: string;
+  readonly cipher: SecretCipher;
+  readonly metrics: ServerMetrics;
+  readonly inventory: InventoryService;
+  readonly failures: OfferFailureTracker;
+  readonly terminator: SessionTerminator;
+  readonly provisioning: ProvisioningService;
+  readonly lifecycle: LifecycleManager;
+  readonly reconciler: Reconciler;
+  readonly commands: SessionCommands;
+  readonly costs: CostAccountant;
+  readonly nodes: NodeAccess;
+  readonly appDeps: (extra: Pick<AppDeps, 'startProvisioning' | 'version'>) => AppDeps;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  readonly env: ServerEnv;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Simulate mode only: how fast simulated instances boot (ms). */
+  readonly simulatorBootDelayMs?: number;
+}
+
+/**
+ * Builds every service from the configuration: storage (migrated), the deployment identity, the
+ * provider adapters (pointed at the built-in simulator when no credentials are set), SSH access,
+ * and the core services with their metrics hooks. `close()` stops the simulator and storage.
+ */
+export async function composeServices(options: ComposeOptions): Promise<Services> {
+  const { env, clock, logger } = options;
+  const ids = new UlidIdGenerator();
+  const storage = openStorage({ path: env.DATABASE_PATH });
+  const repositories = storage.repositories;
+  const deploymentId = await repositories.deployment.getOrCreate(ids.next('deployment'), clock.now());
+  const cipher = new AesSecretCipher(
+    loadOrCreateEncryptionKey(env.GPU_SHOPPER_ENCRYPTION_KEY, path.join(path.dirname(path.resolve(env.DATABASE_PATH)), 'gpu-shopper.key')),
+  );
+  const metrics = createMetrics(repositories);
+
+  const simulate = isSimulateMode(env);
+  let simulator: RunningSimulator | null = null;
+  let credentials: ProviderCredentials;
+  if (simulate) {
+    simulator = await startSimulator({ seed: env.SIMULATOR_SEED, bootDelayMs: options.simulatorBootDelayMs ?? 1500 });
+    // The real adapters, pointed at the simulator: simulate mode exercises exactly the production code path.
+    credentials = {
+      vastai: { apiKey: 'simulated-vastai-key', baseUrl: simulator.urls.vastai },
+      tensordock: { authId: 'simulated-auth-id', apiToken: 'simulated-api-token', baseUrl: simulator.urls.tensordock },
+      bluelobster: { apiKey: 'simulated-bluelobster-key', baseUrl: simulator.urls.bluelobster },
+    };
+    logger.warn('SIMULATE MODE: no provider credentials are set; serving the built-in simulated marketplace (no real GPUs, no real money)', {
+      simulatorControl: simulator.urls.control,
+    });
+  } else {
+    credentials = {
+      ...(env.VASTAI_API_KEY ? { vastai: { apiKey: env.VASTAI_API_KEY, ...(env.VASTAI_BASE_URL ? { baseUrl: env.VASTAI_BASE_URL } : {}) } } : {}),
+      ...(env.TENSORDOCK_API_TOKEN && env.TENSORDOCK_AUTH_ID
+        ? { tensordock: { authId: env.TENSORDOCK_AUTH_ID, apiToken: env.TENSORDOCK_API_TOKEN, ...(env.TENSORDOCK_BASE_URL ? { baseUrl: env.TENSORDOCK_BASE_URL } : {}) } }
+        : {}),
+      ...(env.BLUELOBSTER_API_KEY ? { bluelobster: { apiKey: env.BLUELOBSTER_API_KEY, ...(env.BLUELOBSTER_BASE_URL ? { baseUrl: env.BLUELOBSTER_BASE_URL } : {}) } } : {}),
+    };
+  }
+  const adapters = createProviderAdapters(credentials, {
+    logger,
+    simulated: simulate,
+    onCall: (call) => {
+      const status = call.status === null ? 'network_error' : String(call.status);
+      metrics.providerCalls.inc({ provider: call.provider, operation: call.operation, status });
+      metrics.providerLatency.observe({ provider: call.provider, operation: call.operation }, call.durationMs / 1000);
+      if (call.status === null || call.status >= 400) {
+        metrics.providerErrors.inc({ provider: call.provider, operation: call.operation, code: call.errorCode ?? status });
+      }
+    },
+  });
+  const providers = new Map<ProviderName, ProviderAdapter>(adapters.map((adapter) => [adapter.name, adapter]));
+  logger.info('providers configured', { providers: [...providers.keys()], mode: simulate ? 'simulate' : 'live' });
+
+  const nodes = createNodeAccess({ logger, repositories, cipher, clock });
+  const costs = new CostAccountant({
+    repositories,
+    clock,
+    ids,
+    logger,
+    onBudgetAlert: async (alert) => {
+      metrics.budgetAlerts.inc({ consumer_id: alert.consumerId, threshold: String(alert.thresholdPercent) });
+      if (env.BUDGET_ALERT_WEBHOOK_URL) {
+        await fetch(env.BUDGET_ALERT_WEBHOOK_URL, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            consumer_id: alert.consumerId,
+            threshold_percent: alert.thresholdPercent,
+            spent: microsToUsd(alert.spentMicros),
+            limit: microsToUsd(alert.limitMicros),
+            at: alert.at.toISOString(),
+          }),
+          signal: AbortSignal.timeout(10_000),
+        });
+      }
+    },
+    onAccrued: (session, amountMicros) => metrics.costAccrued.inc({ provider: session.provider }, microsToUsd(amountMicros)),
+  });
+  const terminator = new SessionTerminator({ repositories, providers, clock, ids, logger, onEnded: async (session) => void (await costs.accrue(session)) });
+  const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock, logger });
+  await failures.load();
+  const inventory = new InventoryService({
+    providers: adapters,
+    clock,
+    logger,
+    cacheTtlMs: env.INVENTORY_CACHE_TTL,
+    backoffTtlMs: env.INVENTORY_BACKOFF_TTL,
+    isSuppressed: failures.isSuppressed,
+  });
+  const provisioning = new ProvisioningService({
+    repositories,
+    providers,
+    inventory,
+    terminator,
+    keys: nodes.keys,
+    cipher,
+    readiness: nodes.readiness,
+    clock,
+    ids,
+    deploymentId,
+    hardMaxHours: env.HARD_MAX_HOURS,
+    timing: simulate ? SIMULATED_TIMING : LIVE_TIMING,
+    failures,
+    logger,
+    pollIntervalMs: simulate ? 500 : 5000,
+  });
+  const lifecycle = new LifecycleManager({
+    repositories,
+    terminator,
+    costs,
+    clock,
+    logger,
+    activity: nodes.activity,
+    cipher,
+  });
+  const reconciler = new Reconciler({
+    repositories,
+    providers,
+    terminator,
+    clock,
+    ids,
+    deploymentId,
+    orphanGraceMs: env.ORPHAN_GRACE_PERIOD,
+    logger,
+    onOrphanFound: (instance) => metrics.orphansFound.inc({ provider: instance.provider }),
+    onOrphanDestroyed: (instance) => metrics.orphansDestroyed.inc({ provider: instance.provider }),
+    onPaused: (provider) => metrics.reconciliationPauses.inc({ provider }),
+  });
+  const commands = new SessionCommands({ repositories, terminator, clock, ids });
+
+  const readinessChecks: Record<string, () => boolean | Promise<boolean>> = { storage: () => storage.ping() };
+  for (const provider of adapters) {
+    readinessChecks[provider.name] = async () => (await inventory.query({ provider: provider.name })).providers.every((p) => p.state !== 'error');
+  }
+
+  return {
+    storage,
+    simulator,
+    providers,
+    deploymentId,
+    cipher,
+    metrics,
+    inventory,
+    failures,
+    terminator,
+    provisioning,
+    lifecycle,
+    reconciler,
+    commands,
+    costs,
+    nodes,
+    appDeps: (extra) => ({
+      ...extra,
+      clock,
+      logger,
+      ids,
+      deploymentId,
+      mode: simulate ? 'simulate' : 'live',
+      simulatorControlUrl: simulator?.urls.control ?? null,
+      adminToken: env.GPU_SHOPPER_ADMIN_TOKEN,
+      repositories,
+      inventory,
+      provisioning,
+      commands,
+      offerFailures: failures,
+      reconciler,
+      diagnostics: (sessionId) => nodes.diagnose(sessionId),
+      metrics,
+      readinessChecks,
+    }),
+    async close() {
+      await simulator?.stop();
+      storage.close();
+    },
+  };
+}
