@@ -110,13 +110,18 @@ export type ProvisionError =
   | BudgetExceededError
   | AlreadyExistsError;
 
+/** Waits `ms`, cut short by `signal`; the abort listener is removed either way (a saga polls for minutes on one signal). */
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const onAbort = () => {
       clearTimeout(timer);
       reject(new Error('aborted'));
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 
 /** Failures another offer may not have: worth an auto-retry. Auth, rate limits and bugs are not. */
