@@ -59,6 +59,13 @@ export interface ProviderAdapter {
   listInstances(labelPrefix: string, signal?: AbortSignal): Promise<Result<ProviderInstance[], ProviderError>>;
   /** Idempotent: destroying an instance that is already gone succeeds. */
   destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
+  /**
+   * Installs the session's public key on an existing instance, for vendors whose create does not
+   * reliably install it (Vast attaches keys in a separate call). The saga calls it when it adopts an
+   * instance found by label after an unknown create outcome or a crash, since that create may never
+   * have reached the key step. Idempotent.
+   */
+  ensureSshKey?(providerInstanceId: string, sshPublicKey: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
   /** Only when `capabilities.stopWithoutDestroy`. */
   stopInstance?(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
 }

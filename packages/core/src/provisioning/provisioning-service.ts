@@ -354,7 +354,7 @@ export class ProvisioningService {
   private async createAtProvider(session: Session, provider: ProviderAdapter, resuming: boolean): Promise<Session> {
     if (resuming) {
       const found = await this.findByLabel(session, provider);
-      if (found) return this.recordInstance(session, found.providerInstanceId, found.startedAt);
+      if (found) return this.adoptInstance(session, provider, found);
     }
     const offer = await this.options.inventory.getOffer(session.offerId);
     if (!offer) {
@@ -384,7 +384,7 @@ export class ProvisioningService {
       // Maybe created: find it by label before anything else; never create a second one (invariant 8).
       for (let attempt = 0; attempt < 3; attempt++) {
         const found = await this.findByLabel(session, provider);
-        if (found) return this.recordInstance(session, found.providerInstanceId, found.startedAt);
+        if (found) return this.adoptInstance(session, provider, found);
         await this.sleep(this.options.pollIntervalMs ?? 5000);
       }
       return this.fail(session, 'unknown_create_outcome', error.message);
@@ -398,6 +398,20 @@ export class ProvisioningService {
       error.code === 'PROVIDER_AUTH_FAILED' ? 'provider_auth' : error.code === 'PROVIDER_RATE_LIMITED' ? 'rate_limited' : 'provider_error';
     await this.recordOfferFailure(session, offer, 'provider_error', error.message);
     return this.fail(session, type, error.message);
+  }
+
+  /**
+   * Takes over an instance found by label (its create's answer was lost): records it, and makes sure
+   * the session key is on it — the lost create may have stopped before the vendor's key step. A
+   * failure to install the key is not fatal here: SSH verification decides.
+   */
+  private async adoptInstance(session: Session, provider: ProviderAdapter, found: ProviderInstance): Promise<Session> {
+    const recorded = await this.recordInstance(session, found.providerInstanceId, found.startedAt);
+    if (provider.ensureSshKey && session.sshPublicKey) {
+      const installed = await provider.ensureSshKey(found.providerInstanceId, session.sshPublicKey);
+      if (!installed.ok) this.logger.warn('could not install the session key on the adopted instance', { sessionId: session.id, error: installed.err.message });
+    }
+    return recorded;
   }
 
   private async findByLabel(session: Session, provider: ProviderAdapter): Promise<ProviderInstance | undefined> {
@@ -441,6 +455,7 @@ export class ProvisioningService {
     const interval = this.options.pollIntervalMs ?? 5000;
     let readySince = 0;
     let authFailures = 0;
+    let lastNotReadyReason: string | null = null;
     let firstSshAttemptAt: number | null = null;
     /** A failed attempt either ends the session or, with auto-retry, starts the next attempt. */
     const failed = async (errorType: SessionErrorType, message: string): Promise<Session | undefined> => {
@@ -533,6 +548,11 @@ export class ProvisioningService {
       authFailures = 0;
       if (!check.val.ready) {
         readySince = 0;
+        // Once per distinct reason: "package manager lock held" for ten minutes is one line, not a hundred.
+        if (check.val.reason !== lastNotReadyReason) {
+          lastNotReadyReason = check.val.reason;
+          this.logger.info('node reachable, not ready yet', { sessionId: session.id, reason: check.val.reason });
+        }
         await this.sleep(interval, signal);
         continue;
       }

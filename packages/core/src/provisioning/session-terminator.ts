@@ -29,6 +29,8 @@ export interface SessionTerminatorOptions {
   readonly alertAfterAttempts?: number;
   /** Called when a session reaches a terminal status (final cost accrual up to the verified stop). */
   readonly onEnded?: (session: Session) => Promise<void>;
+  /** Called after every destroy call sent to a provider, with who initiated it (metrics). */
+  readonly onDestroyRequested?: (destroy: { readonly session: Session; readonly initiator: SessionActor; readonly accepted: boolean }) => void;
 }
 
 export interface StopRequest {
@@ -165,6 +167,7 @@ export class SessionTerminator {
     for (const providerInstanceId of targets) {
       await this.note(session, 'destroy_attempted', actor, `destroy requested (${session.stopReason ?? 'stop'})`, { providerInstanceId });
       const destroyed = await provider.destroyInstance(providerInstanceId);
+      this.options.onDestroyRequested?.({ session, initiator: actor, accepted: destroyed.ok });
       if (!destroyed.ok) {
         await this.note(session, 'destroy_failed', actor, destroyed.err.message, { providerInstanceId, code: destroyed.err.code });
         return { gone: false, reason: destroyed.err.message };

@@ -200,21 +200,31 @@ export class VastAiAdapter implements ProviderAdapter {
     const instanceId = String(contract);
     // The key in the create body does not reliably reach the host; attaching it again is what works.
     // A failure here is not fatal: SSH verification will notice a missing key.
-    const attached = await this.client.send({
+    const attached = await this.ensureSshKey(instanceId, key.val, signal);
+    if (!attached.ok) {
+      this.logger.warn('attaching the SSH key failed; continuing', { providerInstanceId: instanceId, error: attached.err.message });
+    }
+    return Ok({ providerInstanceId: instanceId, ssh: null, pricePerHourMicros: request.offer.pricePerHourMicros });
+  }
+
+  /** `POST /instances/{id}/ssh/`: the way a key reliably reaches a Vast host (idempotent). */
+  async ensureSshKey(providerInstanceId: string, sshPublicKey: string, signal?: AbortSignal): Promise<Result<void, ProviderError>> {
+    const operation = 'attachSshKey';
+    const id = checkInstanceId('vastai', operation, providerInstanceId);
+    if (!id.ok) return id;
+    const key = checkSshPublicKey('vastai', operation, sshPublicKey);
+    if (!key.ok) return key;
+    const sent = await this.client.send({
       method: 'POST',
-      path: `/instances/${instanceId}/ssh/`,
+      path: `/instances/${id.val}/ssh/`,
       body: { ssh_key: key.val },
-      operation: 'attachSshKey',
+      operation,
       idempotent: true,
       ...(signal ? { signal } : {}),
     });
-    if (!attached.ok || attached.val.status >= 300) {
-      this.logger.warn('attaching the SSH key failed; continuing', {
-        providerInstanceId: instanceId,
-        error: attached.ok ? `HTTP ${attached.val.status}` : attached.err.message,
-      });
-    }
-    return Ok({ providerInstanceId: instanceId, ssh: null, pricePerHourMicros: request.offer.pricePerHourMicros });
+    if (!sent.ok) return sent;
+    if (sent.val.status >= 300) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+    return Ok(undefined);
   }
 
   async getInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<ProviderInstance, ProviderError>> {
