@@ -66,6 +66,11 @@ export interface ComposeOptions {
   readonly logger: Logger;
   /** Simulate mode only: how fast simulated instances boot (ms). */
   readonly simulatorBootDelayMs?: number;
+  /**
+   * Simulate mode only: use this already-running simulator instead of starting one. The caller owns
+   * it: `close()` leaves it running, so a test can restart the services against the same vendors.
+   */
+  readonly simulator?: RunningSimulator;
 }
 
 /**
@@ -86,9 +91,10 @@ export async function composeServices(options: ComposeOptions): Promise<Services
 
   const simulate = isSimulateMode(env);
   let simulator: RunningSimulator | null = null;
+  const ownsSimulator = simulate && !options.simulator;
   let credentials: ProviderCredentials;
   if (simulate) {
-    simulator = await startSimulator({ seed: env.SIMULATOR_SEED, bootDelayMs: options.simulatorBootDelayMs ?? 1500 });
+    simulator = options.simulator ?? (await startSimulator({ seed: env.SIMULATOR_SEED, bootDelayMs: options.simulatorBootDelayMs ?? 1500 }));
     // The real adapters, pointed at the simulator: simulate mode exercises exactly the production code path.
     credentials = {
       vastai: { apiKey: 'simulated-vastai-key', baseUrl: simulator.urls.vastai },
@@ -147,7 +153,15 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     },
     onAccrued: (session, amountMicros) => metrics.costAccrued.inc({ provider: session.provider }, microsToUsd(amountMicros)),
   });
-  const terminator = new SessionTerminator({ repositories, providers, clock, ids, logger, onEnded: async (session) => void (await costs.accrue(session)) });
+  const terminator = new SessionTerminator({
+    repositories,
+    providers,
+    clock,
+    ids,
+    logger,
+    onEnded: async (session) => void (await costs.accrue(session)),
+    onDestroyRequested: ({ initiator, accepted }) => metrics.destroys.inc({ initiator, outcome: accepted ? 'accepted' : 'failed' }),
+  });
   const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock, logger });
   await failures.load();
   const inventory = new InventoryService({
@@ -194,7 +208,10 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     orphanGraceMs: env.ORPHAN_GRACE_PERIOD,
     logger,
     onOrphanFound: (instance) => metrics.orphansFound.inc({ provider: instance.provider }),
-    onOrphanDestroyed: (instance) => metrics.orphansDestroyed.inc({ provider: instance.provider }),
+    onOrphanDestroyed: (instance) => {
+      metrics.orphansDestroyed.inc({ provider: instance.provider });
+      metrics.destroys.inc({ initiator: 'reconciler', outcome: 'orphan' });
+    },
     onPaused: (provider) => metrics.reconciliationPauses.inc({ provider }),
   });
   const commands = new SessionCommands({ repositories, terminator, clock, ids });
@@ -240,7 +257,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       readinessChecks,
     }),
     async close() {
-      await simulator?.stop();
+      if (ownsSimulator) await simulator?.stop();
       storage.close();
     },
   };

@@ -12,7 +12,6 @@ export function registerSessionsDelete(router: Router, deps: AppDeps): void {
     const actor = principalOf(res).role === 'admin' ? 'admin' : 'api';
     const stopped = await deps.commands.delete(session.id, actor);
     if (!stopped.ok) throw stopped.err;
-    deps.metrics.destroys.inc({ initiator: actor, outcome: stopped.val.status });
     const message = stopped.val.status === 'terminated' ? `Session ${session.id} destroyed.` : `Session ${session.id} is being destroyed (${stopped.val.status}).`;
     res.json({ session: sessionToDto(stopped.val, deps.clock.now(), deps.mode === 'simulate'), message });
   });
