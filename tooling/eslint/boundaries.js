@@ -50,6 +50,10 @@ export const BOUNDARIES = {
       '@gpu-shopper/bench',
     ],
   },
+  // End-to-end tests drive the built server process through the SDK and SSH, against the simulator.
+  '@gpu-shopper/e2e': {
+    internal: ['@gpu-shopper/client', '@gpu-shopper/core', '@gpu-shopper/server', '@gpu-shopper/simulator', '@gpu-shopper/ssh'],
+  },
   // Deployment checks start the built server and read its metrics; they import no source.
   '@gpu-shopper/deploy': { internal: ['@gpu-shopper/server'] },
   // Tooling packages hold configuration and import no project package.
