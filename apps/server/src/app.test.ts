@@ -66,6 +66,15 @@ describe('auth', () => {
     expectEnvelope(await request(h.app).get('/api/v1/inventory').set(h.auth(alice)), 401, 'UNAUTHORIZED');
   });
 
+  it('protected mode (no admin token): a local request without credentials acts as admin; keys still scope consumers', async () => {
+    const h = createAppHarness({ overrides: { adminToken: undefined } });
+    await request(h.app).post('/api/v1/consumers').send({ id: 'alice' }).expect(201);
+    const bob = (await request(h.app).post('/api/v1/consumers').send({ id: 'bob' }).expect(201)).body.api_key as string;
+    await request(h.app).get('/api/v1/consumers').expect(200);
+    expectEnvelope(await request(h.app).get('/api/v1/consumers').set(h.auth(bob)), 403, 'FORBIDDEN');
+    expectEnvelope(await request(h.app).get('/api/v1/consumers').set(h.auth('gs_wrong')), 401, 'UNAUTHORIZED');
+  });
+
   it('admin-only endpoints refuse consumer keys with 403', async () => {
     const { h, alice } = await withConsumers();
     expectEnvelope(await request(h.app).get('/api/v1/consumers').set(h.auth(alice)), 403, 'FORBIDDEN');

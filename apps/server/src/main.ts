@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const app = createApp(services.appDeps({ version: packageVersion(), startProvisioning: (sessionId) => jobs.startProvisioning(sessionId) }));
 
   if (!env.GPU_SHOPPER_ADMIN_TOKEN) {
-    logger.warn('protected mode: no GPU_SHOPPER_ADMIN_TOKEN is set, so the API is served on loopback only and no request can authenticate as admin', {
+    logger.warn('protected mode: no GPU_SHOPPER_ADMIN_TOKEN is set, so the API is served on loopback only and local requests without credentials act as admin', {
       host: env.SERVER_HOST,
     });
   }

@@ -8,6 +8,11 @@ import { hashApiKey, secretsEqual } from './api-keys.js';
 export type Principal = { readonly role: 'admin' } | { readonly role: 'consumer'; readonly consumerId: string; readonly keyId: string };
 
 export interface AuthOptions {
+  /**
+   * Without one the server is in protected mode: it binds loopback only, and a request with no
+   * credentials from a loopback address acts as admin (a single-user laptop needs no token). Consumer
+   * keys still work, and still act only for their consumer.
+   */
   readonly adminToken: string | undefined;
   readonly repositories: Repositories;
   readonly clock: Clock;
@@ -22,6 +27,11 @@ export interface AuthOptions {
 export function authenticate(options: AuthOptions) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
+    if (!options.adminToken && header === '' && isLoopback(req.socket.remoteAddress)) {
+      res.locals.principal = { role: 'admin' } satisfies Principal;
+      next();
+      return;
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) {
       options.onRejected?.(req);
@@ -43,6 +53,12 @@ export function authenticate(options: AuthOptions) {
     res.locals.principal = { role: 'consumer', consumerId: key.consumerId, keyId: key.id } satisfies Principal;
     next();
   };
+}
+
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (LOOPBACK_ADDRESSES.has(address) || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
 export function principalOf(res: Response): Principal {
