@@ -12,7 +12,7 @@ import { systemClock } from '@gpu-shopper/core';
 import { createApp } from './app.js';
 import { composeServices } from './compose.js';
 import { EnvError, loadDotEnv, parseServerEnv, readProcessEnv } from './env.js';
-import { JsonLogger } from './http/json-logger.js';
+import { WinstonLogger } from './observability/winston-logger.js';
 import { BackgroundJobs } from './jobs/background-jobs.js';
 
 function packageVersion(): string {
@@ -23,7 +23,8 @@ function packageVersion(): string {
 async function main(): Promise<void> {
   loadDotEnv();
   const env = parseServerEnv(readProcessEnv());
-  const logger = new JsonLogger(env.LOG_LEVEL).child({ application: 'gpu-shopper-server' });
+  const root = WinstonLogger.create(env.LOG_LEVEL);
+  const logger = root.child({ application: 'gpu-shopper-server' });
   const services = await composeServices({ env, clock: systemClock, logger });
   const jobs = new BackgroundJobs(services, env, logger);
   const app = createApp(services.appDeps({ version: packageVersion(), startProvisioning: (sessionId) => jobs.startProvisioning(sessionId) }));

@@ -2,6 +2,8 @@ import { type NextFunction, type Request, type Response } from 'express';
 
 import { type IdGenerator } from '@gpu-shopper/core';
 
+import { runWithRequestId } from '../observability/request-context.js';
+
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Every request gets an id (the caller's X-Request-ID when it is sane), echoed in the response and logs. */
@@ -11,7 +13,8 @@ export function requestIdMiddleware(ids: IdGenerator) {
     const requestId = given && CLIENT_REQUEST_ID.test(given) ? given : ids.next('request');
     res.locals.requestId = requestId;
     res.setHeader('x-request-id', requestId);
-    next();
+    // Everything the request causes (services, the saga it starts) logs with its id.
+    runWithRequestId(requestId, next);
   };
 }
 
