@@ -18,10 +18,12 @@ const TIMING = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
 function setup() {
   const clock = new FakeClock('2026-02-02T14:00:00.000Z');
   // Sleeping moves the fake clock, so deadlines and waits play out without real time passing.
-  const sleep = async (ms: number) => {
+  const sleep = async (ms: number, signal?: AbortSignal) => {
     clock.advanceMs(ms);
     // Yield to the event loop so a test can act between two polls.
     await new Promise((resolve) => setImmediate(resolve));
+    // Like the real sleep, a shutdown cuts the wait short with an error.
+    if (signal?.aborted) throw new Error('aborted');
   };
   const repositories = createInMemoryRepositories();
   const ids = new SequentialIdGenerator();
@@ -233,6 +235,19 @@ describe('ProvisioningService', () => {
     expect(resumed?.status).toBe('running');
     expect(provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(0);
     expect(provider.liveInstances()).toHaveLength(1);
+  });
+
+  it('invariant 9: a shutdown while the saga waits for the instance leaves the session provisioning and the instance alive', async () => {
+    const { service, provider } = setup();
+    provider.setCreatedState('starting');
+    const { session } = unwrap(await service.request(request()));
+    const shutdown = new AbortController();
+    const run = service.run(session.id, shutdown.signal);
+    await until(() => provider.liveInstances().length === 1);
+    shutdown.abort();
+    expect(await run).toMatchObject({ status: 'provisioning', providerInstanceId: 'vastai-i-1', errorType: null });
+    expect(provider.liveInstances()).toHaveLength(1);
+    expect(provider.calls.filter((c) => c.operation === 'destroyInstance')).toEqual([]);
   });
 
   it('steps back when the session is stopped while provisioning; the instance is destroyed', async () => {

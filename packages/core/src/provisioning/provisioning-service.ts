@@ -344,8 +344,14 @@ export class ProvisioningService {
       if (session.status !== 'provisioning') return session;
       return await this.waitUntilRunning(session, provider, signal);
     } catch (error) {
-      log.error('provisioning stopped by an unexpected error', { error });
       const current = await this.options.repositories.sessions.get(sessionId);
+      if (signal?.aborted) {
+        // Shutdown, not failure (an aborted wait throws): the session stays as recorded and startup
+        // recovery resumes it. Stopping the server never destroys a workload (invariant 9).
+        log.info('provisioning saga stopped by shutdown; it resumes on the next start', { status: current?.status });
+        return current;
+      }
+      log.error('provisioning stopped by an unexpected error', { error });
       return current && current.status === 'provisioning' ? this.fail(current, 'internal', error instanceof Error ? error.message : String(error)) : current;
     }
   }
@@ -459,6 +465,8 @@ export class ProvisioningService {
     let firstSshAttemptAt: number | null = null;
     /** A failed attempt either ends the session or, with auto-retry, starts the next attempt. */
     const failed = async (errorType: SessionErrorType, message: string): Promise<Session | undefined> => {
+      // A check cut short by shutdown is no verdict on the instance: step back, never destroy (invariant 9).
+      if (signal?.aborted) return session;
       const next = await this.fail(session, errorType, message);
       if (next.status !== 'provisioning') return next;
       session = next;
