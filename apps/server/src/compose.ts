@@ -19,7 +19,7 @@ import {
   type SecretCipher,
 } from '@gpu-shopper/core';
 import { createProviderAdapters, type ProviderCredentials } from '@gpu-shopper/providers';
-import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
+import { startSimulator, type RunningSimulator, type SimulatorUrls } from '@gpu-shopper/simulator';
 import { openStorage, type Storage } from '@gpu-shopper/storage';
 
 import { type AppDeps } from './deps.js';
@@ -42,7 +42,10 @@ const SIMULATED_TIMING: Record<ProviderName, ProviderTiming> = {
 
 export interface Services {
   readonly storage: Storage;
+  /** The in-process simulator this server started (null in live mode and with SIMULATOR_URL). */
   readonly simulator: RunningSimulator | null;
+  readonly mode: 'live' | 'simulate';
+  readonly simulatorControlUrl: string | null;
   readonly providers: ReadonlyMap<ProviderName, ProviderAdapter>;
   readonly deploymentId: string;
   readonly cipher: SecretCipher;
@@ -73,6 +76,21 @@ export interface ComposeOptions {
   readonly simulator?: RunningSimulator;
 }
 
+/** The vendor URLs of a running simulator, from its control API; a clear startup error when it does not answer. */
+async function discoverSimulator(controlUrl: string): Promise<SimulatorUrls> {
+  const base = controlUrl.replace(/\/+$/, '');
+  let body: unknown;
+  try {
+    const res = await fetch(`${base}/_sim/health`, { signal: AbortSignal.timeout(5000) });
+    body = await res.json();
+  } catch (error) {
+    throw new Error(`SIMULATOR_URL: no simulator answers at ${base}/_sim/health (${error instanceof Error ? error.message : String(error)}); start one with \`pnpm simulator\``, { cause: error });
+  }
+  const urls = (body as { urls?: Partial<SimulatorUrls> } | null)?.urls;
+  if (!urls?.vastai || !urls.tensordock || !urls.bluelobster) throw new Error(`SIMULATOR_URL: ${base}/_sim/health did not list the vendor URLs`);
+  return { control: base, vastai: urls.vastai, tensordock: urls.tensordock, bluelobster: urls.bluelobster };
+}
+
 /**
  * Builds every service from the configuration: storage (migrated), the deployment identity, the
  * provider adapters (pointed at the built-in simulator when no credentials are set), SSH access,
@@ -91,19 +109,23 @@ export async function composeServices(options: ComposeOptions): Promise<Services
 
   const simulate = isSimulateMode(env);
   let simulator: RunningSimulator | null = null;
-  const ownsSimulator = simulate && !options.simulator;
+  let simulatorUrls: SimulatorUrls | null = null;
+  const ownsSimulator = simulate && !options.simulator && !env.SIMULATOR_URL;
   let credentials: ProviderCredentials;
   if (simulate) {
-    simulator = options.simulator ?? (await startSimulator({ seed: env.SIMULATOR_SEED, bootDelayMs: options.simulatorBootDelayMs ?? 1500 }));
+    if (options.simulator) simulator = options.simulator;
+    else if (!env.SIMULATOR_URL) simulator = await startSimulator({ seed: env.SIMULATOR_SEED, bootDelayMs: options.simulatorBootDelayMs ?? 1500 });
+    simulatorUrls = simulator ? simulator.urls : await discoverSimulator(env.SIMULATOR_URL ?? '');
     // The real adapters, pointed at the simulator: simulate mode exercises exactly the production code path.
     credentials = {
-      vastai: { apiKey: 'simulated-vastai-key', baseUrl: simulator.urls.vastai },
-      tensordock: { authId: 'simulated-auth-id', apiToken: 'simulated-api-token', baseUrl: simulator.urls.tensordock },
-      bluelobster: { apiKey: 'simulated-bluelobster-key', baseUrl: simulator.urls.bluelobster },
+      vastai: { apiKey: 'simulated-vastai-key', baseUrl: simulatorUrls.vastai },
+      tensordock: { authId: 'simulated-auth-id', apiToken: 'simulated-api-token', baseUrl: simulatorUrls.tensordock },
+      bluelobster: { apiKey: 'simulated-bluelobster-key', baseUrl: simulatorUrls.bluelobster },
     };
-    logger.warn('SIMULATE MODE: no provider credentials are set; serving the built-in simulated marketplace (no real GPUs, no real money)', {
-      simulatorControl: simulator.urls.control,
-    });
+    logger.warn(
+      `SIMULATE MODE: no provider credentials are set; serving ${ownsSimulator ? 'the built-in' : 'an external'} simulated marketplace (no real GPUs, no real money)`,
+      { simulatorControl: simulatorUrls.control },
+    );
   } else {
     credentials = {
       ...(env.VASTAI_API_KEY ? { vastai: { apiKey: env.VASTAI_API_KEY, ...(env.VASTAI_BASE_URL ? { baseUrl: env.VASTAI_BASE_URL } : {}) } } : {}),
@@ -160,6 +182,8 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     ids,
     logger,
     onEnded: async (session) => void (await costs.accrue(session)),
+    // Simulated vendors answer in milliseconds: retry unverified destroys on the same scaled clock.
+    ...(simulate ? { verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 } : {}),
     onDestroyRequested: ({ initiator, accepted }) => metrics.destroys.inc({ initiator, outcome: accepted ? 'accepted' : 'failed' }),
   });
   const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock, logger });
@@ -224,6 +248,8 @@ export async function composeServices(options: ComposeOptions): Promise<Services
   return {
     storage,
     simulator,
+    mode: simulate ? 'simulate' : 'live',
+    simulatorControlUrl: simulatorUrls?.control ?? null,
     providers,
     deploymentId,
     cipher,
@@ -244,7 +270,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       ids,
       deploymentId,
       mode: simulate ? 'simulate' : 'live',
-      simulatorControlUrl: simulator?.urls.control ?? null,
+      simulatorControlUrl: simulatorUrls?.control ?? null,
       adminToken: env.GPU_SHOPPER_ADMIN_TOKEN,
       repositories,
       inventory,

@@ -60,6 +60,11 @@ export const serverEnvSchema = z.object({
   BUDGET_ALERT_WEBHOOK_URL: url,
   /** Simulate mode's catalogue seed (simulate mode starts when no provider credentials are set). */
   SIMULATOR_SEED: z.coerce.number().int().min(0).default(1),
+  /**
+   * Simulate mode: attach to an already running simulator (its control URL, as `pnpm simulator`
+   * prints) instead of starting one in-process, so the marketplace outlives server restarts.
+   */
+  SIMULATOR_URL: url,
 });
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 

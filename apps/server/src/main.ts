@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   server.requestTimeout = 0;
   logger.info('server listening', {
     url: `http://${env.SERVER_HOST}:${port}`,
-    mode: services.simulator ? 'simulate' : 'live',
+    mode: services.mode,
     deploymentId: services.deploymentId,
     database: env.DATABASE_PATH,
     providers: [...services.providers.keys()],
