@@ -4,6 +4,7 @@
  */
 export { openStorage, type Storage, type StorageDatabase, type StorageOptions } from './open-storage.js';
 export { SqliteApiKeyRepository } from './repositories/api-keys.js';
+export { SqliteBenchmarkResultRepository, SqliteBenchmarkRunRepository, SqliteBenchmarkScheduleRepository } from './repositories/benchmarks.js';
 export { SqliteBudgetRepository } from './repositories/budgets.js';
 export { SqliteConsumerRepository } from './repositories/consumers.js';
 export { SqliteCostLedgerRepository } from './repositories/cost-ledger.js';

@@ -5,9 +5,10 @@ import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 
-import { type Repositories } from '@gpu-shopper/core';
+import { type BenchmarkRepositories, type Repositories } from '@gpu-shopper/core';
 
 import { SqliteApiKeyRepository } from './repositories/api-keys.js';
+import { SqliteBenchmarkResultRepository, SqliteBenchmarkRunRepository, SqliteBenchmarkScheduleRepository } from './repositories/benchmarks.js';
 import { SqliteBudgetRepository } from './repositories/budgets.js';
 import { SqliteConsumerRepository } from './repositories/consumers.js';
 import { SqliteCostLedgerRepository } from './repositories/cost-ledger.js';
@@ -29,6 +30,8 @@ export interface StorageOptions {
 
 export interface Storage {
   readonly repositories: Repositories;
+  /** Benchmark results, runs and schedules (a separate port group; see core's benchmark-repositories). */
+  readonly benchmarks: BenchmarkRepositories;
   readonly db: StorageDatabase;
   /** Quick liveness probe for `/ready`: a trivial query on the open connection. */
   ping(): boolean;
@@ -65,6 +68,11 @@ export function openStorage(options: StorageOptions): Storage {
         idempotency: new SqliteIdempotencyRepository(db),
         deployment: new SqliteDeploymentIdentityRepository(db),
         sessionSecrets: new SqliteSessionSecretRepository(db),
+      },
+      benchmarks: {
+        results: new SqliteBenchmarkResultRepository(db),
+        runs: new SqliteBenchmarkRunRepository(db),
+        schedules: new SqliteBenchmarkScheduleRepository(db),
       },
       ping: () => sqlite.prepare('select 1 as ok').get() !== undefined,
       close: () => sqlite.close(),

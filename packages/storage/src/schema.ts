@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * The SQLite schema. Times are integer milliseconds since the epoch (exact comparisons, no string
@@ -193,3 +193,86 @@ export const sessionSecrets = sqliteTable('session_secrets', {
     .references(() => sessions.id),
   encryptedPrivateKey: text('encrypted_private_key').notNull(),
 });
+
+/**
+ * Benchmark results. The columns rankings and list filters use are flat (indexed); the nested
+ * measurement (hardware, model, test config, statistics, GPU stats, quality prompts) is one JSON
+ * document validated by core's schema on the way out. A non-null dedupe key is unique, which is
+ * what makes the published-data import and idempotent submissions re-runnable.
+ */
+export const benchmarkResults = sqliteTable(
+  'benchmark_results',
+  {
+    id: text('id').primaryKey(),
+    timestamp: ms('timestamp').notNull(),
+    source: text('source').notNull(),
+    gpuSku: text('gpu_sku'),
+    gpuName: text('gpu_name').notNull(),
+    provider: text('provider').notNull(),
+    location: text('location').notNull(),
+    pricePerHourMicros: integer('price_per_hour_micros'),
+    modelName: text('model_name').notNull(),
+    runtime: text('runtime').notNull(),
+    avgTokensPerSecond: real('avg_tokens_per_second').notNull(),
+    valid: integer('valid', { mode: 'boolean' }).notNull(),
+    sessionId: text('session_id'),
+    offerId: text('offer_id'),
+    runId: text('run_id'),
+    dedupeKey: text('dedupe_key'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('benchmark_results_dedupe_key_unique').on(t.dedupeKey),
+    index('benchmark_results_model_idx').on(t.modelName, t.gpuSku, t.provider),
+    index('benchmark_results_run_idx').on(t.runId),
+    index('benchmark_results_timestamp_idx').on(t.timestamp),
+  ],
+);
+
+/**
+ * Benchmark runs. Entries and their attempts are one JSON document written with the run under a
+ * compare-and-set on `version`: a run is worked by one runner at a time, and every step it takes is
+ * a single atomic write, so a restart finds exactly the last step that completed.
+ */
+export const benchmarkRuns = sqliteTable(
+  'benchmark_runs',
+  {
+    id: text('id').primaryKey(),
+    status: text('status').notNull(),
+    scheduleId: text('schedule_id'),
+    request: text('request', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    entries: text('entries', { mode: 'json' }).$type<unknown[]>().notNull(),
+    spentMicros: integer('spent_micros').notNull(),
+    excludedOfferIds: text('excluded_offer_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    excludedHostIds: text('excluded_host_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    cancelRequested: integer('cancel_requested', { mode: 'boolean' }).notNull(),
+    stopReason: text('stop_reason'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    startedAt: ms('started_at'),
+    completedAt: ms('completed_at'),
+    version: integer('version').notNull(),
+  },
+  (t) => [index('benchmark_runs_status_idx').on(t.status), index('benchmark_runs_schedule_idx').on(t.scheduleId)],
+);
+
+export const benchmarkSchedules = sqliteTable(
+  'benchmark_schedules',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    cronExpression: text('cron_expression').notNull(),
+    timezone: text('timezone').notNull(),
+    runTemplate: text('run_template', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+    nextRunAt: ms('next_run_at'),
+    lastRunAt: ms('last_run_at'),
+    lastRunId: text('last_run_id'),
+    lastSkipReason: text('last_skip_reason'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    version: integer('version').notNull(),
+  },
+  (t) => [uniqueIndex('benchmark_schedules_name_unique').on(t.name), index('benchmark_schedules_due_idx').on(t.enabled, t.nextRunAt)],
+);

@@ -32,5 +32,11 @@ export const offerSchema = z.object({
   templateHashIds: z.array(z.string()),
   /** True when the offer comes from the built-in simulator rather than a real vendor. */
   simulated: z.boolean(),
+  /**
+   * The physical host behind the offer when the vendor exposes one (Vast's machine id), so a retry
+   * can avoid a host that just failed even under a different offer id. Optional: adapters that do
+   * not know it leave it out.
+   */
+  hostId: z.string().min(1).nullable().optional(),
 });
 export type Offer = z.infer<typeof offerSchema>;

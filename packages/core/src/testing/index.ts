@@ -23,3 +23,11 @@ export { buildOffer, buildSession } from './fixtures.js';
 export { describeRepositoryContract, type RepositoryHarness } from './repository-contract.js';
 export { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher, type FakeReadinessStep } from './fake-session-access.js';
 export { createCoreHarness, type CoreHarness, type CoreHarnessOptions } from './core-harness.js';
+export {
+  InMemoryBenchmarkResultRepository,
+  InMemoryBenchmarkRunRepository,
+  InMemoryBenchmarkScheduleRepository,
+  createInMemoryBenchmarkRepositories,
+} from './in-memory-benchmark-repositories.js';
+export { buildBenchmarkResult, buildBenchmarkRun, buildBenchmarkSchedule } from './benchmark-fixtures.js';
+export { describeBenchmarkRepositoryContract, type BenchmarkRepositoryHarness } from './benchmark-repository-contract.js';
