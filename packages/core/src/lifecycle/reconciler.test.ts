@@ -84,10 +84,14 @@ describe('reconciler', () => {
     // Now it is really gone: three passes of not-found reads are needed.
     h.provider.listInstances = realList;
     h.provider.vanish(session.providerInstanceId ?? '');
+    const firstMissedAt = h.clock.now();
     expect((await h.reconciler.pass()).ghostsConfirmed).toBe(0);
+    h.clock.advanceMs(60_000);
     expect((await h.reconciler.pass()).ghostsConfirmed).toBe(0);
+    h.clock.advanceMs(60_000);
     expect((await h.reconciler.pass()).ghostsConfirmed).toBe(1);
-    expect(await h.repositories.sessions.get(session.id)).toMatchObject({ status: 'failed', errorType: 'instance_vanished', stopReason: 'instance_vanished' });
+    // Billing ends where the first read found it missing, not two minutes later at confirmation.
+    expect(await h.repositories.sessions.get(session.id)).toMatchObject({ status: 'failed', errorType: 'instance_vanished', stopReason: 'instance_vanished', stoppedAt: firstMissedAt });
   });
 
   it('a duplicate instance next to a running session\u2019s recorded one is an orphan', async () => {

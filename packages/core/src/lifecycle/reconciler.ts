@@ -52,7 +52,8 @@ export interface ReconcileReport {
 export class Reconciler {
   private readonly logger: Logger;
   private readonly orphanFirstSeen = new Map<string, number>();
-  private readonly ghostMisses = new Map<string, number>();
+  /** Sessions whose instance was not found: how many passes in a row, and since when (billing ends there). */
+  private readonly ghostMisses = new Map<string, { readonly count: number; readonly since: Date }>();
   private lastForeign: ForeignInstance[] = [];
 
   constructor(private readonly options: ReconcilerOptions) {
@@ -66,22 +67,25 @@ export class Reconciler {
 
   async pass(): Promise<ReconcileReport> {
     const report = { providers: [] as ReconcileReport['providers'], orphansFound: 0, orphansDestroyed: 0, ghostsConfirmed: 0, foreign: [] as ForeignInstance[] };
-    for (const [name, provider] of this.options.providers) {
-      const listed = await provider.listInstances('');
-      if (!listed.ok) {
-        // Never read a failed listing as "no instances": skip this provider entirely.
-        const reason = `${listed.err.code}: ${listed.err.message}`;
-        this.logger.error('reconciliation paused for a provider: listing failed', { provider: name, reason });
-        this.options.onPaused?.(name, reason);
-        report.providers.push({ provider: name, status: 'paused', reason, instances: 0 });
-        continue;
-      }
-      report.providers.push({ provider: name, status: 'ok', instances: listed.val.length });
-      const seenIds = new Set(listed.val.map((i) => i.providerInstanceId));
-      for (const instance of listed.val) await this.examine(instance, report);
-      await this.checkGhosts(name, provider, seenIds, report);
-      this.forgetVanishedOrphans(name, seenIds);
-    }
+    // Providers in parallel: one hanging or retrying vendor must not delay the others' cleanup.
+    const perProvider = await Promise.all(
+      [...this.options.providers].map(async ([name, provider]): Promise<ReconcileReport['providers'][number]> => {
+        const listed = await provider.listInstances('');
+        if (!listed.ok) {
+          // Never read a failed listing as "no instances": skip this provider entirely.
+          const reason = `${listed.err.code}: ${listed.err.message}`;
+          this.logger.error('reconciliation paused for a provider: listing failed', { provider: name, reason });
+          this.options.onPaused?.(name, reason);
+          return { provider: name, status: 'paused', reason, instances: 0 };
+        }
+        const seenIds = new Set(listed.val.map((i) => i.providerInstanceId));
+        for (const instance of listed.val) await this.examine(instance, report);
+        await this.checkGhosts(name, provider, seenIds, report);
+        this.forgetVanishedOrphans(name, seenIds);
+        return { provider: name, status: 'ok', instances: listed.val.length };
+      }),
+    );
+    report.providers.push(...perProvider);
     this.lastForeign = report.foreign;
     return report;
   }
@@ -166,14 +170,16 @@ export class Reconciler {
         this.ghostMisses.delete(session.id);
         continue;
       }
-      const misses = (this.ghostMisses.get(session.id) ?? 0) + 1;
-      this.ghostMisses.set(session.id, misses);
+      const previous = this.ghostMisses.get(session.id);
+      const misses = (previous?.count ?? 0) + 1;
+      const since = previous?.since ?? this.options.clock.now();
+      this.ghostMisses.set(session.id, { count: misses, since });
       if (misses < (this.options.ghostConfirmations ?? 3)) {
         this.logger.warn('session instance missing from listing and not found; waiting for confirmation', { sessionId: session.id, misses });
         continue;
       }
       this.ghostMisses.delete(session.id);
-      await this.options.terminator.confirmVanished(session, 'reconciler', `instance ${id} not found by ${misses} direct reads`);
+      await this.options.terminator.confirmVanished(session, 'reconciler', `instance ${id} not found by ${misses} direct reads`, since);
       report.ghostsConfirmed++;
     }
   }

@@ -42,6 +42,12 @@ export interface CreatedInstance {
   readonly pricePerHourMicros: number | null;
 }
 
+/** What a successful destroy call did. */
+export interface DestroyResult {
+  /** The provider had no such instance (already destroyed, or never existed). */
+  readonly alreadyGone: boolean;
+}
+
 /**
  * Port: one GPU vendor. Every method returns a Result: provider failures are expected, and the
  * caller must treat each class differently (not found ≠ transient ≠ unknown create outcome).
@@ -57,8 +63,11 @@ export interface ProviderAdapter {
   getInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<ProviderInstance, ProviderError>>;
   /** Every instance whose label starts with `labelPrefix` (ours, from any deployment). */
   listInstances(labelPrefix: string, signal?: AbortSignal): Promise<Result<ProviderInstance[], ProviderError>>;
-  /** Idempotent: destroying an instance that is already gone succeeds. */
-  destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
+  /**
+   * Idempotent: destroying an instance that is already gone succeeds, with `alreadyGone` set, so the
+   * caller can tell the call that stopped the billing from later ones that found nothing.
+   */
+  destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<DestroyResult, ProviderError>>;
   /**
    * Installs the session's public key on an existing instance, for vendors whose create does not
    * reliably install it (Vast attaches keys in a separate call). The saga calls it when it adopts an

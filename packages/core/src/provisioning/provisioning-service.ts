@@ -369,6 +369,8 @@ export class ProvisioningService {
     await this.note(session, 'provider_create_sent', `create sent to ${session.provider}`, { offerId: session.offerId });
     const privateKeyCipher = await this.options.repositories.sessionSecrets.get(session.id);
     if (!privateKeyCipher || !session.sshPublicKey) return this.fail(session, 'internal', 'the session key is missing');
+    // Vendors bill from the create request: the ledger starts when it was sent, not when it answered.
+    const sentAt = this.options.clock.now();
     const created = await provider.createInstance({
       offer: offer.offer,
       label: session.label,
@@ -380,7 +382,7 @@ export class ProvisioningService {
       onStartScript: null,
     });
     if (created.ok) {
-      return this.recordInstance(session, created.val.providerInstanceId, null, created.val.pricePerHourMicros);
+      return this.recordInstance(session, created.val.providerInstanceId, sentAt, created.val.pricePerHourMicros);
     }
     return this.handleCreateError(session, provider, offer.offer, created.err);
   }
@@ -412,7 +414,8 @@ export class ProvisioningService {
    * failure to install the key is not fatal here: SSH verification decides.
    */
   private async adoptInstance(session: Session, provider: ProviderAdapter, found: ProviderInstance): Promise<Session> {
-    const recorded = await this.recordInstance(session, found.providerInstanceId, found.startedAt);
+    // Billing started when the create was sent, which is when the session entered provisioning.
+    const recorded = await this.recordInstance(session, found.providerInstanceId, session.statusChangedAt);
     if (provider.ensureSshKey && session.sshPublicKey) {
       const installed = await provider.ensureSshKey(found.providerInstanceId, session.sshPublicKey);
       if (!installed.ok) this.logger.warn('could not install the session key on the adopted instance', { sessionId: session.id, error: installed.err.message });

@@ -49,6 +49,20 @@ describe('SessionTerminator', () => {
     expect(await repositories.sessionSecrets.get(sessionId)).toBeUndefined();
   });
 
+  it('invariant 10: billing ends when the provider accepted the destroy, not when the destroy was finally verified', async () => {
+    const { terminator, provider, repositories, sessionId, clock } = await setup('running');
+    const acceptedAt = clock.now();
+    // The destroy is accepted, but every verification read fails for now (the provider is flaky).
+    for (let i = 0; i < 3; i++) provider.failNext('getInstance', new ProviderUnavailableError('HTTP 503', { provider: 'vastai', operation: 'getInstance' }));
+    const stopping = unwrap(await terminator.stop(sessionId, done));
+    expect(stopping).toMatchObject({ status: 'stopping', stoppedAt: acceptedAt });
+
+    clock.advanceMs(10 * 60_000);
+    const ended = await terminator.destroyAndVerify((await repositories.sessions.get(sessionId))!, 'lifecycle');
+    // The retry found nothing left to destroy (already gone): billing still ended at the acceptance.
+    expect(ended).toMatchObject({ status: 'terminated', stoppedAt: acceptedAt });
+  });
+
   it('a destroy the provider refuses leaves the session stopping, with the failure recorded', async () => {
     const { terminator, provider, repositories, sessionId } = await setup('running');
     provider.failNext('destroyInstance', new ProviderUnavailableError('HTTP 503', { provider: 'vastai', operation: 'destroyInstance' }));
@@ -65,7 +79,7 @@ describe('SessionTerminator', () => {
     // A provider that acknowledges the destroy but only stops the instance.
     provider.destroyInstance = async (id: string) => {
       provider.setInstanceState(id, 'stopped');
-      return { ok: true, val: undefined };
+      return { ok: true, val: { alreadyGone: false } };
     };
     expect(unwrap(await terminator.stop(sessionId, done)).status).toBe('stopping');
     expect((await repositories.sessions.listEvents(sessionId)).at(-1)).toMatchObject({ type: 'destroy_failed', reason: 'instance still present after destroy' });

@@ -44,7 +44,20 @@ export interface StopRequest {
 
 type StopError = SessionNotFoundError | InvalidTransitionError | ConcurrentUpdateError;
 
-export type DestroyOutcome = { readonly gone: true } | { readonly gone: false; readonly reason: string };
+/**
+ * When the instance's billing stopped, as far as this attempt saw: `destroyAcceptedAt` is when the
+ * provider last accepted a destroy of an instance that still existed (verification may come much
+ * later); `goneObservedAt` is when a destroy first found nothing left (it vanished, or an earlier
+ * destroy worked) — an upper bound for when billing stopped.
+ */
+export interface BillingEndEvidence {
+  readonly destroyAcceptedAt: Date | null;
+  readonly goneObservedAt: Date | null;
+}
+
+export type DestroyOutcome = ({ readonly gone: true } | { readonly gone: false; readonly reason: string }) & BillingEndEvidence;
+
+const NO_EVIDENCE: BillingEndEvidence = { destroyAcceptedAt: null, goneObservedAt: null };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -100,15 +113,17 @@ export class SessionTerminator {
    * The instance vanished on its own, proven by repeated direct not-found reads (invariant 7): the
    * session ends `failed` with `instance_vanished`, billing stopping now.
    */
-  async confirmVanished(session: Session, actor: SessionActor, reason: string): Promise<Session> {
+  async confirmVanished(session: Session, actor: SessionActor, reason: string, goneSince?: Date): Promise<Session> {
     const now = this.options.clock.now();
+    // Billing ended by the first read that found it missing, not by the read that confirmed it.
+    const stoppedAt = goneSince ?? now;
     const plan = planSessionTransition(session, {
       trigger: 'confirm_vanished',
       actor,
       reason,
       at: now,
       eventId: this.options.ids.next('sessionEvent'),
-      changes: { stoppedAt: now, stopReason: 'instance_vanished', errorType: 'instance_vanished', errorMessage: reason },
+      changes: { stoppedAt, stopReason: 'instance_vanished', errorType: 'instance_vanished', errorMessage: reason },
     });
     if (!plan.ok) return session;
     const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
@@ -123,14 +138,14 @@ export class SessionTerminator {
    */
   async destroyAndVerify(session: Session, actor: SessionActor): Promise<Session> {
     const outcome = await this.destroyInstances(session, actor);
-    return outcome.gone ? this.confirm(session, actor) : this.scheduleRetry(session, outcome.reason);
+    return outcome.gone ? this.confirm(session, actor, outcome) : this.scheduleRetry(session, outcome.reason, outcome);
   }
 
   /**
    * Records a destroy that could not be verified: attempt count, when to try again (exponential
    * backoff, capped) and why, in the session row, so the retry survives a restart.
    */
-  private async scheduleRetry(session: Session, reason: string): Promise<Session> {
+  private async scheduleRetry(session: Session, reason: string, evidence: BillingEndEvidence): Promise<Session> {
     for (let current: Session | undefined = session, attempt = 0; current && attempt < 5; attempt++) {
       if (current.status !== 'stopping') return current;
       const attempts = current.destroyAttempts + 1;
@@ -138,7 +153,19 @@ export class SessionTerminator {
       const updated = await this.options.repositories.sessions.update(
         current.id,
         current.version,
-        { destroyAttempts: attempts, nextDestroyAt: new Date(this.options.clock.now().getTime() + delayMs), lastDestroyError: reason },
+        {
+          destroyAttempts: attempts,
+          nextDestroyAt: new Date(this.options.clock.now().getTime() + delayMs),
+          lastDestroyError: reason,
+          // Billing stopped when the provider accepted the destroy, even if we cannot verify it yet
+          // (a later accepted destroy — the first was ignored — moves it); failing that, by the
+          // first time a destroy found the instance already gone.
+          ...(evidence.destroyAcceptedAt
+            ? { stoppedAt: evidence.destroyAcceptedAt }
+            : !current.stoppedAt && evidence.goneObservedAt
+              ? { stoppedAt: evidence.goneObservedAt }
+              : {}),
+        },
         [],
       );
       if (updated.ok) {
@@ -159,37 +186,41 @@ export class SessionTerminator {
     const provider = this.options.providers.get(session.provider);
     if (!provider) {
       this.logger.error('no adapter for the session provider; cannot destroy', { sessionId: session.id, provider: session.provider });
-      return { gone: false, reason: `provider ${session.provider} is not configured` };
+      return { gone: false, reason: `provider ${session.provider} is not configured`, ...NO_EVIDENCE };
     }
     const targets = await this.instancesOf(session, provider);
-    if (targets === undefined) return { gone: false, reason: 'the provider could not list instances' };
+    if (targets === undefined) return { gone: false, reason: 'the provider could not list instances', ...NO_EVIDENCE };
 
+    let destroyAcceptedAt: Date | null = null;
+    let goneObservedAt: Date | null = null;
     for (const providerInstanceId of targets) {
       await this.note(session, 'destroy_attempted', actor, `destroy requested (${session.stopReason ?? 'stop'})`, { providerInstanceId });
       const destroyed = await provider.destroyInstance(providerInstanceId);
       this.options.onDestroyRequested?.({ session, initiator: actor, accepted: destroyed.ok });
       if (!destroyed.ok) {
         await this.note(session, 'destroy_failed', actor, destroyed.err.message, { providerInstanceId, code: destroyed.err.code });
-        return { gone: false, reason: destroyed.err.message };
+        return { gone: false, reason: destroyed.err.message, destroyAcceptedAt, goneObservedAt };
       }
+      if (!destroyed.val.alreadyGone) destroyAcceptedAt = this.options.clock.now();
+      else goneObservedAt ??= this.options.clock.now();
     }
     for (const providerInstanceId of targets) {
       if (!(await this.confirmGone(provider, providerInstanceId))) {
         await this.note(session, 'destroy_failed', actor, 'instance still present after destroy', { providerInstanceId });
-        return { gone: false, reason: `instance ${providerInstanceId} still present after destroy` };
+        return { gone: false, reason: `instance ${providerInstanceId} still present after destroy`, destroyAcceptedAt, goneObservedAt };
       }
     }
     // A listing by label catches a second instance from an uncertain create (invariant 8).
     const leftovers = await provider.listInstances(session.label);
-    if (!leftovers.ok) return { gone: false, reason: 'the provider could not list instances to confirm' };
+    if (!leftovers.ok) return { gone: false, reason: 'the provider could not list instances to confirm', destroyAcceptedAt, goneObservedAt };
     const remaining = leftovers.val.filter((instance) => instance.label === session.label);
     if (remaining.length > 0) {
       await this.note(session, 'destroy_failed', actor, 'another instance with this label exists', {
         providerInstanceIds: remaining.map((i) => i.providerInstanceId),
       });
-      return { gone: false, reason: 'another instance with this label exists' };
+      return { gone: false, reason: 'another instance with this label exists', destroyAcceptedAt, goneObservedAt };
     }
-    return { gone: true };
+    return { gone: true, destroyAcceptedAt, goneObservedAt };
   }
 
   /**
@@ -215,7 +246,13 @@ export class SessionTerminator {
     return false;
   }
 
-  private async confirm(session: Session, actor: SessionActor): Promise<Session> {
+  /**
+   * Makes the session terminal. `stoppedAt` — where billing ends — is when the provider accepted the
+   * destroy (this call's, or one recorded by an earlier unverified attempt), not when we managed to
+   * verify it; with no accepted destroy (the instance was already gone), the first time it was seen
+   * gone; only without any evidence is it now.
+   */
+  private async confirm(session: Session, actor: SessionActor, evidence: BillingEndEvidence): Promise<Session> {
     for (let current: Session | undefined = session, attempt = 0; current && attempt < 5; attempt++) {
       if (current.status !== 'stopping') return current;
       const trigger: SessionTrigger = current.errorType ? 'confirm_destroyed_after_failure' : 'confirm_destroyed';
@@ -226,7 +263,7 @@ export class SessionTerminator {
         reason: 'provider confirmed the instance is gone',
         at: now,
         eventId: this.options.ids.next('sessionEvent'),
-        changes: { stoppedAt: now, nextDestroyAt: null },
+        changes: { stoppedAt: evidence.destroyAcceptedAt ?? current.stoppedAt ?? evidence.goneObservedAt ?? now, nextDestroyAt: null },
       });
       if (!plan.ok) return current;
       const updated = await this.options.repositories.sessions.update(current.id, current.version, plan.val.changes, [plan.val.event]);

@@ -3,6 +3,7 @@ import { type Offer } from '../inventory/offer.js';
 import {
   type CreateInstanceRequest,
   type CreatedInstance,
+  type DestroyResult,
   type InstanceState,
   type ProviderAdapter,
   type ProviderInstance,
@@ -109,10 +110,10 @@ export class FakeProvider implements ProviderAdapter {
     );
   }
 
-  destroyInstance(providerInstanceId: string): Promise<Result<void, ProviderError>> {
+  destroyInstance(providerInstanceId: string): Promise<Result<DestroyResult, ProviderError>> {
     return this.call('destroyInstance', providerInstanceId, () => {
-      this.instances.delete(providerInstanceId);
-      return Ok();
+      const existed = this.instances.delete(providerInstanceId);
+      return Ok({ alreadyGone: !existed });
     });
   }
 

@@ -10,6 +10,7 @@ import {
   resolveGpu,
   type CreateInstanceRequest,
   type CreatedInstance,
+  type DestroyResult,
   type InstanceState,
   type Logger,
   type Offer,
@@ -272,7 +273,7 @@ export class BlueLobsterAdapter implements ProviderAdapter {
     return Ok(parsed.val.map((vm) => this.toInstance(vm)).filter((instance) => (instance.label ?? '').startsWith(labelPrefix)));
   }
 
-  async destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>> {
+  async destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<DestroyResult, ProviderError>> {
     const operation = 'destroyInstance';
     const id = checkInstanceId('bluelobster', operation, providerInstanceId);
     if (!id.ok) return id;
@@ -280,7 +281,8 @@ export class BlueLobsterAdapter implements ProviderAdapter {
     if (!sent.ok) return sent;
     const status = sent.val.status;
     // 404 (`instance_not_found`) for a VM that is already gone is success.
-    if ((status >= 200 && status < 300) || status === 404) return Ok();
+    if (status >= 200 && status < 300) return Ok({ alreadyGone: false });
+    if (status === 404) return Ok({ alreadyGone: true });
     return Err(this.fail(operation, sent.val, true));
   }
 

@@ -9,6 +9,7 @@ import {
   usdToMicros,
   type CreateInstanceRequest,
   type CreatedInstance,
+  type DestroyResult,
   type InstanceState,
   type Logger,
   type Offer,
@@ -336,7 +337,7 @@ export class TensorDockAdapter implements ProviderAdapter {
     );
   }
 
-  async destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>> {
+  async destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<DestroyResult, ProviderError>> {
     const operation = 'destroyInstance';
     const id = checkInstanceId('tensordock', operation, providerInstanceId);
     if (!id.ok) return id;
@@ -349,7 +350,8 @@ export class TensorDockAdapter implements ProviderAdapter {
       ...(signal ? { signal } : {}),
     });
     if (!sent.ok) return sent;
-    if (sent.val.status === 200 || sent.val.status === 204 || sent.val.status === 404) return Ok();
+    if (sent.val.status === 200 || sent.val.status === 204) return Ok({ alreadyGone: false });
+    if (sent.val.status === 404) return Ok({ alreadyGone: true });
     return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
   }
 

@@ -9,6 +9,7 @@ import {
   usdToMicros,
   type CreateInstanceRequest,
   type CreatedInstance,
+  type DestroyResult,
   type InstanceState,
   type Logger,
   type Offer,
@@ -255,7 +256,7 @@ export class VastAiAdapter implements ProviderAdapter {
     );
   }
 
-  async destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>> {
+  async destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<DestroyResult, ProviderError>> {
     const operation = 'destroyInstance';
     const id = checkInstanceId('vastai', operation, providerInstanceId);
     if (!id.ok) return id;
@@ -263,7 +264,8 @@ export class VastAiAdapter implements ProviderAdapter {
     if (!sent.ok) return sent;
     const status = sent.val.status;
     // Destroy is idempotent: an instance that is already gone is the wanted outcome.
-    if (status === 200 || status === 204 || status === 404) return Ok();
+    if (status === 200 || status === 204) return Ok({ alreadyGone: false });
+    if (status === 404) return Ok({ alreadyGone: true });
     return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
   }
 
