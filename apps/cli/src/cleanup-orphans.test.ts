@@ -1,0 +1,155 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { GpuShopper } from '@gpu-shopper/client';
+import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
+
+import { parseLabel } from './services/cleanup-orphans.js';
+import { runCli, type CliResult } from './test-support/run-cli.js';
+import { ServerProcess, freePort } from './test-support/server-process.js';
+
+const VAST_KEY = 'fake-vast-key';
+
+/**
+ * `cleanup-orphans` talks to the providers directly. One standalone simulator plays the vendors; a
+ * server in live mode against it owns one real session; instances made straight at the vendor API
+ * play an orphan of that deployment, an instance of another deployment, and a foreign box.
+ */
+describe('gpu-shopper cleanup-orphans (built binary) against the simulated vendors', () => {
+  let sim: RunningSimulator;
+  let server: ServerProcess;
+  let work: string;
+  let providerEnv: Record<string, string>;
+  let liveSessionId: string;
+  let deploymentId: string;
+  const ids = { orphan: '', otherDeployment: '', foreign: '', live: '' };
+
+  const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> =>
+    runCli(args, { env: { HOME: work, ...providerEnv, ...options.env }, cwd: work, ...(options.input !== undefined ? { input: options.input } : {}) });
+
+  const vast = async (method: string, route: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${sim.urls.vastai}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${VAST_KEY}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+
+  /** Rents a Vast bundle directly at the vendor, with any label. */
+  const rentDirectly = async (label: string): Promise<string> => {
+    const { offers } = (await vast('GET', `/bundles/?q=${encodeURIComponent(JSON.stringify({ rentable: { eq: true } }))}`)) as { offers: { id: number }[] };
+    const rented = new Set(Object.values(ids));
+    const bundle = offers.find((o) => !rented.has(String(o.id)));
+    if (!bundle) throw new Error('no bundle left');
+    const created = (await vast('PUT', `/asks/${bundle.id}/`, { client_id: 'me', image: 'pytorch/pytorch', label, runtype: 'ssh' })) as { new_contract: number };
+    return String(created.new_contract);
+  };
+
+  const liveStates = async (): Promise<Record<string, string>> => {
+    const instances = await sim.control.instances();
+    return Object.fromEntries(instances.map((i) => [i.id, i.state]));
+  };
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 11, bootDelayMs: 300 });
+    work = await mkdtemp(path.join(tmpdir(), 'gpushop-cli-orphans-'));
+    providerEnv = { VASTAI_API_KEY: VAST_KEY, VASTAI_BASE_URL: sim.urls.vastai };
+    server = await ServerProcess.start(providerEnv);
+    deploymentId = (await server.health()).deployment_id;
+    const client = new GpuShopper({ baseURL: server.url, apiKey: null, maxRetries: 0 });
+    const { offers } = await client.inventory.list({ provider: 'vastai', sort: 'price' });
+    const created = await client.sessions.create({ consumer_id: 'keeper', offer_id: offers[0]?.id ?? '', reservation_hours: 1 });
+    liveSessionId = created.session.id;
+    const running = await client.sessions.waitUntilRunning(liveSessionId, { timeoutMs: 30_000, pollIntervalMs: 200 });
+    ids.live = running.provider_instance_id ?? '';
+    ids.orphan = await rentDirectly(`gpushop-${deploymentId}-ses_01ORPHAN0000000000000000000`);
+    ids.otherDeployment = await rentDirectly('gpushop-dep_01OTHERDEPLOYMENT000000000-ses_01ELSEWHERE000000000000000');
+    ids.foreign = await rentDirectly('my-own-training-box');
+  });
+
+  afterAll(async () => {
+    await server?.dispose();
+    await sim?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it('reads labels the way the server writes them', async () => {
+    const instances = await sim.control.instances();
+    const label = instances.find((i) => i.id === ids.live)?.label ?? null;
+    expect(parseLabel(label)).toEqual({ deploymentId, sessionId: liveSessionId });
+    expect(parseLabel('my-own-training-box')).toBeUndefined();
+  });
+
+  it('dry run: lists the orphan and the other deployment’s instance with their deployments, leaves the live session and the foreign box alone, destroys nothing', async () => {
+    const result = await cli(['cleanup-orphans', '--server', server.url]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Scanning for orphan instances\.\.\.[\s\S]*Checking vastai\.\.\.\n {2}Found 3 shopper-managed instances \(and 1 other, left alone\)/);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^PROVIDER\s+INSTANCE ID\s+NAME\s+DEPLOYMENT\s+STATUS\s+PRICE\/HR\s+STARTED\s+VERDICT$/);
+    expect(lines[1]).toMatch(/^(-+\s+){7}-+$/);
+    const orphanRow = lines.find((l) => l.startsWith(`vastai    ${ids.orphan} `) || new RegExp(`^vastai\\s+${ids.orphan}\\s`).test(l));
+    expect(orphanRow).toMatch(new RegExp(`${deploymentId}\\s+running\\s+\\$\\d+\\.\\d{3}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+orphan \\(no such session\\)`));
+    expect(lines.find((l) => new RegExp(`^vastai\\s+${ids.otherDeployment}\\s`).test(l))).toMatch(/dep_01OTHERDEPLOYMENT000000000\s+running.*unverified \(another deployment/);
+    expect(result.stdout).not.toMatch(new RegExp(`^vastai\\s+${ids.live}\\s`, 'm'));
+    expect(result.stdout).toMatch(/Total: 2 instances, \$\d+\.\d{3}\/hr combined cost/);
+    expect(result.stdout).toContain(`Left alone: 1 instance of live sessions (vastai/${ids.live} → ${liveSessionId})`);
+    expect(result.stdout).toContain('Left alone: 1 instance without a GPU Shopper label');
+    expect(result.stdout).toContain('This was a dry-run. To actually destroy these instances, run:\n  gpu-shopper cleanup-orphans --execute');
+    expect(Object.values(await liveStates()).every((state) => state === 'running')).toBe(true);
+  });
+
+  it('works with no server: every labelled instance is a candidate, the foreign box still left alone (JSON)', async () => {
+    const port = await freePort();
+    const result = await cli(['cleanup-orphans', '-p', 'vastai', '-o', 'json'], { env: { GPU_SHOPPER_URL: `http://127.0.0.1:${port}` } });
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as { dry_run: boolean; instances: { instance_id: string; verdict: string; deployment_id: string }[]; foreign_count: number; server: { checked: boolean } };
+    expect(body).toMatchObject({ dry_run: true, foreign_count: 1, server: { checked: false } });
+    expect(body.instances.map((i) => i.instance_id).sort()).toEqual([ids.live, ids.orphan, ids.otherDeployment].sort());
+    expect(body.instances.every((i) => i.verdict === 'unverified')).toBe(true);
+    expect(result.stderr).toContain('cannot tell live sessions from orphans');
+  });
+
+  it('--execute asks for a typed yes: anything else destroys nothing', async () => {
+    const result = await cli(['cleanup-orphans', '--server', server.url, '--execute'], { input: 'y\n' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("WARNING: You are about to destroy 2 instance(s).\nType 'yes' to confirm: ");
+    expect(result.stderr).toMatch(/Error: cancelled: nothing was destroyed\. Next: .*--force\.\n$/);
+    expect(Object.values(await liveStates()).every((state) => state === 'running')).toBe(true);
+  });
+
+  it('--execute with yes destroys the orphans only; the live session and the foreign box keep running', async () => {
+    const result = await cli(['cleanup-orphans', '--server', server.url, '--execute'], { input: 'yes\n' });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Destroying vastai/${ids.orphan}... OK`);
+    expect(result.stdout).toContain(`Destroying vastai/${ids.otherDeployment}... OK`);
+    expect(result.stdout).toContain('Cleanup complete: 2 destroyed, 0 failed');
+    const states = await liveStates();
+    expect(states).toMatchObject({ [ids.orphan]: 'destroyed', [ids.otherDeployment]: 'destroyed', [ids.live]: 'running', [ids.foreign]: 'running' });
+  });
+
+  it('--execute --force needs no confirmation and reads keys from ./.env; nothing left to do is a clean exit', async () => {
+    const orphan = await rentDirectly(`gpushop-${deploymentId}-ses_01SECONDORPHAN00000000000000`);
+    await writeFile(path.join(work, '.env'), `VASTAI_API_KEY=${VAST_KEY}\nVASTAI_BASE_URL=${sim.urls.vastai}\n`);
+    try {
+      const result = await runCli(['cleanup-orphans', '-p', 'vastai', '--execute', '--force', '--server', server.url, '-o', 'json'], { env: { HOME: work }, cwd: work });
+      expect(result.code).toBe(0);
+      const body = JSON.parse(result.stdout) as { destroyed: { instance_id: string; ok: boolean }[]; error: unknown };
+      expect(body).toMatchObject({ destroyed: [{ instance_id: orphan, ok: true }], error: null });
+      expect((await liveStates())[orphan]).toBe('destroyed');
+      const again = await runCli(['cleanup-orphans', '--server', server.url], { env: { HOME: work }, cwd: work });
+      expect(again.code).toBe(0);
+      expect(again.stdout).toMatch(/^No orphan instances found\./);
+    } finally {
+      await rm(path.join(work, '.env'), { force: true });
+    }
+  });
+
+  it('without credentials for the provider asked for: a one-line usage error', async () => {
+    const result = await cli(['cleanup-orphans', '-p', 'tensordock']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^Error: no credentials for tensordock\. Next: set VASTAI_API_KEY, TENSORDOCK_AUTH_ID \+ TENSORDOCK_API_TOKEN.*\n$/);
+  });
+});

@@ -1,0 +1,58 @@
+import type { CostListParams, CostSummary, GpuShopper } from '@gpu-shopper/client';
+
+import { formatUsd } from '../output.js';
+
+export interface CostOptions {
+  readonly consumer?: string | undefined;
+  readonly session?: string | undefined;
+  readonly period?: 'daily' | 'monthly' | undefined;
+  readonly start?: string | undefined;
+  readonly end?: string | undefined;
+}
+
+function query(options: CostOptions): CostListParams {
+  const q: CostListParams = {};
+  if (options.consumer) q.consumer_id = options.consumer;
+  if (options.session) q.session_id = options.session;
+  if (options.period) q.period = options.period;
+  if (options.start) q.start = options.start;
+  if (options.end) q.end = options.end;
+  return q;
+}
+
+export async function getCosts(client: GpuShopper, options: CostOptions): Promise<CostSummary> {
+  return client.costs.list(query(options));
+}
+
+/** This calendar month (UTC), by day. */
+export async function getMonthlySummary(client: GpuShopper, options: Pick<CostOptions, 'consumer'>): Promise<CostSummary> {
+  return client.costs.summary(query(options));
+}
+
+function breakdown(title: string, entries: [string, number][]): string[] {
+  if (entries.length === 0) return [];
+  const width = Math.max(...entries.map(([key]) => key.length)) + 2;
+  return ['', `${title}:`, ...entries.sort((a, b) => b[1] - a[1]).map(([key, cost]) => `  ${key.padEnd(width)}${formatUsd(cost)}`)];
+}
+
+/** The "Cost Summary" view of SEED.md, plus the range, scope and period breakdown when asked. */
+export function renderCosts(summary: CostSummary, title = 'Cost Summary'): string {
+  const scope: string[] = [];
+  if (summary.consumer_id) scope.push(`Consumer:   ${summary.consumer_id}`);
+  if (summary.start || summary.end) scope.push(`Range:      ${summary.start ?? '…'} to ${summary.end ?? '…'} (UTC)`);
+  const lines = [
+    title,
+    '='.repeat(title.length),
+    ...scope,
+    `Total Cost: ${formatUsd(summary.total_cost)}`,
+    `Sessions:   ${summary.session_count}`,
+    `Hours Used: ${Number(summary.hours_used.toFixed(2))}`,
+    ...breakdown('By Provider', Object.entries(summary.by_provider)),
+    ...breakdown('By GPU Type', Object.entries(summary.by_gpu_type)),
+  ];
+  if (summary.by_period.length > 0) {
+    const width = Math.max(...summary.by_period.map((p) => p.period.length)) + 2;
+    lines.push('', 'By Period:', ...summary.by_period.map((p) => `  ${p.period.padEnd(width)}${formatUsd(p.cost)}`));
+  }
+  return lines.join('\n');
+}
