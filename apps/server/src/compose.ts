@@ -137,6 +137,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
   }
   const adapters = createProviderAdapters(credentials, {
     logger,
+    clock,
     simulated: simulate,
     onCall: (call) => {
       const status = call.status === null ? 'network_error' : String(call.status);

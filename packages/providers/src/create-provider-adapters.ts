@@ -1,4 +1,4 @@
-import { type Logger, type ProviderAdapter } from '@gpu-shopper/core';
+import { type Clock, type Logger, type ProviderAdapter } from '@gpu-shopper/core';
 
 import { BlueLobsterAdapter } from './bluelobster/bluelobster-adapter.js';
 import { type ProviderHttpClientOptions } from './http/http-client.js';
@@ -17,6 +17,8 @@ export interface CreateProviderAdaptersOptions {
   /** Marks every offer as simulated (the adapters are pointed at the built-in simulator). */
   readonly simulated?: boolean;
   readonly onCall?: ProviderHttpClientOptions['onCall'];
+  /** The service's clock, for the times adapters report (when a destroy request was sent). */
+  readonly clock?: Clock;
 }
 
 /** Builds the adapters for every configured vendor, in a stable order. */
@@ -24,7 +26,7 @@ export function createProviderAdapters(credentials: ProviderCredentials, options
   const common = {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.simulated ? { simulated: true } : {}),
-    ...(options.onCall ? { http: { onCall: options.onCall } } : {}),
+    ...(options.onCall || options.clock ? { http: { ...(options.onCall ? { onCall: options.onCall } : {}), ...(options.clock ? { clock: options.clock } : {}) } } : {}),
   };
   const adapters: ProviderAdapter[] = [];
   if (credentials.vastai) adapters.push(new VastAiAdapter({ ...credentials.vastai, ...common }));

@@ -110,10 +110,10 @@ describe.each(['vastai', 'tensordock', 'bluelobster'] as const)('%s adapter agai
     expect(listed.ok && listed.val.map((i) => i.providerInstanceId)).toEqual([id]);
 
     // The first destroy stops the billing; a repeat finds nothing and says so (the ledger relies on it).
-    expect(await adapter.destroyInstance(id)).toEqual({ ok: true, val: { alreadyGone: false } });
+    expect(await adapter.destroyInstance(id)).toMatchObject({ ok: true, val: { alreadyGone: false, requestSentAt: expect.any(Date) } });
     const gone = await adapter.getInstance(id);
     expect(!gone.ok && gone.err.code).toBe('PROVIDER_NOT_FOUND');
-    expect(await adapter.destroyInstance(id)).toEqual({ ok: true, val: { alreadyGone: true } });
+    expect(await adapter.destroyInstance(id)).toMatchObject({ ok: true, val: { alreadyGone: true } });
     expect((await sim.control.instances()).find((i) => i.id === id)?.endedAt).not.toBeNull();
   });
 

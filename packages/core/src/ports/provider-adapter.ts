@@ -46,6 +46,11 @@ export interface CreatedInstance {
 export interface DestroyResult {
   /** The provider had no such instance (already destroyed, or never existed). */
   readonly alreadyGone: boolean;
+  /**
+   * When the request the provider answered was sent — after rate limiting and retries, so later
+   * than the call — which is when an accepted destroy stopped the billing. Absent when unknown.
+   */
+  readonly requestSentAt?: Date;
 }
 
 /**

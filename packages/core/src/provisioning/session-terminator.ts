@@ -45,19 +45,17 @@ export interface StopRequest {
 type StopError = SessionNotFoundError | InvalidTransitionError | ConcurrentUpdateError;
 
 /**
- * When the instance's billing stopped, as far as this attempt saw: `destroyAcceptedAt` is when the
- * provider last accepted a destroy of an instance that still existed (verification may come much
- * later); `goneObservedAt` is when a destroy first found nothing left (it vanished, or an earlier
- * destroy worked) — an upper bound for when billing stopped.
+ * Where the instance's billing ended, as far as this attempt could tell (it becomes the session's
+ * `stoppedAt`): the send time of the destroy call after which the instance was never seen again — a
+ * destroy the provider accepted (it existed until then), else the first call whose outcome was
+ * unknown or that found it already gone. `null`: it is still there (billing continues);
+ * `undefined`: this attempt learned nothing (keep what is recorded).
  */
 export interface BillingEndEvidence {
-  readonly destroyAcceptedAt: Date | null;
-  readonly goneObservedAt: Date | null;
+  readonly billingEndedAt: Date | null | undefined;
 }
 
 export type DestroyOutcome = ({ readonly gone: true } | { readonly gone: false; readonly reason: string }) & BillingEndEvidence;
-
-const NO_EVIDENCE: BillingEndEvidence = { destroyAcceptedAt: null, goneObservedAt: null };
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -70,6 +68,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export class SessionTerminator {
   private readonly logger: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly inFlight = new Map<string, Promise<Session>>();
 
   constructor(private readonly options: SessionTerminatorOptions) {
     this.logger = (options.logger ?? noopLogger).child({ component: 'terminator' });
@@ -137,8 +136,23 @@ export class SessionTerminator {
    * absence by direct reads and a listing. Returns the session as it stands afterwards.
    */
   async destroyAndVerify(session: Session, actor: SessionActor): Promise<Session> {
-    const outcome = await this.destroyInstances(session, actor);
-    return outcome.gone ? this.confirm(session, actor, outcome) : this.scheduleRetry(session, outcome.reason, outcome);
+    // One destroy per session at a time in this process: a consumer retrying `done`, the lifecycle
+    // tick and startup recovery all join the attempt under way instead of racing it (concurrent
+    // attempts overwrote each other's evidence of when billing stopped).
+    const running = this.inFlight.get(session.id);
+    if (running) return running;
+    const attempt = (async () => {
+      const current = (await this.options.repositories.sessions.get(session.id)) ?? session;
+      if (current.status !== 'stopping') return current;
+      const outcome = await this.destroyInstances(current, actor);
+      return outcome.gone ? this.confirm(current, actor, outcome) : this.scheduleRetry(current, outcome.reason, outcome);
+    })();
+    this.inFlight.set(session.id, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.inFlight.delete(session.id);
+    }
   }
 
   /**
@@ -157,14 +171,8 @@ export class SessionTerminator {
           destroyAttempts: attempts,
           nextDestroyAt: new Date(this.options.clock.now().getTime() + delayMs),
           lastDestroyError: reason,
-          // Billing stopped when the provider accepted the destroy, even if we cannot verify it yet
-          // (a later accepted destroy — the first was ignored — moves it); failing that, by the
-          // first time a destroy found the instance already gone.
-          ...(evidence.destroyAcceptedAt
-            ? { stoppedAt: evidence.destroyAcceptedAt }
-            : !current.stoppedAt && evidence.goneObservedAt
-              ? { stoppedAt: evidence.goneObservedAt }
-              : {}),
+          // Where billing ended, recorded now so it survives a restart before the stop is verified.
+          ...(evidence.billingEndedAt !== undefined ? { stoppedAt: evidence.billingEndedAt } : {}),
         },
         [],
       );
@@ -186,41 +194,59 @@ export class SessionTerminator {
     const provider = this.options.providers.get(session.provider);
     if (!provider) {
       this.logger.error('no adapter for the session provider; cannot destroy', { sessionId: session.id, provider: session.provider });
-      return { gone: false, reason: `provider ${session.provider} is not configured`, ...NO_EVIDENCE };
+      return { gone: false, reason: `provider ${session.provider} is not configured`, billingEndedAt: undefined };
     }
     const targets = await this.instancesOf(session, provider);
-    if (targets === undefined) return { gone: false, reason: 'the provider could not list instances', ...NO_EVIDENCE };
+    if (targets === undefined) return { gone: false, reason: 'the provider could not list instances', billingEndedAt: undefined };
 
-    let destroyAcceptedAt: Date | null = null;
-    let goneObservedAt: Date | null = null;
+    // Carried over from earlier attempts (a restart, an unverified destroy): a stopping session's
+    // stoppedAt is the current best estimate of where billing ended.
+    let billingEndedAt: Date | null = session.status === 'stopping' ? session.stoppedAt : null;
     for (const providerInstanceId of targets) {
       await this.note(session, 'destroy_attempted', actor, `destroy requested (${session.stopReason ?? 'stop'})`, { providerInstanceId });
+      const calledAt = this.options.clock.now();
+      // Persisted before the call: if this process dies after sending it, the restart still knows
+      // billing may have ended here (an accepted destroy later moves it; a sighting clears it).
+      const before = billingEndedAt;
+      if (billingEndedAt === null && session.status === 'stopping') {
+        billingEndedAt = calledAt;
+        await this.recordBillingEnd(session.id, calledAt);
+      }
       const destroyed = await provider.destroyInstance(providerInstanceId);
       this.options.onDestroyRequested?.({ session, initiator: actor, accepted: destroyed.ok });
       if (!destroyed.ok) {
         await this.note(session, 'destroy_failed', actor, destroyed.err.message, { providerInstanceId, code: destroyed.err.code });
-        return { gone: false, reason: destroyed.err.message, destroyAcceptedAt, goneObservedAt };
+        // A timeout or 5xx may still have worked (billing may end here); a refusal did not.
+        const uncertain = destroyed.err.code === 'PROVIDER_UNKNOWN_OUTCOME' || destroyed.err.code === 'PROVIDER_UNAVAILABLE';
+        return { gone: false, reason: destroyed.err.message, billingEndedAt: uncertain ? (billingEndedAt ?? calledAt) : before };
       }
-      if (!destroyed.val.alreadyGone) destroyAcceptedAt = this.options.clock.now();
-      else goneObservedAt ??= this.options.clock.now();
+      // Accepted: it existed until the request that was answered. Already gone: it ended by then.
+      const sentAt = destroyed.val.requestSentAt ?? calledAt;
+      billingEndedAt = destroyed.val.alreadyGone ? (billingEndedAt ?? sentAt) : sentAt;
     }
     for (const providerInstanceId of targets) {
-      if (!(await this.confirmGone(provider, providerInstanceId))) {
+      const verified = await this.confirmGone(provider, providerInstanceId);
+      if (verified === 'present') {
         await this.note(session, 'destroy_failed', actor, 'instance still present after destroy', { providerInstanceId });
-        return { gone: false, reason: `instance ${providerInstanceId} still present after destroy`, destroyAcceptedAt, goneObservedAt };
+        // Still there, so still billing: no end yet.
+        return { gone: false, reason: `instance ${providerInstanceId} still present after destroy`, billingEndedAt: null };
+      }
+      if (verified === 'unknown') {
+        await this.note(session, 'destroy_failed', actor, 'the provider could not confirm the instance is gone', { providerInstanceId });
+        return { gone: false, reason: `instance ${providerInstanceId} could not be verified gone`, billingEndedAt };
       }
     }
     // A listing by label catches a second instance from an uncertain create (invariant 8).
     const leftovers = await provider.listInstances(session.label);
-    if (!leftovers.ok) return { gone: false, reason: 'the provider could not list instances to confirm', destroyAcceptedAt, goneObservedAt };
+    if (!leftovers.ok) return { gone: false, reason: 'the provider could not list instances to confirm', billingEndedAt };
     const remaining = leftovers.val.filter((instance) => instance.label === session.label);
     if (remaining.length > 0) {
       await this.note(session, 'destroy_failed', actor, 'another instance with this label exists', {
         providerInstanceIds: remaining.map((i) => i.providerInstanceId),
       });
-      return { gone: false, reason: 'another instance with this label exists', destroyAcceptedAt, goneObservedAt };
+      return { gone: false, reason: 'another instance with this label exists', billingEndedAt: null };
     }
-    return { gone: true, destroyAcceptedAt, goneObservedAt };
+    return { gone: true, billingEndedAt };
   }
 
   /**
@@ -235,22 +261,24 @@ export class SessionTerminator {
     return [...new Set([...recorded, ...byLabel])];
   }
 
-  private async confirmGone(provider: ProviderAdapter, providerInstanceId: string): Promise<boolean> {
+  /** `present`: the provider showed it (stopped still counts, and may bill); `unknown`: it could not say. */
+  private async confirmGone(provider: ProviderAdapter, providerInstanceId: string): Promise<'gone' | 'present' | 'unknown'> {
     const attempts = this.options.verifyAttempts ?? 3;
+    let seen = false;
     for (let i = 0; i < attempts; i++) {
       const read = await provider.getInstance(providerInstanceId);
-      // Only a not-found read proves absence; "stopped" still exists (and may bill).
-      if (!read.ok && read.err.code === 'PROVIDER_NOT_FOUND') return true;
+      // Only a not-found read proves absence.
+      if (!read.ok && read.err.code === 'PROVIDER_NOT_FOUND') return 'gone';
+      if (read.ok) seen = true;
       if (i < attempts - 1) await this.sleep(this.options.verifyDelayMs ?? 2000);
     }
-    return false;
+    return seen ? 'present' : 'unknown';
   }
 
   /**
-   * Makes the session terminal. `stoppedAt` — where billing ends — is when the provider accepted the
-   * destroy (this call's, or one recorded by an earlier unverified attempt), not when we managed to
-   * verify it; with no accepted destroy (the instance was already gone), the first time it was seen
-   * gone; only without any evidence is it now.
+   * Makes the session terminal. `stoppedAt` — where billing ends — is the evidence of the destroy
+   * calls (see `BillingEndEvidence`), not the moment verification finally succeeded; only without
+   * any evidence is it now.
    */
   private async confirm(session: Session, actor: SessionActor, evidence: BillingEndEvidence): Promise<Session> {
     for (let current: Session | undefined = session, attempt = 0; current && attempt < 5; attempt++) {
@@ -263,7 +291,7 @@ export class SessionTerminator {
         reason: 'provider confirmed the instance is gone',
         at: now,
         eventId: this.options.ids.next('sessionEvent'),
-        changes: { stoppedAt: evidence.destroyAcceptedAt ?? current.stoppedAt ?? evidence.goneObservedAt ?? now, nextDestroyAt: null },
+        changes: { stoppedAt: evidence.billingEndedAt ?? current.stoppedAt ?? now, nextDestroyAt: null },
       });
       if (!plan.ok) return current;
       const updated = await this.options.repositories.sessions.update(current.id, current.version, plan.val.changes, [plan.val.event]);
@@ -282,6 +310,15 @@ export class SessionTerminator {
       await this.options.onEnded?.(session);
     } catch (error) {
       this.logger.error('post-termination hook failed', { sessionId: session.id, error });
+    }
+  }
+
+  /** Stores a stopping session's billing-end estimate right away (a crash must not lose it). */
+  private async recordBillingEnd(sessionId: string, at: Date): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.options.repositories.sessions.get(sessionId);
+      if (!current || current.status !== 'stopping' || current.stoppedAt) return;
+      if ((await this.options.repositories.sessions.update(current.id, current.version, { stoppedAt: at }, [])).ok) return;
     }
   }
 

@@ -53,7 +53,7 @@ export interface BlueLobsterAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
   /** Applies to every call, task polls included. @default { perSecond: 2, burst: 3 } */
   readonly rateLimit?: { perSecond: number; burst: number };
 }
@@ -281,8 +281,8 @@ export class BlueLobsterAdapter implements ProviderAdapter {
     if (!sent.ok) return sent;
     const status = sent.val.status;
     // 404 (`instance_not_found`) for a VM that is already gone is success.
-    if (status >= 200 && status < 300) return Ok({ alreadyGone: false });
-    if (status === 404) return Ok({ alreadyGone: true });
+    if (status >= 200 && status < 300) return Ok({ alreadyGone: false, requestSentAt: sent.val.sentAt });
+    if (status === 404) return Ok({ alreadyGone: true, requestSentAt: sent.val.sentAt });
     return Err(this.fail(operation, sent.val, true));
   }
 

@@ -11,6 +11,7 @@ import {
   ProviderUnavailableError,
   ProviderUnknownOutcomeError,
   noopLogger,
+  type Clock,
   type Logger,
   type ProviderError,
   type ProviderErrorContext,
@@ -30,6 +31,8 @@ export interface HttpResponse {
   readonly json: unknown;
   /** Retry-After in milliseconds, when the vendor sent one. */
   readonly retryAfterMs: number | null;
+  /** When the request that got this answer was sent (after rate limiting and earlier retries). */
+  readonly sentAt: Date;
 }
 
 export interface HttpRequest {
@@ -71,6 +74,8 @@ export interface ProviderHttpClientOptions {
   readonly maxBodyBytes?: number;
   readonly fetch?: typeof fetch;
   readonly logger?: Logger;
+  /** Time source for `HttpResponse.sentAt` (the caller's clock, so its records agree). @default system time */
+  readonly clock?: Clock;
   /** Called after every attempt; the server wires metrics here. */
   readonly onCall?: (call: { provider: ProviderName; operation: string; status: number | null; durationMs: number; errorCode?: string }) => void;
 }
@@ -172,6 +177,7 @@ export class ProviderHttpClient {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const started = performance.now();
+    const sentAt = this.options.clock?.now() ?? new Date();
     const report = (status: number | null, errorCode?: string) =>
       this.options.onCall?.({
         provider: this.options.provider,
@@ -210,7 +216,7 @@ export class ProviderHttpClient {
 
     report(response.status);
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
-    const result: HttpResponse = { status: response.status, headers: response.headers, text, json: parseJson(text), retryAfterMs };
+    const result: HttpResponse = { status: response.status, headers: response.headers, text, json: parseJson(text), retryAfterMs, sentAt };
     this.logger.debug('provider call', { operation: request.operation, method: request.method, url: redactText(url, this.options.secrets), status: response.status });
 
     if (response.status === 429) {

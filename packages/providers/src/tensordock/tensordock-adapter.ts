@@ -54,7 +54,7 @@ export interface TensorDockAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
   /** Create often takes more than a minute; a timeout then is an unknown outcome. @default 120000 */
   readonly createTimeoutMs?: number;
   /** @default { perSecond: 1, burst: 3 } */
@@ -350,8 +350,8 @@ export class TensorDockAdapter implements ProviderAdapter {
       ...(signal ? { signal } : {}),
     });
     if (!sent.ok) return sent;
-    if (sent.val.status === 200 || sent.val.status === 204) return Ok({ alreadyGone: false });
-    if (sent.val.status === 404) return Ok({ alreadyGone: true });
+    if (sent.val.status === 200 || sent.val.status === 204) return Ok({ alreadyGone: false, requestSentAt: sent.val.sentAt });
+    if (sent.val.status === 404) return Ok({ alreadyGone: true, requestSentAt: sent.val.sentAt });
     return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
   }
 

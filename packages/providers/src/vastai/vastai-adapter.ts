@@ -52,7 +52,7 @@ export interface VastAiAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
   /** Vast throttles above ~4.5 requests/s per endpoint. @default { perSecond: 4, burst: 2 } */
   readonly rateLimit?: { perSecond: number; burst: number };
 }
@@ -264,8 +264,8 @@ export class VastAiAdapter implements ProviderAdapter {
     if (!sent.ok) return sent;
     const status = sent.val.status;
     // Destroy is idempotent: an instance that is already gone is the wanted outcome.
-    if (status === 200 || status === 204) return Ok({ alreadyGone: false });
-    if (status === 404) return Ok({ alreadyGone: true });
+    if (status === 200 || status === 204) return Ok({ alreadyGone: false, requestSentAt: sent.val.sentAt });
+    if (status === 404) return Ok({ alreadyGone: true, requestSentAt: sent.val.sentAt });
     return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
   }
 
