@@ -1,0 +1,324 @@
+#!/usr/bin/env node
+/**
+ * `pnpm chaos`: a bounded soak of the built server against the simulator. Consumers provision,
+ * extend, finish and delete sessions concurrently while every vendor endpoint misbehaves at random
+ * and the server is SIGKILLed and restarted (mid-provision, mid-destroy, at random). Afterwards the
+ * faults are cleared, the remaining sessions are finished, the reconciler gets a few passes, and the
+ * simulator's ground truth judges: no orphan, nothing lost or duplicated, every destroy explained,
+ * ledger equal to the bill to the cent. Exit 1 on any violation, printing the seed to replay it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { APIConnectionError, APIError, GpuShopper } from '@gpu-shopper/client';
+import { startSimulator, type FaultSpec, type RunningSimulator } from '@gpu-shopper/simulator';
+
+import { ADMIN_TOKEN, ServerProcess } from '../support/server-process.js';
+import { Prng } from './prng.js';
+import { judge, type SessionFacts } from './verdict.js';
+
+const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N]
+  CI size (default): 40 sessions, 6 consumers, 3 kills. Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6`;
+
+const { values: args } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '40' },
+    consumers: { type: 'string', default: '6' },
+    kills: { type: 'string', default: '3' },
+    seed: { type: 'string' },
+    'max-minutes': { type: 'string', default: '15' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (args.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const positive = (name: string, text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`chaos: --${name} must be a non-negative integer, got '${text}'\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const SESSIONS = positive('sessions', args.sessions);
+const CONSUMERS = Math.max(1, positive('consumers', args.consumers));
+const KILLS = positive('kills', args.kills);
+const SEED = args.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positive('seed', args.seed);
+const DEADLINE = Date.now() + positive('max-minutes', args['max-minutes']) * 60_000;
+
+const prng = new Prng(SEED);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (message: string) => process.stderr.write(`[chaos ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
+const started = Date.now();
+
+
+/** Faults the run draws from: every vendor operation misbehaves in every documented way. */
+function randomFault(): FaultSpec {
+  const vendor = prng.pick(['vastai', 'tensordock', 'bluelobster'] as const);
+  const count = prng.int(1, 3);
+  const options: FaultSpec[] = [
+    { vendor, operation: prng.pick(['listOffers', 'getInstance', 'listInstances', 'destroyInstance'] as const), kind: 'http_error', status: prng.pick([500, 502, 503]), count },
+    { vendor, kind: 'rate_limit', retryAfterSec: 1, count },
+    { vendor, kind: 'delay', delayMs: prng.int(200, 2500), count },
+    { vendor, operation: prng.pick(['getInstance', 'listInstances', 'destroyInstance'] as const), kind: 'hang', count: 1 },
+    { vendor, operation: prng.pick(['listOffers', 'listInstances', 'getInstance'] as const), kind: 'malformed', mode: prng.pick(['truncated', 'html', 'schema_drift'] as const), count },
+    { vendor, operation: 'listInstances', kind: 'empty_list_5xx', count },
+    { vendor, operation: 'createInstance', kind: 'create_then_fail', mode: prng.pick(['error', 'drop'] as const), count: 1 },
+    { vendor, operation: 'destroyInstance', kind: 'destroy_fail', count: prng.int(1, 4) },
+    { vendor, kind: 'vanish', afterMs: prng.int(500, 3000), count: 1 },
+    { kind: 'ssh_refused', count: prng.int(1, 4) },
+    { kind: 'nvidia_smi_fail', mode: 'nvml_mismatch', count: 1 },
+    { kind: 'dpkg_locked', count: prng.int(1, 3) },
+  ];
+  return prng.pick(options);
+}
+
+/** Kills and restarts the server, one at a time, up to the planned number. */
+class Killer {
+  readonly kills: string[] = [];
+  private inFlight = false;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly server: ServerProcess,
+    private readonly planned: number,
+  ) {}
+
+  get remaining(): number {
+    return this.planned - this.kills.length - (this.inFlight ? 1 : 0);
+  }
+
+  /** Kills after `delayMs` (unless a kill is under way or none is left), restarts after a short pause. */
+  request(reason: string, delayMs = 0): void {
+    if (this.inFlight || this.remaining <= 0) return;
+    this.inFlight = true;
+    this.busy = (async () => {
+      await sleep(delayMs);
+      this.kills.push(reason);
+      log(`SIGKILL #${this.kills.length} (${reason})`);
+      await this.server.kill();
+      await sleep(prng.int(300, 1500));
+      await this.server.restart();
+      log('server restarted');
+      this.inFlight = false;
+    })();
+  }
+
+  settled(): Promise<void> {
+    return this.busy;
+  }
+}
+
+/** Retries a call while the server is down, restarting, or busy with the same idempotent request. */
+async function reliably<T>(what: string, call: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + 90_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const retriable =
+        error instanceof APIConnectionError || (error instanceof APIError && (error.status === 409 || error.status === 429 || (error.status ?? 0) >= 500));
+      if (!retriable || Date.now() > giveUpAt) throw error;
+      await sleep(Math.min(2000, 100 * attempt));
+    }
+  }
+}
+
+interface Workload {
+  readonly answersByKey: Map<string, Set<string>>;
+  readonly unanswered: string[];
+  readonly refused: Map<string, number>;
+  readonly privateKeys: string[];
+  readonly actions: Map<string, number>;
+}
+
+async function consumer(index: number, client: GpuShopper, gpus: readonly string[], claim: () => number | null, killer: Killer, work: Workload): Promise<void> {
+  const count = (action: string) => work.actions.set(action, (work.actions.get(action) ?? 0) + 1);
+  for (let n = claim(); n !== null && Date.now() < DEADLINE; n = claim()) {
+    const key = `chaos-${SEED}-${n}`;
+    const gpu = prng.pick(gpus);
+    let sessionId: string;
+    try {
+      const created = await reliably('create', () => client.sessions.create({ consumer_id: `chaos-${index}`, gpu, reservation_hours: prng.int(1, 3) }, { idempotencyKey: key }));
+      sessionId = created.session.id;
+      if (created.ssh_private_key) work.privateKeys.push(created.ssh_private_key);
+      const seen = work.answersByKey.get(key) ?? new Set<string>();
+      seen.add(sessionId);
+      work.answersByKey.set(key, seen);
+      count('create');
+    } catch (error) {
+      if (error instanceof APIError && error.status !== undefined && error.status < 500 && error.status !== 409 && error.status !== 429) {
+        const code = `${error.status}`;
+        work.refused.set(code, (work.refused.get(code) ?? 0) + 1);
+        continue; // no offer for that GPU right now, budget…: nothing was rented
+      }
+      work.unanswered.push(key);
+      log(`create ${key} never answered: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    if (prng.chance(0.08)) killer.request('mid-provision', prng.int(0, 400));
+    await sleep(prng.int(200, 4000));
+    const action = prng.float();
+    try {
+      if (action < 0.15) {
+        count('extend');
+        await reliably('extend', () => client.sessions.extend(sessionId, { hours: 1 })).catch(() => undefined);
+        await sleep(prng.int(100, 1500));
+      }
+      if (action < 0.6) {
+        count('done');
+        await reliably('done', () => client.sessions.done(sessionId));
+        if (prng.chance(0.1)) killer.request('mid-destroy', prng.int(0, 200));
+      } else if (action < 0.85) {
+        count('delete');
+        await reliably('delete', () => client.sessions.delete(sessionId));
+        if (prng.chance(0.1)) killer.request('mid-destroy', prng.int(0, 200));
+      } else {
+        count('left running');
+      }
+    } catch (error) {
+      // A 409 for a session that ended on its own (vanished, failed) is expected; note it.
+      count(`action refused (${error instanceof APIError ? error.status : 'network'})`);
+    }
+  }
+}
+
+async function listAll(client: GpuShopper): Promise<SessionFacts[]> {
+  const sessions: SessionFacts[] = [];
+  for await (const s of client.sessions.list({ limit: 200 })) sessions.push(s);
+  return sessions;
+}
+
+async function main(): Promise<number> {
+  log(`seed ${SEED}: ${SESSIONS} sessions, ${CONSUMERS} consumers, ${KILLS} kills`);
+  const sim: RunningSimulator = await startSimulator({ seed: SEED, bootDelayMs: 300, keyPropagationMs: 50, blueLobsterDpkgLockMs: 600, catalogSize: 120 });
+  const server = await ServerProcess.start({
+    env: {
+      SIMULATOR_URL: sim.urls.control,
+      LIFECYCLE_CHECK_INTERVAL: '1s',
+      RECONCILIATION_INTERVAL: '2s',
+      ORPHAN_GRACE_PERIOD: '5s',
+      INVENTORY_CACHE_TTL: '5s',
+      LOG_LEVEL: 'info',
+    },
+  });
+  const killer = new Killer(server, KILLS);
+  const faultsInjected = new Map<string, number>();
+  const work: Workload = { answersByKey: new Map(), unanswered: [], refused: new Map(), privateKeys: [], actions: new Map() };
+  const admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0, timeout: 20_000 });
+  let keepData = false;
+  try {
+    const health = await admin.health();
+    const deploymentId = health.deployment_id;
+    const consumerKeys: string[] = [];
+    for (let i = 0; i < CONSUMERS; i++) consumerKeys.push((await admin.consumers.create({ id: `chaos-${i}` })).api_key);
+
+    // The GPUs the simulated marketplace rents; each create asks for the cheapest offer of one.
+    const gpus = [...new Set((await admin.inventory.list({})).offers.map((o) => o.gpu_type))];
+    let next = 0;
+    const claim = () => (next < SESSIONS ? next++ : null);
+    let running = true;
+    const faults = (async () => {
+      while (running) {
+        await sleep(prng.int(300, 1200));
+        if (!running) break;
+        if (prng.chance(0.12)) {
+          await sim.control.clearFaults();
+          continue;
+        }
+        const fault = randomFault();
+        await sim.control.injectFault(fault);
+        faultsInjected.set(fault.kind, (faultsInjected.get(fault.kind) ?? 0) + 1);
+      }
+    })();
+    const randomKills = (async () => {
+      while (running && killer.remaining > 0) {
+        await sleep(prng.int(3000, 12_000));
+        if (running) killer.request('random moment');
+      }
+    })();
+
+    await Promise.all(consumerKeys.map((key, i) => consumer(i, new GpuShopper({ baseURL: server.url, apiKey: key, maxRetries: 0, timeout: 20_000 }), gpus, claim, killer, work)));
+    running = false;
+    await Promise.all([faults, randomKills]);
+    // Kills still owed happen now, while the drain destroys: mid-destroy by construction.
+    while (killer.remaining > 0) {
+      killer.request('during the drain');
+      await killer.settled();
+    }
+    await killer.settled();
+    await sim.control.clearFaults();
+    log('workload done; faults cleared; finishing every live session');
+
+    // Drain: every consumer finishes what it left running; then the system must settle by itself.
+    const settleBy = Date.now() + 180_000;
+    for (;;) {
+      const live = (await reliably('list', () => listAll(admin))).filter((s) => ['pending', 'provisioning', 'running', 'stopping'].includes(s.status));
+      if (live.length === 0) break;
+      if (Date.now() > settleBy) {
+        log(`${live.length} sessions still live after 3 minutes of drain`);
+        break;
+      }
+      for (const s of live) if (s.status !== 'stopping') await reliably('done', () => admin.sessions.done(s.id)).catch(() => undefined);
+      await sleep(1000);
+    }
+    await sleep(3 * 2000 + 5000 + 1000); // three reconciliation passes past the orphan grace period
+
+    const sessions = await reliably('list', () => listAll(admin));
+    const instances = await sim.control.instances();
+    const verdict = judge(deploymentId, sessions, instances, { answersByKey: work.answersByKey });
+    for (const key of work.unanswered) verdict.violations.push(`create with idempotency key ${key} was never answered`);
+
+    // Secrets: nothing the service must keep to itself reaches its logs, and listings carry no key.
+    const secrets = [ADMIN_TOKEN, ...consumerKeys, ...work.privateKeys.flatMap((k) => k.split('\n').filter((l) => l.length > 40))];
+    const leaks = server.logs.filter((line) => line.includes('PRIVATE KEY') || secrets.some((s) => line.includes(s)));
+    if (leaks.length > 0) verdict.violations.push(`${leaks.length} log lines carry a secret, e.g. ${leaks[0]?.slice(0, 200) ?? ''}`);
+    if (secrets.slice(1 + consumerKeys.length).some((s) => JSON.stringify(sessions).includes(s))) verdict.violations.push('a session listing carries a private key');
+
+    const entries = server.entries();
+    const summary = {
+      seed: SEED,
+      duration_s: Math.round((Date.now() - started) / 1000),
+      sessions: sessions.length,
+      outcomes: verdict.counts,
+      actions: Object.fromEntries(work.actions),
+      refused_creates: Object.fromEntries(work.refused),
+      faults_injected: Object.fromEntries(faultsInjected),
+      kills: killer.kills,
+      orphans_found: entries.filter((e) => e.msg === 'orphan found').length,
+      orphans_destroyed: entries.filter((e) => e.msg === 'orphan destroyed').length,
+      simulator_instances: instances.length,
+      ledger_usd: verdict.ledgerMicros / 1e6,
+      billed_usd: verdict.billedMicros / 1e6,
+      vanished_ledger_usd: verdict.vanishedLedgerMicros / 1e6,
+      vanished_billed_usd: verdict.vanishedBilledMicros / 1e6,
+      log_lines: server.logs.length,
+      violations: verdict.violations,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    if (verdict.violations.length > 0) {
+      keepData = true;
+      log(`the server's database and logs are kept in ${server.dataDir}`);
+      writeFileSync(join(server.dataDir, 'server.log'), `${server.logs.join('\n')}\n`);
+      log(`FAILED with ${verdict.violations.length} violations; replay with: pnpm chaos --seed ${SEED} --sessions ${SESSIONS} --consumers ${CONSUMERS} --kills ${KILLS}`);
+      return 1;
+    }
+    log(`passed: ${sessions.length} sessions, ${killer.kills.length} kills, ${[...faultsInjected.values()].reduce((a, b) => a + b, 0)} faults`);
+    return 0;
+  } finally {
+    if (keepData) await server.stop();
+    else await server.dispose();
+    await sim.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`chaos: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nseed ${SEED}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,71 @@
+import { judge, sessionIdOfLabel, type InstanceFacts, type SessionFacts } from './verdict.js';
+
+const DEP = 'dep_01ABC';
+const session = (id: string, over: Partial<SessionFacts> = {}): SessionFacts => ({
+  id,
+  status: 'terminated',
+  provider: 'vastai',
+  provider_instance_id: `i-${id}`,
+  stop_reason: 'done',
+  error_type: null,
+  cost_so_far_micros: 1000,
+  ...over,
+});
+const instance = (sessionId: string, over: Partial<InstanceFacts> = {}): InstanceFacts => ({
+  vendor: 'vastai',
+  id: `i-${sessionId}`,
+  label: `gpushop-${DEP}-${sessionId}`,
+  state: 'destroyed',
+  destroyRequests: 1,
+  costMicroUsd: 1000,
+  ...over,
+});
+const noWorkload = { answersByKey: new Map<string, Set<string>>() };
+
+describe('chaos verdict', () => {
+  it('reads our labels, including Blue Lobster names without prefixes', () => {
+    expect(sessionIdOfLabel(`gpushop-${DEP}-ses_01XYZ`, DEP)).toBe('ses_01XYZ');
+    expect(sessionIdOfLabel('gpushop-01ABC-01XYZ', DEP)).toBe('ses_01XYZ');
+    expect(sessionIdOfLabel('gpushop-dep_OTHER-ses_01XYZ', DEP)).toBeNull();
+  });
+
+  it('passes a clean run', () => {
+    const verdict = judge(DEP, [session('ses_1'), session('ses_2')], [instance('ses_1'), instance('ses_2')], { answersByKey: new Map([['k1', new Set(['ses_1'])]]) });
+    expect(verdict.violations).toEqual([]);
+    expect(verdict.counts).toEqual({ 'terminated/done': 2 });
+  });
+
+  it('finds an orphan, a lost session, a duplicate answer and an unexplained destroy', () => {
+    const verdict = judge(
+      DEP,
+      [session('ses_1'), session('ses_2', { status: 'failed', stop_reason: 'instance_vanished', error_type: 'instance_vanished' }), session('ses_3', { stop_reason: null })],
+      [instance('ses_1', { state: 'running' }), instance('ses_2'), instance('ses_3'), instance('ses_9')],
+      { answersByKey: new Map([['k1', new Set(['ses_1', 'ses_4'])]]) },
+    );
+    expect(verdict.violations).toEqual([
+      'orphan: instance vastai/i-ses_1 is running but session ses_1 is terminated',
+      'session ses_2 says its instance vanished, but we destroyed it',
+      'instance vastai/i-ses_9 is labelled for ses_9, which the server does not know (lost session)',
+      'session ses_3 was terminated with no accepted reason (none)',
+      'idempotency key k1 was answered with 2 sessions (ses_1, ses_4)',
+      'session ses_4 (key k1) was acknowledged but the server does not list it (lost)',
+    ]);
+  });
+
+  it('flags a ledger that differs from the bill by more than a cent, and a session left live', () => {
+    const verdict = judge(DEP, [session('ses_1', { cost_so_far_micros: 500_000 }), session('ses_2', { status: 'stopping', stop_reason: 'done' })], [instance('ses_1', { costMicroUsd: 520_000 }), instance('ses_2', { state: 'running' })], noWorkload);
+    expect(verdict.violations).toEqual([
+      'session ses_2 is still stopping after the drain',
+      "ledger 0.501000 USD differs from the simulator's bill 0.521000 USD by more than a cent (most: ses_1 ledger 500000 µUSD, billed 520000 µUSD)",
+    ]);
+  });
+});
+
+describe('chaos verdict: vanished instances', () => {
+  it('lets the ledger exceed the bill of an instance that vanished (detection delay), never fall below it', () => {
+    const over = judge(DEP, [session('ses_1', { status: 'failed', stop_reason: 'instance_vanished', error_type: 'instance_vanished', cost_so_far_micros: 90_000 })], [instance('ses_1', { state: 'vanished', costMicroUsd: 20_000 })], noWorkload);
+    expect(over.violations).toEqual([]);
+    const under = judge(DEP, [session('ses_1', { status: 'failed', stop_reason: 'instance_vanished', error_type: 'instance_vanished', cost_so_far_micros: 5_000 })], [instance('ses_1', { state: 'vanished', costMicroUsd: 20_000 })], noWorkload);
+    expect(under.violations).toEqual(['vanished instances: ledger 0.005000 USD is below their bill 0.020000 USD']);
+  });
+});

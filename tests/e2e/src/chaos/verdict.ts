@@ -1,0 +1,144 @@
+/**
+ * The chaos soak's judge: pure checks over the server's sessions and the simulator's ground truth,
+ * taken after the faults are cleared and the system has settled. Each violation is one sentence
+ * naming the session or instance, so a failing run says what broke, not just that something did.
+ */
+
+/** What the server says about one session (the API's snake_case fields). */
+export interface SessionFacts {
+  readonly id: string;
+  readonly status: string;
+  readonly provider: string;
+  readonly provider_instance_id: string | null;
+  readonly stop_reason: string | null;
+  readonly error_type: string | null;
+  readonly cost_so_far_micros: number;
+}
+
+/** What the simulator knows about one instance. */
+export interface InstanceFacts {
+  readonly vendor: string;
+  readonly id: string;
+  readonly label: string;
+  readonly state: string;
+  readonly destroyRequests: number;
+  readonly costMicroUsd: number;
+}
+
+/** What the workload saw: every session id each idempotency key was answered with. */
+export interface WorkloadFacts {
+  readonly answersByKey: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+const LIVE_STATUSES = new Set(['pending', 'provisioning', 'running', 'stopping']);
+const DEAD_INSTANCE_STATES = new Set(['destroyed', 'vanished', 'failed']);
+/** Reasons a session may end `terminated` with (failures end `failed`); anything else means we destroyed a workload on our own. */
+const ACCEPTED_STOP_REASONS = new Set(['done', 'deleted', 'expired', 'hard_max', 'idle', 'budget', 'admin']);
+/** "To the cent". */
+export const LEDGER_TOLERANCE_MICROS = 10_000;
+
+/** The session id a label names: `gpushop-<dep>-<ses>`, or Blue Lobster's `gpushop-<A>-<B>` without prefixes. */
+export function sessionIdOfLabel(label: string, deploymentId: string): string | null {
+  const depBody = deploymentId.replace(/^dep_/, '');
+  const full = new RegExp(`^gpushop-${deploymentId}-(ses_[A-Za-z0-9]+)$`).exec(label);
+  if (full?.[1]) return full[1];
+  const short = new RegExp(`^gpushop-${depBody}-([A-Za-z0-9]+)$`).exec(label);
+  return short?.[1] ? `ses_${short[1]}` : null;
+}
+
+export interface Verdict {
+  readonly violations: string[];
+  /** Ledger and bill of the sessions whose instance did not vanish (compared to the cent). */
+  readonly ledgerMicros: number;
+  readonly billedMicros: number;
+  /** The same for vanished instances (the ledger may exceed the bill by the detection delay). */
+  readonly vanishedLedgerMicros: number;
+  readonly vanishedBilledMicros: number;
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+export function judge(deploymentId: string, sessions: readonly SessionFacts[], instances: readonly InstanceFacts[], workload: WorkloadFacts): Verdict {
+  const violations: string[] = [];
+  const byId = new Map(sessions.map((s) => [s.id, s]));
+  const ours = instances.filter((i) => sessionIdOfLabel(i.label, deploymentId) !== null);
+
+  for (const instance of instances) {
+    if (!ours.includes(instance) && !DEAD_INSTANCE_STATES.has(instance.state)) {
+      violations.push(`instance ${instance.vendor}/${instance.id} (${instance.label}) is not labelled by this deployment: the soak creates none`);
+    }
+  }
+  for (const instance of ours) {
+    const sessionId = sessionIdOfLabel(instance.label, deploymentId) ?? '';
+    const session = byId.get(sessionId);
+    const alive = !DEAD_INSTANCE_STATES.has(instance.state);
+    if (!session) {
+      violations.push(`instance ${instance.vendor}/${instance.id} is labelled for ${sessionId}, which the server does not know (lost session)`);
+      continue;
+    }
+    if (alive && !LIVE_STATUSES.has(session.status)) {
+      violations.push(`orphan: instance ${instance.vendor}/${instance.id} is ${instance.state} but session ${session.id} is ${session.status}`);
+    }
+    if (session.stop_reason === 'instance_vanished' && instance.state === 'destroyed' && instance.id === session.provider_instance_id) {
+      violations.push(`session ${session.id} says its instance vanished, but we destroyed it`);
+    }
+  }
+  for (const session of sessions) {
+    if (LIVE_STATUSES.has(session.status)) {
+      violations.push(`session ${session.id} is still ${session.status} after the drain`);
+    }
+    if (session.provider_instance_id && LIVE_STATUSES.has(session.status)) {
+      const instance = ours.find((i) => i.id === session.provider_instance_id && i.vendor === session.provider);
+      if (!instance || DEAD_INSTANCE_STATES.has(instance.state)) {
+        violations.push(`session ${session.id} is ${session.status} but its instance ${session.provider_instance_id} is ${instance?.state ?? 'unknown to the provider'}`);
+      }
+    }
+    if (session.status === 'terminated' && !ACCEPTED_STOP_REASONS.has(session.stop_reason ?? '')) {
+      violations.push(`session ${session.id} was terminated with no accepted reason (${session.stop_reason ?? 'none'})`);
+    }
+    if (session.status === 'failed' && !session.error_type) {
+      violations.push(`session ${session.id} failed without an error type`);
+    }
+  }
+  for (const [key, ids] of workload.answersByKey) {
+    if (ids.size !== 1) violations.push(`idempotency key ${key} was answered with ${ids.size} sessions (${[...ids].join(', ')})`);
+    for (const id of ids) if (!byId.has(id)) violations.push(`session ${id} (key ${key}) was acknowledged but the server does not list it (lost)`);
+  }
+  // An instance that vanished on its own stopped billing at a moment nobody can observe: the ledger
+  // ends it at the first read that found it missing, so it may only be higher than the bill, by the
+  // detection delay. Those are compared that way; everything else to the cent.
+  const vanishedSessions = new Set(ours.filter((i) => i.state === 'vanished').map((i) => sessionIdOfLabel(i.label, deploymentId)));
+  const exact = sessions.filter((s) => !vanishedSessions.has(s.id));
+  const vanished = sessions.filter((s) => vanishedSessions.has(s.id));
+  const billedFor = (list: readonly SessionFacts[]) => {
+    const ids = new Set(list.map((s) => s.id));
+    return ours.filter((i) => ids.has(sessionIdOfLabel(i.label, deploymentId) ?? '')).reduce((sum, i) => sum + i.costMicroUsd, 0);
+  };
+  const ledgerMicros = exact.reduce((sum, s) => sum + s.cost_so_far_micros, 0);
+  const billedMicros = billedFor(exact);
+  const vanishedLedgerMicros = vanished.reduce((sum, s) => sum + s.cost_so_far_micros, 0);
+  const vanishedBilledMicros = billedFor(vanished);
+  if (vanishedLedgerMicros + LEDGER_TOLERANCE_MICROS < vanishedBilledMicros) {
+    violations.push(`vanished instances: ledger ${(vanishedLedgerMicros / 1e6).toFixed(6)} USD is below their bill ${(vanishedBilledMicros / 1e6).toFixed(6)} USD`);
+  }
+  if (Math.abs(ledgerMicros - billedMicros) > LEDGER_TOLERANCE_MICROS) {
+    // Name the sessions that differ most, so the cause can be found from the event log.
+    const worst = exact
+      .map((session) => {
+        const billed = ours.filter((i) => sessionIdOfLabel(i.label, deploymentId) === session.id).reduce((sum, i) => sum + i.costMicroUsd, 0);
+        return { id: session.id, ledger: session.cost_so_far_micros, billed };
+      })
+      .filter((d) => d.ledger !== d.billed)
+      .sort((a, b) => Math.abs(b.ledger - b.billed) - Math.abs(a.ledger - a.billed))
+      .slice(0, 5)
+      .map((d) => `${d.id} ledger ${d.ledger} µUSD, billed ${d.billed} µUSD`);
+    violations.push(
+      `ledger ${(ledgerMicros / 1e6).toFixed(6)} USD differs from the simulator's bill ${(billedMicros / 1e6).toFixed(6)} USD by more than a cent${worst.length ? ` (most: ${worst.join('; ')})` : ''}`,
+    );
+  }
+  const counts: Record<string, number> = {};
+  for (const s of sessions) {
+    const outcome = [s.status, s.stop_reason, s.error_type].filter(Boolean).join('/');
+    counts[outcome] = (counts[outcome] ?? 0) + 1;
+  }
+  return { violations, ledgerMicros, billedMicros, vanishedLedgerMicros, vanishedBilledMicros, counts };
+}
