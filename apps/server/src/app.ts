@@ -1,5 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
 
+import { AuthFailureLimiter } from './auth/auth-failure-limiter.js';
 import { authenticate } from './auth/authenticate.js';
 import { type AppDeps } from './deps.js';
 import { ApiError, toApiError } from './http/api-error.js';
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
       repositories: deps.repositories,
       clock: deps.clock,
       onRejected: () => deps.metrics.authFailures.inc(),
+      failureLimiter: new AuthFailureLimiter({ clock: deps.clock }),
     }),
   );
   registerInventoryList(api, deps);

@@ -4,6 +4,7 @@ import { type Clock, type Repositories } from '@gpu-shopper/core';
 
 import { ApiError } from '../http/api-error.js';
 import { hashApiKey, secretsEqual } from './api-keys.js';
+import { type AuthFailureLimiter } from './auth-failure-limiter.js';
 
 export type Principal = { readonly role: 'admin' } | { readonly role: 'consumer'; readonly consumerId: string; readonly keyId: string };
 
@@ -16,8 +17,10 @@ export interface AuthOptions {
   readonly adminToken: string | undefined;
   readonly repositories: Repositories;
   readonly clock: Clock;
-  /** Called for every refused credential (metrics, failed-auth rate limiting). */
+  /** Called for every refused credential (metrics). */
   readonly onRejected?: (req: Request) => void;
+  /** Blocks an address after repeated refused credentials. */
+  readonly failureLimiter?: AuthFailureLimiter;
 }
 
 /**
@@ -25,7 +28,17 @@ export interface AuthOptions {
  * revoked keys and disabled consumers are refused). The principal is attached to `res.locals`.
  */
 export function authenticate(options: AuthOptions) {
+  const reject = (req: Request, client: string) => {
+    options.failureLimiter?.recordFailure(client);
+    options.onRejected?.(req);
+  };
   return async (req: Request, res: Response, next: NextFunction) => {
+    const client = req.socket.remoteAddress ?? 'unknown';
+    const blockedMs = options.failureLimiter?.blockedForMs(client) ?? 0;
+    if (blockedMs > 0) {
+      const seconds = Math.ceil(blockedMs / 1000);
+      throw new ApiError('RATE_LIMITED', `too many refused credentials from this address; retry in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
+    }
     const header = req.get('authorization') ?? '';
     if (!options.adminToken && header === '' && isLoopback(req.socket.remoteAddress)) {
       res.locals.principal = { role: 'admin' } satisfies Principal;
@@ -34,7 +47,7 @@ export function authenticate(options: AuthOptions) {
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) {
-      options.onRejected?.(req);
+      reject(req, client);
       throw new ApiError('UNAUTHORIZED', 'missing bearer token: send Authorization: Bearer <admin token or API key>', undefined, { 'www-authenticate': 'Bearer' });
     }
     const token = match[1];
@@ -46,7 +59,7 @@ export function authenticate(options: AuthOptions) {
     const key = await options.repositories.apiKeys.findByHash(hashApiKey(token));
     const consumer = key && !key.revokedAt ? await options.repositories.consumers.get(key.consumerId) : undefined;
     if (!key || key.revokedAt || !consumer || consumer.disabledAt) {
-      options.onRejected?.(req);
+      reject(req, client);
       throw new ApiError('UNAUTHORIZED', 'invalid, revoked or unknown credentials', undefined, { 'www-authenticate': 'Bearer' });
     }
     await options.repositories.apiKeys.touch(key.id, options.clock.now());
