@@ -106,6 +106,15 @@ describe('ProvisioningService', () => {
     expect(offer.id).toBe('vastai-1');
   });
 
+  it('a rented offer leaves the cached catalogue, so the next cheapest-of-a-GPU request does not pick it again', async () => {
+    const { service, provider } = setup();
+    provider.setOffers([buildOffer({ id: 'vastai-1', pricePerHourMicros: 420_000 }), buildOffer({ id: 'vastai-3', pricePerHourMicros: 450_000 })]);
+    const first = unwrap(await service.request(request({ offerId: undefined, gpu: 'RTX4090' })));
+    expect((await service.run(first.session.id))?.status).toBe('running');
+    const second = unwrap(await service.request(request({ offerId: undefined, gpu: 'RTX4090' })));
+    expect(second.offer.id).toBe('vastai-3');
+  });
+
   describe('a rejected request writes nothing', () => {
     test.each([
       ['unknown offer', request({ offerId: 'vastai-404' }), 'NOT_FOUND'],

@@ -382,6 +382,9 @@ export class ProvisioningService {
       onStartScript: null,
     });
     if (created.ok) {
+      // Rented: the next `gpu` request must not pick the same offer from the cache before the
+      // provider's listing says whether any capacity is left (the next refresh brings it back if so).
+      this.options.inventory.evictOffer(offer.offer.id);
       return this.recordInstance(session, created.val.providerInstanceId, sentAt, created.val.pricePerHourMicros);
     }
     return this.handleCreateError(session, provider, offer.offer, created.err);
