@@ -40,6 +40,11 @@ export interface CreatedInstance {
   readonly providerInstanceId: string;
   readonly ssh: SshEndpoint | null;
   readonly pricePerHourMicros: number | null;
+  /**
+   * When the create request actually left (after rate limiting): the provider bills from about
+   * then, so the ledger starts there. Absent when unknown.
+   */
+  readonly requestSentAt?: Date;
 }
 
 /** What a successful destroy call did. */

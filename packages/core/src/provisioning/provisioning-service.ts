@@ -385,7 +385,7 @@ export class ProvisioningService {
       // Rented: the next `gpu` request must not pick the same offer from the cache before the
       // provider's listing says whether any capacity is left (the next refresh brings it back if so).
       this.options.inventory.evictOffer(offer.offer.id);
-      return this.recordInstance(session, created.val.providerInstanceId, sentAt, created.val.pricePerHourMicros);
+      return this.recordInstance(session, created.val.providerInstanceId, created.val.requestSentAt ?? sentAt, created.val.pricePerHourMicros);
     }
     return this.handleCreateError(session, provider, offer.offer, created.err);
   }
@@ -417,8 +417,12 @@ export class ProvisioningService {
    * failure to install the key is not fatal here: SSH verification decides.
    */
   private async adoptInstance(session: Session, provider: ProviderAdapter, found: ProviderInstance): Promise<Session> {
-    // Billing started when the create was sent, which is when the session entered provisioning.
-    const recorded = await this.recordInstance(session, found.providerInstanceId, session.statusChangedAt);
+    // Billing started when the provider created it: its own creation time when it reports a
+    // plausible one (not before we asked, give or take its one-second rounding), else the moment
+    // the session entered provisioning, when the create was about to be sent.
+    const askedAt = session.statusChangedAt.getTime();
+    const createdAt = found.startedAt && found.startedAt.getTime() >= askedAt - 1000 ? found.startedAt : session.statusChangedAt;
+    const recorded = await this.recordInstance(session, found.providerInstanceId, createdAt);
     if (provider.ensureSshKey && session.sshPublicKey) {
       const installed = await provider.ensureSshKey(found.providerInstanceId, session.sshPublicKey);
       if (!installed.ok) this.logger.warn('could not install the session key on the adopted instance', { sessionId: session.id, error: installed.err.message });

@@ -44,7 +44,7 @@ describe('Blue Lobster adapter (recorded payloads)', () => {
     const result = await adapter(script).createInstance(createRequest());
     expect(result).toEqual({
       ok: true,
-      val: { providerInstanceId: 'inst-123', ssh: { host: '1.2.3.4', port: 22, user: 'ubuntu' }, pricePerHourMicros: 2_500_000 },
+      val: { providerInstanceId: 'inst-123', ssh: { host: '1.2.3.4', port: 22, user: 'ubuntu' }, pricePerHourMicros: 2_500_000, requestSentAt: expect.any(Date) },
     });
     const launch = script.requestsTo('POST', /launch-instance/)[0];
     expect(launch?.headers.get('x-api-key')).toBe(API_KEY);

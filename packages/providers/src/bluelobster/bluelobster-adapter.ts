@@ -194,12 +194,13 @@ export class BlueLobsterAdapter implements ProviderAdapter {
     const instance = await this.getInstance(vmId.val, signal);
     if (!instance.ok) {
       // The task says the VM exists; failing to read it now must not hide that.
-      return Ok({ providerInstanceId: vmId.val, ssh: null, pricePerHourMicros: request.offer.pricePerHourMicros });
+      return Ok({ providerInstanceId: vmId.val, ssh: null, pricePerHourMicros: request.offer.pricePerHourMicros, requestSentAt: launched.val.sentAt });
     }
     return Ok({
       providerInstanceId: vmId.val,
       ssh: instance.val.ssh,
       pricePerHourMicros: instance.val.pricePerHourMicros ?? request.offer.pricePerHourMicros,
+      requestSentAt: launched.val.sentAt,
     });
   }
 

@@ -81,7 +81,7 @@ describe('TensorDock adapter (recorded payloads)', () => {
   it('case 7 / Q-T3 / Q-T5: create sends the JSON:API body with a dedicated IP and installs the key for root and user', async () => {
     const script = new ScriptedFetch().on('POST', /^\/api\/v2\/instances$/, { status: 201, body: recorded('tensordock/create-success.json') });
     const result = await adapter(script).createInstance(createRequest());
-    expect(result).toEqual({ ok: true, val: { providerInstanceId: 'new-vm-uuid', ssh: null, pricePerHourMicros: 420_000 } });
+    expect(result).toEqual({ ok: true, val: { providerInstanceId: 'new-vm-uuid', ssh: null, pricePerHourMicros: 420_000, requestSentAt: expect.any(Date) } });
 
     const request = script.requests[0];
     expect(request?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);

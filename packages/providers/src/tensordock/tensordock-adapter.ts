@@ -282,7 +282,7 @@ export class TensorDockAdapter implements ProviderAdapter {
         // Accepted but unreadable, or no id: the VM may exist; the caller must look it up by name.
         return Err(new ProviderUnknownOutcomeError(`create answered without an instance id: ${this.client.snippet(response.text)}`, context));
       }
-      return Ok({ providerInstanceId: parsed.data.data.id, ssh: null, pricePerHourMicros });
+      return Ok({ providerInstanceId: parsed.data.data.id, ssh: null, pricePerHourMicros, requestSentAt: response.sentAt });
     }
     if (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 403 && response.status !== 429) {
       const validation = validationErrorsSchema.safeParse(response.json);

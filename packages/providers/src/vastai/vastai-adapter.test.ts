@@ -75,7 +75,7 @@ describe('Vast.ai adapter (recorded payloads)', () => {
       .on('POST', /^\/api\/v0\/instances\/67890\/ssh\/$/, { status: 500, body: 'boom' });
     const result = await adapter(script).createInstance(createRequest());
 
-    expect(result).toEqual({ ok: true, val: { providerInstanceId: '67890', ssh: null, pricePerHourMicros: 420_000 } });
+    expect(result).toEqual({ ok: true, val: { providerInstanceId: '67890', ssh: null, pricePerHourMicros: 420_000, requestSentAt: expect.any(Date) } });
     const put = script.requestsTo('PUT', /asks/)[0];
     expect(put?.body).toMatchObject({ client_id: 'me', disk: 50, label: LABEL, runtype: 'ssh_proxy', ssh_key: TEST_PUBLIC_KEY });
     expect(put?.body).not.toHaveProperty('price');

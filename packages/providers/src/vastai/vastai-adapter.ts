@@ -205,7 +205,7 @@ export class VastAiAdapter implements ProviderAdapter {
     if (!attached.ok) {
       this.logger.warn('attaching the SSH key failed; continuing', { providerInstanceId: instanceId, error: attached.err.message });
     }
-    return Ok({ providerInstanceId: instanceId, ssh: null, pricePerHourMicros: request.offer.pricePerHourMicros });
+    return Ok({ providerInstanceId: instanceId, ssh: null, pricePerHourMicros: request.offer.pricePerHourMicros, requestSentAt: response.sentAt });
   }
 
   /** `POST /instances/{id}/ssh/`: the way a key reliably reaches a Vast host (idempotent). */
