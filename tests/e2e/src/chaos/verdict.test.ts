@@ -56,7 +56,7 @@ describe('chaos verdict', () => {
     const verdict = judge(DEP, [session('ses_1', { cost_so_far_micros: 500_000 }), session('ses_2', { status: 'stopping', stop_reason: 'done' })], [instance('ses_1', { costMicroUsd: 520_000 }), instance('ses_2', { state: 'running' })], noWorkload);
     expect(verdict.violations).toEqual([
       'session ses_2 is still stopping after the drain',
-      "ledger 0.501000 USD differs from the simulator's bill 0.521000 USD by more than a cent (most: ses_1 ledger 500000 µUSD, billed 520000 µUSD)",
+      "ledger 0.501000 USD differs from the simulator's bill 0.521000 USD by more than a cent (most: ses_1 ledger 500000 µUSD, billed 520000 µUSD [destroyed ?..? at ? µUSD/h])",
     ]);
   });
 });

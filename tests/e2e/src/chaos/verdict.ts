@@ -23,6 +23,9 @@ export interface InstanceFacts {
   readonly state: string;
   readonly destroyRequests: number;
   readonly costMicroUsd: number;
+  readonly pricePerHourMicroUsd?: number;
+  readonly createdAt?: string;
+  readonly endedAt?: string | null;
 }
 
 /** What the workload saw: every session id each idempotency key was answered with. */
@@ -124,13 +127,15 @@ export function judge(deploymentId: string, sessions: readonly SessionFacts[], i
     // Name the sessions that differ most, so the cause can be found from the event log.
     const worst = exact
       .map((session) => {
-        const billed = ours.filter((i) => sessionIdOfLabel(i.label, deploymentId) === session.id).reduce((sum, i) => sum + i.costMicroUsd, 0);
-        return { id: session.id, ledger: session.cost_so_far_micros, billed };
+        const instances = ours.filter((i) => sessionIdOfLabel(i.label, deploymentId) === session.id);
+        const billed = instances.reduce((sum, i) => sum + i.costMicroUsd, 0);
+        const lives = instances.map((i) => `${i.state} ${i.createdAt ?? '?'}..${i.endedAt ?? '?'} at ${i.pricePerHourMicroUsd ?? '?'} µUSD/h`).join(', ');
+        return { id: session.id, ledger: session.cost_so_far_micros, billed, lives };
       })
       .filter((d) => d.ledger !== d.billed)
       .sort((a, b) => Math.abs(b.ledger - b.billed) - Math.abs(a.ledger - a.billed))
       .slice(0, 5)
-      .map((d) => `${d.id} ledger ${d.ledger} µUSD, billed ${d.billed} µUSD`);
+      .map((d) => `${d.id} ledger ${d.ledger} µUSD, billed ${d.billed} µUSD [${d.lives}]`);
     violations.push(
       `ledger ${(ledgerMicros / 1e6).toFixed(6)} USD differs from the simulator's bill ${(billedMicros / 1e6).toFixed(6)} USD by more than a cent${worst.length ? ` (most: ${worst.join('; ')})` : ''}`,
     );
