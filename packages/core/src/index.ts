@@ -264,6 +264,7 @@ export type {
   ConsumerRepository,
   CostLedgerRepository,
   DeploymentIdentityRepository,
+  IdempotencyCompletion,
   IdempotencyRecord,
   IdempotencyRepository,
   OfferFailureRepository,

@@ -26,7 +26,7 @@ export interface SessionRepository {
    * Writes the intent record, its `created` event and (when given) the session's encrypted private
    * key in one transaction: a crash never leaves a session whose node nobody could reach.
    */
-  insert(session: Session, event: SessionEvent, secret?: { readonly encryptedPrivateKey: string }): Promise<Result<Session, AlreadyExistsError>>;
+  insert(session: Session, event: SessionEvent, secret?: { readonly encryptedPrivateKey: string }, idempotency?: IdempotencyCompletion): Promise<Result<Session, AlreadyExistsError>>;
   get(id: string): Promise<Session | undefined>;
   findByLabel(label: string): Promise<Session | undefined>;
   /** Oldest first. */
@@ -107,13 +107,24 @@ export interface IdempotencyRecord {
   readonly expiresAt: Date;
 }
 
+/** Completes an idempotency reservation in the same transaction as the session it created. */
+export interface IdempotencyCompletion {
+  readonly scope: string;
+  readonly key: string;
+  readonly responseStatus: number;
+  readonly responseBody: string;
+}
+
 export interface IdempotencyRepository {
   /** Stores `record` if the (scope, key) pair is new; otherwise returns the existing record unchanged. */
   reserve(record: IdempotencyRecord): Promise<{ reserved: true } | { reserved: false; existing: IdempotencyRecord }>;
   complete(scope: string, key: string, responseStatus: number, responseBody: string): Promise<void>;
   get(scope: string, key: string): Promise<IdempotencyRecord | undefined>;
-  /** Forgets a reservation whose request failed before doing anything, so the client may retry. */
-  release(scope: string, key: string): Promise<void>;
+  /**
+   * Forgets a reservation whose request failed before doing anything, so the client may retry.
+   * With `ifCreatedAt`, only that reservation (a concurrent retry may already hold a newer one).
+   */
+  release(scope: string, key: string, ifCreatedAt?: Date): Promise<void>;
   deleteExpired(now: Date): Promise<number>;
 }
 

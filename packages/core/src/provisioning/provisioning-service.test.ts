@@ -355,6 +355,31 @@ describe('ProvisioningService', () => {
       expect((await service.request(request(), context)).ok).toBe(true);
     });
 
+    it('invariant 1: a reservation its request never finished (the process died) is taken over after the lease: one session, not a 409 forever', async () => {
+      const { service, repositories, clock } = setup();
+      const crashedAt = clock.now();
+      await repositories.idempotency.reserve({ ...context, state: 'in_progress', responseStatus: null, responseBody: null, createdAt: crashedAt, expiresAt: new Date(crashedAt.getTime() + 86_400_000) });
+
+      // Within the lease the first request may still be running: the retry is told to come back.
+      const early = await service.request(request(), context);
+      expect(!early.ok && early.err.code).toBe('ALREADY_EXISTS');
+      expect(await repositories.sessions.list()).toHaveLength(0);
+
+      clock.advanceMs(31_000);
+      const retried = unwrap(await service.request(request(), context));
+      const replayed = unwrap(await service.request(request(), context));
+      expect(replayed).toMatchObject({ replayed: true, session: { id: retried.session.id } });
+      expect(await repositories.sessions.list()).toHaveLength(1);
+    });
+
+    it('the session and the completed reservation are written together', async () => {
+      const { service, repositories } = setup();
+      const first = unwrap(await service.request(request(), context));
+      const record = await repositories.idempotency.get('my-app', 'idem-1');
+      expect(record).toMatchObject({ state: 'completed', responseStatus: 201 });
+      expect(JSON.parse(record?.responseBody ?? '{}')).toMatchObject({ sessionId: first.session.id });
+    });
+
     it('keeps the private key only encrypted for the replay', async () => {
       const { service, repositories } = setup();
       const first = unwrap(await service.request(request(), context));

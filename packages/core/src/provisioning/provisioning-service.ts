@@ -67,6 +67,8 @@ export interface ProvisioningServiceOptions {
   readonly maxAuthFailures?: number;
   /** How long an idempotency key is remembered. @default 24 h */
   readonly idempotencyTtlMs?: number;
+  /** A reservation unfinished for longer than this belongs to a request that died. @default 30 s */
+  readonly idempotencyLeaseMs?: number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
@@ -160,7 +162,7 @@ export class ProvisioningService {
    * Validates the request and writes the session (`pending`). With an idempotency context, the same
    * key and request return the first answer (and the same key) instead of renting again.
    */
-  async request(input: ProvisionRequest, idempotency?: IdempotencyContext): Promise<Result<ProvisionedSession, ProvisionError>> {
+  async request(input: ProvisionRequest, idempotency?: IdempotencyContext, takeovers = 0): Promise<Result<ProvisionedSession, ProvisionError>> {
     if (!idempotency) return this.createIntent(input);
     const idem = this.options.repositories.idempotency;
     const now = this.options.clock.now();
@@ -174,24 +176,20 @@ export class ProvisioningService {
       createdAt: now,
       expiresAt: new Date(now.getTime() + (this.options.idempotencyTtlMs ?? 24 * 3_600_000)),
     });
-    if (!reserved.reserved) return this.replay(idempotency);
+    if (!reserved.reserved) return this.replay(input, idempotency, takeovers);
 
-    const created = await this.createIntent(input);
+    // The reservation is completed in the same transaction that writes the session (see
+    // createIntent): a crash leaves either both or an unfinished reservation with no session.
+    const created = await this.createIntent(input, idempotency);
     if (!created.ok) {
       // Nothing was written: forget the key so a corrected retry with it can proceed.
       await idem.release(idempotency.scope, idempotency.key);
       return created;
     }
-    const stored = JSON.stringify({
-      sessionId: created.val.session.id,
-      offer: created.val.offer,
-      encryptedPrivateKey: created.val.privateKey === null ? null : this.options.cipher.encrypt(created.val.privateKey),
-    });
-    await idem.complete(idempotency.scope, idempotency.key, 201, stored);
     return created;
   }
 
-  private async replay(idempotency: IdempotencyContext): Promise<Result<ProvisionedSession, ProvisionError>> {
+  private async replay(input: ProvisionRequest, idempotency: IdempotencyContext, takeovers: number): Promise<Result<ProvisionedSession, ProvisionError>> {
     const idem = this.options.repositories.idempotency;
     // A concurrent first request may still be writing: wait for it briefly.
     for (let i = 0; i < 100; i++) {
@@ -199,6 +197,15 @@ export class ProvisioningService {
       if (!record) break;
       if (record.requestHash !== idempotency.requestHash) {
         return Err(new ValidationError('this Idempotency-Key was used with a different request', [{ path: 'Idempotency-Key', message: 'reused with another body' }]));
+      }
+      // Unfinished for longer than any request takes: its process died before writing the session
+      // (completion is atomic with it), so nothing was created. Take the key over — only that
+      // reservation, in case a concurrent retry already took it — and run the request again.
+      const stale = record.state === 'in_progress' && this.options.clock.now().getTime() - record.createdAt.getTime() > (this.options.idempotencyLeaseMs ?? 30_000);
+      if (stale && takeovers < 3) {
+        this.logger.warn('taking over an idempotency key whose first request never finished', { key: idempotency.key });
+        await idem.release(idempotency.scope, idempotency.key, record.createdAt);
+        return this.request(input, idempotency, takeovers + 1);
       }
       if (record.state === 'completed' && record.responseBody) {
         const stored = JSON.parse(record.responseBody) as { sessionId: string; offer: Offer & { fetchedAt: string }; encryptedPrivateKey: string | null };
@@ -216,7 +223,7 @@ export class ProvisioningService {
     return Err(new AlreadyExistsError('idempotent request', idempotency.key));
   }
 
-  private async createIntent(input: ProvisionRequest): Promise<Result<ProvisionedSession, ProvisionError>> {
+  private async createIntent(input: ProvisionRequest, idempotency?: IdempotencyContext): Promise<Result<ProvisionedSession, ProvisionError>> {
     const offer = await this.chooseOffer(input);
     if (!offer.ok) return offer;
     if (input.storagePolicy === 'preserve' && !offer.val.capabilities.stopWithoutDestroy) {
@@ -264,7 +271,14 @@ export class ProvisioningService {
     );
     if (!intent.ok) return intent;
     // The key (encrypted) is written with the row: never a session whose node the service cannot reach.
-    const inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey: this.options.cipher.encrypt(keys.privateKey) });
+    const encryptedPrivateKey = this.options.cipher.encrypt(keys.privateKey);
+    const completion = idempotency && {
+      scope: idempotency.scope,
+      key: idempotency.key,
+      responseStatus: 201,
+      responseBody: JSON.stringify({ sessionId, offer: offer.val, encryptedPrivateKey }),
+    };
+    const inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey }, completion);
     if (!inserted.ok) return inserted;
     this.logger.info('session requested', { sessionId, provider: offer.val.provider, offerId: offer.val.id, consumerId: input.consumerId });
     return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });

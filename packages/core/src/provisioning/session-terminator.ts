@@ -2,7 +2,7 @@ import { type ConcurrentUpdateError, InvalidTransitionError, SessionNotFoundErro
 import { Err, Ok, type Result } from '../errors/result.js';
 import { type IdGenerator } from '../ids/ids.js';
 import { noopLogger, type Logger } from '../logging/logger.js';
-import { type ProviderAdapter } from '../ports/provider-adapter.js';
+import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
 import { planSessionTransition } from '../sessions/session-transition.js';
@@ -196,12 +196,20 @@ export class SessionTerminator {
       this.logger.error('no adapter for the session provider; cannot destroy', { sessionId: session.id, provider: session.provider });
       return { gone: false, reason: `provider ${session.provider} is not configured`, billingEndedAt: undefined };
     }
-    const targets = await this.instancesOf(session, provider);
-    if (targets === undefined) return { gone: false, reason: 'the provider could not list instances', billingEndedAt: undefined };
+    const found = await this.instancesOf(session, provider);
+    if (found === undefined) return { gone: false, reason: 'the provider could not list instances', billingEndedAt: undefined };
+    const targets = found.ids;
+    // An instance only ever found by its label (its create's answer was lost) bills all the same:
+    // from its creation, which the listing reports, or from when the create was sent.
+    if (!session.billingStartedAt && session.status === 'stopping' && found.listed.length > 0) {
+      await this.recordBillingStart(session, found.listed);
+    }
 
     // Carried over from earlier attempts (a restart, an unverified destroy): a stopping session's
-    // stoppedAt is the current best estimate of where billing ended.
-    let billingEndedAt: Date | null = session.status === 'stopping' ? session.stoppedAt : null;
+    // stoppedAt is the current best estimate of where billing ended — unless the instance is listed
+    // right now, which proves the earlier destroy did not end it.
+    const stillThere = found.listed.some((instance) => instance.state !== 'destroying');
+    let billingEndedAt: Date | null = session.status === 'stopping' && !stillThere ? session.stoppedAt : null;
     for (const providerInstanceId of targets) {
       await this.note(session, 'destroy_attempted', actor, `destroy requested (${session.stopReason ?? 'stop'})`, { providerInstanceId });
       const calledAt = this.options.clock.now();
@@ -253,12 +261,12 @@ export class SessionTerminator {
    * The provider ids to destroy: the recorded one plus any instance listed with the session's label
    * (a duplicate from an uncertain create, or an instance whose id was never recorded).
    */
-  private async instancesOf(session: Session, provider: ProviderAdapter): Promise<string[] | undefined> {
+  private async instancesOf(session: Session, provider: ProviderAdapter): Promise<{ ids: string[]; listed: ProviderInstance[] } | undefined> {
     const listed = await provider.listInstances(session.label);
     const recorded = session.providerInstanceId ? [session.providerInstanceId] : [];
-    if (!listed.ok) return recorded.length > 0 ? recorded : undefined;
-    const byLabel = listed.val.filter((instance) => instance.label === session.label).map((instance) => instance.providerInstanceId);
-    return [...new Set([...recorded, ...byLabel])];
+    if (!listed.ok) return recorded.length > 0 ? { ids: recorded, listed: [] } : undefined;
+    const ours = listed.val.filter((instance) => instance.label === session.label);
+    return { ids: [...new Set([...recorded, ...ours.map((instance) => instance.providerInstanceId)])], listed: ours };
   }
 
   /** `present`: the provider showed it (stopped still counts, and may bill); `unknown`: it could not say. */
@@ -310,6 +318,18 @@ export class SessionTerminator {
       await this.options.onEnded?.(session);
     } catch (error) {
       this.logger.error('post-termination hook failed', { sessionId: session.id, error });
+    }
+  }
+
+  private async recordBillingStart(session: Session, listed: readonly ProviderInstance[]): Promise<void> {
+    const earliest = listed.map((i) => i.startedAt?.getTime() ?? Number.POSITIVE_INFINITY).reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+    // The provider's creation time when it reports one, else when the session's create was sent
+    // (the last status change before stopping was the move to provisioning, or stopping itself).
+    const start = Number.isFinite(earliest) ? new Date(earliest) : session.createdAt;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.options.repositories.sessions.get(session.id);
+      if (!current || current.billingStartedAt) return;
+      if ((await this.options.repositories.sessions.update(current.id, current.version, { billingStartedAt: start }, [])).ok) return;
     }
   }
 

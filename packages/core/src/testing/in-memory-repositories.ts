@@ -14,6 +14,7 @@ import {
   type ConsumerRepository,
   type CostLedgerRepository,
   type DeploymentIdentityRepository,
+  type IdempotencyCompletion,
   type IdempotencyRecord,
   type IdempotencyRepository,
   type OfferFailureRepository,
@@ -36,13 +37,22 @@ export class InMemorySessionRepository implements SessionRepository {
   private readonly sessions = new Map<string, Session>();
   private readonly events: SessionEvent[] = [];
 
-  async insert(session: Session, event: SessionEvent, secret?: { readonly encryptedPrivateKey: string }): Promise<Result<Session, AlreadyExistsError>> {
+  /** Where `insert` completes an idempotency reservation; set by `createInMemoryRepositories`. */
+  idempotency: InMemoryIdempotencyRepository | undefined;
+
+  async insert(
+    session: Session,
+    event: SessionEvent,
+    secret?: { readonly encryptedPrivateKey: string },
+    idempotency?: IdempotencyCompletion,
+  ): Promise<Result<Session, AlreadyExistsError>> {
     if (this.sessions.has(session.id) || [...this.sessions.values()].some((s) => s.label === session.label)) {
       return Err(new AlreadyExistsError('session', session.id));
     }
     this.sessions.set(session.id, copy(session));
     this.events.push(copy(event));
     if (secret) await this.secrets?.put(session.id, secret.encryptedPrivateKey);
+    if (idempotency) await this.idempotency?.complete(idempotency.scope, idempotency.key, idempotency.responseStatus, idempotency.responseBody);
     return Ok(copy(session));
   }
 
@@ -269,8 +279,10 @@ export class InMemoryIdempotencyRepository implements IdempotencyRepository {
     return found && copy(found);
   }
 
-  async release(scope: string, key: string): Promise<void> {
-    this.records.delete(`${scope}\u0000${key}`);
+  async release(scope: string, key: string, ifCreatedAt?: Date): Promise<void> {
+    const id = `${scope}\u0000${key}`;
+    if (ifCreatedAt && this.records.get(id)?.createdAt.getTime() !== ifCreatedAt.getTime()) return;
+    this.records.delete(id);
     return;
   }
 
@@ -318,7 +330,9 @@ export class InMemorySessionSecretRepository implements SessionSecretRepository 
 export function createInMemoryRepositories(): Repositories {
   const sessions = new InMemorySessionRepository();
   const sessionSecrets = new InMemorySessionSecretRepository(sessions);
+  const idempotency = new InMemoryIdempotencyRepository();
   sessions.secrets = sessionSecrets;
+  sessions.idempotency = idempotency;
   return {
     sessions,
     costs: new InMemoryCostLedgerRepository(),
@@ -326,7 +340,7 @@ export function createInMemoryRepositories(): Repositories {
     apiKeys: new InMemoryApiKeyRepository(),
     budgets: new InMemoryBudgetRepository(),
     offerFailures: new InMemoryOfferFailureRepository(),
-    idempotency: new InMemoryIdempotencyRepository(),
+    idempotency,
     deployment: new InMemoryDeploymentIdentityRepository(),
     sessionSecrets,
   };

@@ -310,6 +310,21 @@ export function describeRepositoryContract(name: string, open: () => RepositoryH
         expiresAt: at(86_400),
       };
 
+      it('completes a reservation in the same write as the session it created', async () => {
+        await repos.idempotency.reserve(record);
+        const { session, event } = buildSession({ id: 'ses_00000000000000000000000I01' });
+        unwrap(await repos.sessions.insert(session, event, { encryptedPrivateKey: 'c' }, { scope: 'my-app', key: 'idem-1', responseStatus: 201, responseBody: '{"sessionId":"x"}' }));
+        expect(await repos.idempotency.get('my-app', 'idem-1')).toMatchObject({ state: 'completed', responseStatus: 201, responseBody: '{"sessionId":"x"}' });
+      });
+
+      it('releases only the reservation it was asked to when given its creation time', async () => {
+        await repos.idempotency.reserve(record);
+        await repos.idempotency.release('my-app', 'idem-1', at(5));
+        expect(await repos.idempotency.get('my-app', 'idem-1')).toBeDefined();
+        await repos.idempotency.release('my-app', 'idem-1', at(0));
+        expect(await repos.idempotency.get('my-app', 'idem-1')).toBeUndefined();
+      });
+
       it('reserves a key once per scope and returns the existing record afterwards', async () => {
         expect(await repos.idempotency.reserve(record)).toEqual({ reserved: true });
         expect(await repos.idempotency.reserve({ ...record, requestHash: 'h2' })).toEqual({ reserved: false, existing: record });

@@ -28,8 +28,9 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
     return this.db.select().from(idempotencyRecords).where(byScopeAndKey(scope, key)).get();
   }
 
-  async release(scope: string, key: string): Promise<void> {
-    this.db.delete(idempotencyRecords).where(byScopeAndKey(scope, key)).run();
+  async release(scope: string, key: string, ifCreatedAt?: Date): Promise<void> {
+    const where = ifCreatedAt ? and(byScopeAndKey(scope, key), eq(idempotencyRecords.createdAt, ifCreatedAt)) : byScopeAndKey(scope, key);
+    this.db.delete(idempotencyRecords).where(where).run();
     return;
   }
 

@@ -9,6 +9,7 @@ import {
   assertSessionUpdateAllowed,
   sessionEventSchema,
   sessionSchema,
+  type IdempotencyCompletion,
   type Result,
   type Session,
   type SessionChanges,
@@ -18,7 +19,7 @@ import {
 } from '@gpu-shopper/core';
 
 import { type StorageDatabase } from '../open-storage.js';
-import { sessionEvents, sessionSecrets, sessions } from '../schema.js';
+import { idempotencyRecords, sessionEvents, sessionSecrets, sessions } from '../schema.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
 type SessionRow = typeof sessions.$inferSelect;
@@ -37,12 +38,23 @@ function toEvent(row: EventRow): SessionEvent {
 export class SqliteSessionRepository implements SessionRepository {
   constructor(private readonly db: StorageDatabase) {}
 
-  async insert(session: Session, event: SessionEvent, secret?: { readonly encryptedPrivateKey: string }): Promise<Result<Session, AlreadyExistsError>> {
+  async insert(
+    session: Session,
+    event: SessionEvent,
+    secret?: { readonly encryptedPrivateKey: string },
+    idempotency?: IdempotencyCompletion,
+  ): Promise<Result<Session, AlreadyExistsError>> {
     try {
       this.db.transaction((tx) => {
         tx.insert(sessions).values(session).run();
         tx.insert(sessionEvents).values(event).run();
         if (secret) tx.insert(sessionSecrets).values({ sessionId: session.id, encryptedPrivateKey: secret.encryptedPrivateKey }).run();
+        if (idempotency) {
+          tx.update(idempotencyRecords)
+            .set({ state: 'completed', responseStatus: idempotency.responseStatus, responseBody: idempotency.responseBody })
+            .where(and(eq(idempotencyRecords.scope, idempotency.scope), eq(idempotencyRecords.key, idempotency.key)))
+            .run();
+        }
       });
     } catch (error) {
       if (isUniqueViolation(error)) return Err(new AlreadyExistsError('session', session.id));
