@@ -6,6 +6,8 @@ export interface ProviderErrorContext extends Record<string, unknown> {
   readonly provider: ProviderName;
   readonly operation: string;
   readonly httpStatus?: number;
+  /** When the last attempt was sent, if one was: a failed destroy may still have acted then. */
+  readonly requestSentAt?: Date;
 }
 
 abstract class ProviderErrorBase extends BaseError<ProviderErrorContext> {

@@ -224,9 +224,13 @@ export class SessionTerminator {
       this.options.onDestroyRequested?.({ session, initiator: actor, accepted: destroyed.ok });
       if (!destroyed.ok) {
         await this.note(session, 'destroy_failed', actor, destroyed.err.message, { providerInstanceId, code: destroyed.err.code });
-        // A timeout or 5xx may still have worked (billing may end here); a refusal did not.
+        // A timeout or 5xx may still have worked — and if an earlier uncertain call did not, this
+        // one did: billing ends here at the latest (never earlier than what is known). A refusal
+        // (4xx, rate limit) did nothing.
         const uncertain = destroyed.err.code === 'PROVIDER_UNKNOWN_OUTCOME' || destroyed.err.code === 'PROVIDER_UNAVAILABLE';
-        return { gone: false, reason: destroyed.err.message, billingEndedAt: uncertain ? (billingEndedAt ?? calledAt) : before };
+        const lastTry = destroyed.err.context.requestSentAt ?? calledAt;
+        const latest = billingEndedAt && billingEndedAt.getTime() > lastTry.getTime() ? billingEndedAt : lastTry;
+        return { gone: false, reason: destroyed.err.message, billingEndedAt: uncertain ? latest : before };
       }
       // Accepted: it existed until the request that was answered. Already gone: it ended by then.
       const sentAt = destroyed.val.requestSentAt ?? calledAt;

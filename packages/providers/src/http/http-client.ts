@@ -140,8 +140,14 @@ export class ProviderHttpClient {
 
   async send(request: HttpRequest): Promise<Result<HttpResponse, ProviderError>> {
     const retries = request.idempotent ? (this.options.retries ?? 3) : 0;
+    let lastSentAt: Date | undefined;
+    // The error says when its last attempt left: a destroy that timed out may still have acted.
+    const failed = (error: ProviderError): Result<HttpResponse, ProviderError> => {
+      if (lastSentAt && error.context.requestSentAt === undefined) Object.assign(error.context, { requestSentAt: lastSentAt });
+      return Err(error);
+    };
     try {
-      const response = await pRetry(() => this.attempt(request), {
+      const response = await pRetry(() => this.attempt(request, (at) => (lastSentAt = at)), {
         retries,
         factor: 2,
         minTimeout: this.options.minBackoffMs ?? 500,
@@ -158,10 +164,10 @@ export class ProviderHttpClient {
       });
       return Ok(response);
     } catch (error) {
-      if (error instanceof RetryableAttemptError) return Err(error.providerError);
-      if (error instanceof AbortError && error.originalError instanceof RetryableAttemptError) return Err(error.originalError.providerError);
+      if (error instanceof RetryableAttemptError) return failed(error.providerError);
+      if (error instanceof AbortError && error.originalError instanceof RetryableAttemptError) return failed(error.originalError.providerError);
       const code = errorCodeOf(error);
-      return Err(
+      return failed(
         new ProviderUnavailableError(`request aborted: ${this.snippet(error instanceof Error ? error.message : String(error))}`, {
           ...this.context(request.operation),
           ...(code ? { cause: code } : {}),
@@ -170,7 +176,7 @@ export class ProviderHttpClient {
     }
   }
 
-  private async attempt(request: HttpRequest): Promise<HttpResponse> {
+  private async attempt(request: HttpRequest, onSent: (at: Date) => void = () => undefined): Promise<HttpResponse> {
     await this.options.rateLimiter.acquire(request.signal);
     const url = this.buildUrl(request);
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? 30_000;
@@ -178,6 +184,7 @@ export class ProviderHttpClient {
     const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
     const started = performance.now();
     const sentAt = this.options.clock?.now() ?? new Date();
+    onSent(sentAt);
     const report = (status: number | null, errorCode?: string) =>
       this.options.onCall?.({
         provider: this.options.provider,

@@ -109,9 +109,11 @@ export function judge(deploymentId: string, sessions: readonly SessionFacts[], i
   // An instance that vanished on its own stopped billing at a moment nobody can observe: the ledger
   // ends it at the first read that found it missing, so it may only be higher than the bill, by the
   // detection delay. Those are compared that way; everything else to the cent.
+  // An instance that vanished before the session ever learned its id (its create's answer was lost)
+  // left no trace the service could see: its cost is unknowable and only reported.
   const vanishedSessions = new Set(ours.filter((i) => i.state === 'vanished').map((i) => sessionIdOfLabel(i.label, deploymentId)));
   const exact = sessions.filter((s) => !vanishedSessions.has(s.id));
-  const vanished = sessions.filter((s) => vanishedSessions.has(s.id));
+  const vanished = sessions.filter((s) => vanishedSessions.has(s.id) && s.provider_instance_id !== null);
   const billedFor = (list: readonly SessionFacts[]) => {
     const ids = new Set(list.map((s) => s.id));
     return ours.filter((i) => ids.has(sessionIdOfLabel(i.label, deploymentId) ?? '')).reduce((sum, i) => sum + i.costMicroUsd, 0);
