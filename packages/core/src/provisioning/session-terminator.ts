@@ -218,7 +218,8 @@ export class SessionTerminator {
       const before = billingEndedAt;
       if (billingEndedAt === null && session.status === 'stopping') {
         billingEndedAt = calledAt;
-        await this.recordBillingEnd(session.id, calledAt);
+        // Replaces an earlier estimate when the instance was just listed alive (it proved wrong).
+        await this.recordBillingEnd(session.id, calledAt, stillThere);
       }
       const destroyed = await provider.destroyInstance(providerInstanceId);
       this.options.onDestroyRequested?.({ session, initiator: actor, accepted: destroyed.ok });
@@ -338,10 +339,10 @@ export class SessionTerminator {
   }
 
   /** Stores a stopping session's billing-end estimate right away (a crash must not lose it). */
-  private async recordBillingEnd(sessionId: string, at: Date): Promise<void> {
+  private async recordBillingEnd(sessionId: string, at: Date, replace: boolean): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.options.repositories.sessions.get(sessionId);
-      if (!current || current.status !== 'stopping' || current.stoppedAt) return;
+      if (!current || current.status !== 'stopping' || (current.stoppedAt && !replace)) return;
       if ((await this.options.repositories.sessions.update(current.id, current.version, { stoppedAt: at }, [])).ok) return;
     }
   }

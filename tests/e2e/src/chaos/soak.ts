@@ -293,6 +293,7 @@ async function main(): Promise<number> {
       simulator_instances: instances.length,
       ledger_usd: verdict.ledgerMicros / 1e6,
       billed_usd: verdict.billedMicros / 1e6,
+      whole_second_rounding_allowance_usd: verdict.granularityMicros / 1e6,
       vanished_ledger_usd: verdict.vanishedLedgerMicros / 1e6,
       vanished_billed_usd: verdict.vanishedBilledMicros / 1e6,
       log_lines: server.logs.length,

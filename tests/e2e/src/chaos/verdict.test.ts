@@ -56,7 +56,7 @@ describe('chaos verdict', () => {
     const verdict = judge(DEP, [session('ses_1', { cost_so_far_micros: 500_000 }), session('ses_2', { status: 'stopping', stop_reason: 'done' })], [instance('ses_1', { costMicroUsd: 520_000 }), instance('ses_2', { state: 'running' })], noWorkload);
     expect(verdict.violations).toEqual([
       'session ses_2 is still stopping after the drain',
-      "ledger 0.501000 USD differs from the simulator's bill 0.521000 USD by more than a cent (most: ses_1 ledger 500000 µUSD, billed 520000 µUSD [destroyed ?..? at ? µUSD/h])",
+      "ledger 0.501000 USD differs from the simulator's bill 0.521000 USD by more than a cent (beyond 0.000000 USD of whole-second rounding) (most: ses_1 ledger 500000 µUSD, billed 520000 µUSD [destroyed ?..? at ? µUSD/h])",
     ]);
   });
 });
@@ -67,5 +67,16 @@ describe('chaos verdict: vanished instances', () => {
     expect(over.violations).toEqual([]);
     const under = judge(DEP, [session('ses_1', { status: 'failed', stop_reason: 'instance_vanished', error_type: 'instance_vanished', cost_so_far_micros: 5_000 })], [instance('ses_1', { state: 'vanished', costMicroUsd: 20_000 })], noWorkload);
     expect(under.violations).toEqual(['vanished instances: ledger 0.005000 USD is below their bill 0.020000 USD']);
+  });
+});
+
+describe('chaos verdict: ledger granularity', () => {
+  it('accepts a ledger below the bill by whole-second rounding (up to a second of each price), never above it by a cent', () => {
+    const priced = (id: string, cost: number) => session(id, { cost_so_far_micros: cost, price_per_hour_micros: 36_000_000 });
+    // 10 000 µUSD a second: each session may be up to one second short.
+    const rounded = judge(DEP, [priced('ses_1', 100_000), priced('ses_2', 100_000)], [instance('ses_1', { costMicroUsd: 109_000 }), instance('ses_2', { costMicroUsd: 109_000 })], noWorkload);
+    expect(rounded.violations).toEqual([]);
+    const over = judge(DEP, [priced('ses_1', 130_000)], [instance('ses_1', { costMicroUsd: 100_000 })], noWorkload);
+    expect(over.violations).toHaveLength(1);
   });
 });

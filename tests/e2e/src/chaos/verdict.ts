@@ -13,6 +13,7 @@ export interface SessionFacts {
   readonly stop_reason: string | null;
   readonly error_type: string | null;
   readonly cost_so_far_micros: number;
+  readonly price_per_hour_micros?: number;
 }
 
 /** What the simulator knows about one instance. */
@@ -54,6 +55,8 @@ export interface Verdict {
   /** Ledger and bill of the sessions whose instance did not vanish (compared to the cent). */
   readonly ledgerMicros: number;
   readonly billedMicros: number;
+  /** How far below the bill whole-second accrual may put the ledger (one second of each session's price). */
+  readonly granularityMicros: number;
   /** The same for vanished instances (the ledger may exceed the bill by the detection delay). */
   readonly vanishedLedgerMicros: number;
   readonly vanishedBilledMicros: number;
@@ -125,7 +128,12 @@ export function judge(deploymentId: string, sessions: readonly SessionFacts[], i
   if (vanishedLedgerMicros + LEDGER_TOLERANCE_MICROS < vanishedBilledMicros) {
     violations.push(`vanished instances: ledger ${(vanishedLedgerMicros / 1e6).toFixed(6)} USD is below their bill ${(vanishedBilledMicros / 1e6).toFixed(6)} USD`);
   }
-  if (Math.abs(ledgerMicros - billedMicros) > LEDGER_TOLERANCE_MICROS) {
+  // The ledger accrues whole seconds (what most vendors bill); the simulator bills milliseconds. So
+  // each session's ledger may sit below its bill by up to one second of its price, never above.
+  const granularityMicros = exact.reduce((sum, s) => sum + Math.ceil((s.price_per_hour_micros ?? 0) / 3600), 0);
+  const over = ledgerMicros - billedMicros;
+  const under = billedMicros - ledgerMicros;
+  if (over > LEDGER_TOLERANCE_MICROS || under > LEDGER_TOLERANCE_MICROS + granularityMicros) {
     // Name the sessions that differ most, so the cause can be found from the event log.
     const worst = exact
       .map((session) => {
@@ -139,7 +147,7 @@ export function judge(deploymentId: string, sessions: readonly SessionFacts[], i
       .slice(0, 5)
       .map((d) => `${d.id} ledger ${d.ledger} µUSD, billed ${d.billed} µUSD [${d.lives}]`);
     violations.push(
-      `ledger ${(ledgerMicros / 1e6).toFixed(6)} USD differs from the simulator's bill ${(billedMicros / 1e6).toFixed(6)} USD by more than a cent${worst.length ? ` (most: ${worst.join('; ')})` : ''}`,
+      `ledger ${(ledgerMicros / 1e6).toFixed(6)} USD differs from the simulator's bill ${(billedMicros / 1e6).toFixed(6)} USD by more than a cent (beyond ${(granularityMicros / 1e6).toFixed(6)} USD of whole-second rounding)${worst.length ? ` (most: ${worst.join('; ')})` : ''}`,
     );
   }
   const counts: Record<string, number> = {};
@@ -147,5 +155,5 @@ export function judge(deploymentId: string, sessions: readonly SessionFacts[], i
     const outcome = [s.status, s.stop_reason, s.error_type].filter(Boolean).join('/');
     counts[outcome] = (counts[outcome] ?? 0) + 1;
   }
-  return { violations, ledgerMicros, billedMicros, vanishedLedgerMicros, vanishedBilledMicros, counts };
+  return { violations, ledgerMicros, billedMicros, granularityMicros, vanishedLedgerMicros, vanishedBilledMicros, counts };
 }
