@@ -10,5 +10,6 @@ export * from './sessions.js';
 export * from './costs.js';
 export * from './consumers.js';
 export * from './health.js';
+export * from './benchmarks.js';
 export { API_ROUTES, type RouteAuth, type RouteSpec } from './routes.js';
 export { buildOpenApiDocument } from './openapi.js';

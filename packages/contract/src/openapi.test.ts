@@ -2,6 +2,7 @@ import { buildOpenApiDocument } from './openapi.js';
 import { API_ROUTES } from './routes.js';
 import { createSessionRequestSchema } from './sessions.js';
 import { inventoryQuerySchema } from './inventory.js';
+import { benchmarkListQuerySchema, cheapestBenchmarkQuerySchema, createBenchmarkRunRequestSchema, recommendationsQuerySchema, updateBenchmarkScheduleRequestSchema } from './benchmarks.js';
 
 describe('OpenAPI document', () => {
   const doc = buildOpenApiDocument('1.2.3') as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string }[]; requestBody?: unknown }>> };
@@ -51,5 +52,45 @@ describe('request schemas', () => {
     expect(inventoryQuerySchema.safeParse({ min_vram: 'lots' }).success).toBe(false);
     expect(inventoryQuerySchema.safeParse({ provider: 'aws' }).success).toBe(false);
     expect(inventoryQuerySchema.safeParse({ colour: 'red' }).success).toBe(false);
+  });
+});
+
+describe('benchmark routes', () => {
+  const doc = buildOpenApiDocument('1.2.3') as { paths: Record<string, Record<string, { parameters: { name: string }[]; description?: string; requestBody?: unknown }>> };
+
+  it('documents every benchmark endpoint of SEED and the recommendations join', () => {
+    for (const [path, method] of [
+      ['/api/v1/benchmarks', 'get'],
+      ['/api/v1/benchmarks', 'post'],
+      ['/api/v1/benchmarks/{id}', 'get'],
+      ['/api/v1/benchmarks/best', 'get'],
+      ['/api/v1/benchmarks/cheapest', 'get'],
+      ['/api/v1/benchmarks/compare', 'get'],
+      ['/api/v1/benchmarks/recommendations', 'get'],
+      ['/api/v1/recommendations', 'get'],
+      ['/api/v1/benchmark-runs', 'post'],
+      ['/api/v1/benchmark-runs/{id}', 'get'],
+      ['/api/v1/benchmark-runs/{id}', 'delete'],
+      ['/api/v1/benchmark-schedules', 'post'],
+      ['/api/v1/benchmark-schedules', 'get'],
+      ['/api/v1/benchmark-schedules/{id}', 'put'],
+      ['/api/v1/benchmark-schedules/{id}', 'delete'],
+    ] as const) {
+      expect(doc.paths[path]?.[method]).toBeDefined();
+    }
+    expect(doc.paths['/api/v1/recommendations']?.get?.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['model', 'min_tps']));
+    expect(doc.paths['/api/v1/benchmark-runs']?.post?.description).toBe('Admin token only.');
+  });
+
+  it('converts query strings and rejects what the API would refuse', () => {
+    expect(cheapestBenchmarkQuerySchema.parse({ model: 'llama3.1:8b', min_tps: '50' })).toEqual({ model: 'llama3.1:8b', min_tps: 50 });
+    expect(cheapestBenchmarkQuerySchema.safeParse({ model: 'llama3.1:8b', min_tps: '-1' }).success).toBe(false);
+    expect(recommendationsQuerySchema.safeParse({}).success).toBe(false);
+    expect(benchmarkListQuerySchema.parse({ include_invalid: 'true', source: 'published' })).toMatchObject({ include_invalid: true, source: 'published' });
+    expect(benchmarkListQuerySchema.safeParse({ source: 'rumour' }).success).toBe(false);
+    expect(createBenchmarkRunRequestSchema.parse({ models: ['llama3.1:8b'], max_budget: 1 })).toMatchObject({ gpu_types: [], providers: [], max_attempts_per_entry: 2, duration_seconds: 300 });
+    expect(createBenchmarkRunRequestSchema.safeParse({ models: [] }).success).toBe(false);
+    expect(createBenchmarkRunRequestSchema.safeParse({ models: ['m'], max_budget: 0 }).success).toBe(false);
+    expect(updateBenchmarkScheduleRequestSchema.safeParse({}).success).toBe(false);
   });
 });

@@ -1,5 +1,27 @@
 import { z } from 'zod';
 
+import {
+  benchmarkComparisonSchema,
+  benchmarkListQuerySchema,
+  benchmarkListResponseSchema,
+  benchmarkModelQuerySchema,
+  benchmarkResultSchema,
+  benchmarkRunListQuerySchema,
+  benchmarkRunListResponseSchema,
+  benchmarkRunSchema,
+  benchmarkScheduleListResponseSchema,
+  benchmarkScheduleSchema,
+  cheapestBenchmarkQuerySchema,
+  compareBenchmarkQuerySchema,
+  createBenchmarkRunRequestSchema,
+  createBenchmarkScheduleRequestSchema,
+  deletedResponseSchema,
+  rankedBenchmarkSchema,
+  recommendationsQuerySchema,
+  recommendationsResponseSchema,
+  submitBenchmarkRequestSchema,
+  updateBenchmarkScheduleRequestSchema,
+} from './benchmarks.js';
 import { createApiKeyResponseSchema, consumerListResponseSchema, consumerSchema, createConsumerRequestSchema, createConsumerResponseSchema, setBudgetRequestSchema } from './consumers.js';
 import { costQuerySchema, costSummarySchema } from './costs.js';
 import { healthResponseSchema, readyResponseSchema } from './health.js';
@@ -58,4 +80,21 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'post', path: '/api/v1/consumers/:id/keys', summary: 'Issue another API key (shown once)', auth: 'admin', response: createApiKeyResponseSchema, status: 201 },
   { method: 'delete', path: '/api/v1/consumers/:id/keys/:keyId', summary: 'Revoke an API key', auth: 'admin', response: consumerSchema, status: 200 },
   { method: 'put', path: '/api/v1/consumers/:id/budget', summary: 'Set the monthly budget', auth: 'admin', body: setBudgetRequestSchema, response: consumerSchema, status: 200 },
+  { method: 'get', path: '/api/v1/benchmarks', summary: 'List benchmark results, newest first (every filter combines)', auth: 'consumer', query: benchmarkListQuerySchema, response: benchmarkListResponseSchema, status: 200 },
+  { method: 'post', path: '/api/v1/benchmarks', summary: 'Submit a benchmark result (validated, unit-checked; honours Idempotency-Key)', auth: 'admin', body: submitBenchmarkRequestSchema, response: benchmarkResultSchema, status: 201, idempotent: true },
+  { method: 'get', path: '/api/v1/benchmarks/best', summary: 'Fastest GPU and provider for a model (median tokens/s of the newest 5 valid results)', auth: 'consumer', query: benchmarkModelQuerySchema, response: rankedBenchmarkSchema, status: 200 },
+  { method: 'get', path: '/api/v1/benchmarks/cheapest', summary: 'Lowest $ per million tokens for a model, optionally above min_tps', auth: 'consumer', query: cheapestBenchmarkQuerySchema, response: rankedBenchmarkSchema, status: 200 },
+  { method: 'get', path: '/api/v1/benchmarks/compare', summary: 'Every GPU and provider for a model against a baseline', auth: 'consumer', query: compareBenchmarkQuerySchema, response: benchmarkComparisonSchema, status: 200 },
+  { method: 'get', path: '/api/v1/benchmarks/recommendations', summary: 'Live offers ranked by estimated $ per million tokens (alias of /recommendations)', auth: 'consumer', query: recommendationsQuerySchema, response: recommendationsResponseSchema, status: 200 },
+  { method: 'get', path: '/api/v1/benchmarks/:id', summary: 'One benchmark result', auth: 'consumer', response: benchmarkResultSchema, status: 200 },
+  { method: 'get', path: '/api/v1/recommendations', summary: 'Offers you can rent now, ranked by estimated $ per million tokens with the benchmark evidence; unmeasured SKUs listed, never guessed', auth: 'consumer', query: recommendationsQuerySchema, response: recommendationsResponseSchema, status: 200 },
+  { method: 'post', path: '/api/v1/benchmark-runs', summary: 'Start an automated benchmark run (models × GPU types [× providers])', auth: 'admin', body: createBenchmarkRunRequestSchema, response: benchmarkRunSchema, status: 201 },
+  { method: 'get', path: '/api/v1/benchmark-runs', summary: 'List benchmark runs, newest first', auth: 'admin', query: benchmarkRunListQuerySchema, response: benchmarkRunListResponseSchema, status: 200 },
+  { method: 'get', path: '/api/v1/benchmark-runs/:id', summary: 'Benchmark run status with its entries and attempts', auth: 'admin', response: benchmarkRunSchema, status: 200 },
+  { method: 'delete', path: '/api/v1/benchmark-runs/:id', summary: 'Cancel a benchmark run (its current session is destroyed)', auth: 'admin', response: benchmarkRunSchema, status: 200 },
+  { method: 'post', path: '/api/v1/benchmark-schedules', summary: 'Create a recurring benchmark run (cron)', auth: 'admin', body: createBenchmarkScheduleRequestSchema, response: benchmarkScheduleSchema, status: 201 },
+  { method: 'get', path: '/api/v1/benchmark-schedules', summary: 'List benchmark schedules', auth: 'admin', response: benchmarkScheduleListResponseSchema, status: 200 },
+  { method: 'get', path: '/api/v1/benchmark-schedules/:id', summary: 'One benchmark schedule', auth: 'admin', response: benchmarkScheduleSchema, status: 200 },
+  { method: 'put', path: '/api/v1/benchmark-schedules/:id', summary: 'Update a benchmark schedule', auth: 'admin', body: updateBenchmarkScheduleRequestSchema, response: benchmarkScheduleSchema, status: 200 },
+  { method: 'delete', path: '/api/v1/benchmark-schedules/:id', summary: 'Delete a benchmark schedule', auth: 'admin', response: deletedResponseSchema, status: 200 },
 ];
