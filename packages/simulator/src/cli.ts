@@ -17,6 +17,7 @@ const USAGE = `Usage: gpu-shopper-simulator [options]
   --boot-delay-ms N             create -> running (default 1500)
   --key-propagation-ms N        Vast key attach / TensorDock cloud-init -> key usable (default 300)
   --bluelobster-dpkg-lock-ms N  Blue Lobster boot-time dist-upgrade window (default 2000)
+  --benchmark-run-ms N          emulated benchmark script run, start -> result (default 600)
   -h, --help                    show this help
 
 Prints {"vastai","tensordock","bluelobster","control"} URLs as the first stdout line.
@@ -28,6 +29,7 @@ const INTEGER_FLAGS = {
   'latency-ms': 'latencyMs',
   port: 'basePort',
   'boot-delay-ms': 'bootDelayMs',
+  'benchmark-run-ms': 'benchmarkRunMs',
   'key-propagation-ms': 'keyPropagationMs',
   'bluelobster-dpkg-lock-ms': 'blueLobsterDpkgLockMs',
 } as const satisfies Record<string, keyof SimulatorOptions>;

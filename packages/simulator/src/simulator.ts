@@ -24,6 +24,7 @@ const optionsSchema = z
     vastDefaultLimit: z.number().int().min(1).max(100_000).default(64),
     vastInstallsCreateKey: z.boolean().default(false),
     vastCreditUsd: z.number().min(0).default(100),
+    benchmarkRunMs: z.number().int().min(1).max(3_600_000).default(600),
     basePort: z.number().int().min(0).max(65_532).default(0),
     host: z.literal('127.0.0.1').default('127.0.0.1'),
   })
@@ -49,6 +50,8 @@ export interface SimulatorOptions {
   readonly vastInstallsCreateKey?: boolean;
   /** Starting Vast account credit for `GET /users/current/`. @default 100 */
   readonly vastCreditUsd?: number;
+  /** How long the emulated benchmark script (`ollama-bench.sh`) runs on a node, start to result. @default 600 */
+  readonly benchmarkRunMs?: number;
   /** First port: Vast = basePort, TensorDock +1, Blue Lobster +2, control +3. 0 picks free ports. @default 0 */
   readonly basePort?: number;
   /** Only loopback is supported. @default '127.0.0.1' */
@@ -104,6 +107,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       faults,
       now: world.now,
       rng: new Prng(config.seed, `node:${spec.vendor}:${spec.instanceId}`),
+      benchmarkRunMs: config.benchmarkRunMs,
     });
     await node.start();
     if (stopped) await node.close();

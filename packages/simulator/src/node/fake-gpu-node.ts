@@ -6,6 +6,7 @@ import { type GpuSku } from '../catalog/gpu-skus.js';
 import { type FaultRegistry } from '../faults/fault-registry.js';
 import { type Prng } from '../internal/prng.js';
 import { type VendorName } from '../model.js';
+import { BenchEmulator } from './bench-emulator.js';
 import { MemoryFs } from './memory-fs.js';
 import { type GpuDevice, type NvidiaFailure, type NvidiaSmiState } from './nvidia-smi.js';
 import { createPrograms, owner, shellFileAccess, type Mount, type NodeProcess, type NodeRuntime } from './programs.js';
@@ -47,6 +48,8 @@ export interface FakeGpuNodeOptions {
   readonly now: () => number;
   readonly rng: Prng;
   readonly fsCapacityBytes?: number;
+  /** How long the emulated benchmark script runs from start to result (scaled). @default 600 */
+  readonly benchmarkRunMs?: number;
 }
 
 interface KeyGrant {
@@ -120,6 +123,8 @@ export class FakeGpuNode {
   private closed = false;
   private listeningPort: number | null = null;
   private readonly runtimeForFiles: NodeRuntime;
+  /** Answers the benchmark runner's start and poll commands (see bench-emulator.ts). */
+  readonly bench: BenchEmulator;
 
   constructor(private readonly options: FakeGpuNodeOptions) {
     this.fs = new MemoryFs(options.fsCapacityBytes ?? 512 * 1024 * 1024);
@@ -130,6 +135,16 @@ export class FakeGpuNode {
     const programs = createPrograms(runtime);
     if (options.driverState === 'absent') programs.delete('nvidia-smi');
     this.programs = programs;
+    this.bench = new BenchEmulator({
+      fs: this.fs,
+      sku: options.sku,
+      gpuCount: options.gpuCount,
+      instanceId: options.instanceId,
+      cpuCount: runtime.cpuCount,
+      now: options.now,
+      driver: () => this.driver(),
+      runMs: options.benchmarkRunMs ?? 600,
+    });
     this.ssh = new Server({ hostKeys: [options.hostKey], ident: 'OpenSSH_8.9p1 Ubuntu-3ubuntu0.10' }, (client) => this.onClient(client));
     this.tcp = net.createServer((socket) => this.onSocket(socket));
   }
@@ -170,7 +185,7 @@ export class FakeGpuNode {
   async exec(command: string, user = 'root', stdin = ''): Promise<ExecResult> {
     const controller = new AbortController();
     const vars = new Map([['USER', user], ['HOME', user === 'root' ? '/root' : `/home/${user}`]]);
-    const result = await this.newShell(user, vars, controller.signal).run(toBytes(command), toBytes(stdin));
+    const result = await this.runCommandLine(this.newShell(user, vars, controller.signal), command, user, toBytes(stdin));
     return { stdout: fromBytes(result.stdout), stderr: fromBytes(result.stderr), code: result.code };
   }
 
@@ -324,13 +339,27 @@ export class FakeGpuNode {
     } else {
       channel.on('data', () => undefined);
     }
-    const result = await this.newShell(user, vars, controller.signal).run(toBytes(command), stdin);
+    const result = await this.runCommandLine(this.newShell(user, vars, controller.signal), command, user, stdin);
     if (!open) return;
     const fix = (text: string): Buffer => Buffer.from(pty ? text.replace(/\r?\n/g, '\r\n') : text, 'latin1');
     if (result.stdout) channel.write(fix(result.stdout));
     if (result.stderr) channel.stderr.write(fix(result.stderr));
     channel.exit(result.code);
     channel.end();
+  }
+
+  /**
+   * Runs an exec request. The benchmark runner's start and poll lines are answered by the script
+   * emulation; lines before them (e.g. the SSH client's PID-marker prefix) still run in the shell,
+   * and their output comes first, as it would from one bash.
+   */
+  private async runCommandLine(shell: ShellSession, command: string, user: string, stdin: string): Promise<ExecResult> {
+    const lines = command.split('\n');
+    const last = lines.pop() ?? '';
+    const emulated = this.bench.handle(last, user);
+    if (!emulated) return shell.run(toBytes(command), stdin);
+    const prefix = lines.some((l) => l.trim() !== '') ? await shell.run(toBytes(lines.join('\n')), '') : { stdout: '', stderr: '', code: 0 };
+    return { stdout: prefix.stdout + toBytes(emulated.stdout), stderr: prefix.stderr + toBytes(emulated.stderr), code: emulated.code };
   }
 
   /** A line-at-a-time login shell for `ssh host` without a command. */
