@@ -5,6 +5,21 @@ import { authenticate } from './auth/authenticate.js';
 import { type AppDeps } from './deps.js';
 import { ApiError, toApiError } from './http/api-error.js';
 import { requestIdMiddleware, requestIdOf } from './http/request-id.js';
+import { registerBenchmarksBest } from './routes/benchmarks/best.js';
+import { registerBenchmarksCheapest } from './routes/benchmarks/cheapest.js';
+import { registerBenchmarksCompare } from './routes/benchmarks/compare.js';
+import { registerBenchmarksGet } from './routes/benchmarks/get.js';
+import { registerBenchmarksList } from './routes/benchmarks/list.js';
+import { registerRecommendations } from './routes/benchmarks/recommendations.js';
+import { registerBenchmarkRunsCancel } from './routes/benchmarks/runs-cancel.js';
+import { registerBenchmarkRunsCreate } from './routes/benchmarks/runs-create.js';
+import { registerBenchmarkRunsGet } from './routes/benchmarks/runs-get.js';
+import { registerBenchmarkRunsList } from './routes/benchmarks/runs-list.js';
+import { registerBenchmarkSchedulesCreate } from './routes/benchmarks/schedules-create.js';
+import { registerBenchmarkSchedulesDelete } from './routes/benchmarks/schedules-delete.js';
+import { registerBenchmarkSchedulesRead } from './routes/benchmarks/schedules-list.js';
+import { registerBenchmarkSchedulesUpdate } from './routes/benchmarks/schedules-update.js';
+import { registerBenchmarksSubmit } from './routes/benchmarks/submit.js';
 import { registerConsumersCreate } from './routes/consumers/create.js';
 import { registerConsumersCreateKey } from './routes/consumers/create-key.js';
 import { registerConsumersGet } from './routes/consumers/get.js';
@@ -77,6 +92,22 @@ export function createApp(deps: AppDeps): Express {
   registerConsumersCreateKey(api, deps);
   registerConsumersRevokeKey(api, deps);
   registerConsumersSetBudget(api, deps);
+  // Fixed paths before `/benchmarks/:id`, so `best` is never read as an id.
+  registerBenchmarksList(api, deps);
+  registerBenchmarksSubmit(api, deps);
+  registerBenchmarksBest(api, deps);
+  registerBenchmarksCheapest(api, deps);
+  registerBenchmarksCompare(api, deps);
+  registerRecommendations(api, deps);
+  registerBenchmarksGet(api, deps);
+  registerBenchmarkRunsCreate(api, deps);
+  registerBenchmarkRunsList(api, deps);
+  registerBenchmarkRunsGet(api, deps);
+  registerBenchmarkRunsCancel(api, deps);
+  registerBenchmarkSchedulesCreate(api, deps);
+  registerBenchmarkSchedulesRead(api, deps);
+  registerBenchmarkSchedulesUpdate(api, deps);
+  registerBenchmarkSchedulesDelete(api, deps);
   app.use(api);
 
   app.use((req: Request) => {

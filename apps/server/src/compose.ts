@@ -18,6 +18,7 @@ import {
   type ProviderTiming,
   type SecretCipher,
 } from '@gpu-shopper/core';
+import { BenchmarkRunner, BenchmarkScheduler, importPublishedBenchmarks } from '@gpu-shopper/bench';
 import { createProviderAdapters, type ProviderCredentials } from '@gpu-shopper/providers';
 import { startSimulator, type RunningSimulator, type SimulatorUrls } from '@gpu-shopper/simulator';
 import { openStorage, type Storage } from '@gpu-shopper/storage';
@@ -59,6 +60,9 @@ export interface Services {
   readonly commands: SessionCommands;
   readonly costs: CostAccountant;
   readonly nodes: NodeAccess;
+  /** Benchmark runs through the provisioning saga, over the real SSH RemoteExec. */
+  readonly benchmarkRunner: BenchmarkRunner;
+  readonly benchmarkScheduler: BenchmarkScheduler;
   readonly appDeps: (extra: Pick<AppDeps, 'startProvisioning' | 'version'>) => AppDeps;
   close(): Promise<void>;
 }
@@ -241,6 +245,35 @@ export async function composeServices(options: ComposeOptions): Promise<Services
   });
   const commands = new SessionCommands({ repositories, terminator, clock, ids });
 
+  // The runner rents through the same saga, terminator and ledger as every session, and reaches the
+  // node over the production SSH RemoteExec (the simulator's fake nodes emulate the script).
+  const benchmarkRunner = new BenchmarkRunner({
+    benchmarks: storage.benchmarks,
+    repositories,
+    provisioning,
+    commands,
+    costs,
+    inventory,
+    remote: nodes.remote,
+    cipher,
+    clock,
+    ids,
+    logger,
+    // Simulated nodes finish a run in under a second: poll and back off on the same scaled clock.
+    ...(simulate ? { pollIntervalMs: 250, retryDelayMs: 500, execTimeoutMs: 20_000, attemptTimeoutMs: 10 * 60_000 } : {}),
+  });
+  const benchmarkScheduler = new BenchmarkScheduler({
+    schedules: storage.benchmarks.schedules,
+    runs: storage.benchmarks.runs,
+    startRun: (request, options) => benchmarkRunner.createAndStart(request, options),
+    clock,
+    ids,
+    logger,
+  });
+  // Idempotent seed of the published results (§A.11): dedupe keys make a restart insert nothing.
+  const seeded = await importPublishedBenchmarks(storage.benchmarks.results, { ids, clock });
+  if (seeded.inserted > 0) logger.info('published benchmark results imported', { inserted: seeded.inserted, skipped: seeded.skipped });
+
   const readinessChecks: Record<string, () => boolean | Promise<boolean>> = { storage: () => storage.ping() };
   for (const provider of adapters) {
     readinessChecks[provider.name] = async () => (await inventory.query({ provider: provider.name })).providers.every((p) => p.state !== 'error');
@@ -264,6 +297,8 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     commands,
     costs,
     nodes,
+    benchmarkRunner,
+    benchmarkScheduler,
     appDeps: (extra) => ({
       ...extra,
       clock,
@@ -280,6 +315,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       offerFailures: failures,
       reconciler,
       diagnostics: (sessionId) => nodes.diagnose(sessionId),
+      benchmarks: { repositories: storage.benchmarks, runner: benchmarkRunner, scheduler: benchmarkScheduler },
       metrics,
       readinessChecks,
     }),

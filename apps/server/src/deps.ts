@@ -10,11 +10,20 @@ import {
   type SessionCommands,
 } from '@gpu-shopper/core';
 import { type DiagnosticsResponse } from '@gpu-shopper/contract';
+import { type BenchmarkRunner, type BenchmarkScheduler } from '@gpu-shopper/bench';
+import { type BenchmarkRepositories } from '@gpu-shopper/core';
 
 import { type ServerMetrics } from './observability/metrics.js';
 
 /** Live probes of a session's node, for `GET /sessions/:id/diagnostics`. */
 export type SessionDiagnostics = (sessionId: string) => Promise<DiagnosticsResponse>;
+
+/** Benchmarking: stored results, the runner (runs rent real GPUs) and the cron scheduler. */
+export interface BenchmarkDeps {
+  readonly repositories: BenchmarkRepositories;
+  readonly runner: Pick<BenchmarkRunner, 'createAndStart' | 'cancel'>;
+  readonly scheduler: Pick<BenchmarkScheduler, 'create' | 'update' | 'delete' | 'get' | 'list'>;
+}
 
 /** Everything the HTTP app needs, built by main.ts (or by tests from fakes). */
 export interface AppDeps {
@@ -33,6 +42,7 @@ export interface AppDeps {
   readonly offerFailures: OfferFailureTracker;
   readonly reconciler: Reconciler;
   readonly diagnostics: SessionDiagnostics;
+  readonly benchmarks: BenchmarkDeps;
   readonly metrics: ServerMetrics;
   /** Starts the provisioning saga of a new session in the background (tracked for shutdown). */
   readonly startProvisioning: (sessionId: string) => void;

@@ -18,6 +18,8 @@ export class BackgroundJobs {
     private readonly services: Services,
     env: ServerEnv,
     private readonly logger: Logger,
+    /** How often due benchmark schedules are checked. */
+    private readonly benchmarkTickMs = 30_000,
   ) {
     const lifecycle = new IntervalJob(
       'lifecycle tick',
@@ -41,7 +43,7 @@ export class BackgroundJobs {
     this.jobs = [lifecycle, reconciler, inventory];
   }
 
-  /** Resumes unfinished sessions, then starts the loops. */
+  /** Resumes unfinished sessions and benchmark runs, then starts the loops and the benchmark scheduler. */
   async start(): Promise<void> {
     const recovery = await recoverSessions({
       repositories: this.services.storage.repositories,
@@ -51,6 +53,10 @@ export class BackgroundJobs {
     });
     this.track(recovery.done);
     for (const job of this.jobs) job.start(true);
+    // After session recovery: a resumed benchmark attempt finds its session in its recovered state.
+    const resumed = await this.services.benchmarkRunner.resume();
+    if (resumed.length > 0) this.logger.info('benchmark runs resumed', { runs: resumed });
+    this.services.benchmarkScheduler.start(this.benchmarkTickMs);
   }
 
   /** Runs a new session's provisioning saga in the background. */
@@ -71,6 +77,10 @@ export class BackgroundJobs {
   }
 
   async stop(): Promise<void> {
+    // The scheduler first (no new runs), then the runner pauses between steps without destroying
+    // anything: runs resume from the database on the next start, like sessions.
+    await this.services.benchmarkScheduler.stop();
+    await this.services.benchmarkRunner.stop();
     // Sagas stop between steps; their sessions stay as recorded and resume on the next start.
     this.abort.abort();
     await Promise.all(this.jobs.map((job) => job.stop()));

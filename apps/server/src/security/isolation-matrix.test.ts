@@ -1,5 +1,7 @@
 import { API_ROUTES, type RouteSpec } from '@gpu-shopper/contract';
 
+import { buildBenchmarkResult, buildOffer } from '@gpu-shopper/core/testing';
+
 import { createAppHarness, request, type AppHarness } from '../test-support/app-harness.js';
 
 /**
@@ -17,18 +19,25 @@ interface World {
   readonly keys: Record<'alice' | 'bob' | 'carol', string>;
   readonly aliceSession: string;
   readonly bobSession: string;
+  readonly benchmarkId: string;
+  readonly runId: string;
+  readonly scheduleId: string;
 }
 
 async function world(): Promise<World> {
-  const h = createAppHarness();
+  const h = createAppHarness({ offers: ['vastai-1', 'vastai-2', 'vastai-3'].map((id) => buildOffer({ id, pricePerHourMicros: 420_000 })) });
   const keys = { alice: await h.consumer('alice'), bob: await h.consumer('bob'), carol: await h.consumer('carol') };
   await request(h.app).delete('/api/v1/consumers/carol/keys/key_carol').set(h.admin).expect(200);
-  const create = async (key: string, consumer: string) =>
-    (await request(h.app).post('/api/v1/sessions').set(h.auth(key)).send({ consumer_id: consumer, offer_id: 'vastai-1', reservation_hours: 1 }).expect(201)).body.session.id as string;
-  const aliceSession = await create(keys.alice, 'alice');
-  const bobSession = await create(keys.bob, 'bob');
+  const create = async (key: string, consumer: string, offerId: string) =>
+    (await request(h.app).post('/api/v1/sessions').set(h.auth(key)).send({ consumer_id: consumer, offer_id: offerId, reservation_hours: 1 }).expect(201)).body.session.id as string;
+  // Two offers: a rented offer leaves the cached catalogue until the next listing.
+  const aliceSession = await create(keys.alice, 'alice', 'vastai-1');
+  const bobSession = await create(keys.bob, 'bob', 'vastai-2');
   await h.provision();
-  return { h, keys, aliceSession, bobSession };
+  await h.benchmarks.repositories.results.insert(buildBenchmarkResult({ id: 'bmr_1' }));
+  const runId = (await request(h.app).post('/api/v1/benchmark-runs').set(h.admin).send({ models: ['llama3.1:8b'], gpu_types: ['RTX 4090'] }).expect(201)).body.id as string;
+  const scheduleId = (await request(h.app).post('/api/v1/benchmark-schedules').set(h.admin).send({ name: 'nightly', cron_expression: '0 3 * * *', run_template: { models: ['llama3.1:8b'] } }).expect(201)).body.id as string;
+  return { h, keys, aliceSession, bobSession, benchmarkId: 'bmr_1', runId, scheduleId };
 }
 
 /** How to call a route as alice's data owner: path parameters and body. */
@@ -41,9 +50,9 @@ interface Fixture {
 
 const FIXTURES: Record<string, Fixture> = {
   'get /api/v1/inventory': { path: () => '/api/v1/inventory', scope: 'shared' },
-  'get /api/v1/inventory/:id': { path: () => '/api/v1/inventory/vastai-1', scope: 'shared' },
+  'get /api/v1/inventory/:id': { path: () => '/api/v1/inventory/vastai-3', scope: 'shared' },
   'get /api/v1/offer-health': { path: () => '/api/v1/offer-health', scope: 'shared' },
-  'post /api/v1/sessions': { path: () => '/api/v1/sessions', body: () => ({ consumer_id: 'alice', offer_id: 'vastai-1', reservation_hours: 1 }), scope: 'create' },
+  'post /api/v1/sessions': { path: () => '/api/v1/sessions', body: () => ({ consumer_id: 'alice', offer_id: 'vastai-3', reservation_hours: 1 }), scope: 'create' },
   'get /api/v1/sessions': { path: () => '/api/v1/sessions', scope: 'collection' },
   'get /api/v1/sessions/:id': { path: (w) => `/api/v1/sessions/${w.aliceSession}`, scope: 'session' },
   'delete /api/v1/sessions/:id': { path: (w) => `/api/v1/sessions/${w.aliceSession}`, scope: 'session' },
@@ -58,6 +67,23 @@ const FIXTURES: Record<string, Fixture> = {
   'get /api/v1/consumers/:id': { path: () => '/api/v1/consumers/alice', scope: 'admin' },
   'post /api/v1/consumers/:id/keys': { path: () => '/api/v1/consumers/alice/keys', scope: 'admin' },
   'delete /api/v1/consumers/:id/keys/:keyId': { path: () => '/api/v1/consumers/alice/keys/key_alice', scope: 'admin' },
+  'get /api/v1/benchmarks': { path: () => '/api/v1/benchmarks', scope: 'shared' },
+  'post /api/v1/benchmarks': { path: () => '/api/v1/benchmarks', body: () => ({ timestamp: '2026-02-01T00:00:00Z', hardware: { gpu_name: 'NVIDIA GeForce RTX 3090', gpu_memory_mib: 24576 }, model: { name: 'llama3.1:8b' }, results: { avg_tokens_per_second: 140 }, provider: 'vastai', price_per_hour: 0.1 }), scope: 'admin' },
+  'get /api/v1/benchmarks/best': { path: () => '/api/v1/benchmarks/best?model=llama3.1:8b', scope: 'shared' },
+  'get /api/v1/benchmarks/cheapest': { path: () => '/api/v1/benchmarks/cheapest?model=llama3.1:8b', scope: 'shared' },
+  'get /api/v1/benchmarks/compare': { path: () => '/api/v1/benchmarks/compare?model=llama3.1:8b', scope: 'shared' },
+  'get /api/v1/benchmarks/recommendations': { path: () => '/api/v1/benchmarks/recommendations?model=llama3.1:8b', scope: 'shared' },
+  'get /api/v1/benchmarks/:id': { path: (w) => `/api/v1/benchmarks/${w.benchmarkId}`, scope: 'shared' },
+  'get /api/v1/recommendations': { path: () => '/api/v1/recommendations?model=llama3.1:8b', scope: 'shared' },
+  'post /api/v1/benchmark-runs': { path: () => '/api/v1/benchmark-runs', body: () => ({ models: ['llama3.1:8b'], gpu_types: ['RTX 4090'] }), scope: 'admin' },
+  'get /api/v1/benchmark-runs': { path: () => '/api/v1/benchmark-runs', scope: 'admin' },
+  'get /api/v1/benchmark-runs/:id': { path: (w) => `/api/v1/benchmark-runs/${w.runId}`, scope: 'admin' },
+  'delete /api/v1/benchmark-runs/:id': { path: (w) => `/api/v1/benchmark-runs/${w.runId}`, scope: 'admin' },
+  'post /api/v1/benchmark-schedules': { path: () => '/api/v1/benchmark-schedules', body: () => ({ name: `s-${Math.random()}`, cron_expression: '0 3 * * *', run_template: { models: ['llama3.1:8b'] } }), scope: 'admin' },
+  'get /api/v1/benchmark-schedules': { path: () => '/api/v1/benchmark-schedules', scope: 'admin' },
+  'get /api/v1/benchmark-schedules/:id': { path: (w) => `/api/v1/benchmark-schedules/${w.scheduleId}`, scope: 'admin' },
+  'put /api/v1/benchmark-schedules/:id': { path: (w) => `/api/v1/benchmark-schedules/${w.scheduleId}`, body: () => ({ enabled: false }), scope: 'admin' },
+  'delete /api/v1/benchmark-schedules/:id': { path: (w) => `/api/v1/benchmark-schedules/${w.scheduleId}`, scope: 'admin' },
   'put /api/v1/consumers/:id/budget': { path: () => '/api/v1/consumers/alice/budget', body: () => ({ monthly_limit: 100 }), scope: 'admin' },
 };
 

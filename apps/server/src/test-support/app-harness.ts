@@ -1,7 +1,17 @@
 import { type Express } from 'express';
 import request from 'supertest';
 
-import { createCoreHarness, MemoryLogger, type CoreHarness, type CoreHarnessOptions } from '@gpu-shopper/core/testing';
+import { BenchmarkRunner, BenchmarkScheduler } from '@gpu-shopper/bench';
+import { type BenchmarkRepositories } from '@gpu-shopper/core';
+import {
+  createCoreHarness,
+  createInMemoryBenchmarkRepositories,
+  fakeSecretCipher,
+  FakeRemoteExec,
+  MemoryLogger,
+  type CoreHarness,
+  type CoreHarnessOptions,
+} from '@gpu-shopper/core/testing';
 
 import { createApp } from '../app.js';
 import { generateApiKey } from '../auth/api-keys.js';
@@ -16,6 +26,8 @@ export interface AppHarness {
   readonly deps: AppDeps;
   readonly logger: MemoryLogger;
   readonly started: string[];
+  /** Benchmark storage, the real runner (its node is a FakeRemoteExec) and scheduler; runs are created, not worked. */
+  readonly benchmarks: { readonly repositories: BenchmarkRepositories; readonly runner: BenchmarkRunner; readonly scheduler: BenchmarkScheduler; readonly remote: FakeRemoteExec; readonly started: string[] };
   /** Creates a consumer with an API key; returns the key. */
   consumer(id: string): Promise<string>;
   readonly admin: { Authorization: string };
@@ -29,6 +41,23 @@ export function createAppHarness(options: CoreHarnessOptions & { overrides?: Par
   const core = createCoreHarness(options);
   const logger = new MemoryLogger();
   const started: string[] = [];
+  const benchmarkRepositories = createInMemoryBenchmarkRepositories();
+  const remote = new FakeRemoteExec();
+  const runner = new BenchmarkRunner({
+    benchmarks: benchmarkRepositories,
+    repositories: core.repositories,
+    provisioning: core.provisioning,
+    commands: core.commands,
+    costs: core.costs,
+    inventory: core.inventory,
+    remote,
+    cipher: fakeSecretCipher,
+    clock: core.clock,
+    ids: core.ids,
+    logger,
+  });
+  const scheduler = new BenchmarkScheduler({ schedules: benchmarkRepositories.schedules, runs: benchmarkRepositories.runs, startRun: (request, o) => runner.create(request, o), clock: core.clock, ids: core.ids, logger });
+  const benchmarksStarted: string[] = [];
   const deps: AppDeps = {
     clock: core.clock,
     logger,
@@ -57,6 +86,20 @@ export function createAppHarness(options: CoreHarnessOptions & { overrides?: Par
       ready: true,
       not_ready_reason: null,
     }),
+    // Like sessions (`started`), runs are recorded and not worked in the background: a test that
+    // wants one worked calls `benchmarks.runner.execute(id)` itself.
+    benchmarks: {
+      repositories: benchmarkRepositories,
+      runner: {
+        createAndStart: async (request, o) => {
+          const created = await runner.create(request, o);
+          if (created.ok) benchmarksStarted.push(created.val.id);
+          return created;
+        },
+        cancel: (id) => runner.cancel(id),
+      },
+      scheduler,
+    },
     metrics: createMetrics(core.repositories),
     startProvisioning: (sessionId) => started.push(sessionId),
     readinessChecks: { storage: () => true },
@@ -70,6 +113,7 @@ export function createAppHarness(options: CoreHarnessOptions & { overrides?: Par
     deps,
     logger,
     started,
+    benchmarks: { repositories: benchmarkRepositories, runner, scheduler, remote, started: benchmarksStarted },
     admin: { Authorization: `Bearer ${ADMIN_TOKEN}` },
     auth: (key) => ({ Authorization: `Bearer ${key}` }),
     async consumer(id) {
