@@ -23,6 +23,7 @@ import { readEnv } from './internal/read-env.js';
 import { pickRequestOptions, type APIRequest, type RequestHeaders, type RequestOptions } from './internal/request-options.js';
 import { retryDelayMs, shouldRetryResponse } from './internal/retry.js';
 import { sleep } from './internal/sleep.js';
+import { Benchmarks } from './resources/benchmarks.js';
 import { Consumers } from './resources/consumers.js';
 import { Costs } from './resources/costs.js';
 import type { HealthResponse, ReadyResponse } from './resources/health.js';
@@ -146,6 +147,8 @@ export class GpuShopper {
   readonly costs: Costs = new Costs(this);
   /** Consumers, API keys and budgets (admin token only). */
   readonly consumers: Consumers = new Consumers(this);
+  /** Benchmark results, rankings, recommendations, runs and schedules. */
+  readonly benchmarks: Benchmarks = new Benchmarks(this);
   /** Offers that failed to provision. */
   readonly offerHealth: OfferHealthResource = new OfferHealthResource(this);
 

@@ -4,6 +4,13 @@
  * drift in a field, its type, nullability or optionality fails the build of this test, not a user.
  */
 import type {
+  BenchmarkComparisonDto,
+  BenchmarkListResponse as ContractBenchmarkListResponse,
+  BenchmarkResultDto,
+  BenchmarkRunDto,
+  BenchmarkScheduleDto,
+  RankedBenchmarkDto,
+  RecommendationsResponse,
   API_ERROR_STATUS,
   ApiErrorCode as ContractApiErrorCode,
   ConsumerDto,
@@ -58,6 +65,13 @@ type Input<S> = S extends { _zod: { input: infer I } } ? I : never;
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 const pinned = {
+  benchmarkResult: true satisfies Equals<SDK.BenchmarkResult, BenchmarkResultDto>,
+  benchmarkList: true satisfies Equals<SDK.BenchmarkListResponse, ContractBenchmarkListResponse>,
+  rankedBenchmark: true satisfies Equals<SDK.RankedBenchmark, RankedBenchmarkDto>,
+  benchmarkComparison: true satisfies Equals<SDK.BenchmarkComparison, BenchmarkComparisonDto>,
+  recommendations: true satisfies Equals<SDK.Recommendations, RecommendationsResponse>,
+  benchmarkRun: true satisfies Equals<SDK.BenchmarkRun, BenchmarkRunDto>,
+  benchmarkSchedule: true satisfies Equals<SDK.BenchmarkSchedule, BenchmarkScheduleDto>,
   provider: true satisfies Equals<SDK.Provider, Output<typeof providerSchema>>,
   errorCode: true satisfies Equals<SDK.ApiErrorCode, ContractApiErrorCode>,
   errorEnvelope: true satisfies Equals<SDK.ErrorEnvelope, ContractErrorEnvelope>,

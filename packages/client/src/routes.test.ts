@@ -53,6 +53,24 @@ describe('route coverage', () => {
     await client.consumers.createKey('bob');
     await client.consumers.revokeKey('bob', 'key_1');
     await client.consumers.setBudget('bob', { monthly_limit: 100 });
+    await client.benchmarks.list();
+    await client.benchmarks.submit({ timestamp: '2026-01-01T00:00:00Z', hardware: { gpu_name: 'RTX 3090' }, model: { name: 'm:7b' }, results: { avg_tokens_per_second: 1 } });
+    await client.benchmarks.best({ model: 'm:7b' });
+    await client.benchmarks.cheapest({ model: 'm:7b' });
+    await client.benchmarks.compare({ model: 'm:7b' });
+    // The SEED path of recommendations is an alias of /recommendations (which the resource uses).
+    await client.request({ method: 'get', path: '/api/v1/benchmarks/recommendations', query: { model: 'm:7b' } });
+    await client.benchmarks.get('bmr_1');
+    await client.benchmarks.recommendations({ model: 'm:7b' });
+    await client.benchmarks.runs.create({ models: ['m:7b'] });
+    await client.benchmarks.runs.list();
+    await client.benchmarks.runs.get('bch_1');
+    await client.benchmarks.runs.cancel('bch_1');
+    await client.benchmarks.schedules.create({ name: 'n', cron_expression: '0 3 * * *', run_template: { models: ['m:7b'] } });
+    await client.benchmarks.schedules.list();
+    await client.benchmarks.schedules.get('bsc_1');
+    await client.benchmarks.schedules.update('bsc_1', { enabled: false });
+    await client.benchmarks.schedules.delete('bsc_1');
     // The stream shares the events route with events().
     for await (const _ of await client.sessions.stream('ses_1')) {
       // empty stream
