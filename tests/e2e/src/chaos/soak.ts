@@ -80,6 +80,8 @@ function randomFault(): FaultSpec {
 class Killer {
   readonly kills: string[] = [];
   private inFlight = false;
+  private lastKillAt = 0;
+  private readonly minGapMs = 8000;
   private busy: Promise<void> = Promise.resolve();
 
   constructor(
@@ -91,10 +93,15 @@ class Killer {
     return this.planned - this.kills.length - (this.inFlight ? 1 : 0);
   }
 
-  /** Kills after `delayMs` (unless a kill is under way or none is left), restarts after a short pause. */
-  request(reason: string, delayMs = 0): void {
+  /**
+   * Kills after `delayMs` (unless a kill is under way, none is left, or the last one was under
+   * `minGapMs` ago — kills spread over the run, not bunched at its start), restarts after a pause.
+   */
+  request(reason: string, delayMs = 0, force = false): void {
     if (this.inFlight || this.remaining <= 0) return;
+    if (!force && Date.now() - this.lastKillAt < this.minGapMs) return;
     this.inFlight = true;
+    this.lastKillAt = Date.now();
     this.busy = (async () => {
       await sleep(delayMs);
       this.kills.push(reason);
@@ -246,7 +253,7 @@ async function main(): Promise<number> {
     await Promise.all([faults, randomKills]);
     // Kills still owed happen now, while the drain destroys: mid-destroy by construction.
     while (killer.remaining > 0) {
-      killer.request('during the drain');
+      killer.request('during the drain', 0, true);
       await killer.settled();
     }
     await killer.settled();
