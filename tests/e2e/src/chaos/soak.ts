@@ -225,8 +225,10 @@ async function main(): Promise<number> {
 
     // The GPUs the simulated marketplace rents; each create asks for the cheapest offer of one.
     const gpus = [...new Set((await admin.inventory.list({})).offers.map((o) => o.gpu_type))];
+    // The quota counts sessions created: a create refused for want of an offer does not use it up
+    // (bounded, so a marketplace with nothing left cannot spin forever).
     let next = 0;
-    const claim = () => (next < SESSIONS ? next++ : null);
+    const claim = () => (work.answersByKey.size < SESSIONS && next < SESSIONS * 3 ? next++ : null);
     let running = true;
     const faults = (async () => {
       while (running) {
