@@ -499,7 +499,25 @@ function possibleSkus(parsed: ParsedGpuName, family: FamilyIndexEntry | undefine
  * in the catalogue, names are compared after normalisation ("Foo X1" = "foo-x1").
  * An empty or whitespace-only query is no filter and matches everything.
  */
+/**
+ * Answers for (query, name) pairs already seen. The catalogue is static, so an answer never changes;
+ * the inventory asks the same few pairs for thousands of offers on every query. Bounded: cleared
+ * when full (the working set is a few hundred pairs).
+ */
+const MATCH_CACHE = new Map<string, boolean>();
+const MATCH_CACHE_LIMIT = 10_000;
+
 export function matchesGpuQuery(query: string, skuIdOrName: string): boolean {
+  const key = `${query}\u0000${skuIdOrName}`;
+  const known = MATCH_CACHE.get(key);
+  if (known !== undefined) return known;
+  const answer = matchesGpuQueryUncached(query, skuIdOrName);
+  if (MATCH_CACHE.size >= MATCH_CACHE_LIMIT) MATCH_CACHE.clear();
+  MATCH_CACHE.set(key, answer);
+  return answer;
+}
+
+function matchesGpuQueryUncached(query: string, skuIdOrName: string): boolean {
   if (query.trim() === '') return true;
 
   const parsedQuery = parseGpuName(query);
