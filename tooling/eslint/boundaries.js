@@ -54,6 +54,11 @@ export const BOUNDARIES = {
   '@gpu-shopper/e2e': {
     internal: ['@gpu-shopper/client', '@gpu-shopper/core', '@gpu-shopper/server', '@gpu-shopper/simulator', '@gpu-shopper/ssh'],
   },
+  // The benchmark suite (`pnpm bench`) runs the built server and CLI as processes (never their
+  // sources) and drives core's services with the real adapters, storage and SSH in-process.
+  '@gpu-shopper/perf': {
+    internal: ['@gpu-shopper/core', '@gpu-shopper/providers', '@gpu-shopper/simulator', '@gpu-shopper/ssh', '@gpu-shopper/storage'],
+  },
   // Deployment checks start the built server and read its metrics; they import no source.
   '@gpu-shopper/deploy': { internal: ['@gpu-shopper/server'] },
   // Tooling packages hold configuration and import no project package.

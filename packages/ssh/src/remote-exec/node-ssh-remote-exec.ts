@@ -45,6 +45,12 @@ export interface NodeSshRemoteExecOptions {
   readonly maxDownloadBytes?: number;
   /** After a timeout or when done, how long a polite close may take before the socket is destroyed. @default 1000 */
   readonly closeGraceMs?: number;
+  /**
+   * TCP no-delay (Nagle off) on the SSH socket. Leave it on: with Nagle, every small
+   * request/response round trip waits for a delayed ACK. Turning it off exists so the performance
+   * suite (`pnpm bench`, figure 5) can measure what it saves. @default true
+   */
+  readonly noDelay?: boolean;
 }
 
 type StopReason = 'timeout' | 'aborted';
@@ -204,6 +210,7 @@ export class NodeSshRemoteExec implements RemoteExec {
   private readonly maxOutputBytes: number;
   private readonly maxDownloadBytes: number;
   private readonly closeGraceMs: number;
+  private readonly noDelay: boolean;
 
   constructor(options: NodeSshRemoteExecOptions = {}) {
     this.logger = (options.logger ?? noopLogger).child({ component: 'ssh' });
@@ -211,6 +218,7 @@ export class NodeSshRemoteExec implements RemoteExec {
     this.maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     this.maxDownloadBytes = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
     this.closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
+    this.noDelay = options.noDelay ?? true;
   }
 
   async exec(target: RemoteTarget, command: string, options: ExecOptions): Promise<Result<ExecResult, RemoteExecError>> {
@@ -343,7 +351,7 @@ export class NodeSshRemoteExec implements RemoteExec {
     const pending = ssh.connection;
     // ssh2 leaves Nagle on; every request/response round trip (4 of them during authentication
     // alone) then waits for a delayed ACK, ~40 ms each. Set before the TCP connect completes.
-    pending?.setNoDelay(true);
+    pending?.setNoDelay(this.noDelay);
     const unhook = scope.onStop(() => pending?.destroy());
     try {
       await connecting;
@@ -357,7 +365,7 @@ export class NodeSshRemoteExec implements RemoteExec {
     }
     const client = ssh.connection;
     if (!client) return Err(new RemoteExecError('handshake', target, 'connection closed as soon as it was ready'));
-    client.setNoDelay(true);
+    client.setNoDelay(this.noDelay);
     return Ok(new SshSession(client, seenFingerprint));
   }
 

@@ -1,0 +1,87 @@
+/**
+ * `pnpm bench`: the eight figures of issue 9's performance section, in one run on one machine, so
+ * every figure is a ratio or count that holds on a noisy machine. Writes report/latest.json and
+ * prints a table. Exit code 0 when the suite ran (missed goals and unmeasured figures are in the
+ * report, with their reasons); 1 when the suite itself could not run.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { coldInventoryAggregation } from './figures/cold-inventory.js';
+import { measure, type FigureOutcome } from './figures/measure.js';
+import { provisioningOverhead } from './figures/provisioning-overhead.js';
+import { readinessProbeRound } from './figures/readiness-probe.js';
+import { reconciliationCalls } from './figures/reconciliation.js';
+import { ServerBench } from './figures/server.js';
+import { formatTable, type Figure, type Report } from './report.js';
+
+const REPORT_FILE = path.resolve(import.meta.dirname, '../report/latest.json');
+const log = (line: string): void => console.error(line);
+
+const SPECS = {
+  1: { id: 1, name: 'cached inventory query throughput / bare Express (same bytes)', unit: '×', goal: '≥ 0.5' },
+  2: { id: 2, name: 'cold inventory aggregation / slowest provider (400/300/200 ms)', unit: '×', goal: '≤ 1.05' },
+  3: { id: 3, name: 'provider calls per reconciliation pass, 1,000 live sessions', unit: 'calls', goal: '1 listing per provider + 1 per discrepancy' },
+  4: { id: 4, name: 'server-side overhead per provisioning (median)', unit: 'ms', goal: null },
+  5: { id: 5, name: 'readiness probe round, real OpenSSH (no-delay on)', unit: 'ms', goal: null },
+  6: { id: 6, name: '200 concurrent session creations: p95 answer', unit: 'ms', goal: 'all answered, 0 duplicate instances' },
+  7: { id: 7, name: 'server RSS with the offer cache and 1,000 live sessions', unit: 'MB', goal: null },
+  8: { id: 8, name: 'CLI wall time: --version (median)', unit: 'ms', goal: null },
+} as const;
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const start = performance.now();
+  const figures: Figure[] = [];
+  const run = async (id: keyof typeof SPECS, work: () => Promise<FigureOutcome>): Promise<void> => {
+    figures.push(await measure(SPECS[id], work, log));
+  };
+
+  // In-process figures first, each with its own simulator, while the machine is otherwise idle.
+  await run(5, readinessProbeRound);
+  await run(2, coldInventoryAggregation);
+  await run(3, reconciliationCalls);
+  await run(4, provisioningOverhead);
+
+  // Then the built server process, shared by 1, 8, 6 and 7 (7 last: it reads what 6 left live).
+  let bench: ServerBench | null = null;
+  let startError: string | null = null;
+  try {
+    log('starting the built server (simulator with 10,000 listings, 800 seeded live sessions)…');
+    bench = await ServerBench.start();
+  } catch (error) {
+    startError = `the server could not be started: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  const withServer = (work: (b: ServerBench) => Promise<FigureOutcome>) => (): Promise<FigureOutcome> => {
+    if (!bench) throw new Error(startError ?? 'no server');
+    return work(bench);
+  };
+  try {
+    await run(1, withServer((b) => b.cachedQueryThroughput()));
+    await run(8, withServer((b) => b.cliWallTime()));
+    await run(6, withServer((b) => b.concurrentCreations()));
+    await run(7, withServer((b) => b.memory()));
+  } finally {
+    await bench?.stop();
+  }
+
+  figures.sort((a, b) => a.id - b.id);
+  const cpus = os.cpus();
+  const report: Report = {
+    suite: '@gpu-shopper/perf',
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - start),
+    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30) },
+    figures,
+  };
+  await mkdir(path.dirname(REPORT_FILE), { recursive: true });
+  await writeFile(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(formatTable(report));
+  console.log(`\nreport: ${path.relative(process.cwd(), REPORT_FILE)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error('the benchmark suite failed:', error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,39 @@
+/**
+ * Wall time spent inside an object's async methods, summed. Figure 4 splits provisioning into time
+ * spent waiting on a provider or SSH (inside these wrappers) and everything else (the server's own
+ * work). The saga awaits one call at a time, so the sum never counts an overlap twice; the figure
+ * reports a negative overhead if that ever stopped being true.
+ */
+export class Stopwatch {
+  totalMs = 0;
+  calls = 0;
+
+  async time<T>(work: () => Promise<T>): Promise<T> {
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.totalMs += performance.now() - start;
+      this.calls++;
+    }
+  }
+
+  reset(): void {
+    this.totalMs = 0;
+    this.calls = 0;
+  }
+}
+
+/** A proxy whose every function-valued property returning a promise is timed on `watch`. */
+export function timedProxy<T extends object>(target: T, watch: Stopwatch): T {
+  return new Proxy(target, {
+    get(object, property, receiver) {
+      const value: unknown = Reflect.get(object, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => {
+        const result: unknown = Reflect.apply(value as (...a: unknown[]) => unknown, object, args);
+        return result instanceof Promise ? watch.time(() => result) : result;
+      };
+    },
+  });
+}
