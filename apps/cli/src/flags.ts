@@ -41,3 +41,37 @@ export function parseDuration(input: string): number {
   if (total <= 0) throw new Error(`"${input}" must be longer than zero`);
   return Math.round(total);
 }
+
+/** The providers of GPU Shopper, for `-p/--provider`. */
+export const PROVIDERS = ['vastai', 'bluelobster', 'tensordock'] as const;
+
+/** A US-dollar amount such as 0.50 (zero or more). */
+export const usdFlag = Flags.custom<number>({
+  helpValue: '<usd>',
+  parse: async (input) => {
+    const value = Number(input);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`Expected an amount in USD such as 0.50, got "${input}"`);
+    return value;
+  },
+});
+
+/** `-m/--model`, required: the model as benchmarked (`llama3.1:8b`). */
+export const modelFlag = Flags.string({ char: 'm', description: 'Model name as benchmarked (e.g. "llama3.1:8b")', required: true });
+
+/** `--wait`/`--watch` options of benchmark runs. */
+export const pollFlags = {
+  interval: Flags.custom<number>({
+    description: 'Poll interval while waiting, e.g. 2s, 10s',
+    default: 5_000,
+    defaultHelp: async () => '5s',
+    helpValue: '<duration>',
+    parse: async (input) => parseDuration(input),
+  })(),
+  timeout: Flags.custom<number>({
+    description: 'Give up waiting after this long (the run goes on), e.g. 30m, 2h',
+    default: 3_600_000,
+    defaultHelp: async () => '1h',
+    helpValue: '<duration>',
+    parse: async (input) => parseDuration(input),
+  })(),
+};

@@ -22,7 +22,7 @@ export async function listInventory(client: GpuShopper, options: InventoryOption
 }
 
 /** Providers whose catalogue is missing or old: said on stderr, so nobody mistakes a gap for "no offers". */
-export function inventoryWarnings(response: InventoryResponse): string[] {
+export function inventoryWarnings(response: Pick<InventoryResponse, 'providers'>): string[] {
   return response.providers.flatMap((p) => {
     const why = p.error_message ?? p.error_code;
     if (p.state === 'ok') return [];
