@@ -59,9 +59,18 @@ export class ServerProcess {
       LOG_LEVEL: 'debug',
       ...options.env,
     };
-    const server = new ServerProcess(`http://127.0.0.1:${port}`, port, dataDir, env, options.dataDir === undefined);
-    await server.launch();
-    return server;
+    // The port was free when picked, but another process (a parallel suite's server or simulator)
+    // may take it before this server binds: try again on a fresh one.
+    for (let attempt = 1; ; attempt++) {
+      const server = new ServerProcess(`http://127.0.0.1:${env.SERVER_PORT}`, Number(env.SERVER_PORT), dataDir, env, options.dataDir === undefined);
+      try {
+        await server.launch();
+        return server;
+      } catch (error) {
+        if (attempt >= 3 || !server.logs.some((line) => line.includes('EADDRINUSE'))) throw error;
+        env.SERVER_PORT = String(await freePort());
+      }
+    }
   }
 
   private async launch(): Promise<void> {
