@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type Response, 
 
 import { AuthFailureLimiter } from './auth/auth-failure-limiter.js';
 import { authenticate } from './auth/authenticate.js';
+import { protectedModeGuard } from './auth/protected-mode.js';
 import { type AppDeps } from './deps.js';
 import { ApiError, toApiError } from './http/api-error.js';
 import { requestIdMiddleware, requestIdOf } from './http/request-id.js';
@@ -53,6 +54,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(requestIdMiddleware(deps.ids));
   app.use(observe(deps));
+  // Before anything reads the request: in protected mode a foreign Host or Origin gets nothing.
+  if (!deps.adminToken) app.use(protectedModeGuard());
   app.use(express.json({ limit: '1mb' }));
 
   const open = Router();

@@ -11,8 +11,9 @@ export type Principal = { readonly role: 'admin' } | { readonly role: 'consumer'
 export interface AuthOptions {
   /**
    * Without one the server is in protected mode: it binds loopback only, and a request with no
-   * credentials from a loopback address acts as admin (a single-user laptop needs no token). Consumer
-   * keys still work, and still act only for their consumer.
+   * credentials from a loopback address acts as admin (a single-user laptop needs no token) — once
+   * `protectedModeGuard` has refused foreign Host and Origin headers. Consumer keys still work, and
+   * still act only for their consumer.
    */
   readonly adminToken: string | undefined;
   readonly repositories: Repositories;
