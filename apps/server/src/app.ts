@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+
 import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
 
 import { AuthFailureLimiter } from './auth/auth-failure-limiter.js';
@@ -6,6 +8,7 @@ import { protectedModeGuard } from './auth/protected-mode.js';
 import { type AppDeps } from './deps.js';
 import { ApiError, toApiError } from './http/api-error.js';
 import { requestIdMiddleware, requestIdOf } from './http/request-id.js';
+import { routeLabel } from './observability/route-label.js';
 import { registerBenchmarksBest } from './routes/benchmarks/best.js';
 import { registerBenchmarksCheapest } from './routes/benchmarks/cheapest.js';
 import { registerBenchmarksCompare } from './routes/benchmarks/compare.js';
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestIdMiddleware(deps.ids));
   app.use(observe(deps));
   // Before anything reads the request: in protected mode a foreign Host or Origin gets nothing.
@@ -74,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
       clock: deps.clock,
       onRejected: () => deps.metrics.authFailures.inc(),
       failureLimiter: new AuthFailureLimiter({ clock: deps.clock }),
+      trustProxy: deps.trustProxy !== undefined && deps.trustProxy !== false,
     }),
   );
   registerInventoryList(api, deps);
@@ -142,8 +147,7 @@ function observe(deps: AppDeps) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
     res.on('finish', () => {
-      // The matched route pattern keeps metric labels bounded (no raw ids).
-      const route = (req.route as { path?: string } | undefined)?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path.split('/').slice(0, 4).join('/'));
+      const route = routeLabel((req.route as { path?: string } | undefined)?.path, req.path);
       const seconds = (performance.now() - started) / 1000;
       deps.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       deps.metrics.httpDuration.observe({ method: req.method, route }, seconds);
@@ -151,4 +155,30 @@ function observe(deps: AppDeps) {
     });
     next();
   };
+}
+
+export interface ConnectionLimits {
+  /** Time a client has to send its whole request, headers and body. */
+  readonly requestTimeoutMs: number;
+  readonly maxConnections: number;
+  /** How often Node looks for requests past their timeout. @default 30000 (Node's own) */
+  readonly checkIntervalMs?: number;
+}
+
+/**
+ * The HTTP server for `app`, bounding what one client can hold. `requestTimeout` ends a request
+ * whose headers and body have not all arrived in time (a client trickling a body one byte at a
+ * time), and only that: a response being written — an event stream, a slow create — is not cut.
+ */
+export function createHttpServer(app: Express, limits: ConnectionLimits): Server {
+  const server = createServer(
+    {
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, limits.requestTimeoutMs),
+      connectionsCheckingInterval: limits.checkIntervalMs ?? Math.min(30_000, limits.requestTimeoutMs),
+    },
+    app,
+  );
+  server.maxConnections = limits.maxConnections;
+  return server;
 }

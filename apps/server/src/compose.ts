@@ -308,6 +308,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       mode: simulate ? 'simulate' : 'live',
       simulatorControlUrl: simulatorUrls?.control ?? null,
       adminToken: env.GPU_SHOPPER_ADMIN_TOKEN,
+      trustProxy: env.TRUST_PROXY,
       repositories,
       inventory,
       provisioning,

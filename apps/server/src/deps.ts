@@ -35,6 +35,8 @@ export interface AppDeps {
   readonly mode: 'live' | 'simulate';
   readonly simulatorControlUrl: string | null;
   readonly adminToken: string | undefined;
+  /** TRUST_PROXY: the reverse proxy whose X-Forwarded-For names the real client. @default false */
+  readonly trustProxy?: false | number | string[];
   readonly repositories: Repositories;
   readonly inventory: InventoryService;
   readonly provisioning: ProvisioningService;

@@ -65,7 +65,45 @@ export const serverEnvSchema = z.object({
    * prints) instead of starting one in-process, so the marketplace outlives server restarts.
    */
   SIMULATOR_URL: url,
+
+  /**
+   * The reverse proxy in front of the server, so the failed-auth limiter and protected mode see the
+   * real client address: a hop count (`1`) or the proxy's addresses/subnets (`10.0.0.5`,
+   * `loopback`, `10.0.0.0/8`, comma-separated). Off by default: X-Forwarded-For is then ignored.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((text, ctx): TrustProxy => {
+      if (text === '' || text === 'false' || text === '0') return false;
+      if (/^\d+$/.test(text)) return Number(text);
+      if (text === 'true') {
+        ctx.addIssue({ code: 'custom', message: "'true' would trust any X-Forwarded-For a client sends; give the hop count (e.g. 1) or the proxy's addresses (e.g. loopback or 10.0.0.5)" });
+        return z.NEVER;
+      }
+      const parts = text.split(',').map((part) => part.trim());
+      const bad = parts.find((part) => !/^(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)$/.test(part));
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `'${bad}' is not an address, subnet or one of loopback, linklocal, uniquelocal` });
+        return z.NEVER;
+      }
+      return parts;
+    }),
+  /** How long a client may take to send a whole request (headers and body); event streams are not cut by it. */
+  SERVER_REQUEST_TIMEOUT: duration('60s'),
+  /** Open connections at most; further ones are closed at once. */
+  SERVER_MAX_CONNECTIONS: z.coerce.number({ error: 'must be a whole number from 16 to 100000' }).int('must be a whole number from 16 to 100000').min(16, 'must be a whole number from 16 to 100000').max(100_000, 'must be a whole number from 16 to 100000').default(1024),
+  /**
+   * What happens when a consumer's spend reaches 100 % of its monthly budget while sessions run:
+   * `alert` (the 100 % alert fires; sessions run to their reservation) or `stop` (its live
+   * sessions are also stopped, reason budget_exhausted). New spending is refused either way.
+   */
+  BUDGET_EXHAUSTED_POLICY: z.enum(['alert', 'stop'], { error: 'must be alert or stop' }).default('alert'),
 });
+
+/** Express's `trust proxy` setting: off, a hop count, or the proxies' addresses. */
+export type TrustProxy = false | number | string[];
 export type ServerEnv = z.infer<typeof serverEnvSchema>;
 
 export class EnvError extends Error {

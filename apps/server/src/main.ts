@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { systemClock } from '@gpu-shopper/core';
 
-import { createApp } from './app.js';
+import { createApp, createHttpServer } from './app.js';
 import { composeServices } from './compose.js';
 import { EnvError, loadDotEnv, parseServerEnv, readProcessEnv } from './env.js';
 import { WinstonLogger } from './observability/winston-logger.js';
@@ -34,16 +34,14 @@ async function main(): Promise<void> {
       host: env.SERVER_HOST,
     });
   }
-  const server = app.listen(env.SERVER_PORT, env.SERVER_HOST);
+  const server = createHttpServer(app, { requestTimeoutMs: env.SERVER_REQUEST_TIMEOUT, maxConnections: env.SERVER_MAX_CONNECTIONS });
+  server.listen(env.SERVER_PORT, env.SERVER_HOST);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.SERVER_PORT;
-  // Blue Lobster creates can block for minutes; the create endpoint answers at once, but event
-  // streams are long-lived, so Node's default request timeout must not cut them.
-  server.requestTimeout = 0;
   logger.info('server listening', {
     url: `http://${env.SERVER_HOST}:${port}`,
     mode: services.mode,

@@ -12,9 +12,10 @@ export interface AuthFailureLimiterOptions {
 
 /**
  * Slows down credential guessing: an address that sent `maxFailures` refused tokens within the
- * window gets 429 for every request until the oldest of them leaves the window — valid tokens
- * included, so a guess that finally hits is not confirmed. Per process, in memory: a restart
- * forgets (acceptable for a brake; the API keys themselves carry 256 bits).
+ * window gets 429 instead of 401 for every further refused token until the oldest of them leaves
+ * the window. Valid credentials are never blocked (many users may share one address behind a
+ * proxy; the keys themselves carry 256 bits, so a guess never hits). Per process, in memory: a
+ * restart forgets (acceptable for a brake).
  */
 export class AuthFailureLimiter {
   private readonly failures = new Map<string, number[]>();

@@ -22,34 +22,44 @@ export interface AuthOptions {
   readonly onRejected?: (req: Request) => void;
   /** Blocks an address after repeated refused credentials. */
   readonly failureLimiter?: AuthFailureLimiter;
+  /** TRUST_PROXY is set: `req.ip` is the client's address as the trusted proxy reports it. */
+  readonly trustProxy?: boolean;
 }
 
 /**
  * `Authorization: Bearer <token>`: the admin token, or a consumer API key (looked up by its hash;
  * revoked keys and disabled consumers are refused). The principal is attached to `res.locals`.
+ * Refused credentials count against the client's address (AuthFailureLimiter).
  */
 export function authenticate(options: AuthOptions) {
-  const reject = (req: Request, client: string) => {
-    options.failureLimiter?.recordFailure(client);
+  /**
+   * A refused credential: 429 while the address is blocked (guessing gets slower, not confirmed),
+   * else 401 and one more failure on its count. A valid credential is never blocked: behind a
+   * proxy many users share one address, and one of them typing a wrong key must not lock out the rest.
+   */
+  const refuse = (req: Request, client: string, message: string): never => {
     options.onRejected?.(req);
-  };
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const client = req.socket.remoteAddress ?? 'unknown';
     const blockedMs = options.failureLimiter?.blockedForMs(client) ?? 0;
     if (blockedMs > 0) {
       const seconds = Math.ceil(blockedMs / 1000);
       throw new ApiError('RATE_LIMITED', `too many refused credentials from this address; retry in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
     }
+    options.failureLimiter?.recordFailure(client);
+    throw new ApiError('UNAUTHORIZED', message, undefined, { 'www-authenticate': 'Bearer' });
+  };
+  return async (req: Request, res: Response, next: NextFunction) => {
+    // `req.ip` is the socket's address, or with TRUST_PROXY the client's as the named proxy reports it.
+    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     const header = req.get('authorization') ?? '';
-    if (!options.adminToken && header === '' && isLoopback(req.socket.remoteAddress)) {
+    if (!options.adminToken && header === '' && isLocalRequest(req, options.trustProxy === true)) {
       res.locals.principal = { role: 'admin' } satisfies Principal;
       next();
       return;
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) {
-      reject(req, client);
-      throw new ApiError('UNAUTHORIZED', 'missing bearer token: send Authorization: Bearer <admin token or API key>', undefined, { 'www-authenticate': 'Bearer' });
+      const why = options.adminToken || isLocalRequest(req, options.trustProxy === true) ? 'send Authorization: Bearer <admin token or API key>' : 'requests that reached this server through a proxy or from another address need an API key';
+      return refuse(req, client, `missing bearer token: ${why}`);
     }
     const token = match[1];
     if (options.adminToken && secretsEqual(token, options.adminToken)) {
@@ -59,14 +69,24 @@ export function authenticate(options: AuthOptions) {
     }
     const key = await options.repositories.apiKeys.findByHash(hashApiKey(token));
     const consumer = key && !key.revokedAt ? await options.repositories.consumers.get(key.consumerId) : undefined;
-    if (!key || key.revokedAt || !consumer || consumer.disabledAt) {
-      reject(req, client);
-      throw new ApiError('UNAUTHORIZED', 'invalid, revoked or unknown credentials', undefined, { 'www-authenticate': 'Bearer' });
-    }
+    if (!key || key.revokedAt || !consumer || consumer.disabledAt) return refuse(req, client, 'invalid, revoked or unknown credentials');
     await options.repositories.apiKeys.touch(key.id, options.clock.now());
     res.locals.principal = { role: 'consumer', consumerId: key.consumerId, keyId: key.id } satisfies Principal;
     next();
   };
+}
+
+/** Headers a proxy adds: a request carrying one was relayed, whatever address the socket shows. */
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'via'] as const;
+
+/**
+ * Protected mode's "local request": the client itself is on this machine. Behind a proxy the socket
+ * is the proxy's, so loopback proves nothing: with TRUST_PROXY the real client address (`req.ip`)
+ * decides, and without it a request that says it was relayed is not local.
+ */
+function isLocalRequest(req: Request, trustsProxy: boolean): boolean {
+  if (!trustsProxy && PROXY_HEADERS.some((name) => req.get(name) !== undefined)) return false;
+  return isLoopback(trustsProxy ? req.ip : req.socket.remoteAddress);
 }
 
 const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);

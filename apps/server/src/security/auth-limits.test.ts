@@ -4,19 +4,6 @@ import { AuthFailureLimiter } from '../auth/auth-failure-limiter.js';
 import { createAppHarness, request } from '../test-support/app-harness.js';
 
 describe('failed-auth rate limiting', () => {
-  it('blocks an address after 20 refused credentials within a minute — valid ones too — until the window passes', async () => {
-    const h = createAppHarness();
-    const alice = await h.consumer('alice');
-    for (let i = 0; i < 20; i++) await request(h.app).get('/api/v1/sessions').set(h.auth(`gsk_guess_${i}`)).expect(401);
-    const blocked = await request(h.app).get('/api/v1/sessions').set(h.auth(alice));
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('too many refused credentials') });
-    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-
-    h.core.clock.advanceMs(61_000);
-    await request(h.app).get('/api/v1/sessions').set(h.auth(alice)).expect(200);
-  });
-
   it('forgets the stalest addresses beyond its memory bound', () => {
     const clock = new FakeClock('2026-03-01T00:00:00Z');
     const limiter = new AuthFailureLimiter({ clock, maxFailures: 2, maxClients: 2 });

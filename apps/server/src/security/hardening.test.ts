@@ -1,0 +1,150 @@
+import net from 'node:net';
+import { type AddressInfo } from 'node:net';
+
+import { createHttpServer } from '../app.js';
+import { createAppHarness, request } from '../test-support/app-harness.js';
+
+/** Distinct `route` label values in the request counter. */
+async function routeLabels(h: ReturnType<typeof createAppHarness>): Promise<Set<string>> {
+  const metric = await h.deps.metrics.httpRequests.get();
+  return new Set(metric.values.map((v) => String(v.labels.route)));
+}
+
+describe('finding 4: metrics cardinality from unauthenticated requests', () => {
+  it('random paths, refused or unmatched, all land on one `unmatched` label; refused requests to real routes keep their pattern', async () => {
+    const h = createAppHarness();
+    for (let i = 0; i < 30; i++) {
+      const junk = `/api/v1/${'x'.repeat(200)}${i}/${i}/${i}`;
+      expect([401, 429]).toContain((await request(h.app).get(junk)).status);
+      await request(h.app).get(`/nowhere-${i}`).expect(404);
+    }
+    expect([401, 429]).toContain((await request(h.app).get('/api/v1/sessions/ses_secret_id_1')).status);
+    await request(h.app).get('/api/v1/sessions/ses_secret_id_2').set(h.admin).expect(404);
+    const labels = await routeLabels(h);
+    expect([...labels].sort()).toEqual(['/api/v1/sessions/:id', 'unmatched']);
+    const text = await h.deps.metrics.registry.metrics();
+    expect(text).not.toContain('xxxxxxxx');
+    expect(text).not.toContain('ses_secret_id');
+  });
+});
+
+describe('finding 5: the failed-auth limiter never locks out a valid credential', () => {
+  it('after 20 bad tokens from one address, the admin and a consumer still get in; bad tokens get 429 with Retry-After', async () => {
+    const h = createAppHarness();
+    const alice = await h.consumer('alice');
+    for (let i = 0; i < 20; i++) await request(h.app).get('/api/v1/sessions').set(h.auth(`gsk_guess_${i}`)).expect(401);
+    await request(h.app).get('/api/v1/consumers').set(h.admin).expect(200);
+    await request(h.app).get('/api/v1/sessions').set(h.auth(alice)).expect(200);
+    const blocked = await request(h.app).get('/api/v1/sessions').set(h.auth('gsk_guess_21'));
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error).toMatchObject({ code: 'RATE_LIMITED', message: expect.stringContaining('too many refused credentials') });
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    h.core.clock.advanceMs(61_000);
+    await request(h.app).get('/api/v1/sessions').set(h.auth('gsk_guess_22')).expect(401);
+  });
+
+  it('with TRUST_PROXY the limiter counts per real client: one noisy client behind the proxy does not block another', async () => {
+    const h = createAppHarness({ overrides: { trustProxy: ['loopback'] } });
+    for (let i = 0; i < 20; i++) await request(h.app).get('/api/v1/sessions').set('X-Forwarded-For', '203.0.113.7').set(h.auth(`gsk_guess_${i}`)).expect(401);
+    await request(h.app).get('/api/v1/sessions').set('X-Forwarded-For', '203.0.113.7').set(h.auth('gsk_guess_x')).expect(429);
+    await request(h.app).get('/api/v1/sessions').set('X-Forwarded-For', '198.51.100.2').set(h.auth('gsk_guess_y')).expect(401);
+  });
+
+  it('without TRUST_PROXY a forged X-Forwarded-For changes nothing: the socket address is counted', async () => {
+    const h = createAppHarness();
+    for (let i = 0; i < 20; i++) await request(h.app).get('/api/v1/sessions').set('X-Forwarded-For', `203.0.113.${i}`).set(h.auth(`gsk_guess_${i}`)).expect(401);
+    await request(h.app).get('/api/v1/sessions').set('X-Forwarded-For', '198.51.100.99').set(h.auth('gsk_guess_z')).expect(429);
+  });
+
+  it('protected mode: a request relayed by a local proxy is not "local", so it is not admin', async () => {
+    const h = createAppHarness({ overrides: { adminToken: undefined } });
+    const relayed = await request(h.app).get('/api/v1/consumers').set('X-Forwarded-For', '203.0.113.7');
+    expect(relayed.status).toBe(401);
+    expect(relayed.body.error.message).toContain('through a proxy');
+    await request(h.app).get('/api/v1/consumers').set('Via', '1.1 squid').expect(401);
+    await request(h.app).get('/api/v1/consumers').expect(200);
+    // Behind a trusted proxy the real client decides: a remote one is not admin, a local one is.
+    const proxied = createAppHarness({ overrides: { adminToken: undefined, trustProxy: ['loopback'] } });
+    await request(proxied.app).get('/api/v1/consumers').set('X-Forwarded-For', '203.0.113.7').expect(401);
+    await request(proxied.app).get('/api/v1/consumers').set('X-Forwarded-For', '127.0.0.1').expect(200);
+  });
+});
+
+describe('finding 6: slow request bodies cannot hold connections', () => {
+  async function listen(requestTimeoutMs: number, maxConnections = 1024) {
+    const h = createAppHarness();
+    const server = createHttpServer(h.app, { requestTimeoutMs, maxConnections, checkIntervalMs: 50 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { h, server, port: (server.address() as AddressInfo).port };
+  }
+
+  it('a client trickling a body is cut off after the request timeout (408), while an event stream outlives it', async () => {
+    const { h, server, port } = await listen(300);
+    try {
+      const alice = await h.consumer('alice');
+      const created = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).send({ consumer_id: 'alice', offer_id: 'vastai-1', reservation_hours: 1 }).expect(201);
+      const sessionId = created.body.session.id as string;
+
+      // The event stream: count keep-alives; it must stay open well past the 300 ms request timeout.
+      const stream = net.connect(port, '127.0.0.1');
+      let streamed = '';
+      let streamClosed = false;
+      stream.on('data', (chunk: Buffer) => (streamed += chunk.toString()));
+      stream.on('close', () => (streamClosed = true));
+      stream.write(`GET /api/v1/sessions/${sessionId}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${alice}\r\nAccept: text/event-stream\r\n\r\n`);
+
+      const trickle = net.connect(port, '127.0.0.1');
+      let answer = '';
+      trickle.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+      const closed = new Promise<void>((resolve) => trickle.on('close', () => resolve()));
+      trickle.write('POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
+      const dripper = setInterval(() => trickle.writable && trickle.write(' '), 20);
+      const started = Date.now();
+      await closed;
+      clearInterval(dripper);
+      const heldMs = Date.now() - started;
+      expect(answer).toMatch(/^HTTP\/1\.1 408/);
+      expect(heldMs).toBeLessThan(30_000);
+
+      // By now the stream has been open longer than the request timeout and is still streaming.
+      const keepAlivesBefore = streamed.split(': keep-alive').length;
+      await new Promise<void>((resolve) => {
+        const check = () => (streamed.split(': keep-alive').length > keepAlivesBefore + 2 ? resolve() : setTimeout(check, 10));
+        check();
+      });
+      expect(streamClosed).toBe(false);
+      expect(streamed).toMatch(/^HTTP\/1\.1 200/);
+      stream.destroy();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('connections beyond the cap are closed at once', async () => {
+    const { server, port } = await listen(60_000, 16);
+    const held: net.Socket[] = [];
+    try {
+      for (let i = 0; i < 16; i++) {
+        const socket = net.connect(port, '127.0.0.1');
+        await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+        held.push(socket);
+      }
+      await new Promise<void>((resolve) => {
+        const check = () => server.getConnections((_e, n) => (n >= 16 ? resolve() : setTimeout(check, 5)));
+        check();
+      });
+      const extra = net.connect(port, '127.0.0.1');
+      let answered = '';
+      extra.on('data', (chunk: Buffer) => (answered += chunk.toString()));
+      extra.on('error', () => undefined);
+      extra.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await new Promise<void>((resolve) => extra.on('close', () => resolve()));
+      expect(answered).toBe('');
+    } finally {
+      for (const socket of held) socket.destroy();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
