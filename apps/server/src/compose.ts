@@ -42,6 +42,7 @@ const SIMULATED_TIMING: Record<ProviderName, ProviderTiming> = {
 };
 
 export interface Services {
+  readonly clock: Clock;
   readonly storage: Storage;
   /** The in-process simulator this server started (null in live mode and with SIMULATOR_URL). */
   readonly simulator: RunningSimulator | null;
@@ -280,6 +281,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
   }
 
   return {
+    clock,
     storage,
     simulator,
     mode: simulate ? 'simulate' : 'live',

@@ -503,7 +503,7 @@ export class BenchmarkRunner {
         // The runner owns retries (with offer and host exclusion); the saga's own would run unseen.
         autoRetry: null,
       },
-      { scope: 'benchmark-runner', key, requestHash: key },
+      { scope: 'runner:benchmark', key, requestHash: key },
     );
   }
 

@@ -78,7 +78,8 @@ export const createSessionResponseSchema = z
   .object({
     session: sessionSchema,
     offer: offerSchema,
-    ssh_private_key: z.string().nullable().meta({ description: 'OpenSSH private key, returned once (and again only for a replay of the same Idempotency-Key)' }),
+    ssh_private_key: z.string().nullable().meta({ description: 'OpenSSH private key, returned once (and again only for a replay of the same Idempotency-Key while the session lives)' }),
+    ssh_private_key_withheld: z.string().optional().meta({ description: 'On a replay without the key: why (the session ended and its key was destroyed)' }),
     replayed: z.boolean().meta({ description: 'True when this answers a repeated Idempotency-Key' }),
   })
   .meta({ id: 'CreateSessionResponse' });

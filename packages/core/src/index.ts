@@ -132,8 +132,10 @@ export { OfferFailureTracker, type OfferFailureTrackerOptions, type OfferHealth 
 
 export { SessionTerminator, type DestroyOutcome, type SessionTerminatorOptions, type StopRequest } from './provisioning/session-terminator.js';
 export {
+  idempotencyScope,
   ProvisioningService,
   type IdempotencyContext,
+  type IdempotencyScope,
   type ProviderTiming,
   type ProvisionError,
   type ProvisionRequest,

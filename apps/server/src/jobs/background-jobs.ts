@@ -4,6 +4,8 @@ import { type Services } from '../compose.js';
 import { type ServerEnv } from '../env.js';
 import { IntervalJob } from './interval-job.js';
 
+const IDEMPOTENCY_PURGE_INTERVAL_MS = 3_600_000;
+
 /**
  * The server's background work: provisioning sagas started by requests, the lifecycle tick, the
  * reconciler, and inventory refresh. `stop()` stops the loops and waits for in-flight passes;
@@ -40,7 +42,17 @@ export class BackgroundJobs {
       logger,
     );
     const inventory = new IntervalJob('inventory refresh', env.INVENTORY_CACHE_TTL, () => services.inventory.refreshStale(), logger);
-    this.jobs = [lifecycle, reconciler, inventory];
+    // Expired idempotency keys are refused on read already; this keeps the table from growing.
+    const idempotencyPurge = new IntervalJob(
+      'idempotency purge',
+      IDEMPOTENCY_PURGE_INTERVAL_MS,
+      async () => {
+        const removed = await services.storage.repositories.idempotency.deleteExpired(services.clock.now());
+        if (removed > 0) logger.info('expired idempotency keys purged', { removed });
+      },
+      logger,
+    );
+    this.jobs = [lifecycle, reconciler, inventory, idempotencyPurge];
   }
 
   /** Resumes unfinished sessions and benchmark runs, then starts the loops and the benchmark scheduler. */

@@ -148,3 +148,40 @@ describe('finding 6: slow request bodies cannot hold connections', () => {
     }
   });
 });
+
+describe('findings 7 and 8: idempotency records expire, forget the key, and never cross principals', () => {
+  const body = { consumer_id: 'alice', offer_id: 'vastai-1', reservation_hours: 1 };
+
+  it('after expiry the same key and body do not replay the old private key', async () => {
+    const h = createAppHarness();
+    const alice = await h.consumer('alice');
+    const first = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).set('Idempotency-Key', 'k-1').send(body).expect(201);
+    const replay = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).set('Idempotency-Key', 'k-1').send(body).expect(201);
+    expect(replay.body).toMatchObject({ replayed: true, ssh_private_key: first.body.ssh_private_key });
+    h.core.clock.advanceMs(25 * 3_600_000);
+    const late = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).set('Idempotency-Key', 'k-1').send({ ...body, offer_id: 'vastai-2' });
+    expect(late.status).toBe(201);
+    expect(late.body.replayed).toBe(false);
+    expect(late.body.ssh_private_key).not.toBe(first.body.ssh_private_key);
+  });
+
+  it('a replay after the session ended carries no key, and says why', async () => {
+    const h = createAppHarness();
+    const alice = await h.consumer('alice');
+    const first = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).set('Idempotency-Key', 'k-2').send(body).expect(201);
+    await request(h.app).delete(`/api/v1/sessions/${first.body.session.id as string}`).set(h.auth(alice)).expect(200);
+    const replay = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).set('Idempotency-Key', 'k-2').send(body).expect(201);
+    expect(replay.body).toMatchObject({ replayed: true, ssh_private_key: null, ssh_private_key_withheld: expect.stringContaining('destroyed when it ended') });
+    expect(JSON.stringify(await h.core.repositories.idempotency.get('consumer:alice', 'k-2'))).not.toMatch(/PRIVATE KEY|"encryptedPrivateKey"/);
+  });
+
+  it('a consumer named `admin` using the admin\'s Idempotency-Key gets its own session, not the admin\'s session and key', async () => {
+    const h = createAppHarness();
+    const adminsSession = await request(h.app).post('/api/v1/sessions').set(h.admin).set('Idempotency-Key', 'shared').send({ ...body, consumer_id: 'admin' }).expect(201);
+    const mallory = await h.consumer('admin');
+    const res = await request(h.app).post('/api/v1/sessions').set(h.auth(mallory)).set('Idempotency-Key', 'shared').send({ ...body, consumer_id: 'admin' }).expect(201);
+    expect(res.body.replayed).toBe(false);
+    expect(res.body.session.id).not.toBe(adminsSession.body.session.id);
+    expect(res.body.ssh_private_key).not.toBe(adminsSession.body.ssh_private_key);
+  });
+});

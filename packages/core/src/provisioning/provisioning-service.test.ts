@@ -10,7 +10,7 @@ import { FakeProvider } from '../testing/fake-provider.js';
 import { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher } from '../testing/fake-session-access.js';
 import { buildOffer } from '../testing/fixtures.js';
 import { createInMemoryRepositories } from '../testing/in-memory-repositories.js';
-import { ProvisioningService, type ProvisionRequest } from './provisioning-service.js';
+import { idempotencyScope, ProvisioningService, type ProvisionRequest } from './provisioning-service.js';
 import { SessionTerminator } from './session-terminator.js';
 
 const TIMING = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
@@ -329,7 +329,7 @@ describe('ProvisioningService', () => {
   });
 
   describe('idempotency', () => {
-    const context = { scope: 'my-app', key: 'idem-1', requestHash: 'hash-a' };
+    const context = { scope: 'consumer:my-app', key: 'idem-1', requestHash: 'hash-a' } as const;
 
     it('ten concurrent requests with one key create exactly one session and return the same key', async () => {
       const { service, repositories } = setup();
@@ -375,17 +375,49 @@ describe('ProvisioningService', () => {
     it('the session and the completed reservation are written together', async () => {
       const { service, repositories } = setup();
       const first = unwrap(await service.request(request(), context));
-      const record = await repositories.idempotency.get('my-app', 'idem-1');
+      const record = await repositories.idempotency.get('consumer:my-app', 'idem-1');
       expect(record).toMatchObject({ state: 'completed', responseStatus: 201 });
       expect(JSON.parse(record?.responseBody ?? '{}')).toMatchObject({ sessionId: first.session.id });
     });
 
-    it('keeps the private key only encrypted for the replay', async () => {
+    it('keeps no key material in the record: a replay reads the live session\'s own encrypted key', async () => {
       const { service, repositories } = setup();
       const first = unwrap(await service.request(request(), context));
-      const record = await repositories.idempotency.get('my-app', 'idem-1');
+      const record = await repositories.idempotency.get('consumer:my-app', 'idem-1');
       expect(record?.responseBody).not.toContain(first.privateKey ?? 'never');
       expect(record?.responseBody).not.toContain('PRIVATE KEY');
+      expect(record?.responseBody).not.toContain(fakeSecretCipher.encrypt(first.privateKey ?? ''));
+      expect(unwrap(await service.request(request(), context))).toMatchObject({ replayed: true, privateKey: first.privateKey, privateKeyWithheld: null });
+    });
+
+    it('finding 7: once the session ended, a replay answers without the key and says why', async () => {
+      const { service, repositories, terminator } = setup();
+      const first = unwrap(await service.request(request(), context));
+      await terminator.stop(first.session.id, { actor: 'api', reason: 'done', stopReason: 'done' });
+      expect((await repositories.sessions.get(first.session.id))?.status).toBe('terminated');
+      const replayed = unwrap(await service.request(request(), context));
+      expect(replayed).toMatchObject({ replayed: true, privateKey: null, session: { id: first.session.id } });
+      expect(replayed.privateKeyWithheld).toContain('terminated');
+    });
+
+    it('finding 7: an expired key is forgotten: the same key and body then make a new request, never the old key', async () => {
+      const { service, repositories, clock } = setup();
+      const first = unwrap(await service.request(request(), context));
+      clock.advanceMs(24 * 3_600_000 + 1000);
+      const again = unwrap(await service.request(request(), context));
+      expect(again.replayed).toBe(false);
+      expect(again.session.id).not.toBe(first.session.id);
+      expect(again.privateKey).not.toBe(first.privateKey);
+      expect(await repositories.sessions.list()).toHaveLength(2);
+    });
+
+    it('finding 8: scopes are prefixed by kind, so a consumer named admin never shares the admin\'s keys', async () => {
+      const { service, repositories } = setup();
+      const asAdmin = unwrap(await service.request(request(), { ...context, scope: idempotencyScope({ role: 'admin' }) }));
+      const asConsumerAdmin = unwrap(await service.request(request({ consumerId: 'admin' }), { ...context, scope: idempotencyScope({ role: 'consumer', consumerId: 'admin' }) }));
+      expect(asConsumerAdmin.replayed).toBe(false);
+      expect(asConsumerAdmin.session.id).not.toBe(asAdmin.session.id);
+      expect(await repositories.sessions.list()).toHaveLength(2);
     });
   });
 });

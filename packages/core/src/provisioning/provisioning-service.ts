@@ -93,12 +93,24 @@ export interface ProvisionedSession {
   readonly offer: Offer;
   /** Shown once; null when the answer is a replay whose key is no longer retained. */
   readonly privateKey: string | null;
+  /** Why a replay carries no key (the session ended and its key was destroyed); null otherwise. */
+  readonly privateKeyWithheld?: string | null;
   /** True when this answers a repeated idempotency key (no new session was created). */
   readonly replayed: boolean;
 }
 
+/**
+ * Whose idempotency keys these are, by kind: a consumer's own, the admin's, or a service's
+ * (`runner:benchmark`). The kind prefix keeps a consumer named `admin` from sharing the admin's keys.
+ */
+export type IdempotencyScope = `consumer:${string}` | 'admin:' | `runner:${string}`;
+
+export function idempotencyScope(principal: { readonly role: 'admin' } | { readonly role: 'consumer'; readonly consumerId: string }): IdempotencyScope {
+  return principal.role === 'admin' ? 'admin:' : `consumer:${principal.consumerId}`;
+}
+
 export interface IdempotencyContext {
-  readonly scope: string;
+  readonly scope: IdempotencyScope;
   readonly key: string;
   /** Hash of the request: the same key with a different request is refused. */
   readonly requestHash: string;
@@ -195,6 +207,11 @@ export class ProvisioningService {
     for (let i = 0; i < 100; i++) {
       const record = await idem.get(idempotency.scope, idempotency.key);
       if (!record) break;
+      // An expired key is forgotten, as if it had never been used: the request runs anew.
+      if (record.expiresAt.getTime() <= this.options.clock.now().getTime() && takeovers < 3) {
+        await idem.release(idempotency.scope, idempotency.key, record.createdAt);
+        return this.request(input, idempotency, takeovers + 1);
+      }
       if (record.requestHash !== idempotency.requestHash) {
         return Err(new ValidationError('this Idempotency-Key was used with a different request', [{ path: 'Idempotency-Key', message: 'reused with another body' }]));
       }
@@ -208,13 +225,17 @@ export class ProvisioningService {
         return this.request(input, idempotency, takeovers + 1);
       }
       if (record.state === 'completed' && record.responseBody) {
-        const stored = JSON.parse(record.responseBody) as { sessionId: string; offer: Offer & { fetchedAt: string }; encryptedPrivateKey: string | null };
+        const stored = JSON.parse(record.responseBody) as { sessionId: string; offer: Offer & { fetchedAt: string } };
         const session = await this.options.repositories.sessions.get(stored.sessionId);
         if (!session) return Err(new NotFoundError('session', stored.sessionId));
+        // The key lives only as long as the session: once it ended, its secret is destroyed and a
+        // replay answers without it (and says why) instead of keeping a copy in the record.
+        const secret = await this.options.repositories.sessionSecrets.get(session.id);
         return Ok({
           session,
           offer: { ...stored.offer, fetchedAt: new Date(stored.offer.fetchedAt) },
-          privateKey: stored.encryptedPrivateKey === null ? null : this.options.cipher.decrypt(stored.encryptedPrivateKey),
+          privateKey: secret === undefined ? null : this.options.cipher.decrypt(secret),
+          privateKeyWithheld: secret === undefined ? `the session is ${session.status} and its private key was destroyed when it ended` : null,
           replayed: true,
         });
       }
@@ -276,7 +297,8 @@ export class ProvisioningService {
       scope: idempotency.scope,
       key: idempotency.key,
       responseStatus: 201,
-      responseBody: JSON.stringify({ sessionId, offer: offer.val, encryptedPrivateKey }),
+      // No key material here: a replay reads the session's own secret, which ends with the session.
+      responseBody: JSON.stringify({ sessionId, offer: offer.val }),
     };
     const inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey }, completion);
     if (!inserted.ok) return inserted;

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { type Router } from 'express';
 
 import { createSessionRequestSchema } from '@gpu-shopper/contract';
-import { type ProvisionRequest } from '@gpu-shopper/core';
+import { idempotencyScope, type ProvisionRequest } from '@gpu-shopper/core';
 
 import { consumerScope, principalOf } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
@@ -41,7 +41,7 @@ export function registerSessionsCreate(router: Router, deps: AppDeps): void {
     const principal = principalOf(res);
     const idempotency = keyHeader
       ? {
-          scope: principal.role === 'admin' ? 'admin' : principal.consumerId,
+          scope: idempotencyScope(principal),
           key: keyHeader,
           requestHash: crypto.createHash('sha256').update(JSON.stringify(body)).digest('hex'),
         }
@@ -63,6 +63,7 @@ export function registerSessionsCreate(router: Router, deps: AppDeps): void {
       session: sessionToDto(session, deps.clock.now(), deps.mode === 'simulate'),
       offer: offerToDto(offer),
       ssh_private_key: privateKey,
+      ...(result.val.privateKeyWithheld ? { ssh_private_key_withheld: result.val.privateKeyWithheld } : {}),
       replayed,
     });
   });
