@@ -126,8 +126,10 @@ export interface SessionCreateResponse {
   session: Session;
   /** The offer it rents. */
   offer: Offer;
-  /** OpenSSH private key, returned once (and again only for a replay of the same Idempotency-Key). */
+  /** OpenSSH private key, returned once (and again only for a replay of the same Idempotency-Key while the session lives). */
   ssh_private_key: string | null;
+  /** On a replay without the key: why (the session ended and its key was destroyed). */
+  ssh_private_key_withheld?: string;
   /** True when this answers a repeated Idempotency-Key. */
   replayed: boolean;
 }
