@@ -47,6 +47,7 @@ import { registerHealth } from './routes/system/health.js';
 import { registerMetrics } from './routes/system/metrics.js';
 import { registerOpenApi } from './routes/system/openapi.js';
 import { registerReady } from './routes/system/ready.js';
+import { registerWhoami } from './routes/system/whoami.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -81,6 +82,7 @@ export function createApp(deps: AppDeps): Express {
       trustProxy: deps.trustProxy !== undefined && deps.trustProxy !== false,
     }),
   );
+  registerWhoami(api, deps);
   registerInventoryList(api, deps);
   registerInventoryGet(api, deps);
   registerOfferHealth(api, deps);

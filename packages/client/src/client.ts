@@ -26,7 +26,7 @@ import { sleep } from './internal/sleep.js';
 import { Benchmarks } from './resources/benchmarks.js';
 import { Consumers } from './resources/consumers.js';
 import { Costs } from './resources/costs.js';
-import type { HealthResponse, ReadyResponse } from './resources/health.js';
+import type { HealthResponse, ReadyResponse, WhoamiResponse } from './resources/health.js';
 import { Inventory } from './resources/inventory.js';
 import { OfferHealthResource } from './resources/offer-health.js';
 import { Sessions } from './resources/sessions.js';
@@ -199,6 +199,15 @@ export class GpuShopper {
   /** `GET /health`: the process is up, its version and mode. Needs no credentials. */
   health(options?: RequestOptions): APIPromise<HealthResponse> {
     return this.request<HealthResponse>({ ...pickRequestOptions(options), method: 'get', path: '/health' });
+  }
+
+  /**
+   * `GET /api/v1/whoami`: what this client's credential is — the admin, or which consumer. Check it
+   * before acting on answers that mean different things per role (a consumer key sees another
+   * consumer's session as "not found").
+   */
+  whoami(options?: RequestOptions): APIPromise<WhoamiResponse> {
+    return this.request<WhoamiResponse>({ ...pickRequestOptions(options), method: 'get', path: '/api/v1/whoami' });
   }
 
   /**

@@ -37,6 +37,7 @@ import type {
   extendSessionRequestSchema,
   extendSessionResponseSchema,
   healthResponseSchema,
+  whoamiResponseSchema,
   offerHealthSchema,
   providerInventoryStatusSchema,
   providerSchema,
@@ -103,6 +104,7 @@ const pinned = {
   consumerList: true satisfies Equals<SDK.ConsumerList, Output<typeof consumerListResponseSchema>>,
   consumerSetBudgetParams: true satisfies Equals<SDK.ConsumerSetBudgetParams, Input<typeof setBudgetRequestSchema>>,
   health: true satisfies Equals<SDK.HealthResponse, Output<typeof healthResponseSchema>>,
+  whoami: true satisfies Equals<SDK.WhoamiResponse, Output<typeof whoamiResponseSchema>>,
   ready: true satisfies Equals<SDK.ReadyResponse, Output<typeof readyResponseSchema>>,
 };
 

@@ -114,4 +114,4 @@ export {
   type ConsumerSetBudgetParams,
 } from './resources/consumers.js';
 export { OfferHealthResource, type OfferHealth, type OfferHealthResponse } from './resources/offer-health.js';
-export type { HealthResponse, ReadyResponse } from './resources/health.js';
+export type { HealthResponse, ReadyResponse, WhoamiResponse } from './resources/health.js';

@@ -24,7 +24,7 @@ import {
 } from './benchmarks.js';
 import { createApiKeyResponseSchema, consumerListResponseSchema, consumerSchema, createConsumerRequestSchema, createConsumerResponseSchema, setBudgetRequestSchema } from './consumers.js';
 import { costQuerySchema, costSummarySchema } from './costs.js';
-import { healthResponseSchema, readyResponseSchema } from './health.js';
+import { healthResponseSchema, readyResponseSchema, whoamiResponseSchema } from './health.js';
 import { inventoryQuerySchema, inventoryResponseSchema, offerHealthResponseSchema, offerSchema } from './inventory.js';
 import {
   createSessionRequestSchema,
@@ -61,6 +61,7 @@ export interface RouteSpec {
 export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/health', summary: 'Process is up', auth: 'none', response: healthResponseSchema, status: 200 },
   { method: 'get', path: '/ready', summary: 'Storage and every provider answer', auth: 'none', response: readyResponseSchema, status: 200 },
+  { method: 'get', path: '/api/v1/whoami', summary: 'Who the credential is: admin, or which consumer (tools check this before acting on its answers)', auth: 'consumer', response: whoamiResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/inventory', summary: 'Offers from every provider, filtered and sorted, with per-provider status', auth: 'consumer', query: inventoryQuerySchema, response: inventoryResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/inventory/:id', summary: 'One offer', auth: 'consumer', response: offerSchema, status: 200 },
   { method: 'get', path: '/api/v1/offer-health', summary: 'Offers that failed to provision, and which are suppressed', auth: 'consumer', response: offerHealthResponseSchema, status: 200 },

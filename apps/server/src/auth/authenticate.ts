@@ -95,6 +95,17 @@ function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (LOOPBACK_ADDRESSES.has(address) || address.startsWith('127.') || address.startsWith('::ffff:127.'));
 }
 
+/**
+ * Whether an unauthenticated route's caller is the admin (the admin token, or a local request in
+ * protected mode), for answers that show the admin more. Never refuses and never counts failures.
+ */
+export function isAdminCaller(req: Request, options: Pick<AuthOptions, 'adminToken' | 'trustProxy'>): boolean {
+  const header = req.get('authorization') ?? '';
+  if (!options.adminToken) return header === '' && isLocalRequest(req, options.trustProxy === true);
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  return token !== undefined && secretsEqual(token, options.adminToken);
+}
+
 export function principalOf(res: Response): Principal {
   const principal = res.locals.principal as Principal | undefined;
   if (!principal) throw new ApiError('UNAUTHORIZED', 'not authenticated');

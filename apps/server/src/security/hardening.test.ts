@@ -185,3 +185,26 @@ describe('findings 7 and 8: idempotency records expire, forget the key, and neve
     expect(res.body.ssh_private_key).not.toBe(adminsSession.body.ssh_private_key);
   });
 });
+
+describe('finding 10: /health shows the simulator control URL to the admin only', () => {
+  it('anonymous and consumer callers get simulator: null; the admin sees the URL', async () => {
+    const h = createAppHarness({ overrides: { mode: 'simulate', simulatorControlUrl: 'http://127.0.0.1:9999' } });
+    const alice = await h.consumer('alice');
+    expect((await request(h.app).get('/health').expect(200)).body).toMatchObject({ mode: 'simulate', simulator: null });
+    expect((await request(h.app).get('/health').set(h.auth(alice)).expect(200)).body.simulator).toBeNull();
+    expect((await request(h.app).get('/health').set(h.auth('wrong-token')).expect(200)).body.simulator).toBeNull();
+    expect((await request(h.app).get('/health').set(h.admin).expect(200)).body.simulator).toEqual({ control: 'http://127.0.0.1:9999' });
+    const local = createAppHarness({ overrides: { adminToken: undefined, mode: 'simulate', simulatorControlUrl: 'http://127.0.0.1:9999' } });
+    expect((await request(local.app).get('/health').expect(200)).body.simulator).toEqual({ control: 'http://127.0.0.1:9999' });
+  });
+});
+
+describe('GET /api/v1/whoami', () => {
+  it('tells the admin from a consumer', async () => {
+    const h = createAppHarness();
+    const alice = await h.consumer('alice');
+    expect((await request(h.app).get('/api/v1/whoami').set(h.admin).expect(200)).body).toEqual({ role: 'admin', consumer_id: null, deployment_id: h.core.deploymentId });
+    expect((await request(h.app).get('/api/v1/whoami').set(h.auth(alice)).expect(200)).body).toMatchObject({ role: 'consumer', consumer_id: 'alice' });
+    await request(h.app).get('/api/v1/whoami').expect(401);
+  });
+});

@@ -49,6 +49,7 @@ interface Fixture {
 }
 
 const FIXTURES: Record<string, Fixture> = {
+  'get /api/v1/whoami': { path: () => '/api/v1/whoami', scope: 'shared' },
   'get /api/v1/inventory': { path: () => '/api/v1/inventory', scope: 'shared' },
   'get /api/v1/inventory/:id': { path: () => '/api/v1/inventory/vastai-3', scope: 'shared' },
   'get /api/v1/offer-health': { path: () => '/api/v1/offer-health', scope: 'shared' },

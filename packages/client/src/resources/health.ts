@@ -10,7 +10,7 @@ export interface HealthResponse {
   deployment_id: string;
   /** Server time (ISO 8601, UTC). */
   time: string;
-  /** The simulator control API, in simulate mode. */
+  /** The simulator control API, in simulate mode; shown to the admin only (null for everyone else). */
   simulator: { control: string } | null;
 }
 
@@ -20,4 +20,14 @@ export interface ReadyResponse {
   status: 'ready' | 'not_ready';
   /** Each dependency (storage, each provider): `ok` or `failing`. */
   checks: Record<string, 'ok' | 'failing'>;
+}
+
+/** The answer of `client.whoami()`: what the client's credential is. */
+export interface WhoamiResponse {
+  /** `admin` (the admin token, or a local request in protected mode) or `consumer` (an API key). */
+  role: 'admin' | 'consumer';
+  /** The consumer an API key belongs to; null for the admin. */
+  consumer_id: string | null;
+  /** The deployment this server labels its instances with. */
+  deployment_id: string;
 }

@@ -1,17 +1,23 @@
 import { type Router } from 'express';
 
+import { isAdminCaller } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
 
-/** `GET /health`: the process is up, in which mode. Cheap: no dependency is checked (that is `/ready`). */
+/**
+ * `GET /health`: the process is up, in which mode. Cheap: no dependency is checked (that is `/ready`).
+ * Anyone may ask; the simulator's control URL (which can inject faults) is shown to the admin only.
+ */
 export function registerHealth(router: Router, deps: AppDeps): void {
-  router.get('/health', (_req, res) => {
+  const trustProxy = deps.trustProxy !== undefined && deps.trustProxy !== false;
+  router.get('/health', (req, res) => {
+    const admin = isAdminCaller(req, { adminToken: deps.adminToken, trustProxy });
     res.json({
       status: 'ok',
       version: deps.version,
       mode: deps.mode,
       deployment_id: deps.deploymentId,
       time: deps.clock.now().toISOString(),
-      simulator: deps.simulatorControlUrl ? { control: deps.simulatorControlUrl } : null,
+      simulator: deps.simulatorControlUrl && admin ? { control: deps.simulatorControlUrl } : null,
     });
   });
 }
