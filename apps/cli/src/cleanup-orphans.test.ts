@@ -23,6 +23,7 @@ describe('gpu-shopper cleanup-orphans (built binary) against the simulated vendo
   let providerEnv: Record<string, string>;
   let liveSessionId: string;
   let deploymentId: string;
+  let aliceKey: string;
   const ids = { orphan: '', otherDeployment: '', foreign: '', live: '' };
 
   const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> =>
@@ -68,6 +69,9 @@ describe('gpu-shopper cleanup-orphans (built binary) against the simulated vendo
     ids.orphan = await rentDirectly(`gpushop-${deploymentId}-ses_01ORPHAN0000000000000000000`);
     ids.otherDeployment = await rentDirectly('gpushop-dep_01OTHERDEPLOYMENT000000000-ses_01ELSEWHERE000000000000000');
     ids.foreign = await rentDirectly('my-own-training-box');
+    // Another consumer of the same server, with a key of its own: it must not be able to see, let
+    // alone destroy, keeper's instance.
+    aliceKey = (await client.consumers.create({ id: 'alice' })).api_key;
   });
 
   afterAll(async () => {
@@ -83,51 +87,71 @@ describe('gpu-shopper cleanup-orphans (built binary) against the simulated vendo
     expect(parseLabel('my-own-training-box')).toBeUndefined();
   });
 
-  it('dry run: lists the orphan and the other deployment’s instance with their deployments, leaves the live session and the foreign box alone, destroys nothing', async () => {
+  it('dry run: lists the orphan and the other deployment’s instance with their deployments and what --execute would do, leaves the live session and the foreign box alone, destroys nothing', async () => {
     const result = await cli(['cleanup-orphans', '--server', server.url]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/Scanning for orphan instances\.\.\.[\s\S]*Checking vastai\.\.\.\n {2}Found 3 shopper-managed instances \(and 1 other, left alone\)/);
+    expect(result.stderr).toMatch(/Scanning for orphan instances\.\.\.[\s\S]*as admin[\s\S]*Checking vastai\.\.\.\n {2}Found 3 shopper-managed instances \(and 1 other, left alone\)/);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^PROVIDER\s+INSTANCE ID\s+NAME\s+DEPLOYMENT\s+STATUS\s+PRICE\/HR\s+STARTED\s+VERDICT$/);
-    expect(lines[1]).toMatch(/^(-+\s+){7}-+$/);
-    const orphanRow = lines.find((l) => l.startsWith(`vastai    ${ids.orphan} `) || new RegExp(`^vastai\\s+${ids.orphan}\\s`).test(l));
-    expect(orphanRow).toMatch(new RegExp(`${deploymentId}\\s+running\\s+\\$\\d+\\.\\d{3}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+orphan \\(no such session\\)`));
-    expect(lines.find((l) => new RegExp(`^vastai\\s+${ids.otherDeployment}\\s`).test(l))).toMatch(/dep_01OTHERDEPLOYMENT000000000\s+running.*unverified \(another deployment/);
+    expect(lines[0]).toMatch(/^PROVIDER\s+INSTANCE ID\s+NAME\s+DEPLOYMENT\s+STATUS\s+PRICE\/HR\s+STARTED\s+VERDICT\s+ON --EXECUTE$/);
+    expect(lines[1]).toMatch(/^(-+\s+){8}-+$/);
+    const orphanRow = lines.find((l) => new RegExp(`^vastai\\s+${ids.orphan}\\s`).test(l));
+    expect(orphanRow).toMatch(new RegExp(`${deploymentId}\\s+running\\s+\\$\\d+\\.\\d{3}\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+orphan \\(no such session\\)\\s+destroy$`));
+    expect(lines.find((l) => new RegExp(`^vastai\\s+${ids.otherDeployment}\\s`).test(l))).toMatch(/dep_01OTHERDEPLOYMENT000000000\s+running.*other deployment \(another deployment.*\)\s+keep$/);
     expect(result.stdout).not.toMatch(new RegExp(`^vastai\\s+${ids.live}\\s`, 'm'));
-    expect(result.stdout).toMatch(/Total: 2 instances, \$\d+\.\d{3}\/hr combined cost/);
+    expect(result.stdout).toMatch(/Total: 1 instance to destroy, \$\d+\.\d{3}\/hr combined cost/);
+    expect(result.stdout).toContain('Kept: 1 instance of other deployments (another installation on this provider account manages them); --destroy-other-deployments destroys them');
     expect(result.stdout).toContain(`Left alone: 1 instance of live sessions (vastai/${ids.live} → ${liveSessionId})`);
     expect(result.stdout).toContain('Left alone: 1 instance without a GPU Shopper label');
-    expect(result.stdout).toContain('This was a dry-run. To actually destroy these instances, run:\n  gpu-shopper cleanup-orphans --execute');
+    expect(result.stdout).toContain('This was a dry-run.');
     expect(Object.values(await liveStates()).every((state) => state === 'running')).toBe(true);
   });
 
-  it('works with no server: every labelled instance is a candidate, the foreign box still left alone (JSON)', async () => {
+  it('works with no server: every labelled instance is unverified and kept, the foreign box left alone (JSON)', async () => {
     const port = await freePort();
     const result = await cli(['cleanup-orphans', '-p', 'vastai', '-o', 'json'], { env: { GPU_SHOPPER_URL: `http://127.0.0.1:${port}` } });
     expect(result.code).toBe(0);
-    const body = JSON.parse(result.stdout) as { dry_run: boolean; instances: { instance_id: string; verdict: string; deployment_id: string }[]; foreign_count: number; server: { checked: boolean } };
+    const body = JSON.parse(result.stdout) as { dry_run: boolean; instances: { instance_id: string; verdict: string; destroy: boolean }[]; foreign_count: number; server: { checked: boolean } };
     expect(body).toMatchObject({ dry_run: true, foreign_count: 1, server: { checked: false } });
     expect(body.instances.map((i) => i.instance_id).sort()).toEqual([ids.live, ids.orphan, ids.otherDeployment].sort());
-    expect(body.instances.every((i) => i.verdict === 'unverified')).toBe(true);
+    expect(body.instances.every((i) => i.verdict === 'unverified' && !i.destroy)).toBe(true);
     expect(result.stderr).toContain('cannot tell live sessions from orphans');
   });
 
-  it('--execute asks for a typed yes: anything else destroys nothing', async () => {
+  it('finding 1: with a consumer key, --execute --force destroys nothing — not another consumer\'s live instance, not the orphan', async () => {
+    const result = await cli(['cleanup-orphans', '-p', 'vastai', '--server', server.url, '--execute', '--force', '-o', 'json'], { env: { GPU_SHOPPER_API_KEY: aliceKey } });
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as { destroyed: unknown[]; server: { role: string | null }; instances: { instance_id: string; verdict: string; destroy: boolean; reason: string }[] };
+    expect(body.destroyed).toEqual([]);
+    expect(body.server.role).toBe('consumer');
+    expect(body.instances.find((i) => i.instance_id === ids.live)).toMatchObject({ verdict: 'unverified', destroy: false, reason: expect.stringContaining('consumer key') });
+    expect(body.instances.find((i) => i.instance_id === ids.orphan)).toMatchObject({ verdict: 'unverified', destroy: false });
+    expect(result.stderr).toContain("consumer 'alice's API key");
+    expect(Object.values(await liveStates()).every((state) => state === 'running')).toBe(true);
+  });
+
+  it('--execute asks for a typed yes after listing exactly what will be destroyed and why: anything else destroys nothing', async () => {
     const result = await cli(['cleanup-orphans', '--server', server.url, '--execute'], { input: 'y\n' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("WARNING: You are about to destroy 2 instance(s).\nType 'yes' to confirm: ");
+    expect(result.stderr).toContain(`WARNING: You are about to destroy 1 instance(s):\n  vastai/${ids.orphan}  gpushop-${deploymentId}-ses_01ORPHAN0000000000000000000  orphan: no such session\nType 'yes' to confirm: `);
     expect(result.stderr).toMatch(/Error: cancelled: nothing was destroyed\. Next: .*--force\.\n$/);
     expect(Object.values(await liveStates()).every((state) => state === 'running')).toBe(true);
   });
 
-  it('--execute with yes destroys the orphans only; the live session and the foreign box keep running', async () => {
+  it('--execute with yes destroys the orphan only; the live session, the other deployment and the foreign box keep running', async () => {
     const result = await cli(['cleanup-orphans', '--server', server.url, '--execute'], { input: 'yes\n' });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Destroying vastai/${ids.orphan}... OK`);
-    expect(result.stdout).toContain(`Destroying vastai/${ids.otherDeployment}... OK`);
-    expect(result.stdout).toContain('Cleanup complete: 2 destroyed, 0 failed');
+    expect(result.stdout).toContain('Cleanup complete: 1 destroyed, 0 failed');
     const states = await liveStates();
-    expect(states).toMatchObject({ [ids.orphan]: 'destroyed', [ids.otherDeployment]: 'destroyed', [ids.live]: 'running', [ids.foreign]: 'running' });
+    expect(states).toMatchObject({ [ids.orphan]: 'destroyed', [ids.otherDeployment]: 'running', [ids.live]: 'running', [ids.foreign]: 'running' });
+  });
+
+  it('--destroy-other-deployments names the other installation\'s instances explicitly', async () => {
+    const result = await cli(['cleanup-orphans', '--server', server.url, '--execute', '--force', '--destroy-other-deployments']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Destroying vastai/${ids.otherDeployment}... OK`);
+    const states = await liveStates();
+    expect(states).toMatchObject({ [ids.otherDeployment]: 'destroyed', [ids.live]: 'running', [ids.foreign]: 'running' });
   });
 
   it('--execute --force needs no confirmation and reads keys from ./.env; nothing left to do is a clean exit', async () => {

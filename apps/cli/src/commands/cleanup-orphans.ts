@@ -13,6 +13,7 @@ import {
   destroyInstances,
   renderScan,
   scanForOrphans,
+  toDestroy,
   type DestroyOutcome,
   type ProviderScan,
 } from '../services/cleanup-orphans.js';
@@ -23,8 +24,11 @@ export default class CleanupOrphans extends BaseCommand<typeof CleanupOrphans> {
     'A safety command for emergencies, when instances may have been orphaned by server problems. It lists every instance on your ' +
     'provider accounts that carries a GPU Shopper label (gpushop-<deployment>-<session>) and says which deployment it belongs to; ' +
     'instances without such a label are never touched. When the server answers, each instance of its deployment is checked against ' +
-    'its session: instances of live sessions are left alone. Dry run by default; --execute destroys the listed instances after you ' +
-    "type 'yes' (or without asking, with --force).\n\n" +
+    'its session. Only the admin credential (GPU_SHOPPER_API_KEY set to the admin token, or a local request to a server in protected ' +
+    'mode) can verify an orphan: a consumer key cannot see other consumers\' sessions, so with one — or with no server — every ' +
+    'instance is "unverified". Dry run by default; --execute destroys verified orphans after you type \'yes\' (or without asking, ' +
+    'with --force). Unverified instances and those of other deployments are kept unless you name them with ' +
+    '--destroy-unverified or --destroy-other-deployments.\n\n' +
     'Provider keys come from the environment (or ./.env): VASTAI_API_KEY; TENSORDOCK_AUTH_ID and TENSORDOCK_API_TOKEN; ' +
     'BLUELOBSTER_API_KEY; and VASTAI_BASE_URL, TENSORDOCK_BASE_URL, BLUELOBSTER_BASE_URL to override the API endpoints.';
 
@@ -32,13 +36,22 @@ export default class CleanupOrphans extends BaseCommand<typeof CleanupOrphans> {
     { description: 'Dry run (default): list orphan candidates', command: '<%= config.bin %> <%= command.id %>' },
     { description: 'Destroy them, after typing yes', command: '<%= config.bin %> <%= command.id %> --execute' },
     { description: 'Target a single provider with no confirmation', command: '<%= config.bin %> <%= command.id %> -p vastai --execute --force' },
-    { description: 'Without asking the server (it is down or unreachable)', command: '<%= config.bin %> <%= command.id %> --no-check-server' },
+    { description: 'Emergency, the server is gone: destroy every instance of this account with a GPU Shopper label', command: '<%= config.bin %> <%= command.id %> --no-check-server --execute --destroy-unverified' },
   ];
 
   static override flags = {
     execute: Flags.boolean({ description: 'Actually destroy instances (default is dry-run)', default: false }),
     force: Flags.boolean({ description: 'Skip confirmation prompt when destroying', default: false }),
     provider: Flags.option({ char: 'p', description: 'Target a specific provider', options: CLEANUP_PROVIDERS })(),
+    'destroy-unverified': Flags.boolean({
+      description:
+        'DANGEROUS: with --execute, also destroy labelled instances nobody could verify as orphans (no server, a consumer key, a failed lookup): they may belong to live sessions',
+      default: false,
+    }),
+    'destroy-other-deployments': Flags.boolean({
+      description: 'DANGEROUS: with --execute, also destroy instances labelled by another GPU Shopper deployment sharing this provider account',
+      default: false,
+    }),
     'check-server': Flags.boolean({
       description: 'Ask the server (--server) which labelled instances belong to live sessions, when it answers',
       default: true,
@@ -59,21 +72,25 @@ export default class CleanupOrphans extends BaseCommand<typeof CleanupOrphans> {
     }
     const adapters = buildAdapters(env, only, this.io);
     const client = this.flags['check-server'] ? this.client() : null;
-    const scan = await scanForOrphans(adapters, client, this.io, this.flags.server);
+    const scan = await scanForOrphans(adapters, client, this.io, this.flags.server, {
+      unverified: this.flags['destroy-unverified'],
+      otherDeployments: this.flags['destroy-other-deployments'],
+    });
+    const doomed = toDestroy(scan);
     const failedProviders = scan.providers.filter((p) => !p.ok);
 
     let destroyed: DestroyOutcome[] = [];
     let cancelled = false;
     if (!this.json) this.io.out(renderScan(scan));
     if (!this.flags.execute) {
-      if (!this.json && scan.instances.length > 0) {
-        this.io.out('\nThis was a dry-run. To actually destroy these instances, run:\n  gpu-shopper cleanup-orphans --execute');
+      if (!this.json && doomed.length > 0) {
+        this.io.out('\nThis was a dry-run. To actually destroy the instances marked "destroy", run the same command with --execute');
       }
-    } else if (scan.instances.length > 0) {
-      if (!this.flags.force && !(await confirmDestroy(scan.instances.length, this.io))) {
+    } else if (doomed.length > 0) {
+      if (!this.flags.force && !(await confirmDestroy(doomed, this.io))) {
         cancelled = true;
       } else {
-        destroyed = await destroyInstances(adapters, scan.instances, this.io, !this.json);
+        destroyed = await destroyInstances(adapters, doomed, this.io, !this.json);
         const failed = destroyed.filter((d) => !d.ok).length;
         if (!this.json) this.io.out(`\nCleanup complete: ${destroyed.length - failed} destroyed, ${failed} failed`);
       }
@@ -92,7 +109,7 @@ export default class CleanupOrphans extends BaseCommand<typeof CleanupOrphans> {
           instances: scan.instances,
           live: scan.live,
           foreign_count: scan.foreign_count,
-          combined_price_per_hour: combinedPricePerHour(scan.instances),
+          combined_price_per_hour: combinedPricePerHour(doomed),
           destroyed,
           error,
         }),

@@ -22,12 +22,21 @@ export function parseLabel(label: string | null): { deploymentId: string; sessio
 }
 
 /**
- * - `orphan`: the server that owns the label's deployment was asked and has no live session for it;
- * - `unverified`: nobody could be asked (no server, another deployment, no credentials): a
- *   candidate, as in an emergency when the server is gone;
- * - `live`: the owning server says its session is alive — never destroyed.
+ * - `orphan`: the server of this deployment was asked **with the admin credential** and has no live
+ *   session for the label: destroyed by `--execute`;
+ * - `live`: that server says the session is alive: never destroyed;
+ * - `unverified`: nobody could vouch for it (no server, a consumer key — which sees other consumers'
+ *   sessions as "not found" —, a failed lookup): destroyed only with `--destroy-unverified`;
+ * - `other_deployment`: labelled by another GPU Shopper installation sharing the provider account:
+ *   destroyed only with `--destroy-other-deployments`.
  */
-export type Verdict = 'orphan' | 'unverified' | 'live';
+export type Verdict = 'orphan' | 'unverified' | 'other_deployment' | 'live';
+
+/** The explicit, loudly named permissions beyond real orphans. */
+export interface DestroyScope {
+  readonly unverified: boolean;
+  readonly otherDeployments: boolean;
+}
 
 export interface ManagedInstance {
   readonly provider: CleanupProvider;
@@ -40,6 +49,8 @@ export interface ManagedInstance {
   readonly started_at: string | null;
   readonly verdict: Verdict;
   readonly reason: string;
+  /** Whether `--execute` destroys it, given the verdict and the flags. */
+  readonly destroy: boolean;
 }
 
 export interface ProviderScan {
@@ -52,13 +63,20 @@ export interface ProviderScan {
 
 export interface ScanResult {
   readonly providers: ProviderScan[];
-  /** Destroy candidates (`orphan` and `unverified`). */
+  /** Labelled instances that are not of a live session, each with its verdict and whether it is destroyed. */
   readonly instances: ManagedInstance[];
   /** Instances of live sessions, left alone. */
   readonly live: ManagedInstance[];
   /** Instances without a GPU Shopper label, left alone. */
   readonly foreign_count: number;
-  readonly server: { readonly url: string; readonly checked: boolean; readonly deployment_id: string | null; readonly note: string | null };
+  readonly server: {
+    readonly url: string;
+    readonly checked: boolean;
+    readonly deployment_id: string | null;
+    /** `admin` or `consumer` (what the credential could see), null when the server was not asked. */
+    readonly role: 'admin' | 'consumer' | null;
+    readonly note: string | null;
+  };
 }
 
 export interface DestroyOutcome {
@@ -89,44 +107,82 @@ export function buildAdapters(credentials: ProviderCredentials, only: CleanupPro
 
 interface ServerView {
   readonly deploymentId: string | null;
+  readonly role: 'admin' | 'consumer' | null;
   readonly note: string | null;
+  /** Set only when the server may classify orphans: it answered and the credential is the admin's. */
   readonly client: GpuShopper | null;
 }
 
-/** Asks the server (if it answers) which deployment it is; the command works without it. */
+/**
+ * Asks the server (if it answers) which deployment it is and what the credential is. Only the admin
+ * sees every consumer's sessions: a consumer key is told "not found" for the others', which must
+ * never be read as "orphan". The command works without a server; nothing is then an orphan.
+ */
 async function serverView(client: GpuShopper | null): Promise<ServerView> {
-  if (!client) return { deploymentId: null, note: 'server check skipped (--no-server)', client: null };
+  if (!client) return { deploymentId: null, role: null, note: 'server check skipped (--no-check-server): nothing can be verified as an orphan', client: null };
+  let deploymentId: string;
   try {
-    const health = await client.health({ timeout: 3000, maxRetries: 0 });
-    return { deploymentId: health.deployment_id, note: null, client };
+    deploymentId = (await client.health({ timeout: 3000, maxRetries: 0 })).deployment_id;
   } catch (error) {
     const why = error instanceof APIConnectionError ? 'not reachable' : error instanceof Error ? error.message : String(error);
-    return { deploymentId: null, note: `server ${client.baseURL} ${why}: cannot tell live sessions from orphans, so every GPU Shopper instance is listed`, client: null };
+    return { deploymentId: null, role: null, note: `server ${client.baseURL} ${why}: cannot tell live sessions from orphans, so nothing is verified`, client: null };
+  }
+  try {
+    const me = await client.whoami({ timeout: 5000, maxRetries: 0 });
+    if (me.role !== 'admin') {
+      return {
+        deploymentId,
+        role: me.role,
+        note: `the credential is consumer '${me.consumer_id ?? '?'}'s API key, which cannot see other consumers' sessions: nothing is verified as an orphan (set GPU_SHOPPER_API_KEY to the admin token)`,
+        client: null,
+      };
+    }
+    return { deploymentId, role: 'admin', note: null, client };
+  } catch (error) {
+    const why =
+      error instanceof AuthenticationError || error instanceof PermissionDeniedError
+        ? 'refused the credential (set GPU_SHOPPER_API_KEY to the admin token)'
+        : `could not say who the credential is (${error instanceof Error ? error.message : String(error)})`;
+    return { deploymentId, role: null, note: `server ${client.baseURL} ${why}: nothing is verified as an orphan`, client: null };
   }
 }
 
 async function judge(server: ServerView, deploymentId: string, sessionId: string): Promise<{ verdict: Verdict; reason: string }> {
-  if (!server.client || !server.deploymentId) return { verdict: 'unverified', reason: 'no server to ask' };
-  if (deploymentId !== server.deploymentId) return { verdict: 'unverified', reason: `another deployment (the server is ${server.deploymentId})` };
+  if (server.deploymentId && deploymentId !== server.deploymentId) return { verdict: 'other_deployment', reason: `another deployment (the server is ${server.deploymentId})` };
+  if (!server.client) {
+    const reason = server.role === 'consumer' ? 'a consumer key cannot see other consumers\' sessions' : server.deploymentId ? 'the server could not be asked with the admin credential' : 'no server to ask';
+    return { verdict: 'unverified', reason };
+  }
   try {
     const session = await server.client.sessions.retrieve(sessionId, { timeout: 10_000 });
     if (session.status === 'terminated' || session.status === 'failed') return { verdict: 'orphan', reason: `session ${session.status}` };
     return { verdict: 'live', reason: `session ${session.status}` };
   } catch (error) {
     if (error instanceof NotFoundError) return { verdict: 'orphan', reason: 'no such session' };
-    if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
-      return { verdict: 'unverified', reason: 'the server refused the lookup (set GPU_SHOPPER_API_KEY to the admin token)' };
-    }
     return { verdict: 'unverified', reason: `session lookup failed: ${error instanceof Error ? error.message : String(error)}` };
   }
 }
 
+/** Whether `--execute` destroys an instance of this verdict, given the explicit flags. */
+export function isDestroyed(verdict: Verdict, scope: DestroyScope): boolean {
+  switch (verdict) {
+    case 'orphan':
+      return true;
+    case 'unverified':
+      return scope.unverified;
+    case 'other_deployment':
+      return scope.otherDeployments;
+    case 'live':
+      return false;
+  }
+}
+
 /** Lists every provider's instances, keeps the labelled ones, and sorts them into candidates and live ones. */
-export async function scanForOrphans(adapters: readonly Adapter[], client: GpuShopper | null, io: Io, serverUrl: string): Promise<ScanResult> {
+export async function scanForOrphans(adapters: readonly Adapter[], client: GpuShopper | null, io: Io, serverUrl: string, scope: DestroyScope): Promise<ScanResult> {
   io.err('Scanning for orphan instances...');
   const server = await serverView(client);
   if (server.note) io.err(`Note: ${server.note}.`);
-  else io.err(`Checking sessions with the server at ${serverUrl} (deployment ${server.deploymentId ?? '?'}).`);
+  else io.err(`Checking sessions with the server at ${serverUrl} as admin (deployment ${server.deploymentId ?? '?'}).`);
   const providers: ProviderScan[] = [];
   const instances: ManagedInstance[] = [];
   const live: ManagedInstance[] = [];
@@ -162,6 +218,7 @@ export async function scanForOrphans(adapters: readonly Adapter[], client: GpuSh
         started_at: instance.startedAt ? instance.startedAt.toISOString() : null,
         verdict,
         reason,
+        destroy: isDestroyed(verdict, scope),
       };
       (verdict === 'live' ? live : instances).push(entry);
     }
@@ -174,7 +231,7 @@ export async function scanForOrphans(adapters: readonly Adapter[], client: GpuSh
     instances,
     live,
     foreign_count: foreignCount,
-    server: { url: serverUrl, checked: server.client !== null, deployment_id: server.deploymentId, note: server.note },
+    server: { url: serverUrl, checked: server.client !== null, deployment_id: server.deploymentId, role: server.role, note: server.note },
   };
 }
 
@@ -182,9 +239,17 @@ export function combinedPricePerHour(instances: readonly ManagedInstance[]): num
   return instances.reduce((sum, i) => sum + (i.price_per_hour ?? 0), 0);
 }
 
-/** The table of SEED.md (with the deployment each instance belongs to, and the verdict). */
+const VERDICT_FLAG: Partial<Record<Verdict, string>> = { unverified: '--destroy-unverified', other_deployment: '--destroy-other-deployments' };
+
+/** What `--execute` would destroy. */
+export function toDestroy(scan: ScanResult): ManagedInstance[] {
+  return scan.instances.filter((i) => i.destroy);
+}
+
+/** The table of SEED.md (with the deployment each instance belongs to, the verdict and what --execute does). */
 export function renderScan(scan: ScanResult): string {
   const lines: string[] = [];
+  const doomed = toDestroy(scan);
   if (scan.instances.length === 0) {
     lines.push('No orphan instances found.');
   } else {
@@ -196,11 +261,19 @@ export function renderScan(scan: ScanResult): string {
       i.status,
       i.price_per_hour === null ? '-' : formatUsd(i.price_per_hour, 3),
       formatTime(i.started_at, 'minutes'),
-      i.verdict === 'orphan' ? `orphan (${i.reason})` : `unverified (${i.reason})`,
+      `${i.verdict.replace('_', ' ')} (${i.reason})`,
+      i.destroy ? 'destroy' : 'keep',
     ]);
-    lines.push(renderTable(['PROVIDER', 'INSTANCE ID', 'NAME', 'DEPLOYMENT', 'STATUS', 'PRICE/HR', 'STARTED', 'VERDICT'], rows, { rule: true }));
-    const n = scan.instances.length;
-    lines.push('', `Total: ${n} instance${n === 1 ? '' : 's'}, ${formatUsd(combinedPricePerHour(scan.instances), 3)}/hr combined cost`);
+    lines.push(renderTable(['PROVIDER', 'INSTANCE ID', 'NAME', 'DEPLOYMENT', 'STATUS', 'PRICE/HR', 'STARTED', 'VERDICT', 'ON --EXECUTE'], rows, { rule: true }));
+    const n = doomed.length;
+    lines.push('', `Total: ${n} instance${n === 1 ? '' : 's'} to destroy, ${formatUsd(combinedPricePerHour(doomed), 3)}/hr combined cost`);
+  }
+  for (const verdict of ['unverified', 'other_deployment'] as const) {
+    const kept = scan.instances.filter((i) => i.verdict === verdict && !i.destroy);
+    if (kept.length === 0) continue;
+    const what = verdict === 'unverified' ? 'unverified' : 'of other deployments';
+    const why = verdict === 'unverified' ? 'they may belong to live sessions nobody could check' : 'another installation on this provider account manages them';
+    lines.push('', `Kept: ${kept.length} instance${kept.length === 1 ? '' : 's'} ${what} (${why}); ${VERDICT_FLAG[verdict] ?? ''} destroys them`);
   }
   if (scan.live.length > 0) {
     lines.push('', `Left alone: ${scan.live.length} instance${scan.live.length === 1 ? '' : 's'} of live sessions (${scan.live.map((i) => `${i.provider}/${i.instance_id} → ${i.session_id}`).join(', ')})`);
@@ -211,9 +284,10 @@ export function renderScan(scan: ScanResult): string {
   return lines.join('\n');
 }
 
-/** Asks on stderr, reads one line from stdin; only the word `yes` confirms. */
-export async function confirmDestroy(count: number, io: Io): Promise<boolean> {
-  io.err(`WARNING: You are about to destroy ${count} instance(s).`);
+/** Lists on stderr exactly what will be destroyed and why, then reads one line from stdin; only `yes` confirms. */
+export async function confirmDestroy(instances: readonly ManagedInstance[], io: Io): Promise<boolean> {
+  io.err(`WARNING: You are about to destroy ${instances.length} instance(s):`);
+  for (const i of instances) io.err(`  ${i.provider}/${i.instance_id}  ${i.name}  ${i.verdict.replace('_', ' ')}: ${i.reason}`);
   process.stderr.write("Type 'yes' to confirm: ");
   const rl = createInterface({ input: process.stdin, terminal: false });
   try {
