@@ -164,6 +164,7 @@ export {
   type BudgetAlertThreshold,
   type Consumer,
 } from './consumers/consumer.js';
+export { BudgetCommitments, remainingCommitment, type BudgetHeadroom } from './consumers/budget-commitments.js';
 
 export * from './gpu/index.js';
 
@@ -263,6 +264,7 @@ export {
 export type {
   ApiKeyRepository,
   BudgetRepository,
+  CommitmentGuard,
   ConsumerRepository,
   CostLedgerRepository,
   DeploymentIdentityRepository,

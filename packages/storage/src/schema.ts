@@ -126,6 +126,8 @@ export const consumers = sqliteTable('consumers', {
   name: text('name').notNull(),
   createdAt: ms('created_at').notNull(),
   disabledAt: ms('disabled_at'),
+  /** Bumped by every write that raises the consumer's worst-case spending (CommitmentGuard). */
+  commitmentVersion: integer('commitment_version').notNull().default(0),
 });
 
 /** Only the SHA-256 of a key is stored; the key itself is shown once, at creation. */

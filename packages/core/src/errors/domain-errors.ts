@@ -76,11 +76,11 @@ export class BudgetExceededError extends BaseError<{
   readonly code = 'BUDGET_EXCEEDED' as const;
   readonly retryable = false;
 
-  constructor(consumerId: string, worstCaseMicros: number, remainingMicros: number) {
-    super(
-      `consumer ${consumerId}: worst-case cost ${worstCaseMicros} µUSD exceeds the remaining budget ${remainingMicros} µUSD`,
-      { context: { consumerId, worstCaseMicros, remainingMicros } },
-    );
+  constructor(consumerId: string, worstCaseMicros: number, remainingMicros: number, message?: string) {
+    const usd = (micros: number) => `$${(micros / 1_000_000).toFixed(4)}`;
+    super(message ?? `consumer ${consumerId}: the worst-case cost ${usd(worstCaseMicros)} exceeds the remaining budget ${usd(remainingMicros)}`, {
+      context: { consumerId, worstCaseMicros, remainingMicros },
+    });
   }
 }
 

@@ -1,4 +1,6 @@
-import { InvalidTransitionError, SafetyLimitExceededError, SessionNotFoundError, ValidationError } from '../errors/domain-errors.js';
+import { BudgetCommitments } from '../consumers/budget-commitments.js';
+import { type BudgetExceededError, InvalidTransitionError, SafetyLimitExceededError, SessionNotFoundError, ValidationError } from '../errors/domain-errors.js';
+import { formatUsd, worstCaseCost } from '../money/money.js';
 import { Err, Ok, type Result } from '../errors/result.js';
 import { type IdGenerator } from '../ids/ids.js';
 import { type Repositories } from '../ports/repositories.js';
@@ -16,7 +18,11 @@ export interface SessionCommandsOptions {
 
 /** What consumers and admins can do to a session: done, delete, extend, and the admin's hard-max override. */
 export class SessionCommands {
-  constructor(private readonly options: SessionCommandsOptions) {}
+  private readonly budgets: BudgetCommitments;
+
+  constructor(private readonly options: SessionCommandsOptions) {
+    this.budgets = new BudgetCommitments({ repositories: options.repositories, clock: options.clock });
+  }
 
   /** The consumer is finished: destroy the instance (verified), reason `done`. Idempotent. */
   done(sessionId: string, actor: SessionActor = 'api') {
@@ -30,9 +36,14 @@ export class SessionCommands {
 
   /**
    * Adds 1–12 hours to the current expiry. The new expiry never passes the hard maximum unless an
-   * admin set the session's override (invariant 4).
+   * admin set the session's override (invariant 4), and the hours must fit the consumer's budget —
+   * checked and written together, like a create (invariant 11).
    */
-  async extend(sessionId: string, hours: number, actor: SessionActor = 'api'): Promise<Result<Session, ValidationError | SafetyLimitExceededError | SessionNotFoundError | InvalidTransitionError>> {
+  async extend(
+    sessionId: string,
+    hours: number,
+    actor: SessionActor = 'api',
+  ): Promise<Result<Session, ValidationError | SafetyLimitExceededError | SessionNotFoundError | InvalidTransitionError | BudgetExceededError>> {
     if (!Number.isInteger(hours) || hours < MIN_RESERVATION_HOURS || hours > MAX_RESERVATION_HOURS) {
       return Err(new ValidationError(`hours must be a whole number from ${MIN_RESERVATION_HOURS} to ${MAX_RESERVATION_HOURS}`, [{ path: 'hours', message: 'out of range' }]));
     }
@@ -49,6 +60,9 @@ export class SessionCommands {
           new SafetyLimitExceededError('hard_max_hours', hours, Math.max(0, allowed), `extending by ${hours} h would pass the hard maximum at ${session.hardMaxAt.toISOString()}; at most ${Math.max(0, allowed)} h more is possible`),
         );
       }
+      const headroom = await this.budgets.headroom(session.consumerId);
+      const allowed = this.budgets.check(headroom, worstCaseCost(session.pricePerHourMicros, hours), `extending ${session.id} by ${hours} h at ${formatUsd(session.pricePerHourMicros, 4)}/h`);
+      if (!allowed.ok) return allowed;
       const updated = await this.options.repositories.sessions.update(session.id, session.version, { expiresAt, reservationHours: session.reservationHours + hours }, [
         {
           id: this.options.ids.next('sessionEvent'),
@@ -61,7 +75,7 @@ export class SessionCommands {
           occurredAt: this.options.clock.now(),
           data: { hours, previousExpiresAt: session.expiresAt.toISOString(), expiresAt: expiresAt.toISOString() },
         },
-      ]);
+      ], headroom.guard);
       if (updated.ok) return Ok(updated.val);
     }
     return Err(new InvalidTransitionError('changing', 'extend', sessionId));

@@ -21,12 +21,29 @@ export interface SessionListQuery {
   readonly limit?: number;
 }
 
+/**
+ * Fences a write that raises a consumer's worst-case spending: the write happens only if the
+ * consumer's commitment version is still the one its budget check read, and bumps it, in the same
+ * transaction (else ConcurrentUpdateError and nothing is written).
+ */
+export interface CommitmentGuard {
+  readonly consumerId: string;
+  readonly expectedVersion: number;
+}
+
 export interface SessionRepository {
   /**
    * Writes the intent record, its `created` event and (when given) the session's encrypted private
-   * key in one transaction: a crash never leaves a session whose node nobody could reach.
+   * key in one transaction: a crash never leaves a session whose node nobody could reach. With a
+   * guard, only if the consumer's commitment version is unchanged (see CommitmentGuard).
    */
-  insert(session: Session, event: SessionEvent, secret?: { readonly encryptedPrivateKey: string }, idempotency?: IdempotencyCompletion): Promise<Result<Session, AlreadyExistsError>>;
+  insert(
+    session: Session,
+    event: SessionEvent,
+    secret?: { readonly encryptedPrivateKey: string },
+    idempotency?: IdempotencyCompletion,
+    guard?: CommitmentGuard,
+  ): Promise<Result<Session, AlreadyExistsError | ConcurrentUpdateError>>;
   get(id: string): Promise<Session | undefined>;
   findByLabel(label: string): Promise<Session | undefined>;
   /** Oldest first. */
@@ -34,13 +51,15 @@ export interface SessionRepository {
   /**
    * Compare-and-set: applies `changes` only if the stored version is `expectedVersion`, increments the
    * version, and appends `events` in the same transaction. A status change must come with the
-   * transition event that explains it (from/to matching), or the call throws.
+   * transition event that explains it (from/to matching), or the call throws. With a guard, also
+   * only if the consumer's commitment version is unchanged (see CommitmentGuard).
    */
   update(
     id: string,
     expectedVersion: number,
     changes: SessionChanges,
     events: readonly SessionEvent[],
+    guard?: CommitmentGuard,
   ): Promise<Result<Session, ConcurrentUpdateError | SessionNotFoundError>>;
   /** Appends an event that changes no field (a destroy attempt, a probe result…). */
   appendEvent(event: SessionEvent): Promise<Result<void, SessionNotFoundError>>;
@@ -65,6 +84,8 @@ export interface ConsumerRepository {
   get(id: string): Promise<Consumer | undefined>;
   list(): Promise<Consumer[]>;
   setDisabled(id: string, disabledAt: Date | null): Promise<Result<Consumer, NotFoundError>>;
+  /** The version guarded writes compare against (0 for a consumer that never committed, or unknown). */
+  commitmentVersion(id: string): Promise<number>;
 }
 
 export interface ApiKeyRepository {

@@ -1,7 +1,8 @@
-import { type Budget, budgetPeriodStart, remainingBudget } from '../consumers/consumer.js';
+import { BudgetCommitments, remainingCommitment } from '../consumers/budget-commitments.js';
 import {
   AlreadyExistsError,
-  BudgetExceededError,
+  type BudgetExceededError,
+  type ConcurrentUpdateError,
   NotFoundError,
   type SafetyLimitExceededError,
   UnsupportedByProviderError,
@@ -14,7 +15,7 @@ import { type OfferFailureType } from '../inventory/offer-failure.js';
 import { type OfferFailureTracker } from '../inventory/offer-failure-tracker.js';
 import { type Offer } from '../inventory/offer.js';
 import { noopLogger, type Logger } from '../logging/logger.js';
-import { worstCaseCost } from '../money/money.js';
+import { formatUsd, worstCaseCost } from '../money/money.js';
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
 import { type ProviderError } from '../ports/provider-errors.js';
 import { type Repositories } from '../ports/repositories.js';
@@ -165,9 +166,12 @@ export class ProvisioningService {
   private readonly logger: Logger;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
+  private readonly budgets: BudgetCommitments;
+
   constructor(private readonly options: ProvisioningServiceOptions) {
     this.logger = (options.logger ?? noopLogger).child({ component: 'provisioning' });
     this.sleep = options.sleep ?? defaultSleep;
+    this.budgets = new BudgetCommitments({ repositories: options.repositories, clock: options.clock });
   }
 
   /**
@@ -258,8 +262,11 @@ export class ProvisioningService {
     }
     const consumer = await this.ensureConsumer(input.consumerId);
     if (!consumer.ok) return consumer;
-    const budget = await this.checkBudget(input.consumerId, offer.val, input.reservationHours);
-    if (!budget.ok) return budget;
+    // A first look, before generating keys; the decisive check is repeated with the write below.
+    const worstCase = worstCaseCost(offer.val.pricePerHourMicros, input.reservationHours);
+    const action = `renting ${offer.val.id} at ${formatUsd(offer.val.pricePerHourMicros, 4)}/h for ${input.reservationHours} h`;
+    const early = this.budgets.check(await this.budgets.headroom(input.consumerId), worstCase, action);
+    if (!early.ok) return early;
 
     const keys = await this.options.keys.generate();
     const now = this.options.clock.now();
@@ -300,8 +307,18 @@ export class ProvisioningService {
       // No key material here: a replay reads the session's own secret, which ends with the session.
       responseBody: JSON.stringify({ sessionId, offer: offer.val }),
     };
-    const inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey }, completion);
-    if (!inserted.ok) return inserted;
+    // Budget check and write are one decision (invariant 11): the insert is fenced by the consumer's
+    // commitment version, so a concurrent create or extend cannot spend the same headroom.
+    let inserted: Result<Session, AlreadyExistsError | ConcurrentUpdateError> | undefined;
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const headroom = await this.budgets.headroom(input.consumerId);
+      const allowed = this.budgets.check(headroom, worstCase, action);
+      if (!allowed.ok) return allowed;
+      inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey }, completion, headroom.guard);
+      if (inserted.ok || inserted.err.code !== 'CONCURRENT_UPDATE') break;
+    }
+    if (!inserted) return Err(new AlreadyExistsError('session', sessionId));
+    if (!inserted.ok) return Err(inserted.err instanceof AlreadyExistsError ? inserted.err : new AlreadyExistsError('budget commitment in progress for consumer', input.consumerId));
     this.logger.info('session requested', { sessionId, provider: offer.val.provider, offerId: offer.val.id, consumerId: input.consumerId });
     return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });
   }
@@ -336,23 +353,6 @@ export class ProvisioningService {
       this.logger.info('consumer registered by its first session', { consumerId });
     }
     return Ok();
-  }
-
-  /** Refuses a reservation whose worst case does not fit what is left of the consumer's budget (invariant 11). */
-  private async checkBudget(consumerId: string, offer: Offer, hours: number): Promise<Result<void, BudgetExceededError>> {
-    const budget: Budget | undefined = await this.options.repositories.budgets.get(consumerId);
-    if (!budget) return Ok();
-    const now = this.options.clock.now();
-    const spent = (await this.options.repositories.costs.totals({ consumerId, from: budgetPeriodStart(now) })).totalMicros;
-    // Reservations already running may still spend up to their expiry: count them as committed.
-    const live = await this.options.repositories.sessions.list({ consumerId, statuses: LIVE_STATUSES });
-    const committed = live.reduce((sum, s) => {
-      const remainingHours = Math.max(0, Math.ceil((s.expiresAt.getTime() - now.getTime()) / 3_600_000));
-      return sum + s.pricePerHourMicros * remainingHours;
-    }, 0);
-    const worstCase = worstCaseCost(offer.pricePerHourMicros, hours);
-    const remaining = remainingBudget(budget, spent + committed);
-    return worstCase > remaining ? Err(new BudgetExceededError(consumerId, worstCase, remaining)) : Ok();
   }
 
   /**
@@ -640,6 +640,15 @@ export class ProvisioningService {
     const next = await this.comparableOffer(session);
     if (!next) return undefined;
     const now = this.options.clock.now();
+    // A pricier offer raises what the session may cost until its expiry: the budget must allow it,
+    // checked and written together like a create (invariant 11).
+    const headroom = await this.budgets.headroom(session.consumerId);
+    const raise = Math.max(0, remainingCommitment({ ...session, pricePerHourMicros: next.pricePerHourMicros }, now) - remainingCommitment(session, now));
+    const allowed = this.budgets.check(headroom, raise, `retrying on ${next.id} at ${formatUsd(next.pricePerHourMicros, 4)}/h`);
+    if (!allowed.ok) {
+      this.logger.warn('auto-retry refused by the budget', { sessionId: session.id, offerId: next.id, error: allowed.err.message });
+      return undefined;
+    }
     const deadline = Math.min(now.getTime() + this.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
     const updated = await this.options.repositories.sessions.update(
       session.id,
@@ -668,6 +677,7 @@ export class ProvisioningService {
           data: { attempt: session.attempt, offerId: session.offerId, errorType, nextOfferId: next.id },
         },
       ],
+      raise > 0 ? headroom.guard : undefined,
     );
     if (!updated.ok) return undefined;
     this.logger.info('retrying on a comparable offer', { sessionId: session.id, from: session.offerId, to: next.id, attempt: session.attempt + 1 });

@@ -11,6 +11,7 @@ import { type OfferFailure } from '../inventory/offer-failure.js';
 import {
   type ApiKeyRepository,
   type BudgetRepository,
+  type CommitmentGuard,
   type ConsumerRepository,
   type CostLedgerRepository,
   type DeploymentIdentityRepository,
@@ -40,15 +41,20 @@ export class InMemorySessionRepository implements SessionRepository {
   /** Where `insert` completes an idempotency reservation; set by `createInMemoryRepositories`. */
   idempotency: InMemoryIdempotencyRepository | undefined;
 
+  /** Whose commitment versions guarded writes compare and bump; set by `createInMemoryRepositories`. */
+  consumers: InMemoryConsumerRepository | undefined;
+
   async insert(
     session: Session,
     event: SessionEvent,
     secret?: { readonly encryptedPrivateKey: string },
     idempotency?: IdempotencyCompletion,
-  ): Promise<Result<Session, AlreadyExistsError>> {
+    guard?: CommitmentGuard,
+  ): Promise<Result<Session, AlreadyExistsError | ConcurrentUpdateError>> {
     if (this.sessions.has(session.id) || [...this.sessions.values()].some((s) => s.label === session.label)) {
       return Err(new AlreadyExistsError('session', session.id));
     }
+    if (guard && !this.consumers?.bumpCommitment(guard)) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
     this.sessions.set(session.id, copy(session));
     this.events.push(copy(event));
     if (secret) await this.secrets?.put(session.id, secret.encryptedPrivateKey);
@@ -81,6 +87,7 @@ export class InMemorySessionRepository implements SessionRepository {
     expectedVersion: number,
     changes: SessionChanges,
     events: readonly SessionEvent[],
+    guard?: CommitmentGuard,
   ): Promise<Result<Session, ConcurrentUpdateError | SessionNotFoundError>> {
     const current = this.sessions.get(id);
     if (!current) return Err(new SessionNotFoundError(id));
@@ -89,6 +96,7 @@ export class InMemorySessionRepository implements SessionRepository {
       return Err(new ConcurrentUpdateError('session', id, expectedVersion));
     }
     assertSessionUpdateAllowed(current, changes, events);
+    if (guard && !this.consumers?.bumpCommitment(guard)) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
     const next: Session = { ...current, ...copy(changes), version: current.version + 1 };
     this.sessions.set(id, next);
     this.events.push(...events.map(copy));
@@ -147,6 +155,18 @@ export class InMemoryCostLedgerRepository implements CostLedgerRepository {
 
 export class InMemoryConsumerRepository implements ConsumerRepository {
   private readonly consumers = new Map<string, Consumer>();
+  private readonly commitments = new Map<string, number>();
+
+  async commitmentVersion(id: string): Promise<number> {
+    return this.commitments.get(id) ?? 0;
+  }
+
+  /** Compare-and-set of the commitment version (synchronous: nothing can interleave). */
+  bumpCommitment(guard: CommitmentGuard): boolean {
+    if ((this.commitments.get(guard.consumerId) ?? 0) !== guard.expectedVersion) return false;
+    this.commitments.set(guard.consumerId, guard.expectedVersion + 1);
+    return true;
+  }
 
   async create(consumer: Consumer): Promise<Result<Consumer, AlreadyExistsError>> {
     if (this.consumers.has(consumer.id)) return Err(new AlreadyExistsError('consumer', consumer.id));
@@ -333,10 +353,12 @@ export function createInMemoryRepositories(): Repositories {
   const idempotency = new InMemoryIdempotencyRepository();
   sessions.secrets = sessionSecrets;
   sessions.idempotency = idempotency;
+  const consumers = new InMemoryConsumerRepository();
+  sessions.consumers = consumers;
   return {
     sessions,
     costs: new InMemoryCostLedgerRepository(),
-    consumers: new InMemoryConsumerRepository(),
+    consumers,
     apiKeys: new InMemoryApiKeyRepository(),
     budgets: new InMemoryBudgetRepository(),
     offerFailures: new InMemoryOfferFailureRepository(),

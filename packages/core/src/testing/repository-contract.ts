@@ -124,6 +124,34 @@ export function describeRepositoryContract(name: string, open: () => RepositoryH
         expect((await repos.sessions.get(session.id))?.sshHost).toBe('10.0.0.1');
       });
 
+      it('a commitment guard fences inserts and updates: a stale consumer version writes nothing, the current one bumps it', async () => {
+        await repos.consumers.create({ id: 'guarded', name: 'Guarded', createdAt: at(0), disabledAt: null });
+        expect(await repos.consumers.commitmentVersion('guarded')).toBe(0);
+        const first = buildSession({ id: 'ses_00000000000000000000000G01', consumerId: 'guarded' });
+        unwrap(await repos.sessions.insert(first.session, first.event, undefined, undefined, { consumerId: 'guarded', expectedVersion: 0 }));
+        expect(await repos.consumers.commitmentVersion('guarded')).toBe(1);
+
+        const second = buildSession({ id: 'ses_00000000000000000000000G02', consumerId: 'guarded' });
+        const staleInsert = await repos.sessions.insert(second.session, second.event, { encryptedPrivateKey: 'k' }, undefined, { consumerId: 'guarded', expectedVersion: 0 });
+        expect(!staleInsert.ok && staleInsert.err.code).toBe('CONCURRENT_UPDATE');
+        expect(await repos.sessions.get(second.session.id)).toBeUndefined();
+        expect(await repos.sessionSecrets.get(second.session.id)).toBeUndefined();
+
+        const staleUpdate = await repos.sessions.update(first.session.id, 0, { reservationHours: 5 }, [], { consumerId: 'guarded', expectedVersion: 0 });
+        expect(!staleUpdate.ok && staleUpdate.err.code).toBe('CONCURRENT_UPDATE');
+        expect((await repos.sessions.get(first.session.id))?.version).toBe(0);
+
+        unwrap(await repos.sessions.update(first.session.id, 0, { reservationHours: 5 }, [], { consumerId: 'guarded', expectedVersion: 1 }));
+        expect(await repos.consumers.commitmentVersion('guarded')).toBe(2);
+        // Two writers that read the same version: exactly one lands.
+        const racers = await Promise.all([
+          repos.sessions.insert(second.session, second.event, undefined, undefined, { consumerId: 'guarded', expectedVersion: 2 }),
+          repos.sessions.update(first.session.id, 1, { reservationHours: 6 }, [], { consumerId: 'guarded', expectedVersion: 2 }),
+        ]);
+        expect(racers.filter((r) => r.ok)).toHaveLength(1);
+        expect(await repos.consumers.commitmentVersion('guarded')).toBe(3);
+      });
+
       it('reports a missing session on update', async () => {
         const missing = await repos.sessions.update('ses_missing', 0, { sshHost: 'x' }, []);
         expect(missing.ok).toBe(false);

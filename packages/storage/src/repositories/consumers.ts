@@ -37,6 +37,10 @@ export class SqliteConsumerRepository implements ConsumerRepository {
     return this.db.select().from(consumers).orderBy(asc(consumers.id)).all().map((row) => consumerSchema.parse(row));
   }
 
+  async commitmentVersion(id: string): Promise<number> {
+    return this.db.select({ version: consumers.commitmentVersion }).from(consumers).where(eq(consumers.id, id)).get()?.version ?? 0;
+  }
+
   async setDisabled(id: string, disabledAt: Date | null): Promise<Result<Consumer, NotFoundError>> {
     const row = this.db.update(consumers).set({ disabledAt }).where(eq(consumers.id, id)).returning().get();
     return row ? Ok(consumerSchema.parse(row)) : Err(new NotFoundError('consumer', id));

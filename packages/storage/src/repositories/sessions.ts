@@ -9,6 +9,7 @@ import {
   assertSessionUpdateAllowed,
   sessionEventSchema,
   sessionSchema,
+  type CommitmentGuard,
   type IdempotencyCompletion,
   type Result,
   type Session,
@@ -19,10 +20,21 @@ import {
 } from '@gpu-shopper/core';
 
 import { type StorageDatabase } from '../open-storage.js';
-import { idempotencyRecords, sessionEvents, sessionSecrets, sessions } from '../schema.js';
+import { consumers, idempotencyRecords, sessionEvents, sessionSecrets, sessions } from '../schema.js';
 import { isUniqueViolation } from './sqlite-errors.js';
 
 type SessionRow = typeof sessions.$inferSelect;
+type Transaction = Parameters<Parameters<StorageDatabase['transaction']>[0]>[0];
+
+/** The compare-and-set of a CommitmentGuard, inside the caller's transaction. */
+function bumpCommitment(tx: Transaction, guard: CommitmentGuard): boolean {
+  const bumped = tx
+    .update(consumers)
+    .set({ commitmentVersion: guard.expectedVersion + 1 })
+    .where(and(eq(consumers.id, guard.consumerId), eq(consumers.commitmentVersion, guard.expectedVersion)))
+    .run();
+  return bumped.changes === 1;
+}
 type EventRow = typeof sessionEvents.$inferSelect;
 
 /** Rows are validated on the way out: a corrupted row fails loudly instead of flowing on as a Session. */
@@ -43,10 +55,13 @@ export class SqliteSessionRepository implements SessionRepository {
     event: SessionEvent,
     secret?: { readonly encryptedPrivateKey: string },
     idempotency?: IdempotencyCompletion,
-  ): Promise<Result<Session, AlreadyExistsError>> {
+    guard?: CommitmentGuard,
+  ): Promise<Result<Session, AlreadyExistsError | ConcurrentUpdateError>> {
     try {
-      this.db.transaction((tx) => {
-        tx.insert(sessions).values(session).run();
+      const fenced = this.db.transaction(
+        (tx) => {
+          if (guard && !bumpCommitment(tx, guard)) return false;
+          tx.insert(sessions).values(session).run();
         tx.insert(sessionEvents).values(event).run();
         if (secret) tx.insert(sessionSecrets).values({ sessionId: session.id, encryptedPrivateKey: secret.encryptedPrivateKey }).run();
         if (idempotency) {
@@ -55,7 +70,11 @@ export class SqliteSessionRepository implements SessionRepository {
             .where(and(eq(idempotencyRecords.scope, idempotency.scope), eq(idempotencyRecords.key, idempotency.key)))
             .run();
         }
-      });
+          return true;
+        },
+        { behavior: 'immediate' },
+      );
+      if (!fenced && guard) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
     } catch (error) {
       if (isUniqueViolation(error)) return Err(new AlreadyExistsError('session', session.id));
       throw error;
@@ -93,6 +112,7 @@ export class SqliteSessionRepository implements SessionRepository {
     expectedVersion: number,
     changes: SessionChanges,
     events: readonly SessionEvent[],
+    guard?: CommitmentGuard,
   ): Promise<Result<Session, ConcurrentUpdateError | SessionNotFoundError>> {
     // IMMEDIATE takes the write lock up front, so the read below and the write cannot interleave
     // with another connection's transaction.
@@ -103,6 +123,8 @@ export class SqliteSessionRepository implements SessionRepository {
         const current = toSession(row);
         if (current.version !== expectedVersion) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
         assertSessionUpdateAllowed(current, changes, events);
+        // Nothing is written yet: refusing here leaves the transaction empty.
+        if (guard && !bumpCommitment(tx, guard)) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
         const written = tx
           .update(sessions)
           .set({ ...changes, version: expectedVersion + 1 })

@@ -1,0 +1,1 @@
+ALTER TABLE `consumers` ADD `commitment_version` integer DEFAULT 0 NOT NULL;
