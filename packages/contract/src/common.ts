@@ -12,8 +12,32 @@ export const providerSchema = z.enum(PROVIDERS);
 
 /** Query-string helpers: values arrive as strings; empty means absent. */
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
-export const queryNumber = () => z.preprocess(emptyToUndefined, z.coerce.number().refine(Number.isFinite, 'must be a number').optional());
-export const queryInteger = () => z.preprocess(emptyToUndefined, z.coerce.number().int('must be a whole number').optional());
+/**
+ * A numeric filter within the range where it means something (default: not negative), so a filter
+ * that can never match is a 400 naming the parameter, not an empty or unfiltered 200.
+ */
+export const queryNumber = (range: { min?: number; max?: number } = {}) => {
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = range;
+  return z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .refine(Number.isFinite, 'must be a number')
+      .refine((v) => v >= min && v <= max, max === Number.MAX_SAFE_INTEGER ? `must be at least ${min}` : `must be from ${min} to ${max}`)
+      .optional(),
+  );
+};
+export const queryInteger = (range: { min?: number; max?: number } = {}) => {
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = range;
+  return z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .int('must be a whole number')
+      .refine((v) => v >= min && v <= max, max === Number.MAX_SAFE_INTEGER ? `must be at least ${min}` : `must be from ${min} to ${max}`)
+      .optional(),
+  );
+};
 export const queryString = () => z.preprocess(emptyToUndefined, z.string().trim().min(1).max(200).optional());
 
 /** Cursor pagination shared by every list endpoint. */

@@ -111,3 +111,25 @@ describe('openStorage', () => {
     storage.close();
   });
 });
+
+describe('finding 10: the database file is private', () => {
+  it('creates the directory 0700 and the file (and its WAL) 0600, and tightens an existing 0644 file', () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir, 'nested', 'gpu-shopper.db');
+      const storage = openStorage({ path: file });
+      storage.close();
+      expect(fs.statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      for (const sidecar of [`${file}-wal`, `${file}-shm`]) if (fs.existsSync(sidecar)) expect(fs.statSync(sidecar).mode & 0o077).toBe(0);
+
+      const loose = path.join(dir, 'loose.db');
+      fs.writeFileSync(loose, '', { mode: 0o644 });
+      fs.chmodSync(loose, 0o644);
+      openStorage({ path: loose }).close();
+      expect(fs.statSync(loose).mode & 0o777).toBe(0o600);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -42,12 +42,23 @@ export interface Storage {
 const MIGRATIONS_FOLDER = path.resolve(import.meta.dirname, '..', 'drizzle');
 
 /**
+ * The database holds session records, hashed keys and encrypted private keys: a directory we create
+ * is 0700 and the file 0600 (SQLite gives its -wal and -shm files the database file's mode). An
+ * existing file is tightened to 0600; an existing directory is left as its owner set it.
+ */
+function createPrivately(file: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(file, 'a', 0o600));
+  fs.chmodSync(file, 0o600);
+}
+
+/**
  * Opens (creating if needed) the database, applies pending migrations, and returns the repositories.
  * WAL lets readers proceed during a write; the busy timeout makes concurrent writers wait instead of
  * failing at once; foreign keys are off by default in SQLite, so they are switched on.
  */
 export function openStorage(options: StorageOptions): Storage {
-  if (options.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.path)), { recursive: true });
+  if (options.path !== ':memory:') createPrivately(path.resolve(options.path));
   const sqlite = new Database(options.path);
   try {
     sqlite.pragma('journal_mode = WAL');

@@ -208,3 +208,23 @@ describe('GET /api/v1/whoami', () => {
     await request(h.app).get('/api/v1/whoami').expect(401);
   });
 });
+
+describe('finding 11: filters that can never mean anything are a 400 naming the parameter', () => {
+  it.each([
+    ['/api/v1/inventory?min_vram=-1', 'query.min_vram'],
+    ['/api/v1/inventory?max_price=-0.5', 'query.max_price'],
+    ['/api/v1/inventory?min_gpus=-2', 'query.min_gpus'],
+    ['/api/v1/inventory?min_gpus=0', 'query.min_gpus'],
+    ['/api/v1/inventory?min_reliability=1.5', 'query.min_reliability'],
+    ['/api/v1/inventory?min_reliability=-0.1', 'query.min_reliability'],
+    ['/api/v1/recommendations?model=llama3.1:8b&max_price=-1', 'query.max_price'],
+    ['/api/v1/recommendations?model=llama3.1:8b&min_tps=-5', 'query.min_tps'],
+    ['/api/v1/benchmarks/cheapest?model=llama3.1:8b&min_tps=-5', 'query.min_tps'],
+    ['/api/v1/sessions?limit=-1', 'query.limit'],
+  ])('%s', async (url, parameter) => {
+    const h = createAppHarness();
+    const res = await request(h.app).get(url).set(h.admin);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(parameter);
+  });
+});
