@@ -52,4 +52,8 @@ export interface AppDeps {
   readonly readinessChecks: Readonly<Record<string, () => boolean | Promise<boolean>>>;
   /** How often the event stream looks for new session events. @default 1000 */
   readonly eventPollIntervalMs?: number;
+  /** Event streams open at once. @default 20 per caller, 5 per session */
+  readonly eventStreamLimits?: { readonly perCaller: number; readonly perSession: number };
+  /** Diagnostics (an SSH connection each) running at once. @default 4 per caller, 1 per session */
+  readonly diagnosticsLimits?: { readonly perCaller: number; readonly perSession: number };
 }

@@ -112,6 +112,12 @@ export function principalOf(res: Response): Principal {
   return principal;
 }
 
+/** Whose share of a per-caller limit a request uses: the consumer's, or the admin's. */
+export function callerKey(res: Response): string {
+  const principal = principalOf(res);
+  return principal.role === 'admin' ? 'admin:' : `consumer:${principal.consumerId}`;
+}
+
 export function requireAdmin(res: Response): void {
   if (principalOf(res).role !== 'admin') throw new ApiError('FORBIDDEN', 'this endpoint needs the admin token');
 }

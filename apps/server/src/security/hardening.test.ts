@@ -228,3 +228,71 @@ describe('finding 11: filters that can never mean anything are a 400 naming the 
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(parameter);
   });
 });
+
+describe('finding 9: event streams and diagnostics are capped per caller and per session', () => {
+  it('a third event stream of one session is refused with 429 and Retry-After; closing one makes room', async () => {
+    const h = createAppHarness({ overrides: { eventStreamLimits: { perCaller: 3, perSession: 2 } } });
+    const server = createHttpServer(h.app, { requestTimeoutMs: 60_000, maxConnections: 1024 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const controllers: AbortController[] = [];
+    try {
+      const alice = await h.consumer('alice');
+      const created = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).send({ consumer_id: 'alice', offer_id: 'vastai-1', reservation_hours: 1 }).expect(201);
+      const second = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).send({ consumer_id: 'alice', offer_id: 'vastai-2', reservation_hours: 1 }).expect(201);
+      const open = async (sessionId: string) => {
+        const controller = new AbortController();
+        controllers.push(controller);
+        const res = await fetch(`${base}/api/v1/sessions/${sessionId}/events`, { headers: { authorization: `Bearer ${alice}`, accept: 'text/event-stream' }, signal: controller.signal });
+        return { res, controller };
+      };
+      const a = await open(created.body.session.id as string);
+      const b = await open(created.body.session.id as string);
+      expect([a.res.status, b.res.status]).toEqual([200, 200]);
+      const refused = await open(created.body.session.id as string);
+      expect(refused.res.status).toBe(429);
+      expect(refused.res.headers.get('retry-after')).toBe('5');
+      expect(((await refused.res.json()) as { error: { message: string } }).error.message).toContain('2 per session');
+      // Per caller: a third stream on another session is fine, a fourth anywhere is not.
+      expect((await open(second.body.session.id as string)).res.status).toBe(200);
+      expect((await open(second.body.session.id as string)).res.status).toBe(429);
+      // Closing a stream frees its place (once the server has seen the close).
+      a.controller.abort();
+      let reopened = 429;
+      while (reopened === 429) reopened = (await open(created.body.session.id as string)).res.status;
+      expect(reopened).toBe(200);
+    } finally {
+      for (const c of controllers) c.abort();
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('diagnostics run one at a time per session: a second concurrent call is 429, none opens a second SSH connection', async () => {
+    let calls = 0;
+    let finish: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (finish = resolve));
+    const h = createAppHarness({
+      overrides: {
+        diagnosticsLimits: { perCaller: 4, perSession: 1 },
+        diagnostics: async (sessionId) => {
+          calls++;
+          await gate;
+          return { session_id: sessionId, reachable: true, checked_at: new Date().toISOString(), error: null, gpus: [], driver_version: null, cuda_version: null, disk: null, oom_kills: 0, ready: true, not_ready_reason: null };
+        },
+      },
+    });
+    const alice = await h.consumer('alice');
+    const created = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).send({ consumer_id: 'alice', offer_id: 'vastai-1', reservation_hours: 1 }).expect(201);
+    const path = `/api/v1/sessions/${created.body.session.id as string}/diagnostics`;
+    const first = request(h.app).get(path).set(h.auth(alice)).then((r) => r);
+    while (calls === 0) await new Promise((resolve) => setImmediate(resolve));
+    const second = await request(h.app).get(path).set(h.auth(alice));
+    expect(second.status).toBe(429);
+    expect(second.headers['retry-after']).toBe('2');
+    finish();
+    expect((await first).status).toBe(200);
+    await request(h.app).get(path).set(h.auth(alice)).expect(200);
+    expect(calls).toBe(2);
+  });
+});

@@ -2,7 +2,9 @@ import { type Router } from 'express';
 
 import { isTerminalStatus } from '@gpu-shopper/core';
 
+import { callerKey } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
+import { ConcurrencyCaps } from '../../http/concurrency-caps.js';
 import { sessionEventToDto } from '../../http/mappers.js';
 import { loadSession } from '../load-session.js';
 
@@ -12,6 +14,7 @@ import { loadSession } from '../load-session.js';
  * event. New events are found by polling the log, which works across processes and restarts.
  */
 export function registerSessionsEvents(router: Router, deps: AppDeps): void {
+  const streams = new ConcurrencyCaps('event streams', deps.eventStreamLimits ?? { perCaller: 20, perSession: 5 }, 5);
   router.get('/api/v1/sessions/:id/events', async (req, res) => {
     const session = await loadSession(deps, res, req.params.id);
     if (!req.accepts(['application/json', 'text/event-stream']) || !(req.get('accept') ?? '').includes('text/event-stream')) {
@@ -19,6 +22,8 @@ export function registerSessionsEvents(router: Router, deps: AppDeps): void {
       res.json({ events: events.map(sessionEventToDto) });
       return;
     }
+    const release = streams.acquire(callerKey(res), session.id);
+    res.on('close', release);
     res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     let sent = 0;
@@ -41,3 +46,4 @@ export function registerSessionsEvents(router: Router, deps: AppDeps): void {
     res.end();
   });
 }
+
