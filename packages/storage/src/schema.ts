@@ -168,6 +168,8 @@ export const offerFailures = sqliteTable(
     failureType: text('failure_type').notNull(),
     reason: text('reason').notNull(),
     sessionId: text('session_id'),
+    /** Whose session failed: failures a tenant could cause on its own node count once per tenant. */
+    consumerId: text('consumer_id'),
     occurredAt: ms('occurred_at').notNull(),
   },
   (t) => [index('offer_failures_occurred_idx').on(t.occurredAt), index('offer_failures_offer_idx').on(t.offerId)],

@@ -14,6 +14,7 @@ function failure(n: number, at: Date, overrides: Partial<OfferFailure> = {}): Of
     failureType: 'ssh_timeout',
     reason: 'sshd never answered',
     sessionId: null,
+    consumerId: null,
     occurredAt: at,
     ...overrides,
   };
@@ -33,6 +34,22 @@ describe('OfferFailureTracker', () => {
     expect(tracker.suppressedUntil('vastai-1', clock.now())).toEqual(new Date(third.getTime() + 30 * 60_000));
     clock.advanceMinutes(30);
     expect(tracker.isSuppressed(offer, clock.now())).toBe(false);
+  });
+
+  it('finding 10: one tenant failing its own sessions on a node does not suppress the offer for everyone; provider-side failures and several tenants do', async () => {
+    const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+    const tracker = new OfferFailureTracker({ repository: new InMemoryOfferFailureRepository(), clock });
+    const offer = buildOffer({ id: 'vastai-1' });
+    for (let i = 1; i <= 5; i++) await tracker.record(failure(i, clock.advanceMinutes(1), { consumerId: 'mallory', failureType: 'ssh_auth_failed', sessionId: `ses_${i}` }));
+    expect(tracker.isSuppressed(offer, clock.now())).toBe(false);
+    await tracker.record(failure(6, clock.advanceMinutes(1), { consumerId: 'alice', failureType: 'readiness_timeout' }));
+    expect(tracker.isSuppressed(offer, clock.now())).toBe(false);
+    await tracker.record(failure(7, clock.advanceMinutes(1), { consumerId: 'mallory', failureType: 'provider_error' }));
+    expect(tracker.isSuppressed(offer, clock.now())).toBe(true);
+
+    const other = new OfferFailureTracker({ repository: new InMemoryOfferFailureRepository(), clock });
+    for (const [i, consumerId] of ['a', 'b', 'c'].entries()) await other.record(failure(i, clock.advanceMinutes(1), { consumerId, failureType: 'instance_stopped' }));
+    expect(other.isSuppressed(offer, clock.now())).toBe(true);
   });
 
   it('does not suppress failures spread wider than the window', async () => {

@@ -1,7 +1,7 @@
 import { noopLogger, type Logger } from '../logging/logger.js';
 import { type OfferFailureRepository } from '../ports/repositories.js';
 import { type Clock } from '../time/clock.js';
-import { type OfferFailure } from './offer-failure.js';
+import { PROVIDER_SIDE_FAILURES, type OfferFailure } from './offer-failure.js';
 import { type Offer } from './offer.js';
 
 export interface OfferFailureTrackerOptions {
@@ -87,8 +87,7 @@ export class OfferFailureTracker {
    * completed a run of `threshold` failures within `windowMs`, if that end is still ahead.
    */
   suppressedUntil(offerId: string, now: Date): Date | null {
-    const times = this.failures
-      .filter((f) => f.offerId === offerId)
+    const times = countedFailures(this.failures.filter((f) => f.offerId === offerId))
       .map((f) => f.occurredAt.getTime())
       .sort((a, b) => a - b);
     let until: number | null = null;
@@ -130,4 +129,21 @@ export class OfferFailureTracker {
     const windowStart = now.getTime() - this.windowMs;
     return new Set(this.failures.filter((f) => f.hostId !== null && f.occurredAt.getTime() >= windowStart).map((f) => f.hostId ?? ''));
   }
+}
+
+/**
+ * The failures that may suppress an offer for everyone: every provider-side one, and of the failures
+ * a consumer could cause on its own node only the first per consumer — one tenant sabotaging its
+ * own sessions must not take an offer away from the others.
+ */
+function countedFailures(failures: readonly OfferFailure[]): OfferFailure[] {
+  const seen = new Set<string>();
+  return [...failures]
+    .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
+    .filter((f) => {
+      if (PROVIDER_SIDE_FAILURES.has(f.failureType) || f.consumerId === null) return true;
+      if (seen.has(f.consumerId)) return false;
+      seen.add(f.consumerId);
+      return true;
+    });
 }

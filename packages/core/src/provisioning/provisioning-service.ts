@@ -750,6 +750,7 @@ export class ProvisioningService {
       failureType,
       reason,
       sessionId: session.id,
+      consumerId: session.consumerId,
       occurredAt: this.options.clock.now(),
     });
   }
@@ -764,6 +765,7 @@ export class ProvisioningService {
       failureType,
       reason,
       sessionId: session.id,
+      consumerId: session.consumerId,
       occurredAt: this.options.clock.now(),
     });
   }

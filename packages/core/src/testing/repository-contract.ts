@@ -315,6 +315,7 @@ export function describeRepositoryContract(name: string, open: () => RepositoryH
           failureType: 'ssh_timeout' as const,
           reason: 'sshd never answered',
           sessionId: null,
+          consumerId: 'my-app',
           occurredAt: at(100),
         };
         await repos.offerFailures.record({ ...failure, id: 'ofl_2', occurredAt: at(200) });

@@ -1,0 +1,1 @@
+ALTER TABLE `offer_failures` ADD `consumer_id` text;
