@@ -160,7 +160,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
   const nodes = createNodeAccess({ logger, repositories, cipher, clock });
   // BUDGET_EXHAUSTED_POLICY=stop: at 100 % the consumer's live sessions are stopped (the terminator
   // is built below, and the alert only fires from the lifecycle tick, after composition).
-  let stopSessionsOf: ((consumerId: string) => Promise<void>) | undefined;
+  const budgetStop: { sessionsOf?: (consumerId: string) => Promise<void> } = {};
   const costs = new CostAccountant({
     repositories,
     clock,
@@ -182,7 +182,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
           signal: AbortSignal.timeout(10_000),
         });
       }
-      if (alert.thresholdPercent === 100 && env.BUDGET_EXHAUSTED_POLICY === 'stop') await stopSessionsOf?.(alert.consumerId);
+      if (alert.thresholdPercent === 100 && env.BUDGET_EXHAUSTED_POLICY === 'stop') await budgetStop.sessionsOf?.(alert.consumerId);
     },
     onAccrued: (session, amountMicros) => metrics.costAccrued.inc({ provider: session.provider }, microsToUsd(amountMicros)),
   });
@@ -197,7 +197,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     ...(simulate ? { verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 } : {}),
     onDestroyRequested: ({ initiator, accepted }) => metrics.destroys.inc({ initiator, outcome: accepted ? 'accepted' : 'failed' }),
   });
-  stopSessionsOf = async (consumerId) => {
+  budgetStop.sessionsOf = async (consumerId) => {
     const live = await repositories.sessions.list({ consumerId, statuses: LIVE_STATUSES });
     logger.warn('budget exhausted: stopping the consumer\'s sessions (BUDGET_EXHAUSTED_POLICY=stop)', { consumerId, sessions: live.length });
     await Promise.all(live.map((session) => terminator.stop(session.id, { actor: 'lifecycle', reason: 'monthly budget exhausted (BUDGET_EXHAUSTED_POLICY=stop)', stopReason: 'budget' })));

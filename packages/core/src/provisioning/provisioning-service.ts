@@ -25,7 +25,6 @@ import { createSessionIntent } from '../sessions/new-session.js';
 import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
 import { planSessionTransition } from '../sessions/session-transition.js';
 import {
-  LIVE_STATUSES,
   type RetryScope,
   type Session,
   type SessionChanges,
