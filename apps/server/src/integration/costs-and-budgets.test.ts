@@ -70,3 +70,43 @@ describe('costs and budgets (integration: FakeClock, SQLite, simulator)', () => 
     expect(await world.simulator.control.instances()).toEqual([]);
   }, INTEGRATION_TIMEOUT_MS);
 });
+
+describe('BUDGET_EXHAUSTED_POLICY (integration)', () => {
+  const consumerId = 'policy-team';
+
+  /** A running session at $0.42/h for a consumer whose budget ($0.90) covers 2 h, spent past 100 %. */
+  async function exhaust(world: IntegrationWorld) {
+    const repositories = world.services.storage.repositories;
+    const now = world.clock.now();
+    await repositories.consumers.create({ id: consumerId, name: consumerId, createdAt: now, disabledAt: null });
+    await repositories.budgets.upsert({ consumerId, monthlyLimitMicros: 900_000, periodStart: budgetPeriodStart(now), alertsSent: [], updatedAt: now });
+    const session = await world.provisionRunning({ offerId: VAST_OFFER_AT_42_CENTS, consumerId, reservationHours: 2 });
+    // 2 h 10 min at $0.42/h = $0.91: the reservation ran over (the lifecycle ends it at expiry; hold it there).
+    world.clock.advanceMinutes(130);
+    await world.services.costs.accrue(await world.session(session.id));
+    await world.services.costs.checkBudget(consumerId);
+    return session;
+  }
+
+  it('stop: at 100 % the consumer\'s running sessions are stopped (reason budget) and their instances destroyed', async () => {
+    const world = await startIntegrationWorld({ env: { BUDGET_EXHAUSTED_POLICY: 'stop' } });
+    try {
+      const session = await exhaust(world);
+      const ended = await world.session(session.id);
+      expect(ended).toMatchObject({ status: 'terminated', stopReason: 'budget' });
+      expect((await world.instancesLabelled(session.label)).map((i) => i.state)).toEqual(['destroyed']);
+    } finally {
+      await world.close();
+    }
+  }, INTEGRATION_TIMEOUT_MS);
+
+  it('alert (the default): the 100 % alert fires and running sessions are left to their reservation', async () => {
+    const world = await startIntegrationWorld();
+    try {
+      const session = await exhaust(world);
+      expect((await world.session(session.id)).status).toBe('running');
+    } finally {
+      await world.close();
+    }
+  }, INTEGRATION_TIMEOUT_MS);
+});
