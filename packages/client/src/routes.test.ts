@@ -34,6 +34,7 @@ describe('route coverage', () => {
     const client = new GpuShopper({ baseURL: 'http://api.test', apiKey: 'k', fetch: script.fetch });
     await client.health();
     await client.ready();
+    await client.whoami();
     await client.inventory.list();
     await client.inventory.retrieve('vastai-1');
     await client.offerHealth.list();
