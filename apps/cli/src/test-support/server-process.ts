@@ -31,6 +31,8 @@ export class ServerProcess {
     readonly url: string,
     private readonly dataDir: string,
     private readonly child: ChildProcess,
+    /** The admin token it was started with: /health shows the simulator's URL to the admin only. */
+    private readonly adminToken: string | undefined,
   ) {}
 
   static async start(env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
@@ -50,7 +52,7 @@ export class ServerProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const server = new ServerProcess(`http://127.0.0.1:${port}`, dataDir, child);
+    const server = new ServerProcess(`http://127.0.0.1:${port}`, dataDir, child, env.GPU_SHOPPER_ADMIN_TOKEN);
     server.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding('utf8');
@@ -71,7 +73,7 @@ export class ServerProcess {
   }
 
   async health(): Promise<{ deployment_id: string; simulator: { control: string } | null }> {
-    const res = await fetch(`${this.url}/health`);
+    const res = await fetch(`${this.url}/health`, { headers: this.adminToken ? { authorization: `Bearer ${this.adminToken}` } : {} });
     return (await res.json()) as { deployment_id: string; simulator: { control: string } | null };
   }
 
