@@ -39,6 +39,8 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below the base URL, with its leading slash (Vast needs trailing slashes, TensorDock none). */
   readonly path: string;
+  /** Another base URL of the same vendor for this call (Vast serves v0 and v1 side by side). */
+  readonly baseUrl?: string;
   readonly query?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
@@ -240,7 +242,7 @@ export class ProviderHttpClient {
   }
 
   private buildUrl(request: HttpRequest): string {
-    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + request.path);
+    const url = new URL((request.baseUrl ?? this.options.baseUrl).replace(/\/+$/, '') + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
     return url.toString();
   }
