@@ -9,8 +9,8 @@ import { BodyTooLargeError, GATEWAY_HTML, jsonReply, listen, parseJsonBody, read
 type HttpFault = FaultOf<(typeof HTTP_FAULT_KINDS)[number]>;
 
 /** Faults a route handler acts on itself; the others are answered by the pipeline. */
-export type HandlerFault = FaultOf<'stale_offer' | 'error_body_200' | 'task_failed' | 'task_stuck' | 'alternate_envelope' | 'destroy_ignored'>;
-const HANDLER_FAULTS: readonly string[] = ['stale_offer', 'error_body_200', 'task_failed', 'task_stuck', 'alternate_envelope', 'destroy_ignored'];
+export type HandlerFault = FaultOf<'stale_offer' | 'error_body_200' | 'task_failed' | 'task_stuck' | 'task_cancelled' | 'alternate_envelope' | 'destroy_ignored'>;
+const HANDLER_FAULTS: readonly string[] = ['stale_offer', 'error_body_200', 'task_failed', 'task_stuck', 'task_cancelled', 'alternate_envelope', 'destroy_ignored'];
 
 export interface RouteContext {
   readonly match: RegExpExecArray;
@@ -38,8 +38,10 @@ export interface VendorRoute {
 
 export interface VendorApi {
   readonly vendor: VendorName;
-  /** e.g. `/api/v0`; the URL handed out includes it. */
+  /** Routes are matched below it, e.g. `/api/v1`. */
   readonly basePath: string;
+  /** The path the URL handed out ends with, when it is not `basePath` (Vast: routes under `/api`, URL `…/api/v0`). */
+  readonly publicPath?: string;
   readonly routes: readonly VendorRoute[];
   /** The vendor's refusal when credentials are missing, or null to proceed. */
   authenticate(req: http.IncomingMessage, url: URL, route: VendorRoute): HttpReply | null;
@@ -259,7 +261,7 @@ export async function startVendorServer(api: VendorApi, deps: VendorServerDeps, 
   server.keepAliveTimeout = 5000;
   const listener = await listen(server, port);
   return {
-    url: `${listener.url}${api.basePath}`,
+    url: `${listener.url}${api.publicPath ?? api.basePath}`,
     close: async () => {
       closing = true;
       unsubscribe();
@@ -306,6 +308,7 @@ function preHandlerReply(api: VendorApi, route: VendorRoute, fault: HttpFault): 
     case 'destroy_ignored':
     case 'task_failed':
     case 'task_stuck':
+    case 'task_cancelled':
     case 'alternate_envelope':
       return null;
   }
