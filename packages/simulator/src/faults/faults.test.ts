@@ -1,5 +1,5 @@
 import { generateSshKeyPair } from '../node/ssh-keys.js';
-import { type RunningSimulator } from '../simulator.js';
+import { startSimulator, type RunningSimulator } from '../simulator.js';
 import { connectSsh, startFastSimulator, tensorDockRuncmd, vendorRequest, waitFor } from '../testing/sim-client.js';
 
 describe('fault injection on the wire', () => {
@@ -275,5 +275,22 @@ describe('fault injection on the wire', () => {
     const ok = await connectSsh('127.0.0.1', port, 'ubuntu', key.privateKey);
     expect((await ok.execCommand('echo ok')).stdout).toBe('ok');
     ok.dispose();
+  });
+});
+
+describe('acceptedKeys', () => {
+  it('refuses any other credential with the vendor 401, as a wrong key is refused live', async () => {
+    const sim = await startSimulator({ acceptedKeys: { vastai: 'right-key', bluelobster: 'bl-right' } });
+    try {
+      const call = (vendor: 'vastai' | 'bluelobster', path: string, headers: Record<string, string>) => fetch(`${sim.urls[vendor]}${path}`, { headers });
+      expect((await call('vastai', '/instances/', { Authorization: 'Bearer wrong-key' })).status).toBe(401);
+      expect((await call('vastai', '/instances/', { Authorization: 'Bearer right-key' })).status).toBe(200);
+      expect((await call('bluelobster', '/instances', { 'X-API-Key': 'bl-wrong' })).status).toBe(401);
+      expect((await call('bluelobster', '/instances', { 'X-API-Key': 'bl-right' })).status).toBe(200);
+      // A vendor without an accepted key still takes any credential.
+      expect((await fetch(`${sim.urls.tensordock}/instances`, { headers: { Authorization: 'Bearer anything' } })).status).toBe(200);
+    } finally {
+      await sim.stop();
+    }
   });
 });

@@ -75,6 +75,15 @@ export interface VendorServerDeps {
   readonly faults: FaultRegistry;
   readonly journal: RequestJournal;
   readonly latencyMs: number;
+  /** The one credential a vendor accepts; absent: any. */
+  readonly acceptedKeys?: Partial<Record<VendorName, string>>;
+}
+
+/** Whether the request carries `key` wherever the vendor takes credentials (Bearer, X-API-Key, query). */
+function carriesKey(req: http.IncomingMessage, url: URL, key: string): boolean {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const header = req.headers['x-api-key'];
+  return bearer === key || header === key || url.searchParams.get('api_key') === key || url.searchParams.get('api_token') === key;
 }
 
 const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Maintenance</title></head><body><h1>We&rsquo;ll be back soon</h1><p>The API is undergoing maintenance.</p></body></html>\n';
@@ -185,7 +194,8 @@ export async function startVendorServer(api: VendorApi, deps: VendorServerDeps, 
       await respond(reply, null, null);
       return;
     }
-    const refusal = api.authenticate(req, url, route);
+    const accepted = deps.acceptedKeys?.[api.vendor];
+    const refusal = api.authenticate(req, url, route) ?? (accepted !== undefined && !carriesKey(req, url, accepted) ? api.errorReply(401, 'unauthorized') : null);
     if (refusal) {
       await respond(refusal, null, route.operation);
       return;
