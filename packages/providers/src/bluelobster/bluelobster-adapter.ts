@@ -53,7 +53,7 @@ export interface BlueLobsterAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Applies to every call, task polls included. @default { perSecond: 2, burst: 3 } */
   readonly rateLimit?: { perSecond: number; burst: number };
 }

@@ -54,7 +54,7 @@ export interface TensorDockAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Create often takes more than a minute; a timeout then is an unknown outcome. @default 120000 */
   readonly createTimeoutMs?: number;
   /** The v2 API allows 100 requests per minute per organisation. @default { perSecond: 100 / 60, burst: 10 } */

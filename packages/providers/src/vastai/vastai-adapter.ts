@@ -31,6 +31,7 @@ import {
   vastCreateResponseSchema,
   vastInstancePageSchema,
   vastInstanceResponseSchema,
+  vastUserSchema,
   type VastBundle,
   type VastInstance,
 } from './vastai-schemas.js';
@@ -53,7 +54,7 @@ export interface VastAiAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Vast throttles above ~4.5 requests/s per endpoint. @default { perSecond: 4, burst: 2 } */
   readonly rateLimit?: { perSecond: number; burst: number };
 }
@@ -336,6 +337,17 @@ export class VastAiAdapter implements ProviderAdapter {
     if (status === 200 || status === 204) return Ok({ alreadyGone: false, requestSentAt: sent.val.sentAt });
     if (status === 404) return Ok({ alreadyGone: true, requestSentAt: sent.val.sentAt });
     return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+  }
+
+  /** `GET /users/current/`: the account credit (read-only; Vast is the one vendor with a balance API). */
+  async getAccountBalance(signal?: AbortSignal): Promise<Result<{ amountUsd: number; currency: 'USD' }, ProviderError>> {
+    const operation = 'getBalance';
+    const sent = await this.client.send({ method: 'GET', path: '/users/current/', operation, idempotent: true, ...(signal ? { signal } : {}) });
+    if (!sent.ok) return sent;
+    if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+    const parsed = parseBody(this.client, operation, sent.val, vastUserSchema);
+    if (!parsed.ok) return parsed;
+    return Ok({ amountUsd: parsed.val.credit, currency: 'USD' });
   }
 
   private toInstance(instance: VastInstance): ProviderInstance {

@@ -60,3 +60,6 @@ export const vastInstanceResponseSchema = z.object({ instances: vastInstanceSche
  * last page. A null list is not "no instances" — it fails the schema (invariant 5).
  */
 export const vastInstancePageSchema = z.object({ instances: z.array(vastInstanceSchema), next_token: z.string().min(1).nullish() });
+
+/** `GET /users/current/`: the account; `credit` is the balance in USD. */
+export const vastUserSchema = z.object({ credit: z.number() });
