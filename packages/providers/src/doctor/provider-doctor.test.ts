@@ -59,7 +59,9 @@ describe('provider doctor against the simulated vendors', () => {
 
   it('an unreachable provider is reported as such', async () => {
     const report = await diagnoseProviders({ bluelobster: { apiKey: KEYS.bluelobster, baseUrl: 'http://127.0.0.1:9/api/v1' } }, { timeoutMs: 2000 });
-    expect(report[0]).toMatchObject({ provider: 'bluelobster', ok: false, reachable: false, authenticated: null });
+    expect(report[0]).toMatchObject({ provider: 'bluelobster', ok: false, reachable: false, authenticated: null, instances: null });
+    // Only the catalogue was tried (with its one retry): an unreachable vendor is not asked three times over.
+    expect(report[0]?.calls.map((c) => c.operation)).toEqual(['listOffers', 'listOffers']);
   });
 
   it('record mode writes each request/response pair without keys or IP addresses', async () => {

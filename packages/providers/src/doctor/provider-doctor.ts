@@ -156,9 +156,11 @@ async function diagnoseOne(provider: ProviderName, credentials: ProviderCredenti
       ),
     };
   }
-  const instances = authFailed ? null : note('listing our instances', await adapter.listInstances(LABEL_PREFIX));
+  // A refused key or a vendor that does not answer at all fails every other call the same way: stop.
+  const goOn = !authFailed && exchanges.some((e) => e.response !== null);
+  const instances = goOn ? note('listing our instances', await adapter.listInstances(LABEL_PREFIX)) : null;
   const balanceAdapter = adapter as { getAccountBalance?: () => Promise<Result<{ amountUsd: number; currency: string }, ProviderError>> };
-  const balance = !authFailed && balanceAdapter.getAccountBalance ? note('reading the balance', await balanceAdapter.getAccountBalance()) : null;
+  const balance = goOn && balanceAdapter.getAccountBalance ? note('reading the balance', await balanceAdapter.getAccountBalance()) : null;
 
   const answered = exchanges.filter((e) => e.response !== null);
   const rateLimitHeaders: Record<string, string> = {};
