@@ -103,6 +103,14 @@ describe('Vast.ai against real payloads', () => {
     expect(vastInstanceState('unknown')).toBe('unknown');
   });
 
+  it("reads the reference's search example: offers as a single object, an unknown GPU kept and flagged, the machine as host", async () => {
+    const script = new ScriptedFetch().on('POST', /^\/api\/v0\/bundles\/$/, { status: 200, body: real('vastai/bundles-post-doc-example.json') });
+    const result = await vast(script).listOffers();
+    if (!result.ok) throw result.err;
+    expect(result.val).toHaveLength(1);
+    expect(result.val[0]).toMatchObject({ id: 'vastai-12345678', gpuKnown: false, gpuName: 'Imaginary RTX 9999', gpuCount: 4, vramGbPerGpu: 24, hostId: 'vastai-machine-88888', pricePerHourMicros: 234_567 });
+  });
+
   it('item 5: offer search is POST /bundles/ with a JSON body priced for the disk we rent, and hostId comes from machine_id', async () => {
     const script = new ScriptedFetch().on('POST', /^\/api\/v0\/bundles\/$/, {
       status: 200,

@@ -66,8 +66,8 @@ function catalogueItems(provider: ProviderName, body: unknown): { received: numb
   if (!body || typeof body !== 'object') return null;
   const record = body as Record<string, unknown>;
   if (provider === 'vastai') {
-    const offers = Array.isArray(record.offers) ? record.offers : null;
-    return offers ? { received: offers.length, reasons } : null;
+    if (Array.isArray(record.offers)) return { received: record.offers.length, reasons };
+    return record.offers && typeof record.offers === 'object' ? { received: 1, reasons } : null;
   }
   if (provider === 'tensordock') {
     const data = record.data as { locations?: unknown } | undefined;

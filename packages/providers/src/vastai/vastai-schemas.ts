@@ -27,7 +27,10 @@ export const vastBundleSchema = z.object({
 });
 export type VastBundle = z.infer<typeof vastBundleSchema>;
 
-export const vastBundlesResponseSchema = z.object({ offers: z.array(vastBundleSchema) });
+/** A list of bundles; the vendor's reference example shows a single bundle object, read as a list of one. */
+export const vastBundlesResponseSchema = z.object({
+  offers: z.union([z.array(vastBundleSchema), vastBundleSchema.transform((bundle) => [bundle])]),
+});
 
 /** `PUT /asks/{id}/`: `new_contract` is the instance id; > 0 means created even when `success` is false. */
 export const vastCreateResponseSchema = z.object({
