@@ -58,3 +58,15 @@ export function providerEnv(cwd: string = process.cwd()): ProviderEnv {
     sources,
   };
 }
+
+/**
+ * Record mode: PROVIDER_RECORD_DIR (environment, then `./.env`), where `doctor` and
+ * `cleanup-orphans` write each provider request/response pair, redacted.
+ */
+export function recordDirFromEnv(cwd: string = process.cwd()): string | undefined {
+  const fromEnv = process.env.PROVIDER_RECORD_DIR?.trim();
+  if (fromEnv) return fromEnv;
+  const dotEnv = path.join(cwd, '.env');
+  const fromFile = existsSync(dotEnv) ? parseEnv(readFileSync(dotEnv, 'utf8')).PROVIDER_RECORD_DIR?.trim() : undefined;
+  return fromFile ? fromFile : undefined;
+}

@@ -35,6 +35,7 @@ import { registerCostsSummary } from './routes/costs/summary.js';
 import { registerInventoryGet } from './routes/inventory/get.js';
 import { registerInventoryList } from './routes/inventory/list.js';
 import { registerOfferHealth } from './routes/offer-health/list.js';
+import { registerProvidersHealth } from './routes/providers/health.js';
 import { registerSessionsCreate } from './routes/sessions/create.js';
 import { registerSessionsDelete } from './routes/sessions/delete.js';
 import { registerSessionsDiagnostics } from './routes/sessions/diagnostics.js';
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): Express {
   registerInventoryList(api, deps);
   registerInventoryGet(api, deps);
   registerOfferHealth(api, deps);
+  registerProvidersHealth(api, deps);
   registerSessionsCreate(api, deps);
   registerSessionsList(api, deps);
   registerSessionsGet(api, deps);

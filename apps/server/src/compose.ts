@@ -20,7 +20,7 @@ import {
   type SecretCipher,
 } from '@gpu-shopper/core';
 import { BenchmarkRunner, BenchmarkScheduler, importPublishedBenchmarks } from '@gpu-shopper/bench';
-import { createProviderAdapters, type ProviderCredentials } from '@gpu-shopper/providers';
+import { createProviderAdapters, diagnoseProviders, type ProviderCredentials } from '@gpu-shopper/providers';
 import { startSimulator, type RunningSimulator, type SimulatorUrls } from '@gpu-shopper/simulator';
 import { openStorage, type Storage } from '@gpu-shopper/storage';
 
@@ -145,6 +145,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     logger,
     clock,
     simulated: simulate,
+    ...(env.PROVIDER_RECORD_DIR ? { recordDir: env.PROVIDER_RECORD_DIR } : {}),
     onCall: (call) => {
       const status = call.status === null ? 'network_error' : String(call.status);
       metrics.providerCalls.inc({ provider: call.provider, operation: call.operation, status });
@@ -331,6 +332,8 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       benchmarks: { repositories: storage.benchmarks, runner: benchmarkRunner, scheduler: benchmarkScheduler },
       metrics,
       readinessChecks,
+      providerHealth: () =>
+        diagnoseProviders(credentials, { logger, simulated: simulate, ...(env.PROVIDER_RECORD_DIR ? { recordDir: env.PROVIDER_RECORD_DIR } : {}) }),
     }),
     async close() {
       if (ownsSimulator) await simulator?.stop();

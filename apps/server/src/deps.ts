@@ -13,6 +13,8 @@ import { type DiagnosticsResponse } from '@gpu-shopper/contract';
 import { type BenchmarkRunner, type BenchmarkScheduler } from '@gpu-shopper/bench';
 import { type BenchmarkRepositories } from '@gpu-shopper/core';
 
+import { type ProviderDiagnosis } from '@gpu-shopper/providers';
+
 import { type ServerMetrics } from './observability/metrics.js';
 
 /** Live probes of a session's node, for `GET /sessions/:id/diagnostics`. */
@@ -50,6 +52,8 @@ export interface AppDeps {
   readonly startProvisioning: (sessionId: string) => void;
   /** Readiness checks by name (storage, each provider…); each resolves true when usable. */
   readonly readinessChecks: Readonly<Record<string, () => boolean | Promise<boolean>>>;
+  /** Read-only live checks of every configured provider (`GET /api/v1/providers/health`); absent: none configured. */
+  readonly providerHealth?: () => Promise<ProviderDiagnosis[]>;
   /** How often the event stream looks for new session events. @default 1000 */
   readonly eventPollIntervalMs?: number;
   /** Event streams open at once. @default 20 per caller, 5 per session */

@@ -48,6 +48,8 @@ export const serverEnvSchema = z.object({
   VASTAI_BASE_URL: url,
   TENSORDOCK_BASE_URL: url,
   BLUELOBSTER_BASE_URL: url,
+  /** Record mode: every provider request/response pair is written here, redacted (docs/providers.md). */
+  PROVIDER_RECORD_DIR: z.string().trim().min(1).optional(),
 
   LIFECYCLE_CHECK_INTERVAL: duration('60s'),
   HARD_MAX_HOURS: z.coerce.number({ error: 'must be a whole number of hours' }).int('must be a whole number of hours').min(1).max(72).default(12),

@@ -29,6 +29,7 @@ import { Costs } from './resources/costs.js';
 import type { HealthResponse, ReadyResponse, WhoamiResponse } from './resources/health.js';
 import { Inventory } from './resources/inventory.js';
 import { OfferHealthResource } from './resources/offer-health.js';
+import { ProvidersResource } from './resources/providers.js';
 import { Sessions } from './resources/sessions.js';
 import { VERSION } from './version.js';
 
@@ -151,6 +152,8 @@ export class GpuShopper {
   readonly benchmarks: Benchmarks = new Benchmarks(this);
   /** Offers that failed to provision. */
   readonly offerHealth: OfferHealthResource = new OfferHealthResource(this);
+  /** Live read-only checks of the configured providers (admin token). */
+  readonly providers: ProvidersResource = new ProvidersResource(this);
 
   // A private field, so the key never shows up in console.log(client) or JSON.stringify.
   readonly #apiKey: string | null;

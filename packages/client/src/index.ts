@@ -114,4 +114,5 @@ export {
   type ConsumerSetBudgetParams,
 } from './resources/consumers.js';
 export { OfferHealthResource, type OfferHealth, type OfferHealthResponse } from './resources/offer-health.js';
+export { ProvidersResource, type ProviderHealth, type ProviderHealthCount, type ProviderHealthResponse } from './resources/providers.js';
 export type { HealthResponse, ReadyResponse, WhoamiResponse } from './resources/health.js';

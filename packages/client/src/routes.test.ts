@@ -38,6 +38,7 @@ describe('route coverage', () => {
     await client.inventory.list();
     await client.inventory.retrieve('vastai-1');
     await client.offerHealth.list();
+    await client.providers.health();
     await client.sessions.create({ consumer_id: 'alice', gpu: 'RTX4090' });
     await client.sessions.list();
     await client.sessions.retrieve('ses_1');

@@ -10,6 +10,7 @@ export * from './sessions.js';
 export * from './costs.js';
 export * from './consumers.js';
 export * from './health.js';
+export * from './provider-health.js';
 export * from './benchmarks.js';
 export { API_ROUTES, type RouteAuth, type RouteSpec } from './routes.js';
 export { buildOpenApiDocument } from './openapi.js';

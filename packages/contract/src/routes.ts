@@ -25,6 +25,7 @@ import {
 import { createApiKeyResponseSchema, consumerListResponseSchema, consumerSchema, createConsumerRequestSchema, createConsumerResponseSchema, setBudgetRequestSchema } from './consumers.js';
 import { costQuerySchema, costSummarySchema } from './costs.js';
 import { healthResponseSchema, readyResponseSchema, whoamiResponseSchema } from './health.js';
+import { providerHealthResponseSchema } from './provider-health.js';
 import { inventoryQuerySchema, inventoryResponseSchema, offerHealthResponseSchema, offerSchema } from './inventory.js';
 import {
   createSessionRequestSchema,
@@ -64,6 +65,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/v1/whoami', summary: 'Who the credential is: admin, or which consumer (tools check this before acting on its answers)', auth: 'consumer', response: whoamiResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/inventory', summary: 'Offers from every provider, filtered and sorted, with per-provider status', auth: 'consumer', query: inventoryQuerySchema, response: inventoryResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/inventory/:id', summary: 'One offer', auth: 'consumer', response: offerSchema, status: 200 },
+  { method: 'get', path: '/api/v1/providers/health', summary: 'Read-only live check of each configured provider (authenticate, list offers, list our instances, balance): what gpu-shopper doctor reports', auth: 'admin', response: providerHealthResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/offer-health', summary: 'Offers that failed to provision, and which are suppressed', auth: 'consumer', response: offerHealthResponseSchema, status: 200 },
   { method: 'post', path: '/api/v1/sessions', summary: 'Provision a session (honours Idempotency-Key)', auth: 'consumer', body: createSessionRequestSchema, response: createSessionResponseSchema, status: 201, idempotent: true },
   { method: 'get', path: '/api/v1/sessions', summary: 'List sessions (a consumer sees its own)', auth: 'consumer', query: sessionListQuerySchema, response: sessionListResponseSchema, status: 200 },

@@ -1,7 +1,8 @@
 import { type Clock, type Logger, type ProviderAdapter } from '@gpu-shopper/core';
 
 import { BlueLobsterAdapter } from './bluelobster/bluelobster-adapter.js';
-import { type ProviderHttpClientOptions } from './http/http-client.js';
+import { type ProviderExchange, type ProviderHttpClientOptions } from './http/http-client.js';
+import { createExchangeRecorder } from './record/exchange-recorder.js';
 import { TensorDockAdapter } from './tensordock/tensordock-adapter.js';
 import { VastAiAdapter } from './vastai/vastai-adapter.js';
 
@@ -19,14 +20,38 @@ export interface CreateProviderAdaptersOptions {
   readonly onCall?: ProviderHttpClientOptions['onCall'];
   /** The service's clock, for the times adapters report (when a destroy request was sent). */
   readonly clock?: Clock;
+  /** Sees every request/response pair, redacted (the doctor reads rate-limit headers and clock skew here). */
+  readonly onExchange?: (exchange: ProviderExchange) => void;
+  /** Record mode (PROVIDER_RECORD_DIR): every pair is also written, redacted, under this directory. */
+  readonly recordDir?: string;
+  /** Per-call timeout and retries of idempotent calls (the doctor wants a quick answer). */
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+}
+
+/** The exchange observers of the options, as one (or none). */
+function exchangeObserver(options: CreateProviderAdaptersOptions): ((exchange: ProviderExchange) => void) | undefined {
+  const observers = [options.onExchange, options.recordDir ? createExchangeRecorder(options.recordDir) : undefined].filter((o) => o !== undefined);
+  if (observers.length === 0) return undefined;
+  return (exchange) => {
+    for (const observer of observers) observer(exchange);
+  };
 }
 
 /** Builds the adapters for every configured vendor, in a stable order. */
 export function createProviderAdapters(credentials: ProviderCredentials, options: CreateProviderAdaptersOptions = {}): ProviderAdapter[] {
+  const onExchange = exchangeObserver(options);
+  const http = {
+    ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(onExchange ? { onExchange } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.retries !== undefined ? { retries: options.retries } : {}),
+  };
   const common = {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.simulated ? { simulated: true } : {}),
-    ...(options.onCall || options.clock ? { http: { ...(options.onCall ? { onCall: options.onCall } : {}), ...(options.clock ? { clock: options.clock } : {}) } } : {}),
+    ...(Object.keys(http).length > 0 ? { http } : {}),
   };
   const adapters: ProviderAdapter[] = [];
   if (credentials.vastai) adapters.push(new VastAiAdapter({ ...credentials.vastai, ...common }));

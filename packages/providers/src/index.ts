@@ -19,3 +19,6 @@ export { ProviderHttpClient, errorForStatus, parseRetryAfterMs, type HttpRequest
 export { TokenBucket, type RateLimiter, type TokenBucketOptions } from './http/rate-limiter.js';
 export { redactText, safeSnippet } from './http/redact.js';
 export { createProviderAdapters, type ProviderCredentials, type CreateProviderAdaptersOptions } from './create-provider-adapters.js';
+export { diagnoseProviders, type ProviderDiagnosis, type DoctorCall, type DoctorCount, type DiagnoseOptions } from './doctor/provider-doctor.js';
+export { createExchangeRecorder, redactPayload } from './record/exchange-recorder.js';
+export { type ProviderExchange } from './http/http-client.js';

@@ -26,6 +26,7 @@ const optionsSchema = z
     vastCreditUsd: z.number().min(0).default(100),
     benchmarkRunMs: z.number().int().min(1).max(3_600_000).default(600),
     basePort: z.number().int().min(0).max(65_532).default(0),
+    acceptedKeys: z.object({ vastai: z.string().min(1).optional(), tensordock: z.string().min(1).optional(), bluelobster: z.string().min(1).optional() }).strict().default({}),
     host: z.literal('127.0.0.1').default('127.0.0.1'),
   })
   .strict();
@@ -54,6 +55,12 @@ export interface SimulatorOptions {
   readonly benchmarkRunMs?: number;
   /** First port: Vast = basePort, TensorDock +1, Blue Lobster +2, control +3. 0 picks free ports. @default 0 */
   readonly basePort?: number;
+  /**
+   * The one credential each vendor accepts (Vast's key, TensorDock's token, Blue Lobster's key); any
+   * other is refused with the vendor's 401, as a wrong key is live. Unset vendors take any credential.
+   * @default {}
+   */
+  readonly acceptedKeys?: Partial<Record<'vastai' | 'tensordock' | 'bluelobster', string>>;
   /** Only loopback is supported. @default '127.0.0.1' */
   readonly host?: '127.0.0.1';
 }
@@ -145,7 +152,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   ticker.unref();
 
   try {
-    const serverDeps = { world, faults, journal, latencyMs: config.latencyMs };
+    const serverDeps = { world, faults, journal, latencyMs: config.latencyMs, acceptedKeys: config.acceptedKeys };
     const urls: Record<string, string> = {};
     for (const [api, offset] of apis) {
       const server = await startVendorServer(api, serverDeps, config.basePort === 0 ? 0 : config.basePort + offset);

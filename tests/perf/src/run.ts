@@ -22,7 +22,7 @@ const log = (line: string): void => console.error(line);
 const SPECS = {
   1: { id: 1, name: 'cached inventory query throughput / bare Express (same bytes)', unit: '×', goal: '≥ 0.5' },
   2: { id: 2, name: 'cold inventory aggregation / slowest provider (400/300/200 ms)', unit: '×', goal: '≤ 1.05' },
-  3: { id: 3, name: 'provider calls per reconciliation pass, 1,000 live sessions', unit: 'calls', goal: '1 listing per provider + 1 per discrepancy' },
+  3: { id: 3, name: 'provider calls per reconciliation pass, 1,000 live sessions', unit: 'calls', goal: '1 call per listing page (Vast: 25 instances a page) + 1 per discrepancy' },
   4: { id: 4, name: 'server-side overhead per provisioning (median)', unit: 'ms', goal: null },
   5: { id: 5, name: 'readiness probe round, real OpenSSH (no-delay on)', unit: 'ms', goal: null },
   6: { id: 6, name: '200 concurrent session creations: p95 answer', unit: 'ms', goal: 'all answered, 0 duplicate instances' },

@@ -53,6 +53,7 @@ const FIXTURES: Record<string, Fixture> = {
   'get /api/v1/inventory': { path: () => '/api/v1/inventory', scope: 'shared' },
   'get /api/v1/inventory/:id': { path: () => '/api/v1/inventory/vastai-3', scope: 'shared' },
   'get /api/v1/offer-health': { path: () => '/api/v1/offer-health', scope: 'shared' },
+  'get /api/v1/providers/health': { path: () => '/api/v1/providers/health', scope: 'admin' },
   'post /api/v1/sessions': { path: () => '/api/v1/sessions', body: () => ({ consumer_id: 'alice', offer_id: 'vastai-3', reservation_hours: 1 }), scope: 'create' },
   'get /api/v1/sessions': { path: () => '/api/v1/sessions', scope: 'collection' },
   'get /api/v1/sessions/:id': { path: (w) => `/api/v1/sessions/${w.aliceSession}`, scope: 'session' },

@@ -184,6 +184,15 @@ describe('ProvisioningService', () => {
     expect(await inventory.getOffer('vastai-1')).toBeUndefined();
   });
 
+  it("records the offer's host with its failure, so a retry can avoid the machine", async () => {
+    const { service, provider, failures } = setup();
+    provider.setOffers([buildOffer({ id: 'vastai-1', pricePerHourMicros: 420_000, hostId: 'vastai-machine-178' })]);
+    provider.failNext('createInstance', new ProviderOfferUnavailableError('no_such_ask', { provider: 'vastai', operation: 'createInstance', httpStatus: 404 }));
+    const { session } = unwrap(await service.request(request()));
+    await service.run(session.id);
+    expect([...failures.recentlyFailedHosts()]).toEqual(['vastai-machine-178']);
+  });
+
   it('waits while the instance is starting and SSH is refused, then runs', async () => {
     const { service, provider, readiness, clock } = setup();
     provider.setCreatedState('starting');

@@ -745,7 +745,8 @@ export class ProvisioningService {
       offerId: offer.id,
       provider: offer.provider,
       gpuType: offer.gpuType,
-      hostId: null,
+      // Vast's machine id: a retry then avoids the machine, not just the offer id.
+      hostId: offer.hostId ?? null,
       failureType,
       reason,
       sessionId: session.id,

@@ -53,7 +53,7 @@ export interface BlueLobsterAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Applies to every call, task polls included. @default { perSecond: 2, burst: 3 } */
   readonly rateLimit?: { perSecond: number; burst: number };
 }
@@ -68,6 +68,13 @@ export function blueLobsterInstanceState(instance: Pick<BlueLobsterInstance, 'po
   if (power === 'stopped' || power === 'paused') return 'stopped';
   return 'unknown';
 }
+
+/**
+ * Final task statuses other than COMPLETED: FAILED and CANCELLED are documented; the others are
+ * spellings a task API may use for the same end. An unrecognised status is treated as progress
+ * (the deadline still bounds the wait), since ending early on it could abandon a VM being built.
+ */
+const TASK_FINAL_FAILURE = /^(FAILED|FAILURE|ERROR|ERRORED|CANCELLED|CANCELED|ABORTED|REJECTED|EXPIRED|TIMEOUT|TIMED_OUT)$/;
 
 /** Error text from any of the three envelopes, or the raw body. */
 function errorMessage(client: ProviderHttpClient, response: HttpResponse): string {
@@ -224,12 +231,13 @@ export class BlueLobsterAdapter implements ProviderAdapter {
           if (!vmId) return Err(new ProviderUnknownOutcomeError(`task ${taskId} completed without a VM id`, this.client.context(operation)));
           return Ok(vmId);
         }
-        if (status === 'FAILED') {
-          const message = this.client.snippet(task.data.message ?? 'launch task failed');
+        // Waiting out the timeout on a task that will never complete would end as an unknown outcome.
+        if (TASK_FINAL_FAILURE.test(status)) {
+          const message = this.client.snippet(task.data.message ?? `launch task ${status.toLowerCase()}`);
           return Err(
-            /capacity/i.test(message)
+            status === 'FAILED' && /capacity/i.test(message)
               ? new ProviderOfferUnavailableError(message, this.client.context(operation))
-              : new ProviderUnavailableError(`launch task failed: ${message}`, this.client.context(operation)),
+              : new ProviderUnavailableError(`launch task ${status}: ${message}`, this.client.context(operation)),
           );
         }
       } else {

@@ -39,6 +39,8 @@ export interface HttpRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below the base URL, with its leading slash (Vast needs trailing slashes, TensorDock none). */
   readonly path: string;
+  /** Another base URL of the same vendor for this call (Vast serves v0 and v1 side by side). */
+  readonly baseUrl?: string;
   readonly query?: Readonly<Record<string, string>>;
   readonly headers?: Readonly<Record<string, string>>;
   readonly body?: unknown;
@@ -76,9 +78,29 @@ export interface ProviderHttpClientOptions {
   readonly logger?: Logger;
   /** Time source for `HttpResponse.sentAt` (the caller's clock, so its records agree). @default system time */
   readonly clock?: Clock;
+  /** Called after every attempt with the redacted request and response (doctor, record mode). */
+  readonly onExchange?: (exchange: ProviderExchange) => void;
   /** Called after every attempt; the server wires metrics here. */
   readonly onCall?: (call: { provider: ProviderName; operation: string; status: number | null; durationMs: number; errorCode?: string }) => void;
 }
+
+/**
+ * One request and what came back, for observers (the doctor's rate-limit headers and clock skew,
+ * record mode). Credentials are already scrubbed from the URL, headers and bodies.
+ */
+export interface ProviderExchange {
+  readonly provider: ProviderName;
+  readonly operation: string;
+  readonly request: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly body: string | null };
+  /** Null when no answer came (network failure, timeout). */
+  readonly response: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly body: string } | null;
+  readonly error: string | null;
+  readonly sentAt: Date;
+  readonly durationMs: number;
+}
+
+/** Headers that carry credentials; their values are never handed to observers. */
+const CREDENTIAL_HEADERS = /^(authorization|x-api-key|cookie|set-cookie|proxy-authorization)$/i;
 
 /** Network failures that prove the request never reached the vendor, so even a create is safe to report as not sent. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -194,26 +216,45 @@ export class ProviderHttpClient {
         ...(errorCode ? { errorCode } : {}),
       });
 
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...this.options.defaultHeaders,
+      ...request.headers,
+    };
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const observe = (answer: { status: number; headers: Headers; text: string } | null, error: string | null) => {
+      if (!this.options.onExchange) return;
+      const secrets = this.options.secrets;
+      const scrub = (entries: Iterable<[string, string]>) =>
+        Object.fromEntries([...entries].map(([name, value]) => [name.toLowerCase(), CREDENTIAL_HEADERS.test(name) ? '[redacted]' : redactText(value, secrets)]));
+      try {
+        this.options.onExchange({
+          provider: this.options.provider,
+          operation: request.operation,
+          request: { method: request.method, url: redactText(url, secrets), headers: scrub(Object.entries(headers)), body: body === undefined ? null : redactText(body, secrets) },
+          response: answer ? { status: answer.status, headers: scrub(answer.headers.entries()), body: redactText(answer.text, secrets) } : null,
+          error,
+          sentAt,
+          durationMs: performance.now() - started,
+        });
+      } catch (observerError) {
+        // An observer (a full disk in record mode) must never fail the call it watches.
+        this.logger.warn('provider exchange observer failed', { error: observerError instanceof Error ? observerError.message : String(observerError) });
+      }
+    };
+
     let response: Response;
     let text: string;
     try {
-      response = await this.fetchImpl(url, {
-        method: request.method,
-        headers: {
-          Accept: 'application/json',
-          ...(request.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          ...this.options.defaultHeaders,
-          ...request.headers,
-        },
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-      });
+      response = await this.fetchImpl(url, { method: request.method, headers, body, signal });
       text = await this.readBody(response);
     } catch (error) {
       // The caller's own cancellation is not a provider failure and is never retried.
       if (request.signal?.aborted) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
       const code = errorCodeOf(error) ?? (timeout.aborted ? 'TIMEOUT' : 'NETWORK');
       report(null, code);
+      observe(null, code);
       const described = timeout.aborted ? `no response within ${timeoutMs} ms` : `request failed (${code})`;
       if (!request.idempotent && !NOT_SENT_CODES.has(code)) {
         throw new AbortError(new RetryableAttemptError(new ProviderUnknownOutcomeError(`${described}; the request may have been applied`, this.context(request.operation))));
@@ -222,6 +263,7 @@ export class ProviderHttpClient {
     }
 
     report(response.status);
+    observe({ status: response.status, headers: response.headers, text }, null);
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
     const result: HttpResponse = { status: response.status, headers: response.headers, text, json: parseJson(text), retryAfterMs, sentAt };
     this.logger.debug('provider call', { operation: request.operation, method: request.method, url: redactText(url, this.options.secrets), status: response.status });
@@ -240,7 +282,7 @@ export class ProviderHttpClient {
   }
 
   private buildUrl(request: HttpRequest): string {
-    const url = new URL(this.options.baseUrl.replace(/\/+$/, '') + request.path);
+    const url = new URL((request.baseUrl ?? this.options.baseUrl).replace(/\/+$/, '') + request.path);
     for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
     return url.toString();
   }

@@ -32,7 +32,7 @@ const createRequest = (offerId = OFFER_ID, onStartScript: string | null = null) 
 });
 
 describe('TensorDock adapter (recorded payloads)', () => {
-  it('case 6: maps locations × GPUs to offers and authenticates the catalogue with query parameters only', async () => {
+  it('case 6: maps locations × GPUs to offers and authenticates the catalogue with the Bearer token and the legacy query parameters', async () => {
     const script = new ScriptedFetch().on('GET', /^\/api\/v2\/locations$/, { status: 200, body: recorded('tensordock/locations.json') });
     const result = await adapter(script).listOffers();
     if (!result.ok) throw result.err;
@@ -48,7 +48,7 @@ describe('TensorDock adapter (recorded payloads)', () => {
     const request = script.requests[0];
     expect(request?.url.searchParams.get('api_key')).toBe(AUTH_ID);
     expect(request?.url.searchParams.get('api_token')).toBe(TOKEN);
-    expect(request?.headers.get('authorization')).toBeNull();
+    expect(request?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
   });
 
   it('Q-T9: prices the fixed VM all-in (GPU + 8 vCPU + 32 GB RAM + 100 GB disk)', async () => {

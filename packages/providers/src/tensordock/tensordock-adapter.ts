@@ -30,7 +30,7 @@ import {
   createResponseSchema,
   embeddedErrorSchema,
   instanceListResponseSchema,
-  instanceSchema,
+  instanceResponseSchema,
   locationsResponseSchema,
   validationErrorsSchema,
   type TensorDockInstance,
@@ -43,9 +43,9 @@ export const TENSORDOCK_DEFAULT_BASE_URL = 'https://dashboard.tensordock.com/api
 export const TENSORDOCK_VM = { vcpuCount: 8, ramGb: 32, storageGb: 100 } as const;
 
 export interface TensorDockAdapterOptions {
-  /** TENSORDOCK_AUTH_ID: authenticates the catalogue endpoint (query parameter). */
+  /** TENSORDOCK_AUTH_ID: sent with the catalogue as a query parameter, next to the Bearer token. */
   readonly authId: string;
-  /** TENSORDOCK_API_TOKEN: authenticates instance endpoints (Bearer) and the catalogue. */
+  /** TENSORDOCK_API_TOKEN: the Bearer token of every call. */
   readonly apiToken: string;
   /** @default https://dashboard.tensordock.com/api/v2 */
   readonly baseUrl?: string;
@@ -54,10 +54,10 @@ export interface TensorDockAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Create often takes more than a minute; a timeout then is an unknown outcome. @default 120000 */
   readonly createTimeoutMs?: number;
-  /** @default { perSecond: 1, burst: 3 } */
+  /** The v2 API allows 100 requests per minute per organisation. @default { perSecond: 100 / 60, burst: 10 } */
   readonly rateLimit?: { perSecond: number; burst: number };
 }
 
@@ -108,6 +108,9 @@ export function tensorDockRunCommands(publicKey: string, onStartScript: string |
   return onStartScript ? [...commands, onStartScript] : commands;
 }
 
+/** Statuses of a VM that no longer exists or bills; only its record lingers. */
+const GONE_STATUSES = new Set(['terminated', 'deleted']);
+
 /** TensorDock status → neutral state. */
 export function tensorDockInstanceState(status: string | null | undefined): InstanceState {
   switch ((status ?? '').toLowerCase()) {
@@ -120,7 +123,9 @@ export function tensorDockInstanceState(status: string | null | undefined): Inst
       return 'running';
     case 'stopping':
       return 'stopping';
+    // StoppedDisassociated: stopped with its GPU released; it still exists (and its disk bills).
     case 'stopped':
+    case 'stoppeddisassociated':
       return 'stopped';
     case 'deleting':
       return 'destroying';
@@ -144,7 +149,7 @@ export class TensorDockAdapter implements ProviderAdapter {
     this.client = new ProviderHttpClient({
       provider: 'tensordock',
       baseUrl: options.baseUrl ?? TENSORDOCK_DEFAULT_BASE_URL,
-      rateLimiter: new TokenBucket(options.rateLimit ?? { perSecond: 1, burst: 3 }),
+      rateLimiter: new TokenBucket(options.rateLimit ?? { perSecond: 100 / 60, burst: 10 }),
       secrets: [options.authId, options.apiToken],
       logger: this.logger,
       ...options.http,
@@ -157,10 +162,12 @@ export class TensorDockAdapter implements ProviderAdapter {
 
   async listOffers(signal?: AbortSignal): Promise<Result<Offer[], ProviderError>> {
     const operation = 'listOffers';
-    // The catalogue authenticates with query parameters only; a Bearer header is not sent here.
+    // The vendor documents Bearer auth on every v2 call, /locations included; the older query
+    // parameters are still sent because they are what this endpoint was seen to accept live.
     const sent = await this.client.send({
       method: 'GET',
       path: '/locations',
+      headers: this.bearer,
       query: { api_key: this.options.authId, api_token: this.options.apiToken },
       operation,
       idempotent: true,
@@ -309,10 +316,9 @@ export class TensorDockAdapter implements ProviderAdapter {
     });
     if (!sent.ok) return sent;
     if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
-    // Unlike create, the single-instance answer is not wrapped in `data`.
-    const parsed = parseBody(this.client, operation, sent.val, instanceSchema);
+    const parsed = parseBody(this.client, operation, sent.val, instanceResponseSchema);
     if (!parsed.ok) return parsed;
-    if ((parsed.val.status ?? '').toLowerCase() === 'terminated') {
+    if (GONE_STATUSES.has((parsed.val.status ?? '').toLowerCase())) {
       // A terminated VM no longer exists or bills; only its record lingers.
       return Err(new ProviderNotFoundError(`instance ${id.val} is terminated`, this.client.context(operation, 200)));
     }
@@ -328,10 +334,9 @@ export class TensorDockAdapter implements ProviderAdapter {
     if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
     const parsed = parseBody(this.client, operation, sent.val, instanceListResponseSchema);
     if (!parsed.ok) return parsed;
-    const items = Array.isArray(parsed.val.data) ? parsed.val.data : parsed.val.data.instances;
     return Ok(
-      items
-        .filter((item) => (item.status ?? '').toLowerCase() !== 'terminated')
+      parsed.val
+        .filter((item) => !GONE_STATUSES.has((item.status ?? '').toLowerCase()))
         .map((item) => this.toInstance(item))
         .filter((instance) => (instance.label ?? '').startsWith(labelPrefix)),
     );
@@ -356,7 +361,8 @@ export class TensorDockAdapter implements ProviderAdapter {
   }
 
   private toInstance(instance: TensorDockInstance): ProviderInstance {
-    const sshForward = instance.portForwards?.find((forward) => forward.internal_port === 22);
+    const forwards = instance.portForwards;
+    const sshExternal = Array.isArray(forwards) ? forwards.find((forward) => forward.internal_port === 22)?.external_port : forwards?.['22'];
     const price = instance.rateHourly ?? instance.price_per_hour;
     const started = instance.created_at ? new Date(instance.created_at) : null;
     return {
@@ -365,7 +371,7 @@ export class TensorDockAdapter implements ProviderAdapter {
       label: instance.name ?? null,
       state: tensorDockInstanceState(instance.status),
       // With a dedicated IP there are usually no forwards and SSH is on 22; the login user is `user`.
-      ssh: instance.ipAddress ? { host: instance.ipAddress, port: sshForward?.external_port ?? 22, user: 'user' } : null,
+      ssh: instance.ipAddress ? { host: instance.ipAddress, port: sshExternal ?? 22, user: 'user' } : null,
       pricePerHourMicros: typeof price === 'number' ? usdToMicros(price) : null,
       startedAt: started && !Number.isNaN(started.getTime()) ? started : null,
     };

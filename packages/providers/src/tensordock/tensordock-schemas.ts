@@ -38,21 +38,50 @@ export const embeddedErrorSchema = z.object({ status: z.number().int().min(400),
 /** Validation failures come back as a JSON array of `{code, message, path}`. */
 export const validationErrorsSchema = z.array(z.object({ message: z.string() }).loose()).min(1);
 
-const portForwardSchema = z.object({ internal_port: z.number().int(), external_port: z.number().int() }).loose();
+const portForwardSchema = z.object({ internal_port: z.coerce.number().int(), external_port: z.coerce.number().int() }).loose();
 
-export const instanceSchema = z.object({
-  id: z.string().min(1),
+/**
+ * The fields of one VM, wherever the envelope puts them. `portForwards` is a list of
+ * `{internal_port, external_port}` in the vendor's reference and a map internal → external in
+ * independent descriptions of the API: both are read.
+ */
+const instanceFieldsSchema = z.object({
   name: z.string().nullish(),
   status: z.string().nullish(),
   ipAddress: z.string().nullish(),
-  portForwards: z.array(portForwardSchema).nullish(),
+  portForwards: z.union([z.array(portForwardSchema), z.record(z.string(), z.coerce.number().int())]).nullish(),
   rateHourly: z.number().nullish(),
   price_per_hour: z.number().nullish(),
   created_at: z.string().nullish(),
 });
+
+/**
+ * One VM, flat (`{id, name, status, …}`, as `GET /instances/{id}` answers) or JSON:API style
+ * (`{type, id, attributes: {name, status, …}}`, as the listing does). Both become the flat form;
+ * reading only the top level of a nested item would lose its name, and with it our label.
+ */
+export const instanceSchema = z
+  .object({ id: z.string().min(1), attributes: instanceFieldsSchema.nullish() })
+  .and(instanceFieldsSchema)
+  .transform(({ attributes, ...flat }) => ({
+    ...flat,
+    ...Object.fromEntries(Object.entries(attributes ?? {}).filter(([, value]) => value !== undefined && value !== null)),
+  }));
 export type TensorDockInstance = z.infer<typeof instanceSchema>;
 
-/** The list comes in two envelopes: `{"data":[…]}` or `{"data":{"instances":[…]}}`. */
-export const instanceListResponseSchema = z.object({
-  data: z.union([z.array(instanceSchema), z.object({ instances: z.array(instanceSchema) })]),
-});
+/** `GET /instances/{id}`: the VM itself, or wrapped as `{"data": {type, id, attributes}}`. */
+export const instanceResponseSchema = z.union([z.object({ data: instanceSchema }).transform(({ data }) => data), instanceSchema]);
+
+/**
+ * The list comes in three envelopes: `{"data":[…]}`, `{"data":{"instances":[…]}}` (the vendor's
+ * reference) and `{"data":{"attributes":{"instances":[…]}}}` (its getting-started page).
+ */
+export const instanceListResponseSchema = z
+  .object({
+    data: z.union([
+      z.array(instanceSchema),
+      z.object({ instances: z.array(instanceSchema) }),
+      z.object({ attributes: z.object({ instances: z.array(instanceSchema) }) }),
+    ]),
+  })
+  .transform(({ data }) => (Array.isArray(data) ? data : 'instances' in data ? data.instances : data.attributes.instances));

@@ -7,3 +7,10 @@ const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures');
 export function recorded(name: string): unknown {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as unknown;
 }
+
+const REAL = path.resolve(import.meta.dirname, '..', '..', 'test', 'fixtures', 'real');
+
+/** A real vendor payload from test/fixtures/real/<vendor>/<name>.json (sources in test/fixtures/real/SOURCES). */
+export function real(name: string): unknown {
+  return JSON.parse(fs.readFileSync(path.join(REAL, name), 'utf8')) as unknown;
+}

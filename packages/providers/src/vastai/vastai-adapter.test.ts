@@ -32,7 +32,7 @@ const createRequest = (overrides: Partial<Parameters<VastAiAdapter['createInstan
 
 describe('Vast.ai adapter (recorded payloads)', () => {
   it('case 1: maps bundles to offers and sends the documented search query with Bearer auth', async () => {
-    const script = new ScriptedFetch().on('GET', /^\/api\/v0\/bundles\/$/, { status: 200, body: recorded('vastai/bundles.json') });
+    const script = new ScriptedFetch().on('POST', /^\/api\/v0\/bundles\/$/, { status: 200, body: recorded('vastai/bundles.json') });
     const result = await adapter(script).listOffers();
     if (!result.ok) throw result.err;
 
@@ -53,18 +53,18 @@ describe('Vast.ai adapter (recorded payloads)', () => {
 
     const [request] = script.requests;
     expect(request?.headers.get('authorization')).toBe(`Bearer ${API_KEY}`);
-    const q = JSON.parse(request?.url.searchParams.get('q') ?? '{}') as Record<string, unknown>;
+    const q = request?.body as Record<string, unknown>;
     expect(q).toMatchObject({ rentable: { eq: true }, type: 'on-demand', reliability2: { gte: 0.95 } });
   });
 
   it('Q-V13: rounds gpu_ram MB to GB instead of truncating (32607 MB is a 32 GB RTX 5090)', async () => {
-    const script = new ScriptedFetch().on('GET', /bundles/, { status: 200, body: recorded('vastai/bundles.json') });
+    const script = new ScriptedFetch().on('POST', /bundles/, { status: 200, body: recorded('vastai/bundles.json') });
     const result = await adapter(script).listOffers();
     expect(result.ok && result.val.find((o) => o.id === 'vastai-30406190')).toMatchObject({ vramGbPerGpu: 32, gpuType: 'RTX 5090', cudaVersion: '12.8' });
   });
 
   it('Q-V14: reads geolocation with an empty region (", CN") as "CN"', async () => {
-    const script = new ScriptedFetch().on('GET', /bundles/, { status: 200, body: recorded('vastai/bundles.json') });
+    const script = new ScriptedFetch().on('POST', /bundles/, { status: 200, body: recorded('vastai/bundles.json') });
     const result = await adapter(script).listOffers();
     expect(result.ok && result.val.find((o) => o.id === 'vastai-30406190')?.location).toBe('CN');
   });
@@ -102,7 +102,7 @@ describe('Vast.ai adapter (recorded payloads)', () => {
 
     it('Q-V2: 429 twice then 200 succeeds after three requests (reads are retried)', async () => {
       const script = new ScriptedFetch().on(
-        'GET',
+        'POST',
         /bundles/,
         { status: 429, body: recorded('vastai/rate-limited.json') },
         { status: 429, body: recorded('vastai/rate-limited.json'), headers: { 'retry-after': '0' } },
@@ -114,7 +114,7 @@ describe('Vast.ai adapter (recorded payloads)', () => {
     });
 
     it('Q-V2: 429 every time ends as a retryable rate-limit error carrying Retry-After', async () => {
-      const script = new ScriptedFetch().on('GET', /bundles/, { status: 429, body: recorded('vastai/rate-limited.json'), headers: { 'retry-after': '0.001' } });
+      const script = new ScriptedFetch().on('POST', /bundles/, { status: 429, body: recorded('vastai/rate-limited.json'), headers: { 'retry-after': '0.001' } });
       const result = await adapter(script).listOffers();
       expect(!result.ok && result.err).toMatchObject({ code: 'PROVIDER_RATE_LIMITED', retryable: true, retryAfterMs: 1 });
       expect(script.requests).toHaveLength(4);
@@ -128,7 +128,7 @@ describe('Vast.ai adapter (recorded payloads)', () => {
     });
 
     it('401 is an auth error, not retryable', async () => {
-      const script = new ScriptedFetch().on('GET', /bundles/, { status: 401, body: { error: 'unauthorized' } });
+      const script = new ScriptedFetch().on('POST', /bundles/, { status: 401, body: { error: 'unauthorized' } });
       const result = await adapter(script).listOffers();
       expect(!result.ok && result.err).toMatchObject({ code: 'PROVIDER_AUTH_FAILED', retryable: false });
       expect(script.requests).toHaveLength(1);
@@ -203,7 +203,7 @@ describe('Vast.ai adapter (recorded payloads)', () => {
   });
 
   it('case 5: lists instances by label prefix; foreign, legacy and unlabelled instances are left out', async () => {
-    const script = new ScriptedFetch().on('GET', /^\/api\/v0\/instances\/$/, { status: 200, body: recorded('vastai/instances-list.json') });
+    const script = new ScriptedFetch().on('GET', /^\/api\/v1\/instances\/$/, { status: 200, body: recorded('vastai/instances-list.json') });
     const ours = await adapter(script).listInstances('gpushop-');
     expect(ours.ok && ours.val.map((i) => [i.providerInstanceId, i.label])).toEqual([
       ['123', 'gpushop-dep_01JDEPLOY00000000000000000-ses_01JSESSION0000000000000000'],
@@ -213,7 +213,7 @@ describe('Vast.ai adapter (recorded payloads)', () => {
   });
 
   it('invariant 5: a null instance list is an error, never "no instances"', async () => {
-    const script = new ScriptedFetch().on('GET', /^\/api\/v0\/instances\/$/, { status: 200, body: { instances: null } });
+    const script = new ScriptedFetch().on('GET', /^\/api\/v1\/instances\/$/, { status: 200, body: { instances: null } });
     const result = await adapter(script).listInstances('gpushop-');
     expect(!result.ok && result.err.code).toBe('PROVIDER_SCHEMA_MISMATCH');
   });
@@ -246,14 +246,14 @@ describe('Vast.ai adapter (recorded payloads)', () => {
   });
 
   it('Q-X9: the API key never appears in error messages', async () => {
-    const script = new ScriptedFetch().on('GET', /bundles/, { status: 400, body: `bad key ${API_KEY} in Bearer ${API_KEY}` });
+    const script = new ScriptedFetch().on('POST', /bundles/, { status: 400, body: `bad key ${API_KEY} in Bearer ${API_KEY}` });
     const result = await adapter(script).listOffers();
     expect(!result.ok && result.err.message).not.toContain(API_KEY);
   });
 
   it('Q-X8: an HTML or truncated body is a schema error, not an empty catalogue', async () => {
     for (const body of ['<html><body>Cloudflare</body></html>', '{"offers": [{"id": 1', '{"offers": "none"}']) {
-      const script = new ScriptedFetch().on('GET', /bundles/, { status: 200, body });
+      const script = new ScriptedFetch().on('POST', /bundles/, { status: 200, body });
       const result = await adapter(script).listOffers();
       expect(!result.ok && result.err.code).toBe('PROVIDER_SCHEMA_MISMATCH');
     }

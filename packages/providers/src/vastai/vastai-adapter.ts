@@ -4,6 +4,7 @@ import {
   ProviderInvalidRequestError,
   ProviderNotFoundError,
   ProviderOfferUnavailableError,
+  ProviderSchemaError,
   ProviderUnknownOutcomeError,
   noopLogger,
   usdToMicros,
@@ -28,8 +29,9 @@ import { checkInstanceId, checkSshPublicKey } from '../shared/validation.js';
 import {
   vastBundlesResponseSchema,
   vastCreateResponseSchema,
-  vastInstanceListResponseSchema,
+  vastInstancePageSchema,
   vastInstanceResponseSchema,
+  vastUserSchema,
   type VastBundle,
   type VastInstance,
 } from './vastai-schemas.js';
@@ -52,14 +54,23 @@ export interface VastAiAdapterOptions {
   readonly simulated?: boolean;
   readonly now?: () => Date;
   readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'clock'>>;
+  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Vast throttles above ~4.5 requests/s per endpoint. @default { perSecond: 4, burst: 2 } */
   readonly rateLimit?: { perSecond: number; burst: number };
 }
 
 const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: false, templates: true, idleDetection: false, asyncCreate: true };
 
-/** actual_status → neutral state. `loading` can last an hour for big images: it is progress, not failure. */
+/** Most instances per page of the v1 listing (the API's own maximum). */
+const VAST_INSTANCE_PAGE_SIZE = 25;
+/** A listing longer than this is refused rather than followed forever (a cursor that never ends). */
+const VAST_MAX_INSTANCE_PAGES = 400;
+
+/**
+ * actual_status → neutral state. `loading` can last an hour for big images: it is progress, not
+ * failure. `frozen` (paused, memory kept) still bills the GPU, so it is stopped, not gone;
+ * `rebooting`/`restarting` come back on their own.
+ */
 export function vastInstanceState(actualStatus: string | null | undefined): InstanceState {
   switch (actualStatus ?? '') {
     case '':
@@ -67,17 +78,27 @@ export function vastInstanceState(actualStatus: string | null | undefined): Inst
     case 'creating':
       return 'creating';
     case 'loading':
+    case 'rebooting':
+    case 'restarting':
       return 'starting';
     case 'running':
       return 'running';
     case 'exited':
     case 'stopped':
+    case 'frozen':
       return 'stopped';
     case 'offline':
       return 'error';
     default:
       return 'unknown';
   }
+}
+
+/** Responses that mean "this offer cannot be rented any more": taken (400/404/410 `no_such_ask`) or not ours to rent (403). */
+function isGoneOffer(status: number, text: string): boolean {
+  if ((status === 400 || status === 404 || status === 410) && text.includes('no_such_ask')) return true;
+  // 403 "Offer … is not your own" is about that offer, not our key: another offer may work.
+  return status === 403 && /not your own/i.test(text);
 }
 
 /** `vastai-123`, `VASTAI-123`, ` 123 ` → 123 (offer ids arrive in several forms). */
@@ -107,18 +128,31 @@ export class VastAiAdapter implements ProviderAdapter {
     });
   }
 
+  /** The v1 API lives beside v0: `…/api/v0` → `…/api/v1`. */
+  private get v1BaseUrl(): string {
+    return (this.options.baseUrl ?? VASTAI_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v0$/, '/v1');
+  }
+
+  private get diskGb(): number {
+    return this.options.defaultDiskGb ?? 50;
+  }
+
   async listOffers(signal?: AbortSignal): Promise<Result<Offer[], ProviderError>> {
-    const q = {
+    // POST with the query as the body is the documented search (the official CLI's since 2024).
+    // allocated_storage makes dph_total include the disk a create will rent; without it Vast
+    // prices an 8 GB disk and the offer looks cheaper than the instance bills.
+    const query = {
       rentable: { eq: true },
       type: 'on-demand',
       reliability2: { gte: this.options.minReliability ?? 0.95 },
       order: [['dph_total', 'asc']],
       limit: this.options.maxOffers ?? 2000,
+      allocated_storage: this.diskGb,
     };
     const sent = await this.client.send({
-      method: 'GET',
+      method: 'POST',
       path: '/bundles/',
-      query: { q: JSON.stringify(q) },
+      body: query,
       operation: 'listOffers',
       idempotent: true,
       ...(signal ? { signal } : {}),
@@ -141,7 +175,7 @@ export class VastAiAdapter implements ProviderAdapter {
       ...gpuFields(bundle.gpu_name, vramGbPerGpu),
       gpuCount: bundle.num_gpus,
       vramGbPerGpu,
-      pricePerHourMicros: usdToMicros(bundle.dph_total),
+      pricePerHourMicros: usdToMicros(this.priceWithDisk(bundle)),
       location: (bundle.geolocation ?? '').replace(/^\s*,\s*/, '').trim(),
       reliability: bundle.reliability2 === null || bundle.reliability2 === undefined ? null : Math.min(1, Math.max(0, bundle.reliability2)),
       cudaVersion: bundle.cuda_max_good === null || bundle.cuda_max_good === undefined ? null : String(bundle.cuda_max_good),
@@ -150,7 +184,20 @@ export class VastAiAdapter implements ProviderAdapter {
       capabilities: CAPABILITIES,
       templateHashIds: [],
       simulated: this.options.simulated ?? false,
+      // Several offers can share one machine: the machine is what a retry must avoid.
+      ...(typeof bundle.machine_id === 'number' ? { hostId: `vastai-machine-${bundle.machine_id}` } : {}),
     };
+  }
+
+  /**
+   * The hourly price with the disk we rent. dph_total already includes it when Vast honoured
+   * allocated_storage; when the bundle also carries dph_base and storage_cost the price is rebuilt
+   * from them, and the higher of the two is shown so an offer never looks cheaper than it bills.
+   */
+  private priceWithDisk(bundle: VastBundle): number {
+    if (typeof bundle.dph_base !== 'number' || typeof bundle.storage_cost !== 'number') return bundle.dph_total;
+    const hours = 30 * 24;
+    return Math.max(bundle.dph_total, bundle.dph_base + (this.diskGb * bundle.storage_cost) / hours);
   }
 
   async createInstance(request: CreateInstanceRequest, signal?: AbortSignal): Promise<Result<CreatedInstance, ProviderError>> {
@@ -165,7 +212,7 @@ export class VastAiAdapter implements ProviderAdapter {
     // No `price`: sending one turns the rental into an interruptible bid that Vast may reclaim.
     const body: Record<string, unknown> = {
       client_id: 'me',
-      disk: request.diskGb ?? this.options.defaultDiskGb ?? 50,
+      disk: request.diskGb ?? this.diskGb,
       label: request.label,
       runtype: 'ssh_proxy',
       ssh_key: key.val,
@@ -182,8 +229,12 @@ export class VastAiAdapter implements ProviderAdapter {
     });
     if (!sent.ok) return sent;
     const response = sent.val;
-    if (response.status === 400 && response.text.includes('no_such_ask')) {
-      return Err(new ProviderOfferUnavailableError(`offer ${bundleId} is no longer available`, this.client.context(operation, 400)));
+    // Vast documents a taken offer under 404 (3603) and 410 (3907) as well as 400: recognised by
+    // its body, so the saga tries another offer instead of failing the session.
+    if (isGoneOffer(response.status, response.text)) {
+      return Err(
+        new ProviderOfferUnavailableError(`offer ${bundleId} is no longer available: ${this.client.snippet(response.text)}`, this.client.context(operation, response.status)),
+      );
     }
     if (response.status !== 200 && response.status !== 201) {
       return Err(errorForStatus(this.client, operation, response, { idempotent: false }));
@@ -244,16 +295,35 @@ export class VastAiAdapter implements ProviderAdapter {
     return Ok(this.toInstance(parsed.val.instances));
   }
 
+  /**
+   * Every instance, through the paginated v1 listing (v0's is deprecated). One failed page fails
+   * the whole listing: a partial list would make the missing instances look like ghosts.
+   */
   async listInstances(labelPrefix: string, signal?: AbortSignal): Promise<Result<ProviderInstance[], ProviderError>> {
     const operation = 'listInstances';
-    const sent = await this.client.send({ method: 'GET', path: '/instances/', operation, idempotent: true, ...(signal ? { signal } : {}) });
-    if (!sent.ok) return sent;
-    if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
-    const parsed = parseBody(this.client, operation, sent.val, vastInstanceListResponseSchema);
-    if (!parsed.ok) return parsed;
-    return Ok(
-      parsed.val.instances.map((instance) => this.toInstance(instance)).filter((instance) => (instance.label ?? '').startsWith(labelPrefix)),
-    );
+    const all: VastInstance[] = [];
+    let afterToken: string | null = null;
+    for (let page = 0; page < VAST_MAX_INSTANCE_PAGES; page++) {
+      const query: Record<string, string> = {
+        select_filters: '{}',
+        order_by: JSON.stringify([{ col: 'id', dir: 'asc' }]),
+        limit: String(VAST_INSTANCE_PAGE_SIZE),
+        ...(afterToken ? { after_token: afterToken } : {}),
+      };
+      const sent = await this.client.send({ method: 'GET', path: '/instances/', baseUrl: this.v1BaseUrl, query, operation, idempotent: true, ...(signal ? { signal } : {}) });
+      if (!sent.ok) return sent;
+      if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+      const parsed = parseBody(this.client, operation, sent.val, vastInstancePageSchema);
+      if (!parsed.ok) return parsed;
+      all.push(...parsed.val.instances);
+      const next = parsed.val.next_token ?? null;
+      if (next === null || parsed.val.instances.length === 0) {
+        return Ok(all.map((instance) => this.toInstance(instance)).filter((instance) => (instance.label ?? '').startsWith(labelPrefix)));
+      }
+      if (next === afterToken) break;
+      afterToken = next;
+    }
+    return Err(new ProviderSchemaError(`the instance listing did not end after ${VAST_MAX_INSTANCE_PAGES} pages`, this.client.context(operation, 200)));
   }
 
   async destroyInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<DestroyResult, ProviderError>> {
@@ -267,6 +337,17 @@ export class VastAiAdapter implements ProviderAdapter {
     if (status === 200 || status === 204) return Ok({ alreadyGone: false, requestSentAt: sent.val.sentAt });
     if (status === 404) return Ok({ alreadyGone: true, requestSentAt: sent.val.sentAt });
     return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+  }
+
+  /** `GET /users/current/`: the account credit (read-only; Vast is the one vendor with a balance API). */
+  async getAccountBalance(signal?: AbortSignal): Promise<Result<{ amountUsd: number; currency: 'USD' }, ProviderError>> {
+    const operation = 'getBalance';
+    const sent = await this.client.send({ method: 'GET', path: '/users/current/', operation, idempotent: true, ...(signal ? { signal } : {}) });
+    if (!sent.ok) return sent;
+    if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+    const parsed = parseBody(this.client, operation, sent.val, vastUserSchema);
+    if (!parsed.ok) return parsed;
+    return Ok({ amountUsd: parsed.val.credit, currency: 'USD' });
   }
 
   private toInstance(instance: VastInstance): ProviderInstance {

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-/** Wire shapes of the Vast.ai v0 API, as documented in the provider contract. Unknown fields are ignored. */
+/**
+ * Wire shapes of the Vast.ai API. Only the fields the adapter reads are validated, and only as
+ * strictly as it needs: Vast's own examples disagree on the shape of fields we do not use (`ports`
+ * is a list in one, a map with null entries in another), and rejecting a running instance over
+ * one of them would hide it. Unknown fields are ignored.
+ */
 
 export const vastBundleSchema = z.object({
   id: z.number().int(),
@@ -16,10 +21,16 @@ export const vastBundleSchema = z.object({
   rentable: z.boolean().nullish(),
   rented: z.boolean().nullish(),
   cuda_max_good: z.number().nullish(),
+  dph_base: z.number().nullish(),
+  /** USD per GB per month of disk. */
+  storage_cost: z.number().nullish(),
 });
 export type VastBundle = z.infer<typeof vastBundleSchema>;
 
-export const vastBundlesResponseSchema = z.object({ offers: z.array(vastBundleSchema) });
+/** A list of bundles; the vendor's reference example shows a single bundle object, read as a list of one. */
+export const vastBundlesResponseSchema = z.object({
+  offers: z.union([z.array(vastBundleSchema), vastBundleSchema.transform((bundle) => [bundle])]),
+});
 
 /** `PUT /asks/{id}/`: `new_contract` is the instance id; > 0 means created even when `success` is false. */
 export const vastCreateResponseSchema = z.object({
@@ -29,8 +40,6 @@ export const vastCreateResponseSchema = z.object({
   msg: z.string().nullish(),
 });
 
-const portBindingSchema = z.object({ HostIp: z.string().nullish(), HostPort: z.union([z.string(), z.number()]).nullish() });
-
 export const vastInstanceSchema = z.object({
   id: z.number().int(),
   label: z.string().nullish(),
@@ -38,7 +47,9 @@ export const vastInstanceSchema = z.object({
   ssh_host: z.string().nullish(),
   ssh_port: z.number().int().nullish(),
   public_ipaddr: z.string().nullish(),
-  ports: z.record(z.string(), z.array(portBindingSchema).nullish()).nullish(),
+  /** Not read: a list of ports, a map of bindings, or a map with null entries, depending on the instance. */
+  ports: z.unknown().optional(),
+  machine_id: z.number().int().nullish(),
   dph_total: z.number().nullish(),
   start_date: z.number().nullish(),
 });
@@ -47,5 +58,11 @@ export type VastInstance = z.infer<typeof vastInstanceSchema>;
 /** `GET /instances/{id}/` wraps one object under the plural key; `null` means the instance is gone. */
 export const vastInstanceResponseSchema = z.object({ instances: vastInstanceSchema.nullable() });
 
-/** `GET /instances/`: a null list is not "no instances" — it fails the schema (invariant 5). */
-export const vastInstanceListResponseSchema = z.object({ instances: z.array(vastInstanceSchema) });
+/**
+ * `GET /api/v1/instances/` (v0's list is deprecated): pages of at most 25, `next_token` until the
+ * last page. A null list is not "no instances" — it fails the schema (invariant 5).
+ */
+export const vastInstancePageSchema = z.object({ instances: z.array(vastInstanceSchema), next_token: z.string().min(1).nullish() });
+
+/** `GET /users/current/`: the account; `credit` is the balance in USD. */
+export const vastUserSchema = z.object({ credit: z.number() });

@@ -30,12 +30,16 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('error_body_200'), message: z.string().optional(), embeddedStatus: z.number().int().min(400).max(599).optional(), instanceCreated: z.boolean().optional() }).strict(),
   z.object({ ...base, kind: z.literal('empty_list_5xx'), status: z.number().int().min(500).max(599).optional() }).strict(),
   z.object({ ...base, kind: z.literal('create_then_fail'), mode: z.enum(['error', 'drop', 'hang']).optional(), status: z.number().int().min(400).max(599).optional() }).strict(),
-  z.object({ ...base, kind: z.literal('stale_offer'), offerId: z.string().min(1).optional() }).strict(),
+  // Vast documents a taken offer under 404 (3603) and 410 (3907) as well as 400.
+  z.object({ ...base, kind: z.literal('stale_offer'), offerId: z.string().min(1).optional(), status: z.union([z.literal(400), z.literal(404), z.literal(410)]).optional() }).strict(),
   z.object({ ...base, kind: z.literal('destroy_fail'), status: z.number().int().min(400).max(599).optional() }).strict(),
   z.object({ ...base, kind: z.literal('destroy_ignored') }).strict(),
   z.object({ ...base, kind: z.literal('task_failed'), message: z.string().optional(), instanceExists: z.boolean().optional() }).strict(),
   z.object({ ...base, kind: z.literal('task_stuck'), instanceExists: z.boolean().optional() }).strict(),
-  z.object({ ...base, kind: z.literal('alternate_envelope') }).strict(),
+  z.object({ ...base, kind: z.literal('task_cancelled'), message: z.string().optional() }).strict(),
+  // TensorDock lists in three envelopes: {data:{instances}} (default), {data:[…]} (flat) and the
+  // getting-started page's {data:{type:"list",attributes:{instances}}}.
+  z.object({ ...base, kind: z.literal('alternate_envelope'), envelope: z.enum(['flat', 'getting_started']).optional() }).strict(),
   // --- instance faults: the vendor takes the instance away ---------------------------------------
   z.object({ ...base, kind: z.literal('vanish'), afterMs: z.number().int().min(0).optional() }).strict(),
   z.object({ ...base, kind: z.literal('instance_stopped'), afterMs: z.number().int().min(0).optional(), vendorStatus: z.string().min(1).optional() }).strict(),
@@ -64,7 +68,7 @@ export type ActiveFault = FaultSpec & {
 export const HTTP_FAULT_KINDS = [
   'http_error', 'rate_limit', 'unauthorized', 'delay', 'hang', 'drop_connection', 'malformed', 'error_body_200',
   'empty_list_5xx', 'create_then_fail', 'stale_offer', 'destroy_fail', 'destroy_ignored', 'task_failed', 'task_stuck',
-  'alternate_envelope',
+  'task_cancelled', 'alternate_envelope',
 ] as const satisfies readonly FaultKind[];
 export const INSTANCE_FAULT_KINDS = ['vanish', 'instance_stopped'] as const satisfies readonly FaultKind[];
 export const SSH_FAULT_KINDS = ['ssh_refused', 'ssh_hang', 'ssh_auth_fail', 'nvidia_smi_fail', 'oom', 'dpkg_locked', 'disk_full'] as const satisfies readonly FaultKind[];
@@ -79,6 +83,7 @@ export const KIND_OPERATIONS: Partial<Record<FaultKind, readonly Operation[]>> =
   destroy_ignored: ['destroyInstance'],
   task_failed: ['createInstance'],
   task_stuck: ['createInstance'],
+  task_cancelled: ['createInstance'],
   alternate_envelope: ['listInstances'],
 };
 
@@ -88,6 +93,7 @@ export const KIND_VENDORS: Partial<Record<FaultKind, readonly VendorName[]>> = {
   error_body_200: ['vastai', 'tensordock'],
   task_failed: ['bluelobster'],
   task_stuck: ['bluelobster'],
+  task_cancelled: ['bluelobster'],
   alternate_envelope: ['tensordock'],
 };
 

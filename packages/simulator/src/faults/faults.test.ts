@@ -1,5 +1,5 @@
 import { generateSshKeyPair } from '../node/ssh-keys.js';
-import { type RunningSimulator } from '../simulator.js';
+import { startSimulator, type RunningSimulator } from '../simulator.js';
 import { connectSsh, startFastSimulator, tensorDockRuncmd, vendorRequest, waitFor } from '../testing/sim-client.js';
 
 describe('fault injection on the wire', () => {
@@ -62,7 +62,7 @@ describe('fault injection on the wire', () => {
     const res = await vendorRequest(sim, 'vastai', 'PUT', '/asks/1/', { body: {} });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('3');
-    expect((res.body as { message: string }).message).toContain('API requests too frequent: endpoint threshold=4.5*1.0');
+    expect((res.body as { detail: string }).detail).toContain('API requests too frequent');
     await sim.control.injectFault({ vendor: 'bluelobster', kind: 'rate_limit' });
     const bl = await vendorRequest(sim, 'bluelobster', 'GET', '/instances');
     expect([bl.status, bl.headers.get('retry-after'), bl.body]).toEqual([429, '1', { error: 'rate_limited', message: 'Too many requests' }]);
@@ -120,7 +120,7 @@ describe('fault injection on the wire', () => {
     await createTd('shopper-exists');
     await sim.control.injectFault({ vendor: 'tensordock', kind: 'empty_list_5xx' });
     const res = await vendorRequest(sim, 'tensordock', 'GET', '/instances');
-    expect([res.status, res.body]).toEqual([503, { data: [] }]);
+    expect([res.status, res.body]).toEqual([503, { data: { instances: [] } }]);
     expect((await sim.control.instances()).filter((i) => i.state !== 'destroyed')).toHaveLength(1);
   });
 
@@ -142,11 +142,43 @@ describe('fault injection on the wire', () => {
   it("refuses creates with each vendor's stale-offer error", async () => {
     await sim.control.injectFault({ kind: 'stale_offer' });
     const askId = await vastOffer();
-    expect((await createVast(askId)).body).toMatchObject({ error: 'invalid_args', msg: expect.stringContaining('no_such_ask') });
+    const gone = await createVast(askId);
+    expect([gone.status, gone.body]).toMatchObject([404, { error: 'no_such_ask', msg: expect.stringContaining('error 404/3603') }]);
     expect((await createTd()).body).toEqual({ status: 400, error: 'No available nodes found' });
     const bl = await launchBl();
     expect([bl.status, (bl.body as { detail: { error: string } }).detail.error]).toEqual([409, 'no_capacity']);
     expect(await sim.control.instances()).toEqual([]);
+  });
+
+  it('answers a taken Vast offer with the documented 404 or 410 (or the older 400) as the fault asks', async () => {
+    const askId = await vastOffer();
+    for (const status of [410, 400] as const) {
+      await sim.control.injectFault({ vendor: 'vastai', kind: 'stale_offer', status, count: 1 });
+      const gone = await createVast(askId);
+      expect([gone.status, gone.text.includes('no_such_ask')]).toEqual([status, true]);
+    }
+    expect((await createVast(askId)).status).toBe(200);
+  });
+
+  it('cancels a Blue Lobster launch task (CANCELLED, no VM)', async () => {
+    await sim.control.injectFault({ kind: 'task_cancelled', count: 1 });
+    const launched = (await launchBl('shopper-cancelled')).body as { task_id: string };
+    const task = await waitFor(async () => {
+      const body = (await vendorRequest(sim, 'bluelobster', 'GET', `/tasks/${launched.task_id}`)).body as { status: string; message: string };
+      return body.status === 'CANCELLED' ? body : undefined;
+    });
+    expect(task.message).toBe('Task cancelled');
+    expect(await sim.control.instances()).toEqual([]);
+  });
+
+  it('queues a Blue Lobster deletion whose task never completes under destroy_ignored, the VM still listed', async () => {
+    const launched = (await launchBl('shopper-queued')).body as { vm_uuid: string };
+    await sim.control.injectFault({ vendor: 'bluelobster', kind: 'destroy_ignored', count: 1 });
+    const deleted = (await vendorRequest(sim, 'bluelobster', 'DELETE', `/instances/${launched.vm_uuid}`)).body as { task_id: string; status: string };
+    expect(deleted.status).toBe('PENDING');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(((await vendorRequest(sim, 'bluelobster', 'GET', `/tasks/${deleted.task_id}`)).body as { status: string }).status).not.toBe('COMPLETED');
+    expect((await vendorRequest(sim, 'bluelobster', 'GET', `/instances/${launched.vm_uuid}`)).status).toBe(200);
   });
 
   it('fails destroys N times while the instance survives, or acknowledges a destroy that did nothing', async () => {
@@ -200,11 +232,17 @@ describe('fault injection on the wire', () => {
     expect((await sim.control.instances()).map((i) => [i.label, i.state])).toEqual([['shopper-stuck', 'provisioning']]);
   });
 
-  it('switches TensorDock to its other list envelope', async () => {
+  it('lists TensorDock VMs nested under data.instances, and switches to its other two envelopes', async () => {
     await createTd('shopper-env');
-    await sim.control.injectFault({ kind: 'alternate_envelope' });
-    const res = await vendorRequest(sim, 'tensordock', 'GET', '/instances');
-    expect((res.body as { data: { instances: { name: string }[] } }).data.instances.map((i) => i.name)).toEqual(['shopper-env']);
+    const nested = await vendorRequest(sim, 'tensordock', 'GET', '/instances');
+    expect((nested.body as { data: { instances: { attributes: { name: string } }[] } }).data.instances.map((i) => i.attributes.name)).toEqual(['shopper-env']);
+    const flatFault = await sim.control.injectFault({ kind: 'alternate_envelope', envelope: 'flat' });
+    const flat = await vendorRequest(sim, 'tensordock', 'GET', '/instances');
+    expect((flat.body as { data: { name: string }[] }).data.map((i) => i.name)).toEqual(['shopper-env']);
+    await sim.control.clearFaults(flatFault.id);
+    await sim.control.injectFault({ kind: 'alternate_envelope', envelope: 'getting_started' });
+    const started = await vendorRequest(sim, 'tensordock', 'GET', '/instances');
+    expect((started.body as { data: { attributes: { instances: { attributes: { name: string } }[] } } }).data.attributes.instances.map((i) => i.attributes.name)).toEqual(['shopper-env']);
   });
 
   it('fires probabilistic faults reproducibly from the seed', async () => {
@@ -237,5 +275,22 @@ describe('fault injection on the wire', () => {
     const ok = await connectSsh('127.0.0.1', port, 'ubuntu', key.privateKey);
     expect((await ok.execCommand('echo ok')).stdout).toBe('ok');
     ok.dispose();
+  });
+});
+
+describe('acceptedKeys', () => {
+  it('refuses any other credential with the vendor 401, as a wrong key is refused live', async () => {
+    const sim = await startSimulator({ acceptedKeys: { vastai: 'right-key', bluelobster: 'bl-right' } });
+    try {
+      const call = (vendor: 'vastai' | 'bluelobster', path: string, headers: Record<string, string>) => fetch(`${sim.urls[vendor]}${path}`, { headers });
+      expect((await call('vastai', '/instances/', { Authorization: 'Bearer wrong-key' })).status).toBe(401);
+      expect((await call('vastai', '/instances/', { Authorization: 'Bearer right-key' })).status).toBe(200);
+      expect((await call('bluelobster', '/instances', { 'X-API-Key': 'bl-wrong' })).status).toBe(401);
+      expect((await call('bluelobster', '/instances', { 'X-API-Key': 'bl-right' })).status).toBe(200);
+      // A vendor without an accepted key still takes any credential.
+      expect((await fetch(`${sim.urls.tensordock}/instances`, { headers: { Authorization: 'Bearer anything' } })).status).toBe(200);
+    } finally {
+      await sim.stop();
+    }
   });
 });

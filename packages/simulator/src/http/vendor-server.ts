@@ -9,8 +9,8 @@ import { BodyTooLargeError, GATEWAY_HTML, jsonReply, listen, parseJsonBody, read
 type HttpFault = FaultOf<(typeof HTTP_FAULT_KINDS)[number]>;
 
 /** Faults a route handler acts on itself; the others are answered by the pipeline. */
-export type HandlerFault = FaultOf<'stale_offer' | 'error_body_200' | 'task_failed' | 'task_stuck' | 'alternate_envelope' | 'destroy_ignored'>;
-const HANDLER_FAULTS: readonly string[] = ['stale_offer', 'error_body_200', 'task_failed', 'task_stuck', 'alternate_envelope', 'destroy_ignored'];
+export type HandlerFault = FaultOf<'stale_offer' | 'error_body_200' | 'task_failed' | 'task_stuck' | 'task_cancelled' | 'alternate_envelope' | 'destroy_ignored'>;
+const HANDLER_FAULTS: readonly string[] = ['stale_offer', 'error_body_200', 'task_failed', 'task_stuck', 'task_cancelled', 'alternate_envelope', 'destroy_ignored'];
 
 export interface RouteContext {
   readonly match: RegExpExecArray;
@@ -38,8 +38,10 @@ export interface VendorRoute {
 
 export interface VendorApi {
   readonly vendor: VendorName;
-  /** e.g. `/api/v0`; the URL handed out includes it. */
+  /** Routes are matched below it, e.g. `/api/v1`. */
   readonly basePath: string;
+  /** The path the URL handed out ends with, when it is not `basePath` (Vast: routes under `/api`, URL `…/api/v0`). */
+  readonly publicPath?: string;
   readonly routes: readonly VendorRoute[];
   /** The vendor's refusal when credentials are missing, or null to proceed. */
   authenticate(req: http.IncomingMessage, url: URL, route: VendorRoute): HttpReply | null;
@@ -73,6 +75,15 @@ export interface VendorServerDeps {
   readonly faults: FaultRegistry;
   readonly journal: RequestJournal;
   readonly latencyMs: number;
+  /** The one credential a vendor accepts; absent: any. */
+  readonly acceptedKeys?: Partial<Record<VendorName, string>>;
+}
+
+/** Whether the request carries `key` wherever the vendor takes credentials (Bearer, X-API-Key, query). */
+function carriesKey(req: http.IncomingMessage, url: URL, key: string): boolean {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+  const header = req.headers['x-api-key'];
+  return bearer === key || header === key || url.searchParams.get('api_key') === key || url.searchParams.get('api_token') === key;
 }
 
 const HTML_PAGE = '<!DOCTYPE html>\n<html><head><title>Maintenance</title></head><body><h1>We&rsquo;ll be back soon</h1><p>The API is undergoing maintenance.</p></body></html>\n';
@@ -183,7 +194,8 @@ export async function startVendorServer(api: VendorApi, deps: VendorServerDeps, 
       await respond(reply, null, null);
       return;
     }
-    const refusal = api.authenticate(req, url, route);
+    const accepted = deps.acceptedKeys?.[api.vendor];
+    const refusal = api.authenticate(req, url, route) ?? (accepted !== undefined && !carriesKey(req, url, accepted) ? api.errorReply(401, 'unauthorized') : null);
     if (refusal) {
       await respond(refusal, null, route.operation);
       return;
@@ -259,7 +271,7 @@ export async function startVendorServer(api: VendorApi, deps: VendorServerDeps, 
   server.keepAliveTimeout = 5000;
   const listener = await listen(server, port);
   return {
-    url: `${listener.url}${api.basePath}`,
+    url: `${listener.url}${api.publicPath ?? api.basePath}`,
     close: async () => {
       closing = true;
       unsubscribe();
@@ -306,6 +318,7 @@ function preHandlerReply(api: VendorApi, route: VendorRoute, fault: HttpFault): 
     case 'destroy_ignored':
     case 'task_failed':
     case 'task_stuck':
+    case 'task_cancelled':
     case 'alternate_envelope':
       return null;
   }

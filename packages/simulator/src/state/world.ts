@@ -38,7 +38,7 @@ export interface BlueLobsterDetails {
   readonly taskId: string;
   readonly templateName: string | null;
   /** How the launch task ends: completed, failed (with message) or never. */
-  readonly taskOutcome: 'completed' | 'failed' | 'stuck';
+  readonly taskOutcome: 'completed' | 'failed' | 'stuck' | 'cancelled';
   readonly taskMessage: string;
 }
 

@@ -90,7 +90,10 @@ describe('Blue Lobster fake', () => {
     expect(Array.isArray(list)).toBe(true);
     expect(list.find((v) => v.name === name)?.uuid).toBe(vmUuid);
 
-    expect((await vendorRequest(sim, 'bluelobster', 'DELETE', `/instances/${vmUuid}`)).body).toEqual({ status: 'success', message: 'Instance deleted', instance_id: vmUuid });
+    // The deletion is queued: the answer is a task, which then completes.
+    const deleted = (await vendorRequest(sim, 'bluelobster', 'DELETE', `/instances/${vmUuid}`)).body as { task_id: string };
+    expect(deleted).toEqual({ task_id: expect.any(String), status: 'PENDING', message: 'Instance deletion queued' });
+    await waitFor(async () => ((await vendorRequest(sim, 'bluelobster', 'GET', `/tasks/${deleted.task_id}`)).body as { status: string }).status === 'COMPLETED');
     expect((await vendorRequest(sim, 'bluelobster', 'GET', `/instances/${vmUuid}`)).status).toBe(404);
     expect((await vendorRequest(sim, 'bluelobster', 'DELETE', `/instances/${vmUuid}`)).body).toEqual({ error: 'instance_not_found', message: 'Instance not found' });
 

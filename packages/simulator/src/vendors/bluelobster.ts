@@ -24,6 +24,7 @@ const UPGRADED_MODELS = new Set(['RTX 8000', 'RTX 5090']);
 
 interface Task {
   readonly taskId: string;
+  readonly operation: 'launch' | 'delete';
   readonly vmUuid: string;
   readonly createdAtMs: number;
   readonly completeAtMs: number;
@@ -140,12 +141,18 @@ export function createBlueLobsterApi(deps: VendorDeps): BlueLobsterApi {
     }
     const now = world.now();
     const completeAtMs = now + deps.timings.bootDelayMs;
-    const outcome: BlueLobsterDetails['taskOutcome'] = ctx.fault?.kind === 'task_failed' ? 'failed' : ctx.fault?.kind === 'task_stuck' ? 'stuck' : 'completed';
-    const message = ctx.fault?.kind === 'task_failed' ? (ctx.fault.message ?? 'Task processing failed: Failed to create VM: Disk resize failed') : '';
+    const kind = ctx.fault?.kind;
+    const outcome: BlueLobsterDetails['taskOutcome'] = kind === 'task_failed' ? 'failed' : kind === 'task_stuck' ? 'stuck' : kind === 'task_cancelled' ? 'cancelled' : 'completed';
+    const message =
+      ctx.fault?.kind === 'task_failed'
+        ? (ctx.fault.message ?? 'Task processing failed: Failed to create VM: Disk resize failed')
+        : ctx.fault?.kind === 'task_cancelled'
+          ? (ctx.fault.message ?? 'Task cancelled')
+          : '';
     const instanceExists = outcome === 'completed' || ((ctx.fault?.kind === 'task_failed' || ctx.fault?.kind === 'task_stuck') && ctx.fault.instanceExists === true);
     const vmUuid = world.ids.uuid();
     const taskId = world.ids.uuid();
-    tasks.set(taskId, { taskId, vmUuid, createdAtMs: now, completeAtMs, outcome, message, instanceType: type.name, region: region.name });
+    tasks.set(taskId, { taskId, operation: 'launch', vmUuid, createdAtMs: now, completeAtMs, outcome, message, instanceType: type.name, region: region.name });
     if (!instanceExists) return jsonReply(200, { task_id: taskId, vm_uuid: vmUuid, assigned_ip: '127.0.0.1', status: 'PENDING' });
 
     const sku = type.sku;
@@ -189,13 +196,13 @@ export function createBlueLobsterApi(deps: VendorDeps): BlueLobsterApi {
     const now = world.now();
     const progress = (now - task.createdAtMs) / Math.max(1, task.completeAtMs - task.createdAtMs);
     let status = progress < 0.2 ? 'PENDING' : 'PROCESSING';
-    if (now >= task.completeAtMs && task.outcome !== 'stuck') status = task.outcome === 'failed' ? 'FAILED' : 'COMPLETED';
+    if (now >= task.completeAtMs && task.outcome !== 'stuck') status = task.outcome === 'failed' ? 'FAILED' : task.outcome === 'cancelled' ? 'CANCELLED' : 'COMPLETED';
     const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return jsonReply(200, {
       task_id: task.taskId,
       status,
-      operation: 'launch',
-      message: status === 'FAILED' ? task.message : '',
+      operation: task.operation,
+      message: status === 'FAILED' || status === 'CANCELLED' ? task.message : '',
       params: { vm_uuid: task.vmUuid, instance_type: task.instanceType, region: task.region },
       created_at: iso(task.createdAtMs),
       updated_at: iso(Math.min(now, task.completeAtMs)),
@@ -213,8 +220,25 @@ export function createBlueLobsterApi(deps: VendorDeps): BlueLobsterApi {
     const id = ctx.match[1] ?? '';
     const record = live(id);
     if (!record) return blError(404, 'instance_not_found', 'Instance not found');
-    if (ctx.fault?.kind !== 'destroy_ignored') await world.end(record, 'destroyed');
-    return jsonReply(200, { status: 'success', message: 'Instance deleted', instance_id: id });
+    // The vendor queues the deletion and answers with its task. Billing ends with the request here;
+    // the task completes shortly after — or never, under destroy_ignored (the VM stays listed).
+    const ignored = ctx.fault?.kind === 'destroy_ignored';
+    if (!ignored) await world.end(record, 'destroyed');
+    const now = world.now();
+    const taskId = world.ids.uuid();
+    const d = record.details as BlueLobsterDetails;
+    tasks.set(taskId, {
+      taskId,
+      operation: 'delete',
+      vmUuid: id,
+      createdAtMs: now,
+      completeAtMs: now + Math.max(1, Math.round(deps.timings.bootDelayMs / 10)),
+      outcome: ignored ? 'stuck' : 'completed',
+      message: '',
+      instanceType: d.type.name,
+      region: d.region.name,
+    });
+    return jsonReply(200, { task_id: taskId, status: 'PENDING', message: 'Instance deletion queued' });
   };
 
   const idOf = (match: RegExpExecArray): string | undefined => match[1];

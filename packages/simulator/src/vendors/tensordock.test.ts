@@ -93,8 +93,8 @@ describe('TensorDock fake', () => {
     ssh.dispose();
 
     const list = await vendorRequest(sim, 'tensordock', 'GET', '/instances');
-    const items = (list.body as { data: { id: string; name: string; price_per_hour: number }[] }).data;
-    expect(items.find((i) => i.name === 'shopper-sess-td-1')).toMatchObject({ id, price_per_hour: vm.rateHourly });
+    const items = (list.body as { data: { instances: { type: string; id: string; attributes: { name: string; price_per_hour: number } }[] } }).data.instances;
+    expect(items.find((i) => i.attributes.name === 'shopper-sess-td-1')).toMatchObject({ type: 'virtualmachine', id, attributes: { price_per_hour: vm.rateHourly } });
 
     expect((await vendorRequest(sim, 'tensordock', 'DELETE', `/instances/${id}`)).status).toBe(200);
     expect((await vendorRequest(sim, 'tensordock', 'GET', `/instances/${id}`)).status).toBe(404);

@@ -220,16 +220,22 @@ export function createTensorDockApi(deps: VendorDeps): VendorApi {
     return record ? jsonReply(200, vmJson(record)) : tdError(404, 'Virtual machine not found');
   };
 
+  /** The vendor's listing: JSON:API items (`{type, id, attributes}`) under `data.instances`. */
   const listInstances = (ctx: RouteContext): RouteResult => {
-    const items = world.live('tensordock').map(listItem);
-    return jsonReply(200, ctx.fault?.kind === 'alternate_envelope' ? { data: { instances: items } } : { data: items });
+    const flat = world.live('tensordock').map(listItem);
+    const nested = flat.map(({ id, ...attributes }) => ({ type: 'virtualmachine', id, attributes }));
+    if (ctx.fault?.kind === 'alternate_envelope') {
+      if (ctx.fault.envelope === 'getting_started') return jsonReply(200, { data: { type: 'list', id: 'instances', attributes: { instances: nested } } });
+      return jsonReply(200, { data: flat });
+    }
+    return jsonReply(200, { data: { instances: nested } });
   };
 
   const destroyInstance = async (ctx: RouteContext): Promise<RouteResult> => {
     const record = live(ctx.match[1] ?? '');
     if (!record) return tdError(404, 'Virtual machine not found');
     if (ctx.fault?.kind !== 'destroy_ignored') await world.end(record, 'destroyed');
-    return jsonReply(200, { success: true });
+    return jsonReply(200, { data: { type: 'success', attributes: { message: 'Instance deleted successfully' } } });
   };
 
   const idOf = (match: RegExpExecArray): string | undefined => match[1];
@@ -255,9 +261,8 @@ export function createTensorDockApi(deps: VendorDeps): VendorApi {
     basePath: '/api/v2',
     routes,
     authenticate: (req, url, route) => {
-      if (route.operation === 'listOffers') {
-        return url.searchParams.get('api_key') && url.searchParams.get('api_token') ? null : tdError(401, 'Unauthorized');
-      }
+      // Bearer on every call (the v2 reference); the catalogue also still takes the older query pair.
+      if (route.operation === 'listOffers' && url.searchParams.get('api_key') && url.searchParams.get('api_token')) return null;
       return /^Bearer\s+\S+$/i.test(req.headers.authorization ?? '') ? null : tdError(401, 'Unauthorized');
     },
     errorReply: (status, reason, message) => {
@@ -266,6 +271,6 @@ export function createTensorDockApi(deps: VendorDeps): VendorApi {
       if (reason === 'not_found') return tdError(status, message ?? 'Not found');
       return tdError(status, message ?? (status >= 500 ? 'Internal server error' : 'Bad request'));
     },
-    emptyListReply: (operation, status) => jsonReply(status, operation === 'listOffers' ? { data: { locations: [] } } : { data: [] }),
+    emptyListReply: (operation, status) => jsonReply(status, operation === 'listOffers' ? { data: { locations: [] } } : { data: { instances: [] } }),
   };
 }

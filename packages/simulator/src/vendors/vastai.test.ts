@@ -99,7 +99,7 @@ describe('Vast.ai fake', () => {
     const list = await vendorRequest(sim, 'vastai', 'GET', '/instances/');
     expect((list.body as { instances: { id: number; label: string }[] }).instances.find((i) => i.label === 'shopper-sess-vast-1')?.id).toBe(contract);
     const again = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer.vendorOfferId}/`, { body: { client_id: 'me', image: 'x', runtype: 'ssh' } });
-    expect(again.status).toBe(400);
+    expect(again.status).toBe(404);
     expect(again.text).toContain('no_such_ask');
 
     // When destroying
@@ -133,12 +133,35 @@ describe('Vast.ai fake', () => {
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ success: false, error: 'invalid_args', msg: 'client_id must be "me"' });
     const stale = await vendorRequest(sim, 'vastai', 'PUT', '/asks/12345/', { body: { client_id: 'me', image: 'x' } });
-    expect(stale.body).toEqual({ success: false, error: 'invalid_args', msg: 'error 404/3603: no_such_ask  Instance type by id 12345 is not available.', ask_id: 12345 });
+    expect([stale.status, stale.body]).toEqual([404, { success: false, error: 'no_such_ask', msg: 'error 404/3603: no_such_ask  Instance type by id 12345 is not available.', ask_id: 12345 }]);
   });
 
   it('serves the balance and recommended templates', async () => {
     expect((await vendorRequest(sim, 'vastai', 'GET', '/users/current/')).body).toMatchObject({ credit: 100 });
     const templates = await vendorRequest(sim, 'vastai', 'GET', '/template/', { query: { select_filters: JSON.stringify({ recommended: { eq: true } }) } });
     expect((templates.body as { templates: { hash_id: string; extra_filters: string }[] }).templates.map((t) => t.hash_id)).toContain('a4d2a0b85ae6719c0906ff66e7b3b434');
+  });
+
+  it('searches offers with POST /bundles/ and a JSON body, and pages the v1 instance listing with next_token', async () => {
+    const posted = await vendorRequest(sim, 'vastai', 'POST', '/bundles/', { body: { rentable: { eq: true }, type: 'on-demand', limit: 3, allocated_storage: 50 } });
+    expect((posted.body as { offers: unknown[] }).offers).toHaveLength(3);
+
+    const offers = (await sim.control.catalog()).filter((o) => o.vendor === 'vastai' && o.available).slice(0, 3);
+    for (const [i, offer] of offers.entries()) {
+      const created = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer.vendorOfferId}/`, { body: { client_id: 'me', image: 'x', runtype: 'ssh', label: `shopper-page-${i}` } });
+      expect(created.status).toBe(200);
+    }
+    const seen: string[] = [];
+    let token: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const res = await vendorRequest(sim, 'vastai', 'GET', '/../v1/instances/', { query: { limit: '2', ...(token ? { after_token: token } : {}) } });
+      const body = res.body as { instances: { label: string }[]; next_token: string | null; total_instances: number };
+      seen.push(...body.instances.map((i) => i.label));
+      expect(body.total_instances).toBe(3);
+      token = body.next_token;
+      if (!token) break;
+    }
+    expect(seen.filter((l) => l.startsWith('shopper-page-')).sort()).toEqual(['shopper-page-0', 'shopper-page-1', 'shopper-page-2']);
+    expect((await vendorRequest(sim, 'vastai', 'GET', '/../v1/instances/', { query: { after_token: 'not-a-token' } })).status).toBe(400);
   });
 });

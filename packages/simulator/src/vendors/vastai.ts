@@ -111,8 +111,9 @@ function parseQuery(raw: string | null, defaultLimit: number): BundleQuery | Err
     } else if (key === 'order') {
       if (!Array.isArray(value)) return new Error('order must be a list of [field, "asc"|"desc"]');
       order = value.map((entry): [string, 'asc' | 'desc'] => (Array.isArray(entry) ? [String(entry[0]), entry[1] === 'desc' ? 'desc' : 'asc'] : [String(entry), 'asc']));
-    } else if (key === 'type') {
+    } else if (key === 'type' || key === 'allocated_storage') {
       // on-demand / bid / reserved: every simulated offer is rentable on demand; bids just add `price`.
+      // allocated_storage prices the disk; simulated prices already include a typical disk.
       continue;
     } else if (isObject(value)) {
       for (const [op, operand] of Object.entries(value)) {
@@ -208,11 +209,20 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     return record && !world.isGone(record) ? record : undefined;
   };
   const notFound = (id: string): HttpReply => vastError(404, 'no_such_instance', `Instance ${id} not found.`);
-  const staleAsk = (askId: string): HttpReply =>
-    vastError(400, 'invalid_args', `error 404/3603: no_such_ask  Instance type by id ${askId} is not available.`, { ask_id: Number(askId) || askId });
+  // The documented answer to a taken offer is 404 (3603) or 410 (3907); older clients saw it as a 400.
+  const staleAsk = (askId: string, status: 400 | 404 | 410 = 404): HttpReply =>
+    status === 410
+      ? vastError(410, 'no_such_ask', `error 410/3907: no_such_ask  Instance type by id ${askId} is no longer available.`, { ask_id: Number(askId) || askId })
+      : vastError(status, status === 400 ? 'invalid_args' : 'no_such_ask', `error 404/3603: no_such_ask  Instance type by id ${askId} is not available.`, { ask_id: Number(askId) || askId });
 
-  const listOffers = (ctx: RouteContext): RouteResult => {
-    const query = parseQuery(ctx.url.searchParams.get('q'), deps.vastDefaultLimit);
+  /** `POST /bundles/` takes the query object as its body (the current form); `GET ?q=` the older one. */
+  const searchOffers = (ctx: RouteContext): RouteResult => {
+    if (ctx.body instanceof Error) return vastError(400, 'invalid_args', 'request body is not valid JSON');
+    return listOffers(ctx.body === undefined || ctx.body === null ? null : JSON.stringify(ctx.body));
+  };
+
+  const listOffers = (raw: string | null): RouteResult => {
+    const query = parseQuery(raw, deps.vastDefaultLimit);
     if (query instanceof Error) return vastError(400, 'invalid_args', query.message);
     const rented = world.occupancy().vast;
     const matching = world.catalog.vastai.filter((b) => !rented.has(b.wire.id) && bundleMatches(b, query.filters));
@@ -248,7 +258,8 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     if (body.price !== undefined && typeof body.price !== 'number') return vastError(400, 'invalid_args', 'price must be a number');
 
     const bundle = world.catalog.vastai.find((b) => String(b.wire.id) === askId);
-    if (!bundle || world.occupancy().vast.has(bundle.wire.id) || ctx.fault?.kind === 'stale_offer') return staleAsk(askId);
+    if (!bundle || world.occupancy().vast.has(bundle.wire.id)) return staleAsk(askId);
+    if (ctx.fault?.kind === 'stale_offer') return staleAsk(askId, ctx.fault.status ?? 404);
     if (ctx.fault?.kind === 'error_body_200' && !ctx.fault.instanceCreated) {
       return jsonReply(200, { success: false, error: ctx.fault.message ?? 'insufficient_credit', msg: ctx.fault.message ?? 'Unable to create instance.', new_contract: 0 });
     }
@@ -327,6 +338,37 @@ export function createVastApi(deps: VendorDeps): VendorApi {
 
   const listInstances = (): RouteResult => jsonReply(200, { instances: world.live('vastai').map(instanceJson) });
 
+  /**
+   * `GET /api/v1/instances/`: keyset pages of at most 25 ordered by id, `after_token` from the
+   * previous page's `next_token` (null on the last page); an unreadable token is a 400.
+   */
+  const listInstancesV1 = (ctx: RouteContext): RouteResult => {
+    const limitRaw = ctx.url.searchParams.get('limit');
+    const asked = limitRaw === null ? 25 : Number(limitRaw);
+    if (!Number.isFinite(asked)) return vastError(400, 'invalid_args', 'limit must be a number');
+    const limit = asked <= 0 ? 5 : Math.min(25, Math.floor(asked));
+    const token = ctx.url.searchParams.get('after_token');
+    let afterId = -Infinity;
+    if (token) {
+      try {
+        const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
+        const id = isObject(decoded) && isObject(decoded.values) ? decoded.values.id : undefined;
+        if (typeof id !== 'number') throw new Error('no id');
+        afterId = id;
+      } catch {
+        return vastError(400, 'invalid_args', 'invalid after_token');
+      }
+    }
+    const all = world.live('vastai').sort((a, b) => Number(a.id) - Number(b.id));
+    const rest = all.filter((r) => Number(r.id) > afterId);
+    const page = rest.slice(0, limit);
+    const last = page.at(-1);
+    const nextToken = rest.length > limit && last ? Buffer.from(JSON.stringify({ values: { id: Number(last.id) } })).toString('base64') : null;
+    const labelCounts: Record<string, number> = {};
+    for (const r of all) labelCounts[r.label] = (labelCounts[r.label] ?? 0) + 1;
+    return jsonReply(200, { success: true, count: page.length, total_instances: all.length, label_counts: labelCounts, next_token: nextToken, instances: page.map(instanceJson) });
+  };
+
   const destroyInstance = async (ctx: RouteContext): Promise<RouteResult> => {
     const id = ctx.match[1] ?? '';
     const record = live(id);
@@ -355,20 +397,24 @@ export function createVastApi(deps: VendorDeps): VendorApi {
   };
 
   const idOf = (match: RegExpExecArray): string | undefined => match[1];
+  // Routes live under /api: most are v0, the instance listing is v1 (v0's is deprecated but served).
   const routes: VendorRoute[] = [
-    { method: 'GET', pattern: /^\/bundles\/$/, operation: 'listOffers', handle: listOffers },
-    { method: 'PUT', pattern: /^\/asks\/([^/]+)\/$/, operation: 'createInstance', offerId: idOf, handle: createInstance },
-    { method: 'POST', pattern: /^\/instances\/([^/]+)\/ssh\/$/, operation: 'attachSshKey', instanceId: idOf, handle: attachKey },
-    { method: 'GET', pattern: /^\/instances\/$/, operation: 'listInstances', handle: listInstances },
-    { method: 'GET', pattern: /^\/instances\/([^/]+)\/$/, operation: 'getInstance', instanceId: idOf, handle: getInstance },
-    { method: 'DELETE', pattern: /^\/instances\/([^/]+)\/$/, operation: 'destroyInstance', instanceId: idOf, handle: destroyInstance },
-    { method: 'GET', pattern: /^\/users\/current\/$/, operation: 'getBalance', handle: balance },
-    { method: 'GET', pattern: /^\/template\/$/, operation: 'listTemplates', handle: templates },
+    { method: 'POST', pattern: /^\/v0\/bundles\/$/, operation: 'listOffers', handle: searchOffers },
+    { method: 'GET', pattern: /^\/v0\/bundles\/$/, operation: 'listOffers', handle: (ctx) => listOffers(ctx.url.searchParams.get('q')) },
+    { method: 'PUT', pattern: /^\/v0\/asks\/([^/]+)\/$/, operation: 'createInstance', offerId: idOf, handle: createInstance },
+    { method: 'POST', pattern: /^\/v0\/instances\/([^/]+)\/ssh\/$/, operation: 'attachSshKey', instanceId: idOf, handle: attachKey },
+    { method: 'GET', pattern: /^\/v1\/instances\/$/, operation: 'listInstances', handle: listInstancesV1 },
+    { method: 'GET', pattern: /^\/v0\/instances\/$/, operation: 'listInstances', handle: listInstances },
+    { method: 'GET', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'getInstance', instanceId: idOf, handle: getInstance },
+    { method: 'DELETE', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'destroyInstance', instanceId: idOf, handle: destroyInstance },
+    { method: 'GET', pattern: /^\/v0\/users\/current\/$/, operation: 'getBalance', handle: balance },
+    { method: 'GET', pattern: /^\/v0\/template\/$/, operation: 'listTemplates', handle: templates },
   ];
 
   return {
     vendor: 'vastai',
-    basePath: '/api/v0',
+    basePath: '/api',
+    publicPath: '/api/v0',
     routes,
     authenticate: (req, url) => {
       const header = req.headers.authorization ?? '';
@@ -377,12 +423,8 @@ export function createVastApi(deps: VendorDeps): VendorApi {
       return vastError(401, 'not_authorized', 'Authentication required: send Authorization: Bearer <api key>.');
     },
     errorReply: (status, reason, message) => {
-      if (reason === 'rate_limited') {
-        return jsonReply(429, {
-          message: 'The action could not be performed because there were too many requests by the client.\n\nAPI requests too frequent: endpoint threshold=4.5*1.0\n\n',
-          code: '429 Too Many Requests',
-        });
-      }
+      // The documented 429 body is {detail}.
+      if (reason === 'rate_limited') return jsonReply(429, { detail: 'API requests too frequent endpoint threshold=4.5' });
       if (reason === 'unauthorized') return vastError(status, status === 403 ? 'forbidden' : 'not_authorized', 'Invalid API key.');
       if (reason === 'not_found') return vastError(status, 'not_found', message ?? 'Not found.');
       return vastError(status, status >= 500 ? 'server_error' : 'invalid_args', message ?? (status >= 500 ? 'Internal server error.' : 'Request failed.'));

@@ -72,6 +72,13 @@ function randomFault(): FaultSpec {
     { kind: 'ssh_refused', count: prng.int(1, 4) },
     { kind: 'nvidia_smi_fail', mode: 'nvml_mismatch', count: 1 },
     { kind: 'dpkg_locked', count: prng.int(1, 3) },
+    // The vendors' real shapes: a taken Vast offer under any of its documented statuses, a
+    // cancelled Blue Lobster launch, a queued deletion that never completes, TensorDock's other
+    // list envelopes. (Vast's paginated listing is always on.)
+    { vendor: 'vastai', operation: 'createInstance', kind: 'stale_offer', status: prng.pick([400, 404, 410] as const), count: 1 },
+    { vendor: 'bluelobster', operation: 'createInstance', kind: 'task_cancelled', count: 1 },
+    { vendor: 'bluelobster', operation: 'destroyInstance', kind: 'destroy_ignored', count: 1 },
+    { vendor: 'tensordock', operation: 'listInstances', kind: 'alternate_envelope', envelope: prng.pick(['flat', 'getting_started'] as const), count },
   ];
   return prng.pick(options);
 }
