@@ -117,6 +117,47 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
     });
   });
 
+  describe("SEED.md's spellings: long flags, global flags before the command, help, typos", () => {
+    it('accepts --gpu-type / --consumer-id / --offer-id beside -g / -c / -i, and "RTX 4090" like RTX4090', async () => {
+      const spaced = json<{ offers: { id: string }[] }>(await cli(['inventory', '--gpu-type', 'RTX 4090', '--min-vram', '24', '--max-price', '0.50', '-o', 'json']));
+      const compact = json<{ offers: { id: string }[] }>(await cli(['inventory', '-g', 'RTX4090', '--min-vram', '24', '--max-price', '0.50', '-o', 'json']));
+      expect(spaced.offers.length).toBeGreaterThan(0);
+      expect(spaced.offers.map((o) => o.id)).toEqual(compact.offers.map((o) => o.id));
+
+      const created = json<{ session: { id: string; consumer_id: string; offer_id: string; reservation_hours: number } }>(
+        await cli(['provision', '--offer-id', spareOffers[0] ?? '', '--consumer-id', 'long-flags', '--hours', '2', '--workload-type', 'batch', '--dry-run', '-o', 'json']),
+      );
+      expect(created).toMatchObject({ offer: { id: spareOffers[0] }, reservation_hours: 2 });
+      expect((await cli(['costs', '--consumer-id', 'long-flags'])).code).toBe(0);
+      expect((await cli(['sessions', 'list', '--consumer-id', 'long-flags'])).code).toBe(0);
+      expect((await cli(['costs', 'summary', '--consumer-id', 'long-flags'])).code).toBe(0);
+    });
+
+    it('takes --server and -o json before the command (and anywhere before --)', async () => {
+      const before = await runCli(['--server', server.url, '-o', 'json', 'inventory', '-g', 'A100'], { env: { HOME: work, GPU_SHOPPER_API_KEY: ADMIN_TOKEN }, cwd: work });
+      expect(before.code).toBe(0);
+      expect(JSON.parse(before.stdout)).toMatchObject({ count: expect.any(Number) });
+      const between = await cli(['sessions', '-o', 'json', 'list']);
+      expect(JSON.parse(between.stdout)).toMatchObject({ sessions: expect.any(Array) });
+    });
+
+    it('`help`, `help sessions list` and a mistyped command behave like git', async () => {
+      const help = await cli(['help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/TOPICS[\s\S]*sessions/);
+      const sub = await cli(['help', 'sessions', 'list']);
+      expect(sub.code).toBe(0);
+      expect(sub.stdout).toContain('$ gpu-shopper sessions list');
+      const typo = await cli(['invetory', '-g', 'A100']);
+      expect(typo.code).toBe(2);
+      expect(typo.stdout).toBe('');
+      expect(typo.stderr).toBe(`Error: "invetory" is not a gpu-shopper command. Next: did you mean 'gpu-shopper inventory'? ('gpu-shopper help' lists every command).\n`);
+      const nested = await cli(['sesions', 'list', '-o', 'json']);
+      expect(nested.code).toBe(2);
+      expect(JSON.parse(nested.stdout)).toMatchObject({ error: { code: 'USAGE', next_step: expect.stringContaining("'gpu-shopper sessions list'") } });
+    });
+  });
+
   describe('inventory', () => {
     it('prints the SEED.md table, filtered, cheapest first', async () => {
       const result = await cli(['inventory', '-g', 'RTX4090', '--max-price', '0.50', '-p', 'vastai']);
