@@ -11,5 +11,6 @@ export * from './costs.js';
 export * from './consumers.js';
 export * from './health.js';
 export * from './benchmarks.js';
+export * from './aliases.js';
 export { API_ROUTES, type RouteAuth, type RouteSpec } from './routes.js';
 export { buildOpenApiDocument } from './openapi.js';

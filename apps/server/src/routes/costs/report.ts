@@ -1,15 +1,15 @@
 import { type Response } from 'express';
 
-import { costQuerySchema } from '@gpu-shopper/contract';
+import { REQUEST_ALIASES, costQuerySchema } from '@gpu-shopper/contract';
 import { buildCostReport, microsToUsd, type CostReportQuery } from '@gpu-shopper/core';
 
 import { consumerScope } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
-import { validate } from '../../http/validate.js';
+import { validateWithAliases } from '../../http/validate.js';
 
 /** Shared by `GET /costs` and `GET /costs/summary`: validation, consumer scoping and the wire shape. */
 export async function answerCostReport(deps: AppDeps, res: Response, rawQuery: unknown, defaults: Partial<CostReportQuery> = {}): Promise<void> {
-  const query = validate(costQuerySchema, rawQuery, 'query');
+  const query = validateWithAliases(costQuerySchema, REQUEST_ALIASES.costQuery, rawQuery, 'query');
   const consumerId = consumerScope(res, query.consumer_id);
   const report = await buildCostReport(deps.repositories.costs, {
     ...defaults,
