@@ -158,6 +158,24 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
     });
   });
 
+  it('costs right after provisioning count the running session up to now, with enough digits', async () => {
+    const created = json<{ session: { id: string } }>(await cli(['provision', '-c', 'live-costs', '-i', nextOffer(), '-t', '1', '--wait', '-o', 'json']));
+    // Wait until at least one billed second has passed (the report is up to now, not per tick).
+    let body: { session_count: number; total_cost_micros: number; accruing_sessions: number; accruing_cost_micros: number } | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!body || body.total_cost_micros === 0) {
+      if (Date.now() > deadline) throw new Error(`no cost accrued: ${JSON.stringify(body)}`);
+      body = json(await cli(['costs', '-c', 'live-costs', '-o', 'json']));
+    }
+    expect(body).toMatchObject({ session_count: 1, accruing_sessions: 1 });
+    expect(body.accruing_cost_micros).toBeGreaterThan(0);
+    const table = await cli(['costs', '--consumer-id', 'live-costs']);
+    expect(table.stdout).toMatch(/Total Cost: \$0\.0\d*[1-9]\d*\n/);
+    expect(table.stdout).toMatch(/Sessions:\s+1\n/);
+    expect(table.stdout).toMatch(/Accruing:\s+\$0\.\d+ of it from 1 running session \(up to now\)/);
+    await admin.sessions.delete(created.session.id);
+  });
+
   describe('inventory', () => {
     it('prints the SEED.md table, filtered, cheapest first', async () => {
       const result = await cli(['inventory', '-g', 'RTX4090', '--max-price', '0.50', '-p', 'vastai']);
@@ -291,7 +309,7 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
     it('costs and costs summary: table and JSON', async () => {
       const table = await cli(['costs', '-c', 'manager', '-p', 'daily']);
       expect(table.code).toBe(0);
-      expect(table.stdout).toMatch(/^Cost Summary\n============\nConsumer:\s+manager\nTotal Cost: \$\d+\.\d\d\nSessions:\s+\d+\nHours Used: [\d.]+/);
+      expect(table.stdout).toMatch(/^Cost Summary\n============\nConsumer:\s+manager\nTotal Cost: \$\d+\.\d{2,6}\nSessions:\s+\d+\nHours Used: [\d.]+/);
       const body = json<{ consumer_id: string; total_cost: number; by_period: unknown[] }>(
         await cli(['costs', '-c', 'manager', '--start', '2026-01-01', '--end', '2099-12-31', '-o', 'json']),
       );

@@ -19,7 +19,7 @@ export async function answerCostReport(deps: AppDeps, res: Response, rawQuery: u
     ...(query.start ? { startDate: query.start } : {}),
     ...(query.end ? { endDate: query.end } : {}),
     ...(query.period ? { period: query.period } : {}),
-  });
+  }, { sessions: deps.repositories.sessions, now: deps.clock.now() });
   if (!report.ok) throw report.err;
   const usdRecord = (record: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(record).map(([key, micros]) => [key, microsToUsd(micros)]));
   res.json({
@@ -27,6 +27,9 @@ export async function answerCostReport(deps: AppDeps, res: Response, rawQuery: u
     total_cost_micros: report.val.totalMicros,
     session_count: report.val.sessionCount,
     hours_used: Math.round((report.val.billedSeconds / 3600) * 100) / 100,
+    accruing_cost: microsToUsd(report.val.accruingMicros),
+    accruing_cost_micros: report.val.accruingMicros,
+    accruing_sessions: report.val.accruingSessionCount,
     by_provider: usdRecord(report.val.byProvider),
     by_gpu_type: usdRecord(report.val.byGpuType),
     by_period: report.val.byPeriod.map((p) => ({ period: p.period, cost: microsToUsd(p.totalMicros), cost_micros: p.totalMicros })),
