@@ -264,6 +264,11 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/SSH Private Key \(save this, shown only once\):\n---BEGIN---\n-----BEGIN OPENSSH PRIVATE KEY-----[\s\S]+-----END OPENSSH PRIVATE KEY-----\n---END---/);
       expect(result.stdout).toMatch(/Note: The session is (pending|provisioning)\. Check status with:\n {2}gpu-shopper sessions get ses_\w+/);
+      // The SSH endpoint is not known before the instance is up: the output says how to get it.
+      expect(result.stdout).toMatch(/SSH Connection:\n {2}\(not known yet: add --wait to wait for them, or see 'gpu-shopper sessions get ses_\w+' once it is running\)/);
+      const asJson = await cli(['provision', '-c', 'markers', '-g', 'RTX4090', '-t', '1', '-o', 'json']);
+      expect(JSON.parse(asJson.stdout)).toMatchObject({ session: { ssh_host: null } });
+      expect(asJson.stderr).toMatch(/^Note: the SSH endpoint .* add --wait, or poll 'gpu-shopper sessions get ses_\w+ -o json'\.\n$/);
     });
   });
 

@@ -97,11 +97,14 @@ export default class Provision extends BaseCommand<typeof Provision> {
 
     if (!flags.wait) {
       this.print({ ...created, ...keyFields }, () => renderProvisioned(created, created.session, { autoSelected, keyPath }));
+      if (this.json && !created.session.ssh_host) {
+        this.note(`Note: the SSH endpoint (session.ssh_host, ssh_port, ssh_user) is known once the session is running: add --wait, or poll 'gpu-shopper sessions get ${created.session.id} -o json'.`);
+      }
       return;
     }
 
     // In table mode the key is printed before waiting, so an interrupted wait never loses it.
-    if (!this.json) this.io.out(renderProvisioned(created, created.session, { autoSelected, keyPath }));
+    if (!this.json) this.io.out(renderProvisioned(created, created.session, { autoSelected, keyPath, waiting: true }));
     const started = Date.now();
     this.note(`Waiting for session ${created.session.id} to be running...`);
     const session = await client.sessions
