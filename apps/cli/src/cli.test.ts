@@ -458,6 +458,12 @@ echo "workload on $SESSION_ID"
       expect((await simInstances()).length).toBe(before);
     });
 
+    it('the hard maximum refusal exits 5 and suggests fewer hours, not a bigger budget', async () => {
+      const created = json<{ session: { id: string } }>(await cli(['provision', '-c', 'hardmax', '-i', nextOffer(), '-t', '12', '--wait', '-o', 'json']));
+      expectOneLine(await cli(['sessions', 'extend', created.session.id, '-t', '1']), 5, /Next: ask for fewer hours \(--hours \/ -t\): no session runs past the hard maximum\.$/);
+      await admin.sessions.delete(created.session.id);
+    });
+
     it('under -o json, errors are JSON on stdout and nothing else', async () => {
       const notFound = await cli(['sessions', 'get', 'ses_doesnotexist', '-o', 'json']);
       expect(notFound.code).toBe(3);
