@@ -25,6 +25,8 @@ export interface CoreHarnessOptions {
   readonly provider?: FakeProvider;
   readonly activity?: GpuActivitySampler;
   readonly orphanGraceMs?: number;
+  /** HARD_MAX_HOURS. @default 12 */
+  readonly hardMaxHours?: number;
   /** The lifecycle's logger (e.g. a MemoryLogger to assert on warnings). */
   readonly lifecycleLogger?: Logger;
 }
@@ -67,7 +69,7 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
     clock,
     ids,
     deploymentId: DEPLOYMENT_ID,
-    hardMaxHours: 12,
+    hardMaxHours: options.hardMaxHours ?? 12,
     timing: { vastai: timing, tensordock: timing, bluelobster: timing },
     failures,
     pollIntervalMs: 5000,
