@@ -180,6 +180,27 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
     expect(none.code).toBe(2);
   });
 
+  it('benchmark-loader --dry-run checks each file as the real load does, and stores nothing', async () => {
+    const dir = path.join(work, 'dry');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'good.json'), JSON.stringify(resultFile('NVIDIA GeForce RTX 2080 Ti', 80)));
+    // Well-formed JSON with the fields a quick look checks, but a throughput the server rejects.
+    await writeFile(path.join(dir, 'negative.json'), JSON.stringify(resultFile('NVIDIA GeForce RTX 2080 Ti', -5)));
+    const dry = await cli(['benchmark-loader', '--dir', dir, '--dry-run', '-o', 'json']);
+    expect(dry.code).toBe(2);
+    const body = JSON.parse(dry.stdout) as { files: { file: string; status: string; gpu: string | null; error: string | null }[] };
+    expect(body.files.map((f) => [path.basename(f.file), f.status])).toEqual([
+      ['good.json', 'valid'],
+      ['negative.json', 'failed'],
+    ]);
+    expect(body.files[0]?.gpu).toBe('RTX 2080 Ti');
+    expect(body.files[1]?.error).toMatch(/avg_tokens_per_second/);
+    // The real load agrees, file for file.
+    expect((await cli(['benchmark-loader', path.join(dir, 'negative.json')])).code).toBe(2);
+    expect((await admin.benchmarks.list({ gpu: 'RTX2080Ti' })).count).toBe(0);
+  });
+
   it('benchmarks run --wait provisions, benchmarks and stores a result; runs list/get show it', async () => {
     const result = await cli(['benchmarks', 'run', '-m', 'llama3.1:8b', '-g', 'RTX 3090', '-p', 'vastai', '--duration', '10s', '--max-budget', '1', '--wait', '--interval', '1s', '-o', 'json']);
     const run = json<{ id: string; status: string; succeeded: number; entries: { result_id: string | null }[] }>(result);
