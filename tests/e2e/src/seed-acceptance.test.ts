@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { GpuShopper } from '@gpu-shopper/client';
 import { NodeSshRemoteExec } from '@gpu-shopper/ssh';
@@ -488,6 +489,24 @@ done
       }
       expect(readme).toContain('pnpm cli:install && gpu-shopper inventory -g RTX4090');
       expect((await sh('gpu-shopper inventory -g RTX4090')).stdout).toMatch(/RTX 4090/);
+    });
+
+    it('packages/client/README.md: the first example, as written, against the local protected-mode server (no API key)', async () => {
+      const readme = await readFile(path.join(REPO, 'packages/client/README.md'), 'utf8');
+      const example = /## Usage\n\n```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+      if (!example) throw new Error('packages/client/README.md has no Usage example');
+      // The installed package is this workspace's build; everything else runs as written.
+      const client = pathToFileURL(path.join(REPO, 'packages/client/dist/index.js')).href;
+      const dir = await mkdtemp(path.join(tmpdir(), 'gpushop-sdk-'));
+      try {
+        await writeFile(path.join(dir, 'example.mjs'), example.replace("from '@gpu-shopper/client'", `from '${client}'`));
+        const result = await runBash('node example.mjs', { cwd: dir, env: { PATH: env.PATH ?? '', HOME: dir, GPU_SHOPPER_URL: server.url }, timeoutMs: 90_000 });
+        expect(result.stderr).not.toMatch(/Missing credentials|Error/);
+        expect(result.code).toBe(0);
+        expect(result.stdout).toMatch(/running/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
 
     it("apps/cli/README.md: the Examples block, run as one script (a user's own HOME)", async () => {
