@@ -131,7 +131,7 @@ describe("SEED.md, README.md and apps/cli/README.md as written, against the buil
     await writeFile(path.join(work, 'model.bin'), Buffer.alloc(64 * 1024, 7));
     // `./bin/gpu-shopper` (SEED.md) and `gpu-shopper` (the READMEs) are the same binary.
     env = { PATH: `${path.join(work, 'bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`, HOME: work, GPU_SHOPPER_URL: server.url };
-  });
+  }, 120_000);
 
   afterAll(async () => {
     // The lists of what was not run, for whoever reads the test output.
@@ -209,7 +209,7 @@ done`;
       expect(result.stdout.match(/Session provisioned successfully!/g)).toHaveLength(4);
       const sessions = await Promise.all([1, 2, 3, 4].map(async (i) => (await api.sessions.list({ consumer_id: `batch-job-${i}` })).data));
       expect(sessions.map((list) => list[0]?.offer_id)).toEqual([offerId, offerId, offerId, offerId]);
-    });
+    }, 120_000);
   });
 
   describe('SEED.md: GPU Benchmarking setup lines', () => {
@@ -286,7 +286,7 @@ chmod 600 ~/.ssh/session_key`;
         const target = { host: running.ssh_host ?? '', port: running.ssh_port ?? 0, user: running.ssh_user ?? '', privateKey: key };
         const written = await ssh.exec(target, 'mkdir -p /workspace/output && echo checkpoint > /workspace/output/checkpoint.pt', { timeoutMs: 10_000 });
         if (!written.ok) throw written.err;
-      });
+      }, 120_000);
 
       it('./bin/gpu-shopper sessions list -c my-app', async () => {
         expect((await sh('./bin/gpu-shopper sessions list -c my-app')).stdout).toMatch(/^ID\s+CONSUMER/);
@@ -374,7 +374,7 @@ done
 # Clean up when done
 ./bin/gpu-shopper sessions done $SESSION_ID`;
       expect((await sh(script)).stdout).toMatch(/^Session ses_\w+ shutdown initiated\.\n$/);
-    });
+    }, 120_000);
   });
 
   describe('SEED.md: REST examples (curl, as written)', () => {
@@ -507,7 +507,7 @@ done
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
-    });
+    }, 120_000);
 
     it("apps/cli/README.md: the Examples block, run as one script (a user's own HOME)", async () => {
       const readme = await readFile(path.join(REPO, 'apps/cli/README.md'), 'utf8');
@@ -529,6 +529,6 @@ done
       } finally {
         await rm(home, { recursive: true, force: true });
       }
-    });
+    }, 150_000);
   });
 });
