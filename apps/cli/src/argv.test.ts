@@ -28,6 +28,11 @@ describe('nearestCommand', () => {
     expect(nearestCommand('sessions lst', known)).toBe('sessions list');
   });
 
+  it('suggests a topic for a mistyped topic', () => {
+    expect(nearestCommand('sesions', [...known, 'sessions', 'costs', 'transfer'])).toBe('sessions');
+    expect(nearestCommand('benchmarks:shedules:list', ['benchmarks', 'benchmarks:schedules:list', 'benchmarks:runs:list'])).toBe('benchmarks schedules list');
+  });
+
   it('suggests nothing when nothing is close', () => {
     expect(nearestCommand('xyzzy', known)).toBeUndefined();
   });

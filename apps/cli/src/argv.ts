@@ -73,9 +73,11 @@ export function nearestCommand(typed: string, known: readonly string[]): string 
   let best: { id: string; distance: number } | undefined;
   for (const id of known) {
     const candidate = id.replaceAll(':', ' ');
-    // Compare with as many words as the candidate has, so `sesions list -c x` still finds `sessions list`.
-    const typedPrefix = words.slice(0, candidate.split(' ').length).join(' ');
-    const distance = editDistance(typedPrefix, candidate);
+    // Compare with as many words as the candidate has; words the candidate leaves unexplained count
+    // against it, so `benchmarks shedules list` finds `benchmarks schedules list`, not the topic.
+    const candidateWords = candidate.split(' ').length;
+    const typedPrefix = words.slice(0, candidateWords).join(' ');
+    const distance = editDistance(typedPrefix, candidate) + 2 * Math.max(0, words.length - candidateWords);
     if (!best || distance < best.distance) best = { id: candidate, distance };
   }
   if (!best) return undefined;

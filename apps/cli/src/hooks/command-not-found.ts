@@ -11,7 +11,8 @@ import { processIo, toJson } from '../output.js';
  */
 const hook: Hook.CommandNotFound = async function (options) {
   const typed = options.id.replaceAll(':', ' ');
-  const known = options.config.commands.filter((command) => !command.hidden).flatMap((command) => [command.id, ...command.aliases]);
+  // Topics too: `gpu-shopper sesions` means the `sessions` topic, not the nearest single command.
+  const known = [...options.config.commands.filter((command) => !command.hidden).flatMap((command) => [command.id, ...command.aliases]), ...options.config.topics.map((topic) => topic.name)];
   const suggestion = nearestCommand(typed, known);
   const bin = options.config.bin;
   const failure: Failure = {
