@@ -1,4 +1,7 @@
 #!/usr/bin/env node
 import { execute } from '@oclif/core';
 
-await execute({ dir: import.meta.url });
+import { normalizeArgv } from '../dist/argv.js';
+
+// Global flags before the command and `help <command>` are rewritten into what oclif parses.
+await execute({ dir: import.meta.url, args: normalizeArgv(process.argv.slice(2)) });

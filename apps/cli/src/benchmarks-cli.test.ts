@@ -20,6 +20,11 @@ const BENCHMARK_COMMANDS = [
   'benchmarks runs list',
   'benchmarks runs get',
   'benchmarks runs cancel',
+  'benchmarks schedules list',
+  'benchmarks schedules create',
+  'benchmarks schedules get',
+  'benchmarks schedules update',
+  'benchmarks schedules delete',
   'benchmark-loader',
 ];
 
@@ -178,6 +183,53 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
 
     const none = await cli(['benchmark-loader', path.join(dir, 'missing.json')]);
     expect(none.code).toBe(2);
+  });
+
+  it('benchmarks schedules create, list, get, update and delete (table and JSON)', async () => {
+    const created = json<{ id: string; name: string; cron_expression: string; enabled: boolean; run_template: { models: string[]; gpu_types: string[]; providers: string[]; max_budget: number } }>(
+      await cli(['benchmarks', 'schedules', 'create', '--name', 'nightly', '--cron', '0 3 * * *', '-m', 'llama3.1:8b', '-m', 'qwen2:7b', '-g', 'RTX 4090', '-p', 'vastai', '--max-budget', '1', '-o', 'json']),
+    );
+    expect(created).toMatchObject({ name: 'nightly', cron_expression: '0 3 * * *', enabled: true, run_template: { models: ['llama3.1:8b', 'qwen2:7b'], gpu_types: ['RTX 4090'], providers: ['vastai'], max_budget: 1 } });
+
+    const table = await cli(['benchmarks', 'schedules', 'list']);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^ID\s+NAME\s+CRON\s+TZ\s+ENABLED\s+NEXT RUN\s+LAST RUN\s+MODELS\n/);
+    expect(table.stdout).toMatch(new RegExp(`${created.id}\\s+nightly\\s+0 3 \\* \\* \\*\\s+UTC\\s+yes`));
+
+    const got = await cli(['benchmarks', 'schedules', 'get', created.id]);
+    expect(got.stdout).toMatch(/Models:\s+llama3\.1:8b, qwen2:7b\n/);
+
+    // Changing one template flag keeps the rest of the template.
+    const updated = json<{ enabled: boolean; cron_expression: string; run_template: { models: string[]; gpu_types: string[]; max_budget: number } }>(
+      await cli(['benchmarks', 'schedules', 'update', created.id, '--disable', '--cron', '30 4 * * *', '-g', 'RTX 5090', '-o', 'json']),
+    );
+    expect(updated).toMatchObject({ enabled: false, cron_expression: '30 4 * * *', run_template: { models: ['llama3.1:8b', 'qwen2:7b'], gpu_types: ['RTX 5090'], max_budget: 1 } });
+    expect((await cli(['benchmarks', 'schedules', 'update', created.id])).code).toBe(2);
+
+    const deleted = await cli(['benchmarks', 'schedules', 'delete', created.id]);
+    expect(deleted).toMatchObject({ code: 0, stdout: `Benchmark schedule ${created.id} deleted.\n` });
+    expect((await cli(['benchmarks', 'schedules', 'get', created.id])).code).toBe(3);
+  });
+
+  it('benchmark-loader --dry-run checks each file as the real load does, and stores nothing', async () => {
+    const dir = path.join(work, 'dry');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'good.json'), JSON.stringify(resultFile('NVIDIA GeForce RTX 2080 Ti', 80)));
+    // Well-formed JSON with the fields a quick look checks, but a throughput the server rejects.
+    await writeFile(path.join(dir, 'negative.json'), JSON.stringify(resultFile('NVIDIA GeForce RTX 2080 Ti', -5)));
+    const dry = await cli(['benchmark-loader', '--dir', dir, '--dry-run', '-o', 'json']);
+    expect(dry.code).toBe(2);
+    const body = JSON.parse(dry.stdout) as { files: { file: string; status: string; gpu: string | null; error: string | null }[] };
+    expect(body.files.map((f) => [path.basename(f.file), f.status])).toEqual([
+      ['good.json', 'valid'],
+      ['negative.json', 'failed'],
+    ]);
+    expect(body.files[0]?.gpu).toBe('RTX 2080 Ti');
+    expect(body.files[1]?.error).toMatch(/avg_tokens_per_second/);
+    // The real load agrees, file for file.
+    expect((await cli(['benchmark-loader', path.join(dir, 'negative.json')])).code).toBe(2);
+    expect((await admin.benchmarks.list({ gpu: 'RTX2080Ti' })).count).toBe(0);
   });
 
   it('benchmarks run --wait provisions, benchmarks and stores a result; runs list/get show it', async () => {

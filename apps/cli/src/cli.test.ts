@@ -117,6 +117,65 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
     });
   });
 
+  describe("SEED.md's spellings: long flags, global flags before the command, help, typos", () => {
+    it('accepts --gpu-type / --consumer-id / --offer-id beside -g / -c / -i, and "RTX 4090" like RTX4090', async () => {
+      const spaced = json<{ offers: { id: string }[] }>(await cli(['inventory', '--gpu-type', 'RTX 4090', '--min-vram', '24', '--max-price', '0.50', '-o', 'json']));
+      const compact = json<{ offers: { id: string }[] }>(await cli(['inventory', '-g', 'RTX4090', '--min-vram', '24', '--max-price', '0.50', '-o', 'json']));
+      expect(spaced.offers.length).toBeGreaterThan(0);
+      expect(spaced.offers.map((o) => o.id)).toEqual(compact.offers.map((o) => o.id));
+
+      const created = json<{ session: { id: string; consumer_id: string; offer_id: string; reservation_hours: number } }>(
+        await cli(['provision', '--offer-id', spareOffers[0] ?? '', '--consumer-id', 'long-flags', '--hours', '2', '--workload-type', 'batch', '--dry-run', '-o', 'json']),
+      );
+      expect(created).toMatchObject({ offer: { id: spareOffers[0] }, reservation_hours: 2 });
+      expect((await cli(['costs', '--consumer-id', 'long-flags'])).code).toBe(0);
+      expect((await cli(['sessions', 'list', '--consumer-id', 'long-flags'])).code).toBe(0);
+      expect((await cli(['costs', 'summary', '--consumer-id', 'long-flags'])).code).toBe(0);
+    });
+
+    it('takes --server and -o json before the command (and anywhere before --)', async () => {
+      const before = await runCli(['--server', server.url, '-o', 'json', 'inventory', '-g', 'A100'], { env: { HOME: work, GPU_SHOPPER_API_KEY: ADMIN_TOKEN }, cwd: work });
+      expect(before.code).toBe(0);
+      expect(JSON.parse(before.stdout)).toMatchObject({ count: expect.any(Number) });
+      const between = await cli(['sessions', '-o', 'json', 'list']);
+      expect(JSON.parse(between.stdout)).toMatchObject({ sessions: expect.any(Array) });
+    });
+
+    it('`help`, `help sessions list` and a mistyped command behave like git', async () => {
+      const help = await cli(['help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/TOPICS[\s\S]*sessions/);
+      const sub = await cli(['help', 'sessions', 'list']);
+      expect(sub.code).toBe(0);
+      expect(sub.stdout).toContain('$ gpu-shopper sessions list');
+      const typo = await cli(['invetory', '-g', 'A100']);
+      expect(typo.code).toBe(2);
+      expect(typo.stdout).toBe('');
+      expect(typo.stderr).toBe(`Error: "invetory" is not a gpu-shopper command. Next: did you mean 'gpu-shopper inventory'? ('gpu-shopper help' lists every command).\n`);
+      const nested = await cli(['sesions', 'list', '-o', 'json']);
+      expect(nested.code).toBe(2);
+      expect(JSON.parse(nested.stdout)).toMatchObject({ error: { code: 'USAGE', next_step: expect.stringContaining("'gpu-shopper sessions list'") } });
+    });
+  });
+
+  it('costs right after provisioning count the running session up to now, with enough digits', async () => {
+    const created = json<{ session: { id: string } }>(await cli(['provision', '-c', 'live-costs', '-i', nextOffer(), '-t', '1', '--wait', '-o', 'json']));
+    // Wait until at least one billed second has passed (the report is up to now, not per tick).
+    let body: { session_count: number; total_cost_micros: number; accruing_sessions: number; accruing_cost_micros: number } | undefined;
+    const deadline = Date.now() + 30_000;
+    while (!body || body.total_cost_micros === 0) {
+      if (Date.now() > deadline) throw new Error(`no cost accrued: ${JSON.stringify(body)}`);
+      body = json(await cli(['costs', '-c', 'live-costs', '-o', 'json']));
+    }
+    expect(body).toMatchObject({ session_count: 1, accruing_sessions: 1 });
+    expect(body.accruing_cost_micros).toBeGreaterThan(0);
+    const table = await cli(['costs', '--consumer-id', 'live-costs']);
+    expect(table.stdout).toMatch(/Total Cost: \$0\.0\d*[1-9]\d*\n/);
+    expect(table.stdout).toMatch(/Sessions:\s+1\n/);
+    expect(table.stdout).toMatch(/Accruing:\s+\$0\.\d+ of it from 1 running session \(up to now\)/);
+    await admin.sessions.delete(created.session.id);
+  });
+
   describe('inventory', () => {
     it('prints the SEED.md table, filtered, cheapest first', async () => {
       const result = await cli(['inventory', '-g', 'RTX4090', '--max-price', '0.50', '-p', 'vastai']);
@@ -205,6 +264,11 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/SSH Private Key \(save this, shown only once\):\n---BEGIN---\n-----BEGIN OPENSSH PRIVATE KEY-----[\s\S]+-----END OPENSSH PRIVATE KEY-----\n---END---/);
       expect(result.stdout).toMatch(/Note: The session is (pending|provisioning)\. Check status with:\n {2}gpu-shopper sessions get ses_\w+/);
+      // The SSH endpoint is not known before the instance is up: the output says how to get it.
+      expect(result.stdout).toMatch(/SSH Connection:\n {2}\(not known yet: add --wait to wait for them, or see 'gpu-shopper sessions get ses_\w+' once it is running\)/);
+      const asJson = await cli(['provision', '-c', 'markers', '-g', 'RTX4090', '-t', '1', '-o', 'json']);
+      expect(JSON.parse(asJson.stdout)).toMatchObject({ session: { ssh_host: null } });
+      expect(asJson.stderr).toMatch(/^Note: the SSH endpoint .* add --wait, or poll 'gpu-shopper sessions get ses_\w+ -o json'\.\n$/);
     });
   });
 
@@ -250,7 +314,7 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
     it('costs and costs summary: table and JSON', async () => {
       const table = await cli(['costs', '-c', 'manager', '-p', 'daily']);
       expect(table.code).toBe(0);
-      expect(table.stdout).toMatch(/^Cost Summary\n============\nConsumer:\s+manager\nTotal Cost: \$\d+\.\d\d\nSessions:\s+\d+\nHours Used: [\d.]+/);
+      expect(table.stdout).toMatch(/^Cost Summary\n============\nConsumer:\s+manager\nTotal Cost: \$\d+\.\d{2,6}\nSessions:\s+\d+\nHours Used: [\d.]+/);
       const body = json<{ consumer_id: string; total_cost: number; by_period: unknown[] }>(
         await cli(['costs', '-c', 'manager', '--start', '2026-01-01', '--end', '2099-12-31', '-o', 'json']),
       );
@@ -392,6 +456,12 @@ echo "workload on $SESSION_ID"
       const before = (await simInstances()).length;
       expectOneLine(await cli(['provision', '-c', 'frugal', '-g', 'RTX4090', '-t', '12']), 5, /BUDGET|budget/);
       expect((await simInstances()).length).toBe(before);
+    });
+
+    it('the hard maximum refusal exits 5 and suggests fewer hours, not a bigger budget', async () => {
+      const created = json<{ session: { id: string } }>(await cli(['provision', '-c', 'hardmax', '-i', nextOffer(), '-t', '12', '--wait', '-o', 'json']));
+      expectOneLine(await cli(['sessions', 'extend', created.session.id, '-t', '1']), 5, /Next: ask for fewer hours \(--hours \/ -t\): no session runs past the hard maximum\.$/);
+      await admin.sessions.delete(created.session.id);
     });
 
     it('under -o json, errors are JSON on stdout and nothing else', async () => {

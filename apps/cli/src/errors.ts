@@ -109,8 +109,12 @@ export function classifyError(error: unknown, context: FailureContext = {}): Fai
       return { ...base, nextStep: 'use the API key of the consumer that owns it, or the admin token', exitCode: EXIT.AUTH };
     }
     if (error instanceof UnprocessableEntityError) {
-      if (code === 'BUDGET_EXCEEDED' || code === 'SAFETY_LIMIT_EXCEEDED') {
+      if (code === 'BUDGET_EXCEEDED') {
         return { ...base, nextStep: 'reserve fewer --hours, pick a cheaper offer, or ask an admin to raise the budget', exitCode: EXIT.REFUSED };
+      }
+      if (code === 'SAFETY_LIMIT_EXCEEDED') {
+        // The hard maximum is a safety limit, not money: only a shorter reservation gets under it.
+        return { ...base, nextStep: 'ask for fewer hours (--hours / -t): no session runs past the hard maximum', exitCode: EXIT.REFUSED };
       }
       return { ...base, nextStep: "pick another offer from 'gpu-shopper inventory'", exitCode: EXIT.ERROR };
     }

@@ -50,6 +50,16 @@ export function formatUsd(amount: number, digits = 2): string {
   return `$${amount.toFixed(digits)}`;
 }
 
+/**
+ * A cost: cents as usual (`$1.25`), but an amount below one cent keeps two significant digits
+ * (`$0.0011`), so a session that just started never shows as `$0.00`.
+ */
+export function formatCost(amount: number): string {
+  if (amount === 0 || Math.abs(amount) >= 0.01) return formatUsd(amount);
+  const digits = Math.min(6, 1 - Math.floor(Math.log10(Math.abs(amount))));
+  return `$${amount.toFixed(digits)}`;
+}
+
 /** `2026-02-02 18:00:00` in UTC (the layout of SEED.md); `-` for none. */
 export function formatTime(iso: string | null | undefined, precision: 'seconds' | 'minutes' = 'seconds'): string {
   if (!iso) return '-';

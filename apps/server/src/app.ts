@@ -23,7 +23,7 @@ import { registerBenchmarkSchedulesCreate } from './routes/benchmarks/schedules-
 import { registerBenchmarkSchedulesDelete } from './routes/benchmarks/schedules-delete.js';
 import { registerBenchmarkSchedulesRead } from './routes/benchmarks/schedules-list.js';
 import { registerBenchmarkSchedulesUpdate } from './routes/benchmarks/schedules-update.js';
-import { registerBenchmarksSubmit } from './routes/benchmarks/submit.js';
+import { registerBenchmarksSubmit, registerBenchmarksValidate } from './routes/benchmarks/submit.js';
 import { registerConsumersCreate } from './routes/consumers/create.js';
 import { registerConsumersCreateKey } from './routes/consumers/create-key.js';
 import { registerConsumersGet } from './routes/consumers/get.js';
@@ -107,6 +107,7 @@ export function createApp(deps: AppDeps): Express {
   // Fixed paths before `/benchmarks/:id`, so `best` is never read as an id.
   registerBenchmarksList(api, deps);
   registerBenchmarksSubmit(api, deps);
+  registerBenchmarksValidate(api, deps);
   registerBenchmarksBest(api, deps);
   registerBenchmarksCheapest(api, deps);
   registerBenchmarksCompare(api, deps);

@@ -271,6 +271,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     clock,
     ids,
     logger,
+    hardMaxHours: env.HARD_MAX_HOURS,
     // Simulated nodes finish a run in under a second: poll and back off on the same scaled clock.
     ...(simulate ? { pollIntervalMs: 250, retryDelayMs: 500, execTimeoutMs: 20_000, attemptTimeoutMs: 10 * 60_000 } : {}),
   });

@@ -32,6 +32,10 @@ describe('parseServerEnv', () => {
     }
   });
 
+  it.each(['100', '0', '2.5', 'twelve'])('HARD_MAX_HOURS=%s names the real range', (value) => {
+    expect(() => parseServerEnv({ HARD_MAX_HOURS: value })).toThrow(/HARD_MAX_HOURS: must be a whole number of hours from 1 to 72/);
+  });
+
   it('refuses to bind beyond loopback without an admin token, and says why', () => {
     expect(() => parseServerEnv({ SERVER_HOST: '0.0.0.0' })).toThrow(/GPU_SHOPPER_ADMIN_TOKEN/);
     expect(parseServerEnv({ SERVER_HOST: '0.0.0.0', GPU_SHOPPER_ADMIN_TOKEN: 'x'.repeat(32) }).SERVER_HOST).toBe('0.0.0.0');

@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 import { LOG_LEVELS, parseDurationMs } from '@gpu-shopper/core';
 
+const HARD_MAX_RANGE = 'must be a whole number of hours from 1 to 72';
+
 /**
  * The server's whole configuration, read once at startup. Names are the documented contract
  * (docs/configuration.md); later capabilities add their variables here, never elsewhere.
@@ -52,7 +54,8 @@ export const serverEnvSchema = z.object({
   PROVIDER_RECORD_DIR: z.string().trim().min(1).optional(),
 
   LIFECYCLE_CHECK_INTERVAL: duration('60s'),
-  HARD_MAX_HOURS: z.coerce.number({ error: 'must be a whole number of hours' }).int('must be a whole number of hours').min(1).max(72).default(12),
+  // One message naming the whole range, whatever is wrong (not a number, a fraction, out of range).
+  HARD_MAX_HOURS: z.coerce.number({ error: HARD_MAX_RANGE }).int(HARD_MAX_RANGE).min(1, HARD_MAX_RANGE).max(72, HARD_MAX_RANGE).default(12),
   ORPHAN_GRACE_PERIOD: duration('15m'),
   RECONCILIATION_INTERVAL: duration('5m'),
   INVENTORY_CACHE_TTL: duration('60s'),

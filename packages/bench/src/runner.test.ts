@@ -23,8 +23,8 @@ interface World {
 }
 
 /** Core on fakes (FakeClock, FakeProvider, in-memory repositories) plus a fake node answering like the script. */
-function world(behaviour?: (dir: string, index: number) => NodeBehaviour, options: { pollsUntilDone?: number; runner?: Partial<BenchmarkRunnerOptions> } = {}): World {
-  const core = createCoreHarness({ offers: offers() });
+function world(behaviour?: (dir: string, index: number) => NodeBehaviour, options: { pollsUntilDone?: number; runner?: Partial<BenchmarkRunnerOptions>; hardMaxHours?: number } = {}): World {
+  const core = createCoreHarness({ offers: offers(), ...(options.hardMaxHours ? { hardMaxHours: options.hardMaxHours } : {}) });
   const benchmarks = createInMemoryBenchmarkRepositories();
   const node = new FakeBenchNode(behaviour, options.pollsUntilDone ?? 3);
   // Sleeping advances the fake clock (so sessions accrue real cost) and honours cancellation.
@@ -99,6 +99,14 @@ describe('BenchmarkRunner', () => {
     const ledger = (await w.core.repositories.costs.totals({})).totalMicros;
     expect(run.spentMicros).toBe(ledger);
     expect(run.entries.flatMap((e) => e.attempts).reduce((sum, a) => sum + a.costMicros, 0)).toBe(ledger);
+  });
+
+  it('reserves within HARD_MAX_HOURS: with a 1-hour hard maximum every entry still runs', async () => {
+    const w = world(() => ({ kind: 'ok' }), { hardMaxHours: 1, runner: { hardMaxHours: 1 } });
+    const run = await runToEnd(w, { models: ['llama3.1:8b'], gpuTypes: ['RTX 4090'] });
+    expect(run.status).toBe('completed');
+    const session = await w.core.repositories.sessions.get(run.entries[0]?.attempts[0]?.sessionId ?? '');
+    expect(session?.reservationHours).toBe(1);
   });
 
   it('retries a failed attempt on another offer and host, keeping the failure typed', async () => {

@@ -68,8 +68,10 @@ export interface BenchmarkRunnerOptions {
   readonly maxPollFailures?: number;
   /** Pause before retrying an entry; doubles per attempt. @default 10 s */
   readonly retryDelayMs?: number;
-  /** Reservation of each benchmark session. @default 2 h */
+  /** Reservation of each benchmark session (never more than `hardMaxHours`). @default 2 h */
   readonly reservationHours?: number;
+  /** HARD_MAX_HOURS: a reservation beyond it is refused, so the runner stays within it. */
+  readonly hardMaxHours?: number;
   /**
    * Hours one attempt is expected to bill, for the budget reservation before each provision.
    * @default (throughput duration + 30 min for boot, install, pull and quality prompts) / 1 h
@@ -496,7 +498,7 @@ export class BenchmarkRunner {
       {
         consumerId: run.request.consumerId,
         offerId: attempt.offerId ?? '',
-        reservationHours: this.options.reservationHours ?? 2,
+        reservationHours: Math.min(this.options.reservationHours ?? 2, this.options.hardMaxHours ?? Number.POSITIVE_INFINITY),
         workloadType: 'benchmark',
         idleTimeoutMinutes: 0,
         storagePolicy: 'destroy',

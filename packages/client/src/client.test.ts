@@ -64,13 +64,21 @@ describe('GpuShopper construction', () => {
     expect(new GpuShopper({ baseURL: 'http://option.test' }).baseURL).toBe('http://option.test');
   });
 
-  it('throws one actionable GpuShopperError without credentials, unless apiKey is null', async () => {
+  it('without credentials calls the server without them (a local protected-mode server accepts that); a 401 then says which key to set', async () => {
     delete process.env.GPU_SHOPPER_API_KEY;
-    expect(() => new GpuShopper()).toThrow(GpuShopperError);
-    expect(() => new GpuShopper()).toThrow(/GPU_SHOPPER_API_KEY/);
-    const script = new ScriptedFetch().reply(json(200, { status: 'ok' }));
-    await new GpuShopper({ apiKey: null, fetch: script.fetch }).health();
+    const script = new ScriptedFetch()
+      .reply(json(200, { offers: [], count: 0, providers: [] }))
+      .reply(json(401, { error: { code: 'UNAUTHORIZED', message: 'missing bearer token', request_id: 'req_1' } }));
+    const client = new GpuShopper({ baseURL: 'http://api.test', fetch: script.fetch, maxRetries: 0 });
+    await client.inventory.list();
     expect(script.requests[0]?.headers.has('authorization')).toBe(false);
+    const refused = await client.inventory.list().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AuthenticationError);
+    expect((refused as Error).message).toMatch(/^401 UNAUTHORIZED: missing bearer token \(no API key was sent: .*GPU_SHOPPER_API_KEY/);
+    // apiKey: null says the same explicitly.
+    const health = new ScriptedFetch().reply(json(200, { status: 'ok' }));
+    await new GpuShopper({ apiKey: null, fetch: health.fetch }).health();
+    expect(health.requests[0]?.headers.has('authorization')).toBe(false);
   });
 
   it('refuses a malformed baseURL, timeout or maxRetries', () => {

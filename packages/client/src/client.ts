@@ -163,13 +163,10 @@ export class GpuShopper {
   readonly #logger: Logger;
 
   constructor(options: ClientOptions = {}) {
-    const apiKey = options.apiKey === undefined ? readEnv('GPU_SHOPPER_API_KEY') : options.apiKey;
-    if (apiKey === undefined || apiKey === '') {
-      throw new GpuShopperError(
-        'Missing credentials: pass `apiKey` to new GpuShopper({ apiKey }) or set GPU_SHOPPER_API_KEY to your API key (or the admin token). ' +
-          'Pass `apiKey: null` for a client that only calls health() and ready().',
-      );
-    }
+    // No key at all is a valid client: a local server without an admin token (protected mode)
+    // serves local requests without one. A server that wants a key answers 401, which says so.
+    const configuredKey = options.apiKey === undefined ? readEnv('GPU_SHOPPER_API_KEY') : options.apiKey;
+    const apiKey = configuredKey === undefined || configuredKey === '' ? null : configuredKey;
     const baseURL = options.baseURL ?? readEnv('GPU_SHOPPER_URL') ?? DEFAULT_BASE_URL;
     if (!URL.canParse(baseURL)) {
       throw new GpuShopperError(`baseURL ${JSON.stringify(baseURL)} is not a URL; pass e.g. 'http://localhost:8080' (or set GPU_SHOPPER_URL)`);
@@ -326,7 +323,11 @@ export class GpuShopper {
       }
       const text = await response.text().catch(() => '');
       deadline.disarm();
-      throw APIError.generate(response.status, parseBodyText(text), response.headers);
+      const error = APIError.generate(response.status, parseBodyText(text), response.headers);
+      if (response.status === 401 && this.#apiKey === null) {
+        error.message = `${error.message} (no API key was sent: pass apiKey to new GpuShopper({ apiKey }) or set GPU_SHOPPER_API_KEY to your API key or the admin token)`;
+      }
+      throw error;
     }
   }
 

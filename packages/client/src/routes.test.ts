@@ -57,6 +57,7 @@ describe('route coverage', () => {
     await client.consumers.setBudget('bob', { monthly_limit: 100 });
     await client.benchmarks.list();
     await client.benchmarks.submit({ timestamp: '2026-01-01T00:00:00Z', hardware: { gpu_name: 'RTX 3090' }, model: { name: 'm:7b' }, results: { avg_tokens_per_second: 1 } });
+    await client.benchmarks.validate({ timestamp: '2026-01-01T00:00:00Z', hardware: { gpu_name: 'RTX 3090' }, model: { name: 'm:7b' }, results: { avg_tokens_per_second: 1 } });
     await client.benchmarks.best({ model: 'm:7b' });
     await client.benchmarks.cheapest({ model: 'm:7b' });
     await client.benchmarks.compare({ model: 'm:7b' });

@@ -12,5 +12,6 @@ export * from './consumers.js';
 export * from './health.js';
 export * from './provider-health.js';
 export * from './benchmarks.js';
+export * from './aliases.js';
 export { API_ROUTES, type RouteAuth, type RouteSpec } from './routes.js';
 export { buildOpenApiDocument } from './openapi.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { describeAliases } from './aliases.js';
 import { errorEnvelopeSchema } from './errors.js';
 import { API_ROUTES } from './routes.js';
 
@@ -38,8 +39,12 @@ export function buildOpenApiDocument(version: string): JsonObject {
         default: { description: 'Error', content: { 'application/json': { schema: jsonSchema(errorEnvelopeSchema, 'output') } } },
       },
       ...(route.auth === 'none' ? { security: [] } : {}),
-      ...(route.auth === 'admin' ? { description: 'Admin token only.' } : {}),
     };
+    const notes = [
+      ...(route.auth === 'admin' ? ['Admin token only.'] : []),
+      ...(route.aliases?.length ? [`Also accepted, for the original API's field names: ${describeAliases(route.aliases)}.`] : []),
+    ];
+    if (notes.length > 0) operation.description = notes.join(' ');
     if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
     paths[openApiPath] = { ...paths[openApiPath], [route.method]: operation };
   }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { REQUEST_ALIASES, type FieldAlias } from './aliases.js';
 import {
   benchmarkComparisonSchema,
   benchmarkListQuerySchema,
@@ -56,6 +57,8 @@ export interface RouteSpec {
   /** Streams (Server-Sent Events) instead of one JSON body. */
   readonly stream?: boolean;
   readonly idempotent?: boolean;
+  /** Field names of the original API accepted for this route's body or query (renamed before validation). */
+  readonly aliases?: readonly FieldAlias[];
 }
 
 /** Every endpoint of the API: the server registers from it, the OpenAPI document is generated from it. */
@@ -63,28 +66,29 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/health', summary: 'Process is up', auth: 'none', response: healthResponseSchema, status: 200 },
   { method: 'get', path: '/ready', summary: 'Storage and every provider answer', auth: 'none', response: readyResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/whoami', summary: 'Who the credential is: admin, or which consumer (tools check this before acting on its answers)', auth: 'consumer', response: whoamiResponseSchema, status: 200 },
-  { method: 'get', path: '/api/v1/inventory', summary: 'Offers from every provider, filtered and sorted, with per-provider status', auth: 'consumer', query: inventoryQuerySchema, response: inventoryResponseSchema, status: 200 },
+  { method: 'get', path: '/api/v1/inventory', summary: 'Offers from every provider, filtered and sorted, with per-provider status', auth: 'consumer', query: inventoryQuerySchema, response: inventoryResponseSchema, status: 200, aliases: REQUEST_ALIASES.inventoryQuery },
   { method: 'get', path: '/api/v1/inventory/:id', summary: 'One offer', auth: 'consumer', response: offerSchema, status: 200 },
   { method: 'get', path: '/api/v1/providers/health', summary: 'Read-only live check of each configured provider (authenticate, list offers, list our instances, balance): what gpu-shopper doctor reports', auth: 'admin', response: providerHealthResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/offer-health', summary: 'Offers that failed to provision, and which are suppressed', auth: 'consumer', response: offerHealthResponseSchema, status: 200 },
-  { method: 'post', path: '/api/v1/sessions', summary: 'Provision a session (honours Idempotency-Key)', auth: 'consumer', body: createSessionRequestSchema, response: createSessionResponseSchema, status: 201, idempotent: true },
+  { method: 'post', path: '/api/v1/sessions', summary: 'Provision a session (honours Idempotency-Key)', auth: 'consumer', body: createSessionRequestSchema, response: createSessionResponseSchema, status: 201, idempotent: true, aliases: REQUEST_ALIASES.createSession },
   { method: 'get', path: '/api/v1/sessions', summary: 'List sessions (a consumer sees its own)', auth: 'consumer', query: sessionListQuerySchema, response: sessionListResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/sessions/:id', summary: 'One session', auth: 'consumer', response: sessionSchema, status: 200 },
   { method: 'delete', path: '/api/v1/sessions/:id', summary: 'Force destroy a session', auth: 'consumer', response: sessionActionResponseSchema, status: 200 },
   { method: 'post', path: '/api/v1/sessions/:id/done', summary: 'Signal the session is done (graceful shutdown)', auth: 'consumer', response: sessionActionResponseSchema, status: 200 },
-  { method: 'post', path: '/api/v1/sessions/:id/extend', summary: 'Extend the reservation (never past the hard maximum)', auth: 'consumer', body: extendSessionRequestSchema, response: extendSessionResponseSchema, status: 200 },
+  { method: 'post', path: '/api/v1/sessions/:id/extend', summary: 'Extend the reservation (never past the hard maximum)', auth: 'consumer', body: extendSessionRequestSchema, response: extendSessionResponseSchema, status: 200, aliases: REQUEST_ALIASES.extendSession },
   { method: 'get', path: '/api/v1/sessions/:id/events', summary: 'The session event log; Server-Sent Events with Accept: text/event-stream', auth: 'consumer', response: z.object({ events: z.array(sessionEventSchema) }), status: 200, stream: true },
   { method: 'get', path: '/api/v1/sessions/:id/diagnostics', summary: 'Live SSH probes of the node', auth: 'consumer', response: diagnosticsResponseSchema, status: 200 },
-  { method: 'get', path: '/api/v1/costs', summary: 'Costs by consumer, session, provider, GPU and period', auth: 'consumer', query: costQuerySchema, response: costSummarySchema, status: 200 },
-  { method: 'get', path: '/api/v1/costs/summary', summary: 'This month\u2019s cost summary', auth: 'consumer', query: costQuerySchema, response: costSummarySchema, status: 200 },
-  { method: 'post', path: '/api/v1/consumers', summary: 'Create a consumer and its first API key (shown once)', auth: 'admin', body: createConsumerRequestSchema, response: createConsumerResponseSchema, status: 201 },
+  { method: 'get', path: '/api/v1/costs', summary: 'Costs by consumer, session, provider, GPU and period; running sessions count up to now (accruing_cost says how much is not in the ledger yet)', auth: 'consumer', query: costQuerySchema, response: costSummarySchema, status: 200, aliases: REQUEST_ALIASES.costQuery },
+  { method: 'get', path: '/api/v1/costs/summary', summary: 'This month\u2019s cost summary', auth: 'consumer', query: costQuerySchema, response: costSummarySchema, status: 200, aliases: REQUEST_ALIASES.costQuery },
+  { method: 'post', path: '/api/v1/consumers', summary: 'Create a consumer and its first API key (shown once)', auth: 'admin', body: createConsumerRequestSchema, response: createConsumerResponseSchema, status: 201, aliases: REQUEST_ALIASES.createConsumer },
   { method: 'get', path: '/api/v1/consumers', summary: 'List consumers', auth: 'admin', response: consumerListResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/consumers/:id', summary: 'One consumer', auth: 'admin', response: consumerSchema, status: 200 },
   { method: 'post', path: '/api/v1/consumers/:id/keys', summary: 'Issue another API key (shown once)', auth: 'admin', response: createApiKeyResponseSchema, status: 201 },
   { method: 'delete', path: '/api/v1/consumers/:id/keys/:keyId', summary: 'Revoke an API key', auth: 'admin', response: consumerSchema, status: 200 },
-  { method: 'put', path: '/api/v1/consumers/:id/budget', summary: 'Set the monthly budget', auth: 'admin', body: setBudgetRequestSchema, response: consumerSchema, status: 200 },
+  { method: 'put', path: '/api/v1/consumers/:id/budget', summary: 'Set the monthly budget', auth: 'admin', body: setBudgetRequestSchema, response: consumerSchema, status: 200, aliases: REQUEST_ALIASES.setBudget },
   { method: 'get', path: '/api/v1/benchmarks', summary: 'List benchmark results, newest first (every filter combines)', auth: 'consumer', query: benchmarkListQuerySchema, response: benchmarkListResponseSchema, status: 200 },
   { method: 'post', path: '/api/v1/benchmarks', summary: 'Submit a benchmark result (validated, unit-checked; honours Idempotency-Key)', auth: 'admin', body: submitBenchmarkRequestSchema, response: benchmarkResultSchema, status: 201, idempotent: true },
+  { method: 'post', path: '/api/v1/benchmarks/validate', summary: 'Check a benchmark result exactly as a submission is checked, storing nothing (benchmark-loader --dry-run)', auth: 'admin', body: submitBenchmarkRequestSchema, response: benchmarkResultSchema, status: 200 },
   { method: 'get', path: '/api/v1/benchmarks/best', summary: 'Fastest GPU and provider for a model (median tokens/s of the newest 5 valid results)', auth: 'consumer', query: benchmarkModelQuerySchema, response: rankedBenchmarkSchema, status: 200 },
   { method: 'get', path: '/api/v1/benchmarks/cheapest', summary: 'Lowest $ per million tokens for a model, optionally above min_tps', auth: 'consumer', query: cheapestBenchmarkQuerySchema, response: rankedBenchmarkSchema, status: 200 },
   { method: 'get', path: '/api/v1/benchmarks/compare', summary: 'Every GPU and provider for a model against a baseline', auth: 'consumer', query: compareBenchmarkQuerySchema, response: benchmarkComparisonSchema, status: 200 },

@@ -99,9 +99,18 @@ export const sessionListResponseSchema = z
 export type SessionListResponse = z.infer<typeof sessionListResponseSchema>;
 
 export const extendSessionRequestSchema = z.object({ hours: z.number().int().min(1).max(12).default(1) }).strict().meta({ id: 'ExtendSessionRequest' });
-export const extendSessionResponseSchema = z.object({ session: sessionSchema, extended_by_hours: z.number().int() }).meta({ id: 'ExtendSessionResponse' });
+export const extendSessionResponseSchema = z
+  .object({
+    session: sessionSchema,
+    extended_by_hours: z.number().int(),
+    session_id: z.string().meta({ description: 'The session id (as in the original API)' }),
+    new_expires_at: timestampSchema.meta({ description: 'The new `expires_at` (as in the original API)' }),
+  })
+  .meta({ id: 'ExtendSessionResponse' });
 
-export const sessionActionResponseSchema = z.object({ session: sessionSchema, message: z.string() }).meta({ id: 'SessionActionResponse' });
+export const sessionActionResponseSchema = z
+  .object({ session: sessionSchema, message: z.string(), session_id: z.string().meta({ description: 'The session id (as in the original API)' }) })
+  .meta({ id: 'SessionActionResponse' });
 export type SessionActionResponse = z.infer<typeof sessionActionResponseSchema>;
 
 export const sessionEventSchema = z

@@ -143,7 +143,7 @@ export {
   type ProvisioningServiceOptions,
 } from './provisioning/provisioning-service.js';
 
-export { buildCostReport, parseUtcDate, type CostReport, type CostReportQuery } from './cost/cost-reports.js';
+export { buildCostReport, parseUtcDate, type CostReport, type CostReportQuery, type LiveAccrualSource } from './cost/cost-reports.js';
 export { CostAccountant, type BudgetAlert, type CostAccountantOptions } from './cost/cost-accountant.js';
 export { LifecycleManager, type LifecycleManagerOptions, type LifecycleTickReport } from './lifecycle/lifecycle-manager.js';
 export { Reconciler, type ForeignInstance, type ReconcileReport, type ReconcilerOptions } from './lifecycle/reconciler.js';

@@ -18,7 +18,7 @@ export default class Inventory extends BaseCommand<typeof Inventory> {
 
   static override flags = {
     provider: Flags.option({ char: 'p', description: 'Filter by provider', options: ['vastai', 'bluelobster', 'tensordock'] as const })(),
-    gpu: Flags.string({ char: 'g', description: 'Filter by GPU type (e.g. "RTX4090", "A100"; aliases and families match)' }),
+    gpu: Flags.string({ char: 'g', aliases: ['gpu-type'], description: 'Filter by GPU type (e.g. "RTX4090", "RTX 4090", "A100"; aliases and families match; also --gpu-type)' }),
     'min-vram': Flags.integer({ description: 'Minimum VRAM per GPU, in GB', min: 0 }),
     'max-price': Flags.custom<number>({
       description: 'Maximum price per hour, in USD',

@@ -41,10 +41,15 @@ export default class Provision extends BaseCommand<typeof Provision> {
   ];
 
   static override flags = {
-    consumer: Flags.string({ char: 'c', description: 'Consumer ID - identifies your application', required: true }),
-    offer: Flags.string({ char: 'i', description: 'Specific offer ID to provision', exactlyOne: ['offer', 'gpu'] }),
-    gpu: Flags.string({ char: 'g', description: 'GPU type to auto-select the cheapest offer (e.g. "RTX4090", "A100")', exactlyOne: ['offer', 'gpu'] }),
-    workload: Flags.option({ char: 'w', description: 'Workload type', options: WORKLOADS, default: 'llm' as const })(),
+    consumer: Flags.string({ char: 'c', aliases: ['consumer-id'], description: 'Consumer ID - identifies your application (also --consumer-id)', required: true }),
+    offer: Flags.string({ char: 'i', aliases: ['offer-id'], description: 'Specific offer ID to provision (also --offer-id)', exactlyOne: ['offer', 'gpu'] }),
+    gpu: Flags.string({
+      char: 'g',
+      aliases: ['gpu-type'],
+      description: 'GPU type to auto-select the cheapest offer (e.g. "RTX4090", "RTX 4090", "A100"; also --gpu-type)',
+      exactlyOne: ['offer', 'gpu'],
+    }),
+    workload: Flags.option({ char: 'w', aliases: ['workload-type'], description: 'Workload type (also --workload-type)', options: WORKLOADS, default: 'llm' as const })(),
     hours: Flags.integer({ char: 't', description: 'Reservation hours, 1-12', min: 1, max: 12, default: 2 }),
     'idle-timeout': Flags.integer({ description: 'Idle timeout in minutes, 0 = disabled', min: 0, max: 720, default: 0 }),
     storage: Flags.option({ description: 'Storage policy', options: STORAGE_POLICIES, default: 'destroy' as const })(),
@@ -92,11 +97,14 @@ export default class Provision extends BaseCommand<typeof Provision> {
 
     if (!flags.wait) {
       this.print({ ...created, ...keyFields }, () => renderProvisioned(created, created.session, { autoSelected, keyPath }));
+      if (this.json && !created.session.ssh_host) {
+        this.note(`Note: the SSH endpoint (session.ssh_host, ssh_port, ssh_user) is known once the session is running: add --wait, or poll 'gpu-shopper sessions get ${created.session.id} -o json'.`);
+      }
       return;
     }
 
     // In table mode the key is printed before waiting, so an interrupted wait never loses it.
-    if (!this.json) this.io.out(renderProvisioned(created, created.session, { autoSelected, keyPath }));
+    if (!this.json) this.io.out(renderProvisioned(created, created.session, { autoSelected, keyPath, waiting: true }));
     const started = Date.now();
     this.note(`Waiting for session ${created.session.id} to be running...`);
     const session = await client.sessions

@@ -282,8 +282,13 @@ export async function loadResults(client: GpuShopper, options: LoaderOptions, on
       loaded.model = typeof body.model?.name === 'string' ? body.model.name : null;
       loaded.gpu = typeof body.hardware?.gpu_name === 'string' ? body.hardware.gpu_name : null;
       loaded.tokens_per_second = typeof body.results?.avg_tokens_per_second === 'number' ? body.results.avg_tokens_per_second : null;
-      if (options.dryRun) loaded.status = 'valid';
-      else {
+      if (options.dryRun) {
+        // The server's own check, storing nothing: valid here means the real load takes it.
+        const checked = await client.benchmarks.validate(body);
+        loaded.status = 'valid';
+        loaded.gpu = checked.gpu_sku ?? checked.hardware.gpu_name;
+        loaded.tokens_per_second = checked.results.avg_tokens_per_second;
+      } else {
         // Same file + same overrides → same key: loading a directory twice stores each result once.
         const idempotencyKey = `benchmark-loader-${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 48)}`;
         const stored = await client.benchmarks.submit(body, { idempotencyKey });

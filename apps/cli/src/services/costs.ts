@@ -1,6 +1,6 @@
 import type { CostListParams, CostSummary, GpuShopper } from '@gpu-shopper/client';
 
-import { formatUsd } from '../output.js';
+import { formatCost } from '../output.js';
 
 export interface CostOptions {
   readonly consumer?: string | undefined;
@@ -32,7 +32,7 @@ export async function getMonthlySummary(client: GpuShopper, options: Pick<CostOp
 function breakdown(title: string, entries: [string, number][]): string[] {
   if (entries.length === 0) return [];
   const width = Math.max(...entries.map(([key]) => key.length)) + 2;
-  return ['', `${title}:`, ...entries.sort((a, b) => b[1] - a[1]).map(([key, cost]) => `  ${key.padEnd(width)}${formatUsd(cost)}`)];
+  return ['', `${title}:`, ...entries.sort((a, b) => b[1] - a[1]).map(([key, cost]) => `  ${key.padEnd(width)}${formatCost(cost)}`)];
 }
 
 /** The "Cost Summary" view of SEED.md, plus the range, scope and period breakdown when asked. */
@@ -44,15 +44,19 @@ export function renderCosts(summary: CostSummary, title = 'Cost Summary'): strin
     title,
     '='.repeat(title.length),
     ...scope,
-    `Total Cost: ${formatUsd(summary.total_cost)}`,
+    `Total Cost: ${formatCost(summary.total_cost)}`,
     `Sessions:   ${summary.session_count}`,
     `Hours Used: ${Number(summary.hours_used.toFixed(2))}`,
+    // Running sessions are counted up to now; say which part the ledger has not recorded yet.
+    ...(summary.accruing_sessions > 0
+      ? [`Accruing:   ${formatCost(summary.accruing_cost)} of it from ${summary.accruing_sessions} running session${summary.accruing_sessions === 1 ? '' : 's'} (up to now)`]
+      : []),
     ...breakdown('By Provider', Object.entries(summary.by_provider)),
     ...breakdown('By GPU Type', Object.entries(summary.by_gpu_type)),
   ];
   if (summary.by_period.length > 0) {
     const width = Math.max(...summary.by_period.map((p) => p.period.length)) + 2;
-    lines.push('', 'By Period:', ...summary.by_period.map((p) => `  ${p.period.padEnd(width)}${formatUsd(p.cost)}`));
+    lines.push('', 'By Period:', ...summary.by_period.map((p) => `  ${p.period.padEnd(width)}${formatCost(p.cost)}`));
   }
   return lines.join('\n');
 }

@@ -138,7 +138,7 @@ export async function createSession(client: GpuShopper, options: ProvisionOption
 }
 
 /** The provision summary of SEED.md: session, SSH endpoint, and the key (or where it was saved). */
-export function renderProvisioned(created: SessionCreateResponse, session: Session, options: { autoSelected: boolean; keyPath?: string | undefined }): string {
+export function renderProvisioned(created: SessionCreateResponse, session: Session, options: { autoSelected: boolean; keyPath?: string | undefined; waiting?: boolean }): string {
   const { offer } = created;
   const lines: string[] = [];
   if (options.autoSelected) lines.push(`Auto-selected offer ${offer.id} (${offer.gpu_type}, ${formatUsd(offer.price_per_hour)}/hr)`);
@@ -161,7 +161,12 @@ export function renderProvisioned(created: SessionCreateResponse, session: Sessi
   if (session.ssh_host && session.ssh_port && session.ssh_user) {
     lines.push(renderFields([['Host', session.ssh_host], ['Port', String(session.ssh_port)], ['User', session.ssh_user]], { indent: '  ' }));
   } else {
-    lines.push(`  (not known yet: shown by 'gpu-shopper sessions get ${session.id}' once the instance is up)`);
+    // The session is created before the provider is asked: the endpoint comes once the instance is up.
+    lines.push(
+      options.waiting
+        ? '  (not known yet: waiting for the instance to come up)'
+        : `  (not known yet: add --wait to wait for them, or see 'gpu-shopper sessions get ${session.id}' once it is running)`,
+    );
   }
   lines.push('');
   if (options.keyPath) {

@@ -71,6 +71,7 @@ const FIXTURES: Record<string, Fixture> = {
   'delete /api/v1/consumers/:id/keys/:keyId': { path: () => '/api/v1/consumers/alice/keys/key_alice', scope: 'admin' },
   'get /api/v1/benchmarks': { path: () => '/api/v1/benchmarks', scope: 'shared' },
   'post /api/v1/benchmarks': { path: () => '/api/v1/benchmarks', body: () => ({ timestamp: '2026-02-01T00:00:00Z', hardware: { gpu_name: 'NVIDIA GeForce RTX 3090', gpu_memory_mib: 24576 }, model: { name: 'llama3.1:8b' }, results: { avg_tokens_per_second: 140 }, provider: 'vastai', price_per_hour: 0.1 }), scope: 'admin' },
+  'post /api/v1/benchmarks/validate': { path: () => '/api/v1/benchmarks/validate', body: () => ({ timestamp: '2026-02-01T00:00:00Z', hardware: { gpu_name: 'NVIDIA GeForce RTX 3090', gpu_memory_mib: 24576 }, model: { name: 'llama3.1:8b' }, results: { avg_tokens_per_second: 140 } }), scope: 'admin' },
   'get /api/v1/benchmarks/best': { path: () => '/api/v1/benchmarks/best?model=llama3.1:8b', scope: 'shared' },
   'get /api/v1/benchmarks/cheapest': { path: () => '/api/v1/benchmarks/cheapest?model=llama3.1:8b', scope: 'shared' },
   'get /api/v1/benchmarks/compare': { path: () => '/api/v1/benchmarks/compare?model=llama3.1:8b', scope: 'shared' },

@@ -439,6 +439,11 @@ export class Benchmarks extends APIResource {
     return this._client.request<BenchmarkResult>({ ...pickRequestOptions(options), method: 'post', path: '/api/v1/benchmarks', body, idempotencyKey });
   }
 
+  /** Checks a result exactly as `submit` does and stores nothing (admin); invalid → `BadRequestError` naming each problem. */
+  validate(body: BenchmarkSubmitParams, options?: RequestOptions): APIPromise<BenchmarkResult> {
+    return this._client.request<BenchmarkResult>({ ...pickRequestOptions(options), method: 'post', path: '/api/v1/benchmarks/validate', body });
+  }
+
   best(query: BenchmarkModelParams, options?: RequestOptions): APIPromise<RankedBenchmark> {
     return this._client.request<RankedBenchmark>({ ...pickRequestOptions(options), method: 'get', path: '/api/v1/benchmarks/best', query });
   }

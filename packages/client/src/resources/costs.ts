@@ -38,6 +38,12 @@ export interface CostSummary {
   session_count: number;
   /** Billed hours. */
   hours_used: number;
+  /** Part of `total_cost` still accruing (running sessions since their last ledger line, up to now), US dollars. */
+  accruing_cost: number;
+  /** The same in exact micro-USD. */
+  accruing_cost_micros: number;
+  /** Running sessions with an accruing part. */
+  accruing_sessions: number;
   /** US dollars per provider. */
   by_provider: Record<string, number>;
   /** US dollars per GPU type. */

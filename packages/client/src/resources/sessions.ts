@@ -169,6 +169,10 @@ export interface SessionExtendResponse {
   session: Session;
   /** Hours added. */
   extended_by_hours: number;
+  /** The session id. */
+  session_id: string;
+  /** The new expiry (the session's `expires_at`), ISO 8601 UTC. */
+  new_expires_at: string;
 }
 
 /** The answer of `sessions.done()` and `sessions.delete()`. */
@@ -177,6 +181,8 @@ export interface SessionActionResponse {
   session: Session;
   /** What happened, for humans. */
   message: string;
+  /** The session id. */
+  session_id: string;
 }
 
 /** One entry of a session's event log. */

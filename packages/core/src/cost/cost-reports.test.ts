@@ -77,3 +77,40 @@ describe('cost reports', () => {
     expect(!result.ok && result.err.code).toBe('VALIDATION_FAILED');
   });
 });
+
+describe('cost reports include running sessions up to now (accruing)', () => {
+  async function runningSession(billingStartedAt: Date) {
+    const repositories = createInMemoryRepositories();
+    const { session, event } = buildSession({ id: 'ses_live', status: 'running', billingStartedAt, consumerId: 'my-app' });
+    unwrap(await repositories.sessions.insert(session, event));
+    return repositories;
+  }
+
+  it('right after provisioning: the session counts, with its cost so far, before any ledger line', async () => {
+    const start = new Date('2026-02-02T10:00:00.000Z');
+    const repositories = await runningSession(start);
+    const now = new Date(start.getTime() + 10 * 60_000);
+    const ledgerOnly = unwrap(await buildCostReport(repositories.costs, { consumerId: 'my-app' }));
+    expect(ledgerOnly.sessionCount).toBe(0);
+    const report = unwrap(await buildCostReport(repositories.costs, { consumerId: 'my-app' }, { sessions: repositories.sessions, now }));
+    // 10 minutes at $0.42/h = $0.07
+    expect(report).toMatchObject({ totalMicros: 70_000, accruingMicros: 70_000, accruingSessionCount: 1, sessionCount: 1, billedSeconds: 600 });
+    expect(report.byProvider).toEqual({ vastai: 70_000 });
+    // Another consumer, or a range before billing started, sees none of it.
+    expect(unwrap(await buildCostReport(repositories.costs, { consumerId: 'other' }, { sessions: repositories.sessions, now })).totalMicros).toBe(0);
+    expect(unwrap(await buildCostReport(repositories.costs, { endDate: '2026-02-01' }, { sessions: repositories.sessions, now })).totalMicros).toBe(0);
+  });
+
+  it('after a ledger line, only the remainder is accruing: the total never counts a second twice', async () => {
+    const start = new Date('2026-02-02T10:00:00.000Z');
+    const repositories = await runningSession(start);
+    unwrap(
+      await repositories.costs.appendAccrual(
+        { id: 'cst_1', sessionId: 'ses_live', consumerId: 'my-app', provider: 'vastai', gpuType: 'RTX 4090', periodStart: start, periodEnd: new Date(start.getTime() + 300_000), accruedSeconds: 300, amountMicros: 35_000, recordedAt: start },
+        0,
+      ),
+    );
+    const report = unwrap(await buildCostReport(repositories.costs, { sessionId: 'ses_live' }, { sessions: repositories.sessions, now: new Date(start.getTime() + 600_000) }));
+    expect(report).toMatchObject({ totalMicros: 70_000, accruingMicros: 35_000, sessionCount: 1 });
+  });
+});

@@ -1,6 +1,8 @@
 import { ValidationError } from '../errors/domain-errors.js';
 import { Err, Ok, type Result } from '../errors/result.js';
-import { type CostLedgerRepository } from '../ports/repositories.js';
+import { costForSeconds, elapsedSeconds } from '../money/money.js';
+import { type CostLedgerRepository, type SessionRepository } from '../ports/repositories.js';
+import { LIVE_STATUSES, TERMINAL_STATUSES } from '../sessions/session.js';
 import { summarizeCosts, type CostEntry, type CostTotals } from './cost-entry.js';
 
 export interface CostReportQuery {
@@ -16,6 +18,13 @@ export interface CostReportQuery {
 }
 
 export interface CostReport extends CostTotals {
+  /**
+   * Part of the totals not yet written to the ledger: running sessions' cost from their last
+   * accrual up to now (the ledger catches up on the next lifecycle tick). Included in every total.
+   */
+  readonly accruingMicros: number;
+  /** Sessions with such an accruing part. */
+  readonly accruingSessionCount: number;
   readonly from: Date | null;
   /** Exclusive end: the day after `endDate`. */
   readonly to: Date | null;
@@ -34,8 +43,50 @@ export function parseUtcDate(text: string, field: string): Result<Date, Validati
   return Ok(date);
 }
 
-/** Cost summaries over the ledger: totals, by provider and GPU, and optionally by day or month. */
-export async function buildCostReport(ledger: CostLedgerRepository, query: CostReportQuery): Promise<Result<CostReport, ValidationError>> {
+/** Where the not-yet-accrued cost of running sessions comes from (optional: without it, the ledger alone). */
+export interface LiveAccrualSource {
+  readonly sessions: Pick<SessionRepository, 'list' | 'get'>;
+  readonly now: Date;
+}
+
+
+/**
+ * The cost of live sessions from their ledger high-water mark up to now, as the ledger lines the next
+ * accrual will write (same formula, same period start), so a report neither lags a tick behind nor
+ * counts anything twice once the ledger catches up.
+ */
+async function accruingEntries(ledger: CostLedgerRepository, live: LiveAccrualSource, query: CostReportQuery): Promise<CostEntry[]> {
+  const sessions = query.sessionId !== undefined ? [await live.sessions.get(query.sessionId)].filter((s) => s !== undefined) : await live.sessions.list({ statuses: LIVE_STATUSES, ...(query.consumerId !== undefined ? { consumerId: query.consumerId } : {}) });
+  const entries: CostEntry[] = [];
+  for (const session of sessions) {
+    if (!session.billingStartedAt || session.stoppedAt || TERMINAL_STATUSES.includes(session.status)) continue;
+    if (query.consumerId !== undefined && session.consumerId !== query.consumerId) continue;
+    if (query.provider !== undefined && session.provider !== query.provider) continue;
+    const total = elapsedSeconds(session.billingStartedAt, live.now);
+    const accrued = await ledger.accruedSeconds(session.id);
+    if (total <= accrued) continue;
+    const start = session.billingStartedAt.getTime();
+    entries.push({
+      id: `accruing_${session.id}`,
+      sessionId: session.id,
+      consumerId: session.consumerId,
+      provider: session.provider,
+      gpuType: session.gpuType,
+      periodStart: new Date(start + accrued * 1000),
+      periodEnd: new Date(start + total * 1000),
+      accruedSeconds: total,
+      amountMicros: costForSeconds(session.pricePerHourMicros, total) - costForSeconds(session.pricePerHourMicros, accrued),
+      recordedAt: live.now,
+    });
+  }
+  return entries;
+}
+
+/**
+ * Cost summaries over the ledger: totals, by provider and GPU, and optionally by day or month. With
+ * `live`, running sessions' cost since their last accrual is included (and reported as accruing).
+ */
+export async function buildCostReport(ledger: CostLedgerRepository, query: CostReportQuery, live?: LiveAccrualSource): Promise<Result<CostReport, ValidationError>> {
   let from: Date | null = null;
   let to: Date | null = null;
   if (query.startDate !== undefined) {
@@ -58,7 +109,19 @@ export async function buildCostReport(ledger: CostLedgerRepository, query: CostR
     ...(from ? { from } : {}),
     ...(to ? { to } : {}),
   });
-  return Ok({ ...summarizeCosts(entries), from, to, byPeriod: query.period ? byPeriod(entries, query.period) : [] });
+  // An accruing part belongs to the range its period starts in, as its ledger line will.
+  const accruing = live
+    ? (await accruingEntries(ledger, live, query)).filter((e) => (!from || e.periodStart >= from) && (!to || e.periodStart < to))
+    : [];
+  const all = [...entries, ...accruing];
+  return Ok({
+    ...summarizeCosts(all),
+    accruingMicros: accruing.reduce((sum, e) => sum + e.amountMicros, 0),
+    accruingSessionCount: accruing.length,
+    from,
+    to,
+    byPeriod: query.period ? byPeriod(all, query.period) : [],
+  });
 }
 
 function byPeriod(entries: readonly CostEntry[], period: 'daily' | 'monthly'): { period: string; totalMicros: number }[] {

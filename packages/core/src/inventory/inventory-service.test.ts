@@ -135,6 +135,27 @@ describe('InventoryService', () => {
     expect(await inventory.getOffer('vastai-1')).toBeUndefined();
   });
 
+  it('a rented offer leaves the "cheapest" choice, but named by id it is re-listed at its provider and found while capacity is left', async () => {
+    const { inventory, td } = setup();
+    await inventory.query({});
+    inventory.markRented('tensordock-1');
+    // The next "cheapest RTX 4090" goes to another host.
+    expect((await inventory.query({ gpu: 'RTX4090' })).offers.map((o) => o.id)).toEqual(['vastai-1']);
+    // The provider still lists it (a host with GPUs left): asked by id, it is found again.
+    const callsBefore = listCalls(td);
+    expect((await inventory.getOffer('tensordock-1'))?.offer.id).toBe('tensordock-1');
+    expect(listCalls(td)).toBe(callsBefore + 1);
+    expect((await inventory.query({})).offers.map((o) => o.id)).toContain('tensordock-1');
+    // Once the provider stops listing it (full), it is gone.
+    inventory.markRented('tensordock-1');
+    td.setOffers([]);
+    expect(await inventory.getOffer('tensordock-1')).toBeUndefined();
+    // An unknown id never makes a provider call.
+    const calls = listCalls(td);
+    expect(await inventory.getOffer('tensordock-unknown')).toBeUndefined();
+    expect(listCalls(td)).toBe(calls);
+  });
+
   it('leaves suppressed offers out', async () => {
     const clock = new FakeClock();
     const vast = new FakeProvider('vastai', clock, [buildOffer({ id: 'vastai-1' }), buildOffer({ id: 'vastai-2' })]);

@@ -51,6 +51,8 @@ interface CacheEntry {
   retryAfterMs: number;
   lastError: ProviderError | null;
   rateLimitedUntilMs: number | null;
+  /** Offers rented since this catalogue was fetched: left out until the provider is asked again. */
+  rented: Set<string>;
 }
 
 const BACKOFF_CODES = new Set(['PROVIDER_RATE_LIMITED', 'PROVIDER_UNAVAILABLE']);
@@ -67,7 +69,7 @@ export class InventoryService {
   constructor(private readonly options: InventoryServiceOptions) {
     this.logger = (options.logger ?? noopLogger).child({ component: 'inventory' });
     for (const provider of options.providers) {
-      this.entries.set(provider.name, { offers: null, fetchedAtMs: null, inflight: null, retryAfterMs: 0, lastError: null, rateLimitedUntilMs: null });
+      this.entries.set(provider.name, { offers: null, fetchedAtMs: null, inflight: null, retryAfterMs: 0, lastError: null, rateLimitedUntilMs: null, rented: new Set() });
     }
   }
 
@@ -85,13 +87,41 @@ export class InventoryService {
     return { offers: selectOffers(visible, filter), providers: catalogues.map((catalogue) => catalogue.status) };
   }
 
-  /** One offer by its unified id, from the cached catalogues (refreshing a missing one first). */
+  /**
+   * One offer by its unified id, from the cached catalogues (refreshing a missing one first). An
+   * offer rented since the last fetch is looked up again at its provider: one rental of a host with
+   * several GPUs leaves it listed, and then it can be rented again.
+   */
   async getOffer(offerId: string): Promise<{ offer: Offer; fresh: boolean } | undefined> {
-    const answer = await this.query({});
-    const offer = answer.offers.find((o) => o.id === offerId);
-    if (!offer) return undefined;
+    let answer = await this.query({});
+    let offer = answer.offers.find((o) => o.id === offerId);
+    if (!offer) {
+      const provider = this.options.providers.find((p) => this.entries.get(p.name)?.rented.has(offerId));
+      if (!provider) return undefined;
+      const entry = this.entry(provider.name);
+      // A provider in backoff is not asked again early: the offer counts as gone until then.
+      if (this.options.clock.now().getTime() < entry.retryAfterMs) return undefined;
+      await this.withTimeout(this.refresh(provider, entry));
+      answer = await this.query({ provider: provider.name });
+      offer = answer.offers.find((o) => o.id === offerId);
+      if (!offer) return undefined;
+    }
     const status = answer.providers.find((p) => p.provider === offer.provider);
     return { offer, fresh: status?.state === 'ok' };
+  }
+
+  /**
+   * Leaves out an offer just rented until its provider is asked again: the next "cheapest of a GPU"
+   * choice moves on to another host, while the offer itself, named by id, is re-listed at its
+   * provider (`getOffer`) and still rentable when capacity is left.
+   */
+  markRented(offerId: string): void {
+    for (const entry of this.entries.values()) {
+      if (entry.offers?.some((offer) => offer.id === offerId)) {
+        entry.offers = entry.offers.filter((offer) => offer.id !== offerId);
+        entry.rented.add(offerId);
+      }
+    }
   }
 
   /**
@@ -133,6 +163,7 @@ export class InventoryService {
       const nowMs = this.options.clock.now().getTime();
       if (result.ok) {
         entry.offers = result.val;
+        entry.rented.clear();
         entry.fetchedAtMs = nowMs;
         entry.lastError = null;
         entry.rateLimitedUntilMs = null;

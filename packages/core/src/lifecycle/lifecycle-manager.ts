@@ -37,8 +37,13 @@ export interface LifecycleTickReport {
  * provisioning deadlines, idle timeout, due destroy retries, stuck-stopping alerts, and cost accrual.
  * Work is concurrent and bounded; an error on one session is logged and never stops the others.
  */
+/** Consecutive failed idle samples of a session before a warning (then every this many more). */
+export const IDLE_SAMPLE_FAILURES_BEFORE_WARNING = 3;
+
 export class LifecycleManager {
   private readonly logger: Logger;
+  /** Consecutive failed idle samples per session (in memory: a restart starts counting again). */
+  private readonly idleSampleFailures = new Map<string, number>();
 
   constructor(private readonly options: LifecycleManagerOptions) {
     this.logger = (options.logger ?? noopLogger).child({ component: 'lifecycle' });
@@ -46,6 +51,8 @@ export class LifecycleManager {
 
   async tick(): Promise<LifecycleTickReport> {
     const sessions = await this.options.repositories.sessions.list({ statuses: LIVE_STATUSES });
+    const live = new Set(sessions.map((s) => s.id));
+    for (const id of this.idleSampleFailures.keys()) if (!live.has(id)) this.idleSampleFailures.delete(id);
     const stopped: { sessionId: string; reason: string }[] = [];
     let destroyRetries = 0;
     let stuckStopping = 0;
@@ -113,7 +120,21 @@ export class LifecycleManager {
       hostKeyFingerprint: session.hostKeyFingerprint,
     });
     // An unreachable node is not evidence of idleness: never stop a session on a failed sample.
-    if (!sample.ok) return false;
+    // But an idle timeout that can never fire must not stay silent: say so when it keeps failing.
+    if (!sample.ok) {
+      const failures = (this.idleSampleFailures.get(session.id) ?? 0) + 1;
+      this.idleSampleFailures.set(session.id, failures);
+      if (failures % IDLE_SAMPLE_FAILURES_BEFORE_WARNING === 0) {
+        this.logger.warn('idle timeout not enforced: GPU activity sampling keeps failing', {
+          sessionId: session.id,
+          consecutiveFailures: failures,
+          idleTimeoutMinutes: session.idleTimeoutMinutes,
+          error: sample.err.message,
+        });
+      }
+      return false;
+    }
+    this.idleSampleFailures.delete(session.id);
     const now = this.options.clock.now();
     if (sample.val.busy) {
       await this.options.repositories.sessions.update(session.id, session.version, { lastActiveAt: now }, []);

@@ -4,6 +4,7 @@ import { ProviderUnavailableError } from '../ports/provider-errors.js';
 import { type GpuActivitySampler } from '../ports/session-access.js';
 import { createCoreHarness, type CoreHarness } from '../testing/core-harness.js';
 import { FakeClock } from '../testing/fake-clock.js';
+import { MemoryLogger } from '../testing/memory-logger.js';
 import { planSessionTransition } from '../sessions/session-transition.js';
 import { recoverSessions } from './startup-recovery.js';
 
@@ -151,6 +152,31 @@ describe('lifecycle', () => {
     h.clock.advanceMinutes(90);
     expect((await h.lifecycle.tick()).stopped).toEqual([]);
     expect((await h.repositories.sessions.get(session.id))?.status).toBe('running');
+  });
+
+  it('idle timeout: sampling that keeps failing is logged as a warning (the timeout is not enforced), and only every few failures', async () => {
+    const { RemoteExecError } = await import('../ports/remote-exec.js');
+    let failing = true;
+    const activity: GpuActivitySampler = {
+      sample: async () => (failing ? { ok: false, err: new RemoteExecError('unknown', { host: 'x', port: 22 }, 'nvidia-smi: Invalid combination of input arguments') } : Ok({ busy: true, maxUtilizationPercent: 90 })),
+    };
+    const logger = new MemoryLogger();
+    const h = createCoreHarness({ activity, lifecycleLogger: logger });
+    const session = await runningSession(h, 4, 30);
+    const warnings = () => logger.records.filter((r) => r.level === 'warn' && r.message.includes('idle timeout not enforced'));
+    await h.lifecycle.tick();
+    await h.lifecycle.tick();
+    expect(warnings()).toEqual([]);
+    await h.lifecycle.tick();
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]?.fields).toMatchObject({ sessionId: session.id, consecutiveFailures: 3, idleTimeoutMinutes: 30, error: expect.stringContaining('Invalid combination') });
+    // A good sample resets the count.
+    failing = false;
+    await h.lifecycle.tick();
+    failing = true;
+    await h.lifecycle.tick();
+    await h.lifecycle.tick();
+    expect(warnings()).toHaveLength(1);
   });
 });
 

@@ -418,8 +418,8 @@ export class ProvisioningService {
     });
     if (created.ok) {
       // Rented: the next `gpu` request must not pick the same offer from the cache before the
-      // provider's listing says whether any capacity is left (the next refresh brings it back if so).
-      this.options.inventory.evictOffer(offer.offer.id);
+      // provider's listing says whether any capacity is left; a request naming it re-lists it.
+      this.options.inventory.markRented(offer.offer.id);
       return this.recordInstance(session, created.val.providerInstanceId, created.val.requestSentAt ?? sentAt, created.val.pricePerHourMicros);
     }
     return this.handleCreateError(session, provider, offer.offer, created.err);

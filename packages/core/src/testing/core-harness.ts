@@ -1,3 +1,4 @@
+import { type Logger } from '../logging/logger.js';
 import { CostAccountant, type BudgetAlert } from '../cost/cost-accountant.js';
 import { InventoryService } from '../inventory/inventory-service.js';
 import { OfferFailureTracker } from '../inventory/offer-failure-tracker.js';
@@ -24,6 +25,10 @@ export interface CoreHarnessOptions {
   readonly provider?: FakeProvider;
   readonly activity?: GpuActivitySampler;
   readonly orphanGraceMs?: number;
+  /** HARD_MAX_HOURS. @default 12 */
+  readonly hardMaxHours?: number;
+  /** The lifecycle's logger (e.g. a MemoryLogger to assert on warnings). */
+  readonly lifecycleLogger?: Logger;
 }
 
 const DEPLOYMENT_ID = 'dep_00000000000000000000000001';
@@ -64,7 +69,7 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
     clock,
     ids,
     deploymentId: DEPLOYMENT_ID,
-    hardMaxHours: 12,
+    hardMaxHours: options.hardMaxHours ?? 12,
     timing: { vastai: timing, tensordock: timing, bluelobster: timing },
     failures,
     pollIntervalMs: 5000,
@@ -77,6 +82,7 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
     clock,
     cipher: fakeSecretCipher,
     ...(options.activity ? { activity: options.activity } : {}),
+    ...(options.lifecycleLogger ? { logger: options.lifecycleLogger } : {}),
   });
   const reconciler = new Reconciler({ repositories, providers, terminator, clock, ids, deploymentId: DEPLOYMENT_ID, orphanGraceMs: options.orphanGraceMs ?? 15 * 60_000 });
   const commands = new SessionCommands({ repositories, terminator, clock, ids });

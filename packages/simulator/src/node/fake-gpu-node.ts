@@ -8,7 +8,8 @@ import { type Prng } from '../internal/prng.js';
 import { type VendorName } from '../model.js';
 import { BenchEmulator } from './bench-emulator.js';
 import { MemoryFs } from './memory-fs.js';
-import { type GpuDevice, type NvidiaFailure, type NvidiaSmiState } from './nvidia-smi.js';
+import { BUSY_UTILIZATION_PERCENT, GPU_PROGRAMS, GpuWorkloads } from './gpu-workloads.js';
+import { type GpuComputeApp, type GpuDevice, type NvidiaFailure, type NvidiaSmiState } from './nvidia-smi.js';
 import { createPrograms, owner, shellFileAccess, type Mount, type NodeProcess, type NodeRuntime } from './programs.js';
 import { parseScript, ShellSession, type ExecResult, type ShellEnvironment } from './shell.js';
 import { type AuthorizedKey } from './ssh-keys.js';
@@ -119,6 +120,8 @@ export class FakeGpuNode {
   private readonly clients = new Set<Connection>();
   private readonly grants = new Map<string, KeyGrant[]>();
   private readonly gpus: readonly GpuDevice[];
+  /** What "uses the GPU" on this node (python scripts, ollama), as nvidia-smi reports it. */
+  readonly workloads: GpuWorkloads;
   private readonly programs: ShellEnvironment['programs'];
   private closed = false;
   private listeningPort: number | null = null;
@@ -129,11 +132,16 @@ export class FakeGpuNode {
   constructor(private readonly options: FakeGpuNodeOptions) {
     this.fs = new MemoryFs(options.fsCapacityBytes ?? 512 * 1024 * 1024);
     this.gpus = this.buildGpus();
+    this.workloads = new GpuWorkloads({ memoryTotalMiB: options.sku.memoryMiB, now: () => new Date(options.now()) });
     this.seedFileSystem();
     const runtime = this.runtime();
     this.runtimeForFiles = runtime;
     const programs = createPrograms(runtime);
     if (options.driverState === 'absent') programs.delete('nvidia-smi');
+    programs.set('python', this.workloads.python);
+    programs.set('python3', this.workloads.python);
+    programs.set('kill', this.workloads.killProgram);
+    programs.set('pkill', this.workloads.pkill);
     this.programs = programs;
     this.bench = new BenchEmulator({
       fs: this.fs,
@@ -316,7 +324,7 @@ export class FakeGpuNode {
   }
 
   private newShell(user: string, vars: Map<string, string>, signal: AbortSignal): ShellSession {
-    const env: ShellEnvironment = { programs: this.programs, files: shellFileAccess(this.fs, this.runtimeForFiles) };
+    const env: ShellEnvironment = { programs: this.programs, files: shellFileAccess(this.fs, this.runtimeForFiles), backgroundPrograms: GPU_PROGRAMS };
     const home = user === 'root' ? '/root' : `/home/${user}`;
     return new ShellSession(env, user, this.fs.stat(home)?.kind === 'dir' ? home : '/', new Map(vars), signal);
   }
@@ -420,6 +428,23 @@ export class FakeGpuNode {
     return gpus;
   }
 
+  /** The GPUs as they are now: a running GPU process shows as load, memory and power. */
+  private gpuState(): readonly GpuDevice[] {
+    if (!this.workloads.busy()) return this.gpus;
+    const used = this.workloads.usedMemoryMiB();
+    return this.gpus.map((gpu) => ({
+      ...gpu,
+      utilizationPercent: BUSY_UTILIZATION_PERCENT,
+      memoryUsedMiB: Math.min(gpu.memoryTotalMiB, gpu.memoryUsedMiB + used),
+      powerDrawW: Number((gpu.powerLimitW * 0.9).toFixed(2)),
+      temperatureC: Math.max(gpu.temperatureC, 64),
+    }));
+  }
+
+  private computeApps(): GpuComputeApp[] {
+    return this.workloads.list().map((p) => ({ pid: p.pid, name: p.name, usedMemoryMiB: p.usedMemoryMiB }));
+  }
+
   private driver(): DriverStack {
     const { upgradeUntilMs, driverAfterUpgrade, driver, now } = this.options;
     return driverAfterUpgrade && upgradeUntilMs !== null && now() >= upgradeUntilMs ? driverAfterUpgrade : driver;
@@ -451,7 +476,7 @@ export class FakeGpuNode {
         let failure: NvidiaFailure | null = fault ? (fault.mode ?? 'no_driver') : null;
         if (!failure && options.driverState === 'broken') failure = 'no_driver';
         if (!failure && this.upgrading() && options.driverAfterUpgrade) failure = 'nvml_mismatch';
-        return { gpus: this.gpus, ...this.driver(), failure, now: new Date(options.now()) };
+        return { gpus: this.gpuState(), computeApps: this.computeApps(), ...this.driver(), failure, now: new Date(options.now()) };
       },
       dpkgLockHolder: () => {
         if (this.upgrading()) return upgradeProcesses[0] ?? null;
@@ -463,6 +488,7 @@ export class FakeGpuNode {
         { pid: 612, user: 'root', name: 'sshd', command: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups' },
         { pid: 701, user: 'root', name: 'nvidia-persiste', command: '/usr/bin/nvidia-persistenced --user nvidia-persistenced --no-persistence-mode' },
         ...(this.upgrading() ? upgradeProcesses : []),
+        ...this.workloads.list().map((p) => ({ pid: p.pid, user: p.user, name: p.name, command: p.command })),
       ],
       oomKills: () => {
         const fault = options.faults.takeNodeFault(['oom'], scope);

@@ -19,8 +19,17 @@ export interface GpuDevice {
 
 export type NvidiaFailure = 'no_driver' | 'nvml_mismatch' | 'no_devices';
 
+/** A process holding GPU memory (every GPU of the node), as `--query-compute-apps` lists it. */
+export interface GpuComputeApp {
+  readonly pid: number;
+  readonly name: string;
+  readonly usedMemoryMiB: number;
+}
+
 export interface NvidiaSmiState {
   readonly gpus: readonly GpuDevice[];
+  /** Compute processes on the GPUs (none when absent). */
+  readonly computeApps?: readonly GpuComputeApp[];
   readonly driverVersion: string;
   readonly cudaVersion: string;
   readonly failure: NvidiaFailure | null;
@@ -79,6 +88,26 @@ const QUERY_FIELDS: Readonly<Record<string, QueryField>> = {
   'clocks.max.sm': { header: 'clocks.max.sm [MHz]', value: () => '2520', unit: ' MHz' },
 };
 
+interface AppField {
+  readonly header: string;
+  readonly value: (app: GpuComputeApp, gpu: GpuDevice) => string;
+  readonly unit?: string;
+}
+
+/** `--query-compute-apps` fields (nvidia-smi --help-query-compute-apps). */
+const APP_FIELDS: Readonly<Record<string, AppField>> = {
+  timestamp: { header: 'timestamp', value: () => '' },
+  gpu_name: { header: 'gpu_name', value: (_a, g) => g.name },
+  gpu_bus_id: { header: 'gpu_bus_id', value: (_a, g) => g.busId },
+  gpu_serial: { header: 'gpu_serial', value: () => '[N/A]' },
+  gpu_uuid: { header: 'gpu_uuid', value: (_a, g) => g.uuid },
+  pid: { header: 'pid', value: (a) => String(a.pid) },
+  process_name: { header: 'process_name', value: (a) => a.name },
+  name: { header: 'process_name', value: (a) => a.name },
+  used_gpu_memory: { header: 'used_gpu_memory [MiB]', value: (a) => String(a.usedMemoryMiB), unit: MIB },
+  used_memory: { header: 'used_gpu_memory [MiB]', value: (a) => String(a.usedMemoryMiB), unit: MIB },
+};
+
 const INVALID_ARGS: ExecResult = { stdout: "Invalid combination of input arguments. Please run 'nvidia-smi -h' for help.\n\n", stderr: '', code: 2 };
 
 /** Runs `nvidia-smi` with the given arguments (without the program name). */
@@ -86,6 +115,7 @@ export function runNvidiaSmi(args: readonly string[], state: NvidiaSmiState): Ex
   if (state.failure) return FAILURES[state.failure];
   if (state.gpus.length === 0) return FAILURES.no_devices;
   let query: string | null = null;
+  let appsQuery: string | null = null;
   let format: string | null = null;
   let list = false;
   let ids: number[] | null = null;
@@ -94,6 +124,7 @@ export function runNvidiaSmi(args: readonly string[], state: NvidiaSmiState): Ex
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string | undefined => inline ?? args[++i];
     if (flag === '--query-gpu') query = value() ?? '';
+    else if (flag === '--query-compute-apps') appsQuery = value() ?? '';
     else if (flag === '--format') format = value() ?? '';
     else if (flag === '-L' || flag === '--list-gpus') list = true;
     else if (flag === '-i' || flag === '--id') ids = (value() ?? '').split(',').map((v) => Number.parseInt(v, 10));
@@ -103,7 +134,9 @@ export function runNvidiaSmi(args: readonly string[], state: NvidiaSmiState): Ex
   const gpus = ids ? state.gpus.filter((g) => ids?.includes(g.index)) : state.gpus;
   if (ids && gpus.length === 0) return { stdout: 'No devices were found\n', stderr: '', code: 6 };
   if (list) return { stdout: gpus.map((g) => `GPU ${g.index}: ${g.name} (UUID: ${g.uuid})\n`).join(''), stderr: '', code: 0 };
+  if (query !== null && appsQuery !== null) return INVALID_ARGS;
   if (query !== null) return runQuery(query, format, gpus, state);
+  if (appsQuery !== null) return runAppsQuery(appsQuery, format, gpus, state);
   if (format !== null) return INVALID_ARGS;
   return { stdout: banner(gpus, state), stderr: '', code: 0 };
 }
@@ -136,6 +169,33 @@ function runQuery(query: string, format: string | null, gpus: readonly GpuDevice
     );
   }
   return { stdout: `${lines.join('\n')}\n`, stderr: '', code: 0 };
+}
+
+/** `--query-compute-apps`: one line per process and GPU; nothing (or only the header) when none runs. */
+function runAppsQuery(query: string, format: string | null, gpus: readonly GpuDevice[], state: NvidiaSmiState): ExecResult {
+  if (format === null) return INVALID_ARGS;
+  const formatOptions = format.split(',').map((f) => f.trim());
+  if (formatOptions[0] !== 'csv' || formatOptions.slice(1).some((o) => o !== 'noheader' && o !== 'nounits')) {
+    return { stdout: `"${format}" is not a valid format.\n`, stderr: '', code: 2 };
+  }
+  const nounits = formatOptions.includes('nounits');
+  const fields: AppField[] = [];
+  for (const name of query.split(',').map((f) => f.trim())) {
+    const field = APP_FIELDS[name];
+    if (!field) return { stdout: `Field "${name}" is not a valid field to query.\n\n`, stderr: '', code: 2 };
+    fields.push(field);
+  }
+  const lines: string[] = [];
+  if (!formatOptions.includes('noheader')) lines.push(fields.map((f) => (nounits ? f.header.replace(/ \[[^\]]+\]$/, '') : f.header)).join(', '));
+  for (const gpu of gpus) {
+    for (const app of state.computeApps ?? []) {
+      lines.push(fields.map((f) => {
+        const value = f.value(app, gpu);
+        return nounits || !f.unit ? value : value + f.unit;
+      }).join(', '));
+    }
+  }
+  return { stdout: lines.length > 0 ? `${lines.join('\n')}\n` : '', stderr: '', code: 0 };
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -179,7 +239,13 @@ function banner(gpus: readonly GpuDevice[], state: NvidiaSmiState): string {
   out.push(`|${'  GPU   GI   CI              PID   Type   Process name                        GPU Memory '.padEnd(width)}|`);
   out.push(`|${'        ID   ID                                                               Usage      '.padEnd(width)}|`);
   out.push(`|${'='.repeat(width)}|`);
-  out.push(`|${'  No running processes found'.padEnd(width)}|`);
+  const apps = state.computeApps ?? [];
+  if (apps.length === 0) out.push(`|${'  No running processes found'.padEnd(width)}|`);
+  for (const gpu of gpus) {
+    for (const app of apps) {
+      out.push(`|${`  ${String(gpu.index).padStart(3)}   N/A  N/A  ${String(app.pid).padStart(10)}      C   ${app.name.padEnd(36)}${`${app.usedMemoryMiB}MiB`.padStart(10)} `.padEnd(width)}|`);
+    }
+  }
   out.push(rule);
   return `${out.join('\n')}\n`;
 }

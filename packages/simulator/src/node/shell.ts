@@ -334,6 +334,11 @@ export interface ShellFileAccess {
 export interface ShellEnvironment {
   readonly programs: ReadonlyMap<string, Program>;
   readonly files: ShellFileAccess;
+  /**
+   * Programs that do run when started in the background (`nohup python train.py > log 2>&1 &`):
+   * they only register a long-lived process, so running them at once is what a detached job does.
+   */
+  readonly backgroundPrograms?: ReadonlySet<string>;
 }
 
 /** One login: user, working directory, variables and the last exit status. */
@@ -395,7 +400,9 @@ export class ShellSession {
       previous = item.separator;
       if (skip) continue;
       if (item.separator === '&') {
-        // Background jobs are acknowledged but not run; see the module comment.
+        // Background jobs are acknowledged but not run (see the module comment), except the
+        // environment's background programs; either way their output is not the caller's.
+        if (this.backgroundProgram(item.pipeline)) await this.runPipeline(item.pipeline, '');
         status = 0;
         continue;
       }
@@ -406,6 +413,14 @@ export class ShellSession {
       this.lastStatus = status;
     }
     return { stdout, stderr, code: status };
+  }
+
+  private backgroundProgram(pipeline: Pipeline): boolean {
+    const first = pipeline.commands[0];
+    if (!this.env.backgroundPrograms || pipeline.commands.length !== 1 || !first || first.type !== 'simple') return false;
+    let words = first.words.map((w) => w.map((p) => (p.kind === 'lit' ? p.text : '$')).join(''));
+    while (words[0] === 'nohup' || words[0] === 'setsid' || words[0] === 'sudo') words = words.slice(1);
+    return this.env.backgroundPrograms.has(words[0] ?? '');
   }
 
   private async runPipeline(pipeline: Pipeline, stdin: string): Promise<ExecResult> {

@@ -2,6 +2,7 @@ import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
 
 import { generateSessionKeyPair } from '../keys/session-key-pair.js';
 import { NodeSshRemoteExec } from '../remote-exec/node-ssh-remote-exec.js';
+import { NvidiaSmiActivitySampler } from './gpu-activity.js';
 import { diagnoseNode } from './node-diagnostics.js';
 import { checkNodeReadiness, probeStableReadiness } from './readiness.js';
 
@@ -83,5 +84,22 @@ describe('probes against the simulator fake node (Blue Lobster VM, unprivileged 
     } finally {
       await sim.control.clearFaults();
     }
+  });
+
+  it('the idle sampler reads an idle node as idle, a node running a GPU job over SSH as busy', async () => {
+    const sampler = new NvidiaSmiActivitySampler(remote, { timeoutMs: 5000 });
+    const idle = await sampler.sample(target);
+    if (!idle.ok) throw idle.err;
+    expect(idle.val).toEqual({ busy: false, maxUtilizationPercent: 0 });
+
+    const started = await remote.exec(target, 'nohup python3 train.py > train.log 2>&1 &', { timeoutMs: 5000 });
+    expect(started.ok && started.val.exitCode).toBe(0);
+    const busy = await sampler.sample(target);
+    if (!busy.ok) throw busy.err;
+    expect(busy.val).toEqual({ busy: true, maxUtilizationPercent: 97 });
+
+    await remote.exec(target, 'pkill -f train.py', { timeoutMs: 5000 });
+    const again = await sampler.sample(target);
+    expect(again.ok && again.val.busy).toBe(false);
   });
 });

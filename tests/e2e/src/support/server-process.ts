@@ -26,6 +26,8 @@ export interface ServerProcessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Reuse a data directory (a restart keeps the database and the encryption key). */
   readonly dataDir?: string;
+  /** The admin token; `null` starts the server without one (protected mode: local requests act as admin). @default ADMIN_TOKEN */
+  readonly adminToken?: string | null;
 }
 
 /**
@@ -55,7 +57,7 @@ export class ServerProcess {
       SERVER_HOST: '127.0.0.1',
       SERVER_PORT: String(port),
       DATABASE_PATH: path.join(dataDir, 'gpu-shopper.db'),
-      GPU_SHOPPER_ADMIN_TOKEN: ADMIN_TOKEN,
+      ...(options.adminToken === null ? {} : { GPU_SHOPPER_ADMIN_TOKEN: options.adminToken ?? ADMIN_TOKEN }),
       LOG_LEVEL: 'debug',
       ...options.env,
     };

@@ -18,7 +18,7 @@ export default class Costs extends BaseCommand<typeof Costs> {
   ];
 
   static override flags = {
-    consumer: Flags.string({ char: 'c', description: 'Filter by consumer ID' }),
+    consumer: Flags.string({ char: 'c', aliases: ['consumer-id'], description: 'Filter by consumer ID (also --consumer-id)' }),
     session: Flags.string({ char: 's', description: 'Get cost for specific session' }),
     period: Flags.option({ char: 'p', description: 'Time period of the breakdown', options: ['daily', 'monthly'] as const })(),
     start: dateFlag({ description: 'Start date (YYYY-MM-DD, inclusive)' }),

@@ -13,7 +13,7 @@ export default class CostsSummary extends BaseCommand<typeof CostsSummary> {
   ];
 
   static override flags = {
-    consumer: Flags.string({ char: 'c', description: 'Filter by consumer ID' }),
+    consumer: Flags.string({ char: 'c', aliases: ['consumer-id'], description: 'Filter by consumer ID (also --consumer-id)' }),
   };
 
   public async run(): Promise<void> {

@@ -14,7 +14,7 @@ export default class SessionsList extends BaseCommand<typeof SessionsList> {
   ];
 
   static override flags = {
-    consumer: Flags.string({ char: 'c', description: 'Filter by consumer ID' }),
+    consumer: Flags.string({ char: 'c', aliases: ['consumer-id'], description: 'Filter by consumer ID (also --consumer-id)' }),
     status: Flags.option({
       char: 's',
       description: 'Filter by status',

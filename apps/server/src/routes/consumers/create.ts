@@ -1,19 +1,19 @@
 import { type Router } from 'express';
 
-import { createConsumerRequestSchema } from '@gpu-shopper/contract';
+import { REQUEST_ALIASES, createConsumerRequestSchema } from '@gpu-shopper/contract';
 import { budgetPeriodStart, usdToMicros } from '@gpu-shopper/core';
 
 import { generateApiKey } from '../../auth/api-keys.js';
 import { requireAdmin } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
-import { validate } from '../../http/validate.js';
+import { validateWithAliases } from '../../http/validate.js';
 import { consumerView } from './view.js';
 
 /** `POST /api/v1/consumers` (admin): creates the consumer and its first API key, shown once. */
 export function registerConsumersCreate(router: Router, deps: AppDeps): void {
   router.post('/api/v1/consumers', async (req, res) => {
     requireAdmin(res);
-    const body = validate(createConsumerRequestSchema, req.body, 'body');
+    const body = validateWithAliases(createConsumerRequestSchema, REQUEST_ALIASES.createConsumer, req.body, 'body');
     const now = deps.clock.now();
     const created = await deps.repositories.consumers.create({ id: body.id, name: body.name ?? body.id, createdAt: now, disabledAt: null });
     if (!created.ok) throw created.err;

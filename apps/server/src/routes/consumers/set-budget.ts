@@ -1,18 +1,18 @@
 import { type Router } from 'express';
 
-import { setBudgetRequestSchema } from '@gpu-shopper/contract';
+import { REQUEST_ALIASES, setBudgetRequestSchema } from '@gpu-shopper/contract';
 import { budgetPeriodStart, usdToMicros } from '@gpu-shopper/core';
 
 import { requireAdmin } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
-import { validate } from '../../http/validate.js';
+import { validateWithAliases } from '../../http/validate.js';
 import { consumerView, loadConsumer } from './view.js';
 
 /** `PUT /api/v1/consumers/:id/budget` (admin): the monthly limit; alerts already sent this month stay sent. */
 export function registerConsumersSetBudget(router: Router, deps: AppDeps): void {
   router.put('/api/v1/consumers/:id/budget', async (req, res) => {
     requireAdmin(res);
-    const body = validate(setBudgetRequestSchema, req.body, 'body');
+    const body = validateWithAliases(setBudgetRequestSchema, REQUEST_ALIASES.setBudget, req.body, 'body');
     const consumer = await loadConsumer(deps, req.params.id);
     const now = deps.clock.now();
     const existing = await deps.repositories.budgets.get(consumer.id);

@@ -1,17 +1,17 @@
 import { type Router } from 'express';
 
-import { inventoryQuerySchema } from '@gpu-shopper/contract';
+import { REQUEST_ALIASES, inventoryQuerySchema } from '@gpu-shopper/contract';
 import { usdToMicros, type OfferFilter } from '@gpu-shopper/core';
 
 import { type AppDeps } from '../../deps.js';
 import { ApiError } from '../../http/api-error.js';
 import { offerToDto, providerStatusToDto } from '../../http/mappers.js';
-import { validate } from '../../http/validate.js';
+import { validateWithAliases } from '../../http/validate.js';
 
 /** `GET /api/v1/inventory`: every provider's offers, filtered locally and sorted, with per-provider status. */
 export function registerInventoryList(router: Router, deps: AppDeps): void {
   router.get('/api/v1/inventory', async (req, res) => {
-    const query = validate(inventoryQuerySchema, req.query, 'query');
+    const query = validateWithAliases(inventoryQuerySchema, REQUEST_ALIASES.inventoryQuery, req.query, 'query');
     const gpu = query.gpu ?? query.gpu_type;
     if (query.min_cuda !== undefined && !/^\d+(\.\d+)?$/.test(query.min_cuda)) {
       throw new ApiError('VALIDATION_FAILED', 'invalid query: min_cuda must be a version like 12.4', [{ path: 'query.min_cuda', message: 'a version like 12.4' }]);

@@ -2,14 +2,14 @@ import crypto from 'node:crypto';
 
 import { type Router } from 'express';
 
-import { createSessionRequestSchema } from '@gpu-shopper/contract';
+import { REQUEST_ALIASES, createSessionRequestSchema } from '@gpu-shopper/contract';
 import { idempotencyScope, type ProvisionRequest } from '@gpu-shopper/core';
 
 import { consumerScope, principalOf } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
 import { ApiError } from '../../http/api-error.js';
 import { offerToDto, sessionToDto } from '../../http/mappers.js';
-import { validate } from '../../http/validate.js';
+import { validateWithAliases } from '../../http/validate.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -20,7 +20,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
  */
 export function registerSessionsCreate(router: Router, deps: AppDeps): void {
   router.post('/api/v1/sessions', async (req, res) => {
-    const body = validate(createSessionRequestSchema, req.body, 'body');
+    const body = validateWithAliases(createSessionRequestSchema, REQUEST_ALIASES.createSession, req.body, 'body');
     const consumerId = consumerScope(res, body.consumer_id) ?? body.consumer_id;
     const keyHeader = req.get('idempotency-key');
     if (keyHeader !== undefined && !IDEMPOTENCY_KEY.test(keyHeader)) {

@@ -13,6 +13,6 @@ export function registerSessionsDelete(router: Router, deps: AppDeps): void {
     const stopped = await deps.commands.delete(session.id, actor);
     if (!stopped.ok) throw stopped.err;
     const message = stopped.val.status === 'terminated' ? `Session ${session.id} destroyed.` : `Session ${session.id} is being destroyed (${stopped.val.status}).`;
-    res.json({ session: sessionToDto(stopped.val, deps.clock.now(), deps.mode === 'simulate'), message });
+    res.json({ session: sessionToDto(stopped.val, deps.clock.now(), deps.mode === 'simulate'), message, session_id: session.id });
   });
 }

@@ -12,6 +12,6 @@ export function registerSessionsDone(router: Router, deps: AppDeps): void {
     const actor = principalOf(res).role === 'admin' ? 'admin' : 'api';
     const stopped = await deps.commands.done(session.id, actor);
     if (!stopped.ok) throw stopped.err;
-    res.json({ session: sessionToDto(stopped.val, deps.clock.now(), deps.mode === 'simulate'), message: `Session ${session.id} shutdown initiated.` });
+    res.json({ session: sessionToDto(stopped.val, deps.clock.now(), deps.mode === 'simulate'), message: `Session ${session.id} shutdown initiated.`, session_id: session.id });
   });
 }
