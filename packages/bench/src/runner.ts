@@ -135,6 +135,8 @@ function provisionErrorType(error: ProvisionError): BenchmarkErrorType {
     case 'SAFETY_LIMIT_EXCEEDED':
       return 'invalid_request';
     case 'ALREADY_EXISTS':
+    case 'IDEMPOTENCY_CONFLICT':
+    case 'CONCURRENT_UPDATE':
       return 'internal';
   }
 }

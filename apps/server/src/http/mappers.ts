@@ -2,6 +2,7 @@ import { type ConsumerDto, type OfferDto, type SessionDto, type SessionEventDto 
 import {
   costForSeconds,
   elapsedSeconds,
+  isSessionRetrySuggested,
   microsToUsd,
   type ApiKey,
   type Budget,
@@ -9,23 +10,9 @@ import {
   type Offer,
   type ProviderInventoryStatus,
   type Session,
-  type SessionErrorType,
   type SessionEvent,
 } from '@gpu-shopper/core';
 
-/** Failures where trying again (another offer, later) may well succeed. */
-const RETRY_SUGGESTED = new Set<SessionErrorType>([
-  'offer_unavailable',
-  'provider_error',
-  'rate_limited',
-  'unknown_create_outcome',
-  'ssh_timeout',
-  'ssh_auth_failed',
-  'readiness_timeout',
-  'provisioning_timeout',
-  'instance_stopped',
-  'instance_vanished',
-]);
 
 const iso = (date: Date) => date.toISOString();
 const isoOrNull = (date: Date | null) => (date ? date.toISOString() : null);
@@ -103,7 +90,7 @@ export function sessionToDto(session: Session, now: Date, simulated: boolean): S
     stop_reason: session.stopReason,
     error: session.errorMessage,
     error_type: session.errorType,
-    retry_suggested: session.errorType !== null && RETRY_SUGGESTED.has(session.errorType),
+    retry_suggested: session.errorType !== null && isSessionRetrySuggested(session.errorType),
     auto_retry: session.autoRetry,
     attempt: session.attempt,
     cost_so_far: microsToUsd(costMicros),

@@ -59,6 +59,25 @@ export class ConcurrentUpdateError extends BaseError<{ entity: string; id: strin
   }
 }
 
+/**
+ * An Idempotency-Key that cannot be answered: used with a different request, or its first request
+ * is still being processed (retry shortly).
+ */
+export class IdempotencyConflictError extends BaseError<{ key: string; reason: 'different_request' | 'in_progress' }> {
+  readonly code = 'IDEMPOTENCY_CONFLICT' as const;
+  readonly retryable: boolean;
+
+  constructor(key: string, reason: 'different_request' | 'in_progress') {
+    super(
+      reason === 'different_request'
+        ? 'this Idempotency-Key was used with a different request'
+        : 'a request with this Idempotency-Key is still being processed; retry shortly',
+      { context: { key, reason } },
+    );
+    this.retryable = reason === 'in_progress';
+  }
+}
+
 export class AlreadyExistsError extends BaseError<{ entity: string; id: string }> {
   readonly code = 'ALREADY_EXISTS' as const;
   readonly retryable = false;

@@ -353,7 +353,7 @@ describe('ProvisioningService', () => {
       const { service, repositories } = setup();
       unwrap(await service.request(request(), context));
       const conflict = await service.request(request({ reservationHours: 3 }), { ...context, requestHash: 'hash-b' });
-      expect(!conflict.ok && conflict.err.code).toBe('VALIDATION_FAILED');
+      expect(!conflict.ok && conflict.err.code).toBe('IDEMPOTENCY_CONFLICT');
       expect(await repositories.sessions.list()).toHaveLength(1);
     });
 
@@ -371,7 +371,7 @@ describe('ProvisioningService', () => {
 
       // Within the lease the first request may still be running: the retry is told to come back.
       const early = await service.request(request(), context);
-      expect(!early.ok && early.err.code).toBe('ALREADY_EXISTS');
+      expect(!early.ok && early.err.code).toBe('IDEMPOTENCY_CONFLICT');
       expect(await repositories.sessions.list()).toHaveLength(0);
 
       clock.advanceMs(31_000);

@@ -1,8 +1,9 @@
 import { BudgetCommitments, remainingCommitment } from '../consumers/budget-commitments.js';
 import {
-  AlreadyExistsError,
+  type AlreadyExistsError,
   type BudgetExceededError,
-  type ConcurrentUpdateError,
+  IdempotencyConflictError,
+  ConcurrentUpdateError,
   NotFoundError,
   type SafetyLimitExceededError,
   UnsupportedByProviderError,
@@ -25,6 +26,7 @@ import { createSessionIntent } from '../sessions/new-session.js';
 import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
 import { planSessionTransition } from '../sessions/session-transition.js';
 import {
+  retriesOnAnotherOffer,
   type RetryScope,
   type Session,
   type SessionChanges,
@@ -122,7 +124,9 @@ export type ProvisionError =
   | SafetyLimitExceededError
   | UnsupportedByProviderError
   | BudgetExceededError
-  | AlreadyExistsError;
+  | AlreadyExistsError
+  | ConcurrentUpdateError
+  | IdempotencyConflictError;
 
 /** Waits `ms`, cut short by `signal`; the abort listener is removed either way (a saga polls for minutes on one signal). */
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -138,18 +142,6 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 
-/** Failures another offer may not have: worth an auto-retry. Auth, rate limits and bugs are not. */
-const RETRYABLE = new Set<SessionErrorType>([
-  'offer_unavailable',
-  'provider_error',
-  'unknown_create_outcome',
-  'instance_stopped',
-  'instance_vanished',
-  'ssh_auth_failed',
-  'ssh_timeout',
-  'readiness_timeout',
-  'provisioning_timeout',
-]);
 
 /** Instance states that mean "still coming up": keep waiting. Anything else not running fails fast. */
 const COMING_UP = new Set(['creating', 'starting', 'unknown']);
@@ -216,7 +208,7 @@ export class ProvisioningService {
         return this.request(input, idempotency, takeovers + 1);
       }
       if (record.requestHash !== idempotency.requestHash) {
-        return Err(new ValidationError('this Idempotency-Key was used with a different request', [{ path: 'Idempotency-Key', message: 'reused with another body' }]));
+        return Err(new IdempotencyConflictError(idempotency.key, 'different_request'));
       }
       // Unfinished for longer than any request takes: its process died before writing the session
       // (completion is atomic with it), so nothing was created. Take the key over — only that
@@ -244,7 +236,7 @@ export class ProvisioningService {
       }
       await this.sleep(20);
     }
-    return Err(new AlreadyExistsError('idempotent request', idempotency.key));
+    return Err(new IdempotencyConflictError(idempotency.key, 'in_progress'));
   }
 
   private async createIntent(input: ProvisionRequest, idempotency?: IdempotencyContext): Promise<Result<ProvisionedSession, ProvisionError>> {
@@ -316,8 +308,9 @@ export class ProvisioningService {
       inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey }, completion, headroom.guard);
       if (inserted.ok || inserted.err.code !== 'CONCURRENT_UPDATE') break;
     }
-    if (!inserted) return Err(new AlreadyExistsError('session', sessionId));
-    if (!inserted.ok) return Err(inserted.err instanceof AlreadyExistsError ? inserted.err : new AlreadyExistsError('budget commitment in progress for consumer', input.consumerId));
+    if (!inserted) return Err(new ConcurrentUpdateError('consumer commitments', input.consumerId, -1));
+    // Still racing other commitments after 20 rounds: the caller may retry (409 CONCURRENT_UPDATE).
+    if (!inserted.ok) return Err(inserted.err);
     this.logger.info('session requested', { sessionId, provider: offer.val.provider, offerId: offer.val.id, consumerId: input.consumerId });
     return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });
   }
@@ -703,7 +696,7 @@ export class ProvisioningService {
   }
 
   private async fail(session: Session, errorType: SessionErrorType, message: string): Promise<Session> {
-    if (session.status === 'provisioning' && session.autoRetry && session.attempt < session.maxAttempts && RETRYABLE.has(errorType)) {
+    if (session.status === 'provisioning' && session.autoRetry && session.attempt < session.maxAttempts && retriesOnAnotherOffer(errorType)) {
       const retried = await this.retryElsewhere(session, errorType, message);
       if (retried) return retried;
     }

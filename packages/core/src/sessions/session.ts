@@ -59,6 +59,39 @@ export const SESSION_ERROR_TYPES = [
 export const sessionErrorTypeSchema = z.enum(SESSION_ERROR_TYPES);
 export type SessionErrorType = z.infer<typeof sessionErrorTypeSchema>;
 
+/**
+ * What each failure class means for trying again — the one retry policy, read by the saga's
+ * auto-retry and by the API's `retry_suggested`:
+ * - `another_offer`: the offer or its host was the problem; a comparable offer may well work (auto-retry tries one);
+ * - `later`: the same request may work after a pause (another offer now would meet the same limit);
+ * - `no`: retrying changes nothing (credentials, budget, our own bug).
+ */
+export const SESSION_ERROR_RETRY: Readonly<Record<SessionErrorType, 'another_offer' | 'later' | 'no'>> = {
+  offer_unavailable: 'another_offer',
+  provider_error: 'another_offer',
+  provider_auth: 'no',
+  rate_limited: 'later',
+  unknown_create_outcome: 'another_offer',
+  ssh_timeout: 'another_offer',
+  ssh_auth_failed: 'another_offer',
+  readiness_timeout: 'another_offer',
+  provisioning_timeout: 'another_offer',
+  instance_stopped: 'another_offer',
+  instance_vanished: 'another_offer',
+  budget_exceeded: 'no',
+  internal: 'no',
+};
+
+/** Auto-retry moves a failed attempt to a comparable offer only for these. */
+export function retriesOnAnotherOffer(errorType: SessionErrorType): boolean {
+  return SESSION_ERROR_RETRY[errorType] === 'another_offer';
+}
+
+/** Whether a consumer is told trying again may succeed (another offer now, or the same later). */
+export function isSessionRetrySuggested(errorType: SessionErrorType): boolean {
+  return SESSION_ERROR_RETRY[errorType] !== 'no';
+}
+
 /** How far auto-retry may stray from the original offer (always at the same provider). */
 export const RETRY_SCOPES = ['same_gpu', 'same_vram', 'any'] as const;
 export const retryScopeSchema = z.enum(RETRY_SCOPES);

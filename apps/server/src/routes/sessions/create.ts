@@ -47,15 +47,7 @@ export function registerSessionsCreate(router: Router, deps: AppDeps): void {
         }
       : undefined;
     const result = await deps.provisioning.request(input, idempotency);
-    if (!result.ok) {
-      if (result.err.code === 'ALREADY_EXISTS' && idempotency) {
-        throw new ApiError('IDEMPOTENCY_CONFLICT', 'a request with this Idempotency-Key is still being processed; retry shortly');
-      }
-      if (result.err.code === 'VALIDATION_FAILED' && idempotency && result.err.message.includes('Idempotency-Key')) {
-        throw new ApiError('IDEMPOTENCY_CONFLICT', result.err.message);
-      }
-      throw result.err;
-    }
+    if (!result.ok) throw result.err;
     const { session, offer, privateKey, replayed } = result.val;
     if (!replayed) deps.startProvisioning(session.id);
     deps.logger.info('session created', { requestId: res.locals.requestId, sessionId: session.id, consumerId, offerId: offer.id, replayed });
