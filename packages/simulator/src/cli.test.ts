@@ -23,7 +23,8 @@ describe('standalone runner (built dist/cli.js)', () => {
     const [firstLine] = (await once(lines, 'line')) as [string];
     lines.close();
     urls = JSON.parse(firstLine) as Record<string, string>;
-  }, 30_000);
+    // A build on a loaded two-core machine can take a minute; this bounds a hang, it measures nothing.
+  }, 180_000);
 
   afterAll(async () => {
     if (child.exitCode === null) {

@@ -37,10 +37,9 @@ describe('restart recovery (integration: FakeClock, SQLite, simulator)', () => {
       async () => ((await world.simulator.control.requests()).some((r) => r.operation === 'getInstance' && r.path.includes(instanceId)) ? true : undefined),
       'the first status poll',
     );
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect((await world.instance(instanceId)).state).toBe('provisioning');
     shutdown.abort();
     const left = await saga;
+    // Stopped mid-wait (on a loaded machine the instance may have booted meanwhile; the session has not moved on).
     expect(left).toMatchObject({ status: 'provisioning', providerInstanceId: instanceId });
 
     await world.restart();

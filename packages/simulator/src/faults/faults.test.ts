@@ -74,7 +74,9 @@ describe('fault injection on the wire', () => {
     await expect(vendorRequest(sim, 'tensordock', 'GET', '/locations', { signal: AbortSignal.timeout(300) })).rejects.toThrow(/aborted|timeout/i);
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     const pending = vendorRequest(sim, 'tensordock', 'GET', '/locations');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Wait until the second request is being held (the journal records a hang with no status), however long a loaded machine takes to deliver it.
+    const held = async () => (await sim.control.requests()).filter((r) => r.operation === 'listOffers' && r.status === null).length;
+    while ((await held()) < 2) await new Promise((resolve) => setImmediate(resolve));
     expect(await sim.control.clearFaults()).toBe(1);
     await expect(pending).rejects.toThrow();
     expect((await vendorRequest(sim, 'tensordock', 'GET', '/locations')).status).toBe(200);

@@ -136,9 +136,10 @@ describe('TensorDock fake', () => {
       });
     const keyOnlyPort = await portOf((keyOnly.body as { data: { id: string } }).data.id);
     const noRepairPort = await portOf((noRepair.body as { data: { id: string } }).data.id);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Once cloud-init has installed the key on the repaired VM (a state, however long it takes)...
+    const ssh = await waitFor(async () => connectSsh('127.0.0.1', noRepairPort, 'root', key.privateKey).catch(() => undefined));
+    // ...the VM whose cloud-init only set a key still refuses it.
     await expect(connectSsh('127.0.0.1', keyOnlyPort, 'user', key.privateKey)).rejects.toThrow(/authentication methods failed/);
-    const ssh = await connectSsh('127.0.0.1', noRepairPort, 'root', key.privateKey);
     const smi = await ssh.execCommand('nvidia-smi');
     expect(smi.code).toBe(9);
     ssh.dispose();
