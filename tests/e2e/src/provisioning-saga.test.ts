@@ -79,8 +79,10 @@ describe('provisioning saga against the simulator (built server)', () => {
     const runningAt = Date.parse(events.find((e) => e.to_status === 'running')?.occurred_at ?? '');
     // The simulator's dist-upgrade holds the lock for 2 s after boot (its default).
     expect(runningAt - Date.parse(instance.runningAt)).toBeGreaterThanOrEqual(2000);
+    // Every "reachable but not ready" round names the lock (on a loaded machine the first probe may
+    // only come once the lock is gone, so their number is not asserted; the 2 s above is the proof).
     const waits = server.entries().filter((e) => e.msg === 'node reachable, not ready yet' && e.sessionId === session.id);
-    expect(waits.map((e) => e.reason)).toContainEqual(expect.stringContaining('package manager lock held'));
+    expect(waits.filter((e) => !String(e.reason).includes('package manager lock held'))).toEqual([]);
     expect(running.status).toBe('running');
     await finish(session.id);
   });
