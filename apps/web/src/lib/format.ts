@@ -1,6 +1,10 @@
-/** US dollars, with cents below $1 000 and sub-cent precision for hourly prices under $1. */
+/**
+ * US dollars: cents from $1, a tenth of a cent below (hourly prices), and four decimals under a cent,
+ * so a cost that has just started accruing is seen to move.
+ */
 export function money(value: number): string {
-  const digits = Math.abs(value) > 0 && Math.abs(value) < 1 ? 3 : 2;
+  const size = Math.abs(value);
+  const digits = size === 0 || size >= 1 ? 2 : size < 0.01 ? 4 : 3;
   return `$${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 }
 
