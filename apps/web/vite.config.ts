@@ -15,6 +15,10 @@ export default defineConfig({
     // builds the UUID from `getRandomValues`, which a console served over plain http on a LAN has too.
     alias: { 'node:crypto': fileURLToPath(new URL('./src/shims/node-crypto.ts', import.meta.url)) },
   },
+  // `pnpm dev`: the API server (pnpm start) answers on :8080; the page stays same-origin through this proxy.
+  server: {
+    proxy: { '/api': 'http://127.0.0.1:8080', '/health': 'http://127.0.0.1:8080' },
+  },
   build: {
     outDir: 'dist',
     // No inline script anywhere: the server's Content-Security-Policy forbids it.
