@@ -149,6 +149,12 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await page.getByRole('cell', { name: 'Alice' }).waitFor();
     await checkPage(page, 'admin', shots);
 
+    // Readable in dark mode too: the same checks with the system's dark colour scheme.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('link', { name: 'Inventory' }).click();
+    await page.locator('tbody tr').first().waitFor();
+    await checkPage(page, 'inventory-dark', shots);
+
     expect(watch.foreign).toEqual([]);
     expect(watch.cspViolations).toEqual([]);
     expect(watch.pageErrors).toEqual([]);
