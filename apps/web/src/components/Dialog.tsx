@@ -1,8 +1,8 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
 
 /**
- * A modal dialog: focus moves into it, Escape closes it (unless `locked`), and focus returns to what
- * opened it. Rendered in place; the backdrop covers the page.
+ * A modal dialog: focus moves into it and Tab stays in it, Escape closes it (unless `locked`), and
+ * focus returns to what opened it. Rendered in place; the backdrop covers the page.
  */
 export function Dialog(props: { title: string; onClose: () => void; children: ReactNode; locked?: boolean }) {
   const { title, onClose, children, locked = false } = props;
@@ -24,6 +24,22 @@ export function Dialog(props: { title: string; onClose: () => void; children: Re
         ref={ref}
         onKeyDown={(event) => {
           if (event.key === 'Escape' && !locked) onClose();
+          // Keep Tab inside the dialog: the page behind it is inert while it is open.
+          if (event.key === 'Tab' && ref.current) {
+            // In document order (some DOM implementations list a selector group's matches group by group).
+            const focusable = [...ref.current.querySelectorAll<HTMLElement>('input, select, button:not(:disabled), textarea, [href]')].sort((a, b) =>
+              a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+            );
+            const first = focusable[0];
+            const last = focusable.at(-1);
+            if (event.shiftKey && document.activeElement === first) {
+              event.preventDefault();
+              last?.focus();
+            } else if (!event.shiftKey && document.activeElement === last) {
+              event.preventDefault();
+              first?.focus();
+            }
+          }
         }}
       >
         <h2 id={titleId}>{title}</h2>

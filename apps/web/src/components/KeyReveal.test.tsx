@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
@@ -37,5 +37,24 @@ describe('the private key dialog', () => {
     render(<KeyReveal sessionId="s" privateKey={null} withheld="The key was returned by the first request only." onClose={() => undefined} />);
     expect(screen.getByText(/first request only/)).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'Download key' })).toBeNull();
+  });
+});
+
+describe('dialog keyboard use', () => {
+  it('Tab on the last control wraps to the first, Shift+Tab on the first to the last: focus stays in the dialog', () => {
+    render(
+      <>
+        <button type="button">behind</button>
+        <Page />
+      </>,
+    );
+    const textarea = screen.getByRole('textbox', { name: 'SSH private key' });
+    const close = screen.getByRole('button', { name: /I have saved it/ });
+    expect(document.activeElement).toBe(textarea);
+    close.focus();
+    fireEvent.keyDown(close, { key: 'Tab' });
+    expect(document.activeElement).toBe(textarea);
+    fireEvent.keyDown(textarea, { key: 'Tab', shiftKey: true });
+    expect(document.activeElement).toBe(close);
   });
 });

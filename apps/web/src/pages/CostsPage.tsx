@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 
 import { Bars } from '../components/Bars.js';
 import { BudgetBar } from '../components/BudgetBar.js';
+import { StackedDays } from '../components/StackedDays.js';
 import { ErrorState, Loading } from '../components/States.js';
 import { useConsole } from '../lib/context.js';
 import { money } from '../lib/format.js';
@@ -33,6 +34,25 @@ export function CostsPage() {
     enabled: isAdmin && consumers.isSuccess,
   });
 
+  // Per day stacked by provider: one daily summary per provider that has spent anything.
+  const providerNames = Object.keys(summary.data?.by_provider ?? {}).sort().join(',');
+  const byProviderDaily = useQuery({
+    queryKey: ['costs-daily-by-provider', providerNames],
+    queryFn: async () => {
+      const entries = await Promise.all(
+        providerNames
+          .split(',')
+          .filter(Boolean)
+          .map(async (provider) => {
+            const daily = await client.costs.summary({ provider, period: 'daily' });
+            return [provider, Object.fromEntries(daily.by_period.map((p) => [p.period, p.cost]))] as const;
+          }),
+      );
+      return Object.fromEntries(entries);
+    },
+    enabled: summary.isSuccess,
+  });
+
   if (summary.isPending) return <Loading what="costs" />;
   if (summary.isError) return <ErrorState error={summary.error} retry={() => void summary.refetch()} />;
   const s = summary.data;
@@ -61,7 +81,7 @@ export function CostsPage() {
         </div>
       </div>
       <div className="grid2">
-        <Bars title="Per day" values={Object.fromEntries(s.by_period.map((p) => [p.period, p.cost]))} />
+        <StackedDays data={byProviderDaily.data ?? {}} />
         <Bars title="Per provider" values={s.by_provider} />
         <Bars title="Per GPU type" values={s.by_gpu_type} />
         {isAdmin ? <Bars title="Per consumer" values={perConsumer.data ?? {}} /> : null}
