@@ -1,3 +1,4 @@
+import type { RankedBenchmark } from '@gpu-shopper/client';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 
@@ -16,6 +17,19 @@ export function RecommendationsPage() {
     queryKey: ['recommendations', chosen],
     queryFn: () => client.benchmarks.recommendations({ model: chosen }),
     enabled: chosen !== '',
+  });
+  // The measurements behind the ranking: every GPU and provider measured for the model, against the fastest.
+  const comparison = useQuery({
+    queryKey: ['benchmark-compare', chosen],
+    queryFn: () => client.benchmarks.compare({ model: chosen }),
+    enabled: chosen !== '',
+    retry: false,
+  });
+  const cheapest = useQuery({
+    queryKey: ['benchmark-cheapest', chosen],
+    queryFn: () => client.benchmarks.cheapest({ model: chosen }),
+    enabled: chosen !== '',
+    retry: false,
   });
   const rows = ranking.data?.recommendations ?? [];
   const ranked = rows.filter((r) => r.status !== 'unmeasured');
@@ -83,6 +97,12 @@ export function RecommendationsPage() {
               </tbody>
             </table>
           )}
+          <h2>Measured throughput</h2>
+          {comparison.data ? (
+            <BenchmarkChart rows={[comparison.data.baseline, ...comparison.data.comparisons]} cheapest={cheapest.data ?? null} />
+          ) : (
+            <Empty>No benchmark results for {chosen}.</Empty>
+          )}
           <h2>Unmeasured ({unmeasured.length})</h2>
           <ul className="small">
             {unmeasured.slice(0, 50).map((r) => (
@@ -94,5 +114,32 @@ export function RecommendationsPage() {
         </>
       )}
     </section>
+  );
+}
+
+/** Median tokens/s per GPU and provider as bars (the fastest first), with $ per million tokens; the best and the cheapest marked. */
+function BenchmarkChart({ rows, cheapest }: { rows: RankedBenchmark[]; cheapest: RankedBenchmark | null }) {
+  const unique = [...new Map(rows.map((r) => [`${r.gpu}\u0000${r.provider}`, r])).values()].sort((a, b) => b.median_tokens_per_second - a.median_tokens_per_second);
+  const max = Math.max(...unique.map((r) => r.median_tokens_per_second), 1);
+  return (
+    <figure className="bars">
+      <figcaption>Median tokens per second (best: the fastest; cheapest: the lowest $ per million tokens)</figcaption>
+      <ul>
+        {unique.map((r, i) => (
+          <li key={`${r.gpu}-${r.provider}`}>
+            <span className="chart-label">
+              {r.gpu} · {r.provider}
+            </span>
+            <span className="chart-bar" style={{ width: `${(r.median_tokens_per_second / max) * 50}%` }} />
+            <span className="num">{r.median_tokens_per_second.toFixed(0)} tok/s</span>
+            <span className="small muted">
+              {r.cost_per_million_tokens === null ? 'no price' : `${money(r.cost_per_million_tokens)}/Mtok`} · {r.evidence.sample_count} samples
+              {i === 0 ? ' · best' : ''}
+              {cheapest && cheapest.gpu === r.gpu && cheapest.provider === r.provider ? ' · cheapest' : ''}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </figure>
   );
 }

@@ -143,6 +143,11 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
 
     await page.getByRole('link', { name: 'Recommendations' }).click();
     await page.getByRole('heading', { name: 'Recommendations' }).waitFor();
+    // No benchmark has run here: every live offer is listed as unmeasured, none is ranked by a guess.
+    await page.getByLabel('Model').fill('meta-llama/Llama-3.1-8B-Instruct');
+    await page.getByRole('button', { name: 'Rank offers' }).click();
+    await page.getByRole('heading', { name: /^Unmeasured \(\d+\)$/ }).waitFor();
+    await page.getByText('No live offer has a measurement for meta-llama/Llama-3.1-8B-Instruct.').waitFor();
     await checkPage(page, 'recommendations', shots);
 
     await page.getByRole('link', { name: 'Admin' }).click();
