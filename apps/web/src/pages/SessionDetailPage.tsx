@@ -94,7 +94,7 @@ export function SessionDetailPage({ id }: { id: string }) {
         {!terminal ? (
           <>
             <dt>Reservation ends in</dt>
-            <dd>{duration(reservationLeft)}</dd>
+            <dd data-testid="reservation-left">{duration(reservationLeft)}</dd>
             <dt>Time left before the hard maximum</dt>
             <dd data-testid="hard-max-left">{duration(hardMaxLeft)}</dd>
           </>

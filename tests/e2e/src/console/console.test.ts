@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 import { GpuShopper } from '@gpu-shopper/client';
 import { type BrowserContext, type Page } from 'playwright-core';
@@ -101,7 +102,9 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     const key = page.getByRole('textbox', { name: 'SSH private key' });
     await key.waitFor();
     expect(await key.inputValue()).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
-    expect(await page.getByRole('link', { name: 'Download key' }).getAttribute('download')).toMatch(/^gpu-shopper-.+\.pem$/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download key' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^gpu-shopper-.+\.pem$/);
+    expect(await readFile(await download.path(), 'utf8')).toBe(`${await key.inputValue()}\n`.replace(/\n\n$/, '\n'));
     await checkPage(page, 'private-key-once', shots);
     await page.getByRole('button', { name: /I have saved it/ }).click();
     await page.waitForURL(/#\/sessions\/.+/);
@@ -122,6 +125,11 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await page.getByRole('button', { name: 'Copy SSH command' }).click();
     await page.getByText('Copied', { exact: true }).waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(sshCommand);
+
+    // Extend asks first, then adds an hour to the reservation (2 h reserved: about 1h 59m left → 2h 59m).
+    await page.getByRole('button', { name: 'Extend 1 hour' }).click();
+    await page.getByRole('dialog', { name: 'Extend by one hour?' }).getByRole('button', { name: 'Extend' }).click();
+    await page.getByTestId('reservation-left').filter({ hasText: /^2h 5\dm$/ }).waitFor();
 
     await page.getByRole('button', { name: 'Done', exact: true }).click();
     await page.getByRole('dialog', { name: 'Finish this session?' }).getByRole('button', { name: 'Finish' }).click();
