@@ -36,5 +36,7 @@ describe('the inventory filter form', () => {
     expect(seen.at(-1)?.minVram).toBeNull();
     await user.click(screen.getByLabelText('Available only'));
     expect(seen.at(-1)?.availableOnly).toBe(false);
+    await user.type(screen.getByLabelText('Template'), 'abc123');
+    expect(seen.at(-1)).toMatchObject({ template: 'abc123', provider: 'tensordock', availableOnly: false });
   });
 });

@@ -53,6 +53,10 @@ export function InventoryFilters(props: {
         Min CUDA
         <input type="text" inputMode="decimal" placeholder="12.1" value={filters.minCuda} onChange={(e) => set({ minCuda: e.target.value })} />
       </label>
+      <label>
+        Template
+        <input type="search" placeholder="template hash" value={filters.template} onChange={(e) => set({ template: e.target.value })} />
+      </label>
       <label className="check">
         <input type="checkbox" checked={filters.availableOnly} onChange={(e) => set({ availableOnly: e.target.checked })} />
         Available only

@@ -10,6 +10,8 @@ export interface OfferFilters {
   minReliability: number | null;
   minCuda: string;
   availableOnly: boolean;
+  /** A template hash: offers that support it (filtered by the server, not here). */
+  template: string;
 }
 
 export type OfferSortKey = 'price' | 'price_per_gpu' | 'vram' | 'reliability';
@@ -23,6 +25,7 @@ export const NO_FILTERS: OfferFilters = {
   minReliability: null,
   minCuda: '',
   availableOnly: true,
+  template: '',
 };
 
 /** "12.4" ≥ "12.1", "12.10" > "12.9": CUDA versions compare part by part, as numbers. */

@@ -9,6 +9,7 @@ import { Empty, ErrorState, Loading } from '../components/States.js';
 import { useConsole } from '../lib/context.js';
 import { applyFilters, NO_FILTERS, pricesByGpu, type OfferSortKey } from '../lib/filters.js';
 import { money } from '../lib/format.js';
+import { useDebounced } from '../lib/use-debounced.js';
 
 /** Rows rendered at once: the table stays fast with thousands of offers; "show more" adds a page. */
 const PAGE = 100;
@@ -20,10 +21,14 @@ export function InventoryPage() {
   const [shown, setShown] = useState(PAGE);
   const [renting, setRenting] = useState<Offer | null>(null);
   const [rented, setRented] = useState<SessionCreateResponse | null>(null);
+  // Which offers support a template only the server knows, so that filter is a query parameter; the
+  // others apply in the page, as you type.
+  const template = useDebounced(filters.template.trim());
   const inventory = useQuery({
-    queryKey: ['inventory'],
-    queryFn: () => client.inventory.list({ limit: 10_000 }),
+    queryKey: ['inventory', template],
+    queryFn: () => client.inventory.list({ limit: 10_000, ...(template !== '' ? { template_hash_id: template } : {}) }),
     refetchInterval: 30_000,
+    placeholderData: (previous) => previous,
   });
   const deferredFilters = useDeferredValue(filters);
   const offers = useMemo(() => applyFilters(inventory.data?.offers ?? [], deferredFilters, sort), [inventory.data, deferredFilters, sort]);
