@@ -6,7 +6,7 @@ import { errorMessage } from '../lib/api.js';
 import { useConsole } from '../lib/context.js';
 import { dateTime, money } from '../lib/format.js';
 
-/** Consumers and their keys, provider health (live checks), benchmark runs and schedules. Admin only. */
+/** Consumers and their keys, provider health (live checks), offers that failed to provision, benchmark runs and schedules. Admin only. */
 export function AdminPage() {
   const { client, whoami } = useConsole();
   const queryClient = useQueryClient();
@@ -18,6 +18,7 @@ export function AdminPage() {
   const runs = useQuery({ queryKey: ['benchmark-runs'], queryFn: () => client.benchmarks.runs.list({ limit: 20 }), enabled: isAdmin });
   const schedules = useQuery({ queryKey: ['benchmark-schedules'], queryFn: () => client.benchmarks.schedules.list(), enabled: isAdmin });
   const health = useMutation({ mutationFn: () => client.providers.health() });
+  const offerHealth = useQuery({ queryKey: ['offer-health'], queryFn: () => client.offerHealth.list(), enabled: isAdmin, refetchInterval: 30_000 });
   const create = useMutation({
     mutationFn: () => client.consumers.create({ id: newId.trim(), ...(newBudget.trim() !== '' ? { monthly_budget: Number(newBudget) } : {}) }),
     onSuccess: (answer) => {
@@ -111,6 +112,21 @@ export function AdminPage() {
           ))}
         </ul>
       ) : null}
+      <h2>Offers that failed to provision</h2>
+      {offerHealth.isError ? (
+        <ErrorState error={offerHealth.error} />
+      ) : (offerHealth.data?.offers.length ?? 0) === 0 ? (
+        <Empty>No recent provisioning failures.</Empty>
+      ) : (
+        <ul className="small">
+          {offerHealth.data?.offers.map((o) => (
+            <li key={o.offer_id}>
+              {o.offer_id} ({o.gpu_type} at {o.provider}) · {o.recent_failures} recent failures, last {dateTime(o.last_failure_at)}: {o.last_failure_type} — {o.last_failure_reason}
+              {o.suppressed ? ` · hidden from the inventory until ${dateTime(o.suppressed_until)}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
       <h2>Benchmark runs</h2>
       {runs.isError ? (
         <ErrorState error={runs.error} />

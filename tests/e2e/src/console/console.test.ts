@@ -160,6 +160,15 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
 
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('cell', { name: 'Alice' }).waitFor();
+    await page.getByText('No recent provisioning failures.').waitFor();
+    await page.getByLabel('New consumer id').fill('carol');
+    await page.getByLabel('Monthly budget ($, optional)').fill('20');
+    await page.getByRole('button', { name: 'Create consumer' }).click();
+    expect(await page.getByTestId('issued-key').textContent()).toMatch(/\S{20,}/);
+    await page.getByRole('cell', { name: 'carol' }).waitFor();
+    await page.getByRole('button', { name: 'Hide it' }).click();
+    expect(await page.getByTestId('issued-key').count()).toBe(0);
+    // After hiding: no screenshot keeps a credential.
     await checkPage(page, 'admin', shots);
 
     // Readable in dark mode too: the same checks with the system's dark colour scheme.
