@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the built server (plain Node, no test runner in between, so ESM/CJS interop problems
-# that jest hides show up here), checks /health and /ready, and stops it with SIGTERM.
+# that jest hides show up here), checks /health, /ready and the web console at /, and stops it with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +17,10 @@ for _ in $(seq 1 50); do
 done
 curl -fsS "http://127.0.0.1:$port/health" | grep -q '"status":"ok"' || { echo "health check failed"; cat "$workdir/server.log"; exit 1; }
 curl -fsS "http://127.0.0.1:$port/ready" | grep -q '"status":"ready"' || { echo "readiness check failed"; cat "$workdir/server.log"; exit 1; }
+# After `pnpm build` the web console is built, so / must be its page (a script from /assets), not
+# the page that says it is missing.
+curl -fsS "http://127.0.0.1:$port/" | grep -q 'src="/assets/' || { echo "the web console is not served at /"; cat "$workdir/server.log"; exit 1; }
 kill -TERM "$pid"
 wait "$pid" || { echo "server did not exit cleanly"; cat "$workdir/server.log"; exit 1; }
 grep -q '"msg":"stopped"' "$workdir/server.log" || { echo "server did not shut down gracefully"; cat "$workdir/server.log"; exit 1; }
-echo "smoke: /health and /ready answered on port $port; graceful shutdown ok"
+echo "smoke: /health, /ready and the console at / answered on port $port; graceful shutdown ok"

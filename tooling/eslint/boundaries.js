@@ -61,6 +61,8 @@ export const BOUNDARIES = {
   },
   // Deployment checks start the built server and read its metrics; they import no source.
   '@gpu-shopper/deploy': { internal: ['@gpu-shopper/server'] },
+  // The web console talks to the server only through the SDK, in the browser.
+  '@gpu-shopper/web': { internal: ['@gpu-shopper/client'] },
   // Tooling packages hold configuration and import no project package.
   '@gpu-shopper/eslint-config': { internal: [] },
   '@gpu-shopper/jest-preset': { internal: [] },

@@ -7,6 +7,7 @@ import { authenticate } from './auth/authenticate.js';
 import { protectedModeGuard } from './auth/protected-mode.js';
 import { type AppDeps } from './deps.js';
 import { ApiError, toApiError } from './http/api-error.js';
+import { consoleRouter } from './http/console.js';
 import { requestIdMiddleware, requestIdOf } from './http/request-id.js';
 import { routeLabel } from './observability/route-label.js';
 import { registerBenchmarksBest } from './routes/benchmarks/best.js';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   registerMetrics(open, deps);
   registerOpenApi(open, deps);
   app.use(open);
+  if (deps.consoleDir !== undefined) app.use(consoleRouter(deps.consoleDir, deps.logger));
 
   const api = Router();
   api.use(

@@ -54,6 +54,8 @@ export interface AppDeps {
   readonly readinessChecks: Readonly<Record<string, () => boolean | Promise<boolean>>>;
   /** Read-only live checks of every configured provider (`GET /api/v1/providers/health`); absent: none configured. */
   readonly providerHealth?: () => Promise<ProviderDiagnosis[]>;
+  /** The web console's build (apps/web/dist), served at `/`; absent: no console route at all. */
+  readonly consoleDir?: string;
   /** How often the event stream looks for new session events. @default 1000 */
   readonly eventPollIntervalMs?: number;
   /** Event streams open at once. @default 20 per caller, 5 per session */

@@ -27,7 +27,11 @@ async function main(): Promise<void> {
   const logger = root.child({ application: 'gpu-shopper-server' });
   const services = await composeServices({ env, clock: systemClock, logger });
   const jobs = new BackgroundJobs(services, env, logger);
-  const app = createApp(services.appDeps({ version: packageVersion(), startProvisioning: (sessionId) => jobs.startProvisioning(sessionId) }));
+  const app = createApp({
+    ...services.appDeps({ version: packageVersion(), startProvisioning: (sessionId) => jobs.startProvisioning(sessionId) }),
+    // The web console's build, beside this package in the workspace (apps/web/dist).
+    consoleDir: path.resolve(import.meta.dirname, '..', '..', 'web', 'dist'),
+  });
 
   if (!env.GPU_SHOPPER_ADMIN_TOKEN) {
     logger.warn('protected mode: no GPU_SHOPPER_ADMIN_TOKEN is set, so the API is served on loopback only and local requests without credentials act as admin', {

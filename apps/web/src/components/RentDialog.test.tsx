@@ -1,0 +1,66 @@
+import type { SessionCreateResponse } from '@gpu-shopper/client';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+
+import { fakeServer } from '../test-support/fake-server.js';
+import { budget, offer } from '../test-support/fixtures.js';
+import { RentDialog } from './RentDialog.js';
+
+function renderDialog(spent: number, onRented: (a: SessionCreateResponse) => void = () => undefined) {
+  const server = fakeServer({
+    'GET /api/v1/consumers/alice': () => ({ status: 200, body: { id: 'alice', name: 'Alice', created_at: '', disabled_at: null, api_keys: [], budget: budget(10, spent) } }),
+    'POST /api/v1/sessions': () => ({ status: 201, body: { session: { id: 'sess-1' }, offer: {}, ssh_private_key: 'KEY', replayed: false } }),
+  });
+  render(
+    <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+      <RentDialog client={server.client} offer={offer({ price_per_hour: 1.25 })} fixedConsumer="alice" onClose={() => undefined} onRented={onRented} />
+    </QueryClientProvider>,
+  );
+  return server;
+}
+
+describe('the rent dialog', () => {
+  it('shows the worst-case cost (price × hours) and the budget left before anything is rented', async () => {
+    const server = renderDialog(4);
+    const user = userEvent.setup();
+    expect(screen.getByTestId('worst-case').textContent).toBe('$1.25');
+    await user.clear(screen.getByLabelText('Hours reserved (1–12)'));
+    await user.type(screen.getByLabelText('Hours reserved (1–12)'), '3');
+    expect(screen.getByTestId('worst-case').textContent).toBe('$3.75');
+    await waitFor(() => expect(screen.getByTestId('budget-left').textContent).toBe('$6.00 of $10.00'));
+    expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
+  it('a worst case beyond the budget left cannot be confirmed, and says why', async () => {
+    const server = renderDialog(8);
+    const user = userEvent.setup();
+    await waitFor(() => expect(screen.getByTestId('budget-left').textContent).toBe('$2.00 of $10.00'));
+    await user.clear(screen.getByLabelText('Hours reserved (1–12)'));
+    await user.type(screen.getByLabelText('Hours reserved (1–12)'), '2');
+    expect(screen.getByRole('alert').textContent).toMatch(/exceeds what is left/);
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: /Rent for up to \$2\.50/ }).disabled).toBe(true);
+    expect(server.requests.filter((r) => r.method === 'POST')).toEqual([]);
+  });
+
+  it('out-of-range hours (the server takes 1–12) disable the rent button', async () => {
+    renderDialog(0);
+    const user = userEvent.setup();
+    await user.clear(screen.getByLabelText('Hours reserved (1–12)'));
+    await user.type(screen.getByLabelText('Hours reserved (1–12)'), '13');
+    expect(screen.getByTestId('worst-case').textContent).toBe('—');
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Rent' }).disabled).toBe(true);
+  });
+
+  it('confirming rents the offer with the chosen consumer, hours and idle timeout', async () => {
+    const rented: SessionCreateResponse[] = [];
+    const server = renderDialog(0, (a) => rented.push(a));
+    const user = userEvent.setup();
+    await user.clear(screen.getByLabelText('Idle timeout (minutes, 0 = never)'));
+    await user.type(screen.getByLabelText('Idle timeout (minutes, 0 = never)'), '15');
+    await user.click(screen.getByRole('button', { name: /Rent for up to/ }));
+    await waitFor(() => expect(rented).toHaveLength(1));
+    expect(server.requests.find((r) => r.method === 'POST')?.body).toEqual({ consumer_id: 'alice', offer_id: 'vastai-1', reservation_hours: 1, idle_timeout: 15 });
+  });
+});

@@ -1,0 +1,136 @@
+import type { Consumer, GpuShopper, Offer, SessionCreateResponse } from '@gpu-shopper/client';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+
+import { errorMessage } from '../lib/api.js';
+import { budgetView, fitsBudget, worstCaseMicros } from '../lib/budget.js';
+import { money } from '../lib/format.js';
+import { Dialog } from './Dialog.js';
+
+export interface RentDialogProps {
+  client: GpuShopper;
+  offer: Offer;
+  /** A consumer key rents for itself; the admin picks the consumer. */
+  fixedConsumer: string | null;
+  onClose: () => void;
+  onRented: (answer: SessionCreateResponse) => void;
+}
+
+/**
+ * Rent an offer: consumer, hours, idle timeout and disk; shows the worst-case cost and what is left of
+ * the consumer's budget before anything is billed. The server checks the budget again (invariant 11).
+ */
+export function RentDialog({ client, offer, fixedConsumer, onClose, onRented }: RentDialogProps) {
+  const [consumer, setConsumer] = useState(fixedConsumer ?? '');
+  const [hours, setHours] = useState('1');
+  const [idleMinutes, setIdleMinutes] = useState('30');
+  const [diskGb, setDiskGb] = useState('');
+  const consumers = useQuery({
+    queryKey: ['consumers'],
+    queryFn: () => client.consumers.list(),
+    enabled: fixedConsumer === null,
+  });
+  const consumerInfo = useQuery({
+    queryKey: ['consumer', consumer],
+    queryFn: () => client.consumers.retrieve(consumer),
+    enabled: consumer !== '',
+    retry: false,
+  });
+  const rent = useMutation({
+    mutationFn: () =>
+      client.sessions.create({
+        consumer_id: consumer,
+        offer_id: offer.id,
+        reservation_hours: Number(hours),
+        idle_timeout: Number(idleMinutes),
+        ...(diskGb.trim() !== '' ? { disk_gb: Number(diskGb) } : {}),
+      }),
+    onSuccess: onRented,
+  });
+
+  const hoursValue = Number(hours);
+  // The server's limits: whole hours 1–12, idle timeout 0–720 minutes.
+  const hoursValid = hours.trim() !== '' && Number.isInteger(hoursValue) && hoursValue >= 1 && hoursValue <= 12;
+  const idleValid = idleMinutes.trim() !== '' && Number.isInteger(Number(idleMinutes)) && Number(idleMinutes) >= 0 && Number(idleMinutes) <= 720;
+  const diskValid = diskGb.trim() === '' || (Number.isInteger(Number(diskGb)) && Number(diskGb) > 0);
+  const worstCase = hoursValid ? worstCaseMicros(offer.price_per_hour_micros, hoursValue) : null;
+  const budget: Consumer['budget'] = consumerInfo.data?.budget ?? null;
+  const fits = worstCase === null || fitsBudget(worstCase, budget);
+  const canRent = consumer !== '' && hoursValid && idleValid && diskValid && fits && !rent.isPending;
+
+  return (
+    <Dialog title={`Rent ${offer.gpu_count}× ${offer.gpu_name}`} onClose={onClose}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (canRent) rent.mutate();
+        }}
+      >
+        <p className="muted">
+          {offer.provider} · {offer.location} · {offer.vram_gb} GB VRAM · {money(offer.price_per_hour)}/h
+        </p>
+        <label>
+          Consumer
+          {fixedConsumer !== null ? (
+            <input value={fixedConsumer} readOnly />
+          ) : (
+            <select value={consumer} onChange={(e) => setConsumer(e.target.value)} required>
+              <option value="">Choose a consumer…</option>
+              {(consumers.data?.consumers ?? []).map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name ? `${c.name} (${c.id})` : c.id}
+                </option>
+              ))}
+            </select>
+          )}
+        </label>
+        <label>
+          Hours reserved (1–12)
+          <input type="number" min="1" max="12" step="1" value={hours} onChange={(e) => setHours(e.target.value)} aria-invalid={!hoursValid} />
+        </label>
+        <label>
+          Idle timeout (minutes, 0 = never)
+          <input type="number" min="0" max="720" step="1" value={idleMinutes} onChange={(e) => setIdleMinutes(e.target.value)} aria-invalid={!idleValid} />
+        </label>
+        <label>
+          Disk (GB, empty = provider default)
+          <input type="number" min="1" step="1" value={diskGb} onChange={(e) => setDiskGb(e.target.value)} aria-invalid={!diskValid} />
+        </label>
+        <dl className="summary">
+          <dt>Worst-case cost</dt>
+          <dd data-testid="worst-case">{worstCase === null ? '—' : money(worstCase / 1e6)}</dd>
+          <dt>Budget left this month</dt>
+          <dd data-testid="budget-left">
+            {consumer === ''
+              ? '—'
+              : consumerInfo.isPending
+                ? '…'
+                : consumerInfo.isError
+                  ? 'unknown'
+                  : budget
+                    ? `${money(budgetView(budget).remaining)} of ${money(budgetView(budget).limit)}`
+                    : 'no budget set'}
+          </dd>
+        </dl>
+        {!fits ? (
+          <p className="error" role="alert">
+            The worst case exceeds what is left of this consumer's budget: reserve fewer hours.
+          </p>
+        ) : null}
+        {rent.isError ? (
+          <p className="error" role="alert">
+            {errorMessage(rent.error)}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={!canRent}>
+            {rent.isPending ? 'Renting…' : worstCase === null ? 'Rent' : `Rent for up to ${money(worstCase / 1e6)}`}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

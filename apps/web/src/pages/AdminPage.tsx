@@ -1,0 +1,160 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+
+import { Empty, ErrorState, Loading } from '../components/States.js';
+import { errorMessage } from '../lib/api.js';
+import { useConsole } from '../lib/context.js';
+import { dateTime, money } from '../lib/format.js';
+
+/** Consumers and their keys, provider health (live checks), offers that failed to provision, benchmark runs and schedules. Admin only. */
+export function AdminPage() {
+  const { client, whoami } = useConsole();
+  const queryClient = useQueryClient();
+  const [newId, setNewId] = useState('');
+  const [newBudget, setNewBudget] = useState('');
+  const [issuedKey, setIssuedKey] = useState<{ consumer: string; key: string } | null>(null);
+  const isAdmin = whoami.role === 'admin';
+  const consumers = useQuery({ queryKey: ['consumers'], queryFn: () => client.consumers.list(), enabled: isAdmin });
+  const runs = useQuery({ queryKey: ['benchmark-runs'], queryFn: () => client.benchmarks.runs.list({ limit: 20 }), enabled: isAdmin });
+  const schedules = useQuery({ queryKey: ['benchmark-schedules'], queryFn: () => client.benchmarks.schedules.list(), enabled: isAdmin });
+  const health = useMutation({ mutationFn: () => client.providers.health() });
+  const offerHealth = useQuery({ queryKey: ['offer-health'], queryFn: () => client.offerHealth.list(), enabled: isAdmin, refetchInterval: 30_000 });
+  const create = useMutation({
+    mutationFn: () => client.consumers.create({ id: newId.trim(), ...(newBudget.trim() !== '' ? { monthly_budget: Number(newBudget) } : {}) }),
+    onSuccess: (answer) => {
+      setIssuedKey({ consumer: answer.consumer.id, key: answer.api_key });
+      setNewId('');
+      setNewBudget('');
+      void queryClient.invalidateQueries({ queryKey: ['consumers'] });
+    },
+  });
+  if (!isAdmin) return <Empty>The admin pages need the admin token; this console is signed in as consumer {whoami.consumer_id}.</Empty>;
+  return (
+    <section aria-labelledby="admin-title">
+      <h1 id="admin-title">Admin</h1>
+      <h2>Consumers</h2>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <label>
+          New consumer id
+          <input value={newId} onChange={(e) => setNewId(e.target.value)} pattern="[a-z0-9][a-z0-9_-]*" required />
+        </label>
+        <label>
+          Monthly budget ($, optional)
+          <input type="number" min="0" step="1" value={newBudget} onChange={(e) => setNewBudget(e.target.value)} />
+        </label>
+        <button type="submit" className="primary" disabled={create.isPending || newId.trim() === ''}>
+          Create consumer
+        </button>
+      </form>
+      {create.isError ? (
+        <p className="error" role="alert">
+          {errorMessage(create.error)}
+        </p>
+      ) : null}
+      {issuedKey ? (
+        <div className="warning" role="note">
+          API key of {issuedKey.consumer}, shown once: <code data-testid="issued-key">{issuedKey.key}</code>{' '}
+          <button type="button" onClick={() => setIssuedKey(null)}>
+            Hide it
+          </button>
+        </div>
+      ) : null}
+      {consumers.isPending ? (
+        <Loading what="consumers" />
+      ) : consumers.isError ? (
+        <ErrorState error={consumers.error} />
+      ) : consumers.data.consumers.length === 0 ? (
+        <Empty>No consumers yet.</Empty>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Consumer</th>
+              <th scope="col">Keys</th>
+              <th scope="col">Budget</th>
+              <th scope="col">Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {consumers.data.consumers.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  {c.name || c.id} {c.disabled_at ? <span className="muted">(disabled)</span> : null}
+                </td>
+                <td className="small">
+                  {c.api_keys.map((k) => `${k.prefix}…${k.revoked_at ? ' (revoked)' : ''}`).join(', ') || '—'}
+                </td>
+                <td>{c.budget ? `${money(c.budget.spent_this_month)} of ${money(c.budget.monthly_limit)}` : '—'}</td>
+                <td>{dateTime(c.created_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h2>Provider health</h2>
+      <button type="button" onClick={() => health.mutate()} disabled={health.isPending}>
+        {health.isPending ? 'Checking…' : 'Run the live provider check'}
+      </button>
+      {health.isError ? <ErrorState error={health.error} /> : null}
+      {health.data ? (
+        <ul>
+          {health.data.providers.map((p) => (
+            <li key={p.provider}>
+              <strong>{p.provider}</strong>: {p.ok ? 'ok' : `failing — ${p.error ?? 'unknown'}`}
+              {p.offers ? ` · ${p.offers.parsed} offers parsed` : ''}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <h2>Offers that failed to provision</h2>
+      {offerHealth.isError ? (
+        <ErrorState error={offerHealth.error} />
+      ) : (offerHealth.data?.offers.length ?? 0) === 0 ? (
+        <Empty>No recent provisioning failures.</Empty>
+      ) : (
+        <ul className="small">
+          {offerHealth.data?.offers.map((o) => (
+            <li key={o.offer_id}>
+              {o.offer_id} ({o.gpu_type} at {o.provider}) · {o.recent_failures} recent failures, last {dateTime(o.last_failure_at)}: {o.last_failure_type} — {o.last_failure_reason}
+              {o.suppressed ? ` · hidden from the inventory until ${dateTime(o.suppressed_until)}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Benchmark runs</h2>
+      {runs.isError ? (
+        <ErrorState error={runs.error} />
+      ) : (runs.data?.runs.length ?? 0) === 0 ? (
+        <Empty>No benchmark runs.</Empty>
+      ) : (
+        <ul className="small">
+          {runs.data?.runs.map((r) => (
+            <li key={r.id}>
+              {r.id} · {r.status} · {dateTime(r.created_at)}
+            </li>
+          ))}
+        </ul>
+      )}
+      <h2>Benchmark schedules</h2>
+      {schedules.isError ? (
+        <ErrorState error={schedules.error} />
+      ) : (schedules.data?.schedules.length ?? 0) === 0 ? (
+        <Empty>No schedules.</Empty>
+      ) : (
+        <ul className="small">
+          {schedules.data?.schedules.map((s) => (
+            <li key={s.id}>
+              {s.id} · {s.cron_expression} · {s.enabled ? 'enabled' : 'paused'}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,240 @@
+import fs from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+import { GpuShopper } from '@gpu-shopper/client';
+import { type BrowserContext, type Page } from 'playwright-core';
+
+import { ADMIN_TOKEN, ServerProcess } from '../support/server-process.js';
+import { SimulatorControlClient } from '../support/simulator-control.js';
+import { CHROMIUM_PATH, CONSOLE_INDEX, HAVE_CHROMIUM, launchChromium, REQUIRE_CHROMIUM, screenshot, seriousA11yViolations, type LaunchedBrowser } from './browser.js';
+
+/**
+ * The web console in a real browser (Debian's Chromium, driven by playwright-core) against the built
+ * server in simulate mode. Without Chromium these tests skip loudly; under CI=true that is a failure.
+ */
+if (!HAVE_CHROMIUM) {
+  const message = `\n\n!!! The web console's browser tests did NOT run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH). !!!\n`;
+  if (REQUIRE_CHROMIUM) {
+    describe('web console in a browser', () => {
+      it('needs Chromium under CI', () => {
+        throw new Error(message);
+      });
+    });
+  } else {
+    process.stderr.write(message);
+  }
+}
+
+const describeBrowser = HAVE_CHROMIUM ? describe : describe.skip;
+
+/** Everything the page asked for stays on the server's origin (no CDN, no external request), and no CSP violation. */
+function watchPage(page: Page, origin: string) {
+  const foreign: string[] = [];
+  const cspViolations: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('request', (req) => {
+    const url = req.url();
+    if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) foreign.push(url);
+  });
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) cspViolations.push(msg.text());
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { foreign, cspViolations, pageErrors };
+}
+
+async function checkPage(page: Page, name: string, shots: string[]): Promise<void> {
+  expect(await seriousA11yViolations(page)).toEqual([]);
+  shots.push(await screenshot(page, name));
+}
+
+describeBrowser('web console in a browser (simulate mode, protected mode: a local browser needs no login)', () => {
+  let server: ServerProcess;
+  let launched: LaunchedBrowser;
+  let context: BrowserContext;
+  let page: Page;
+  let watch: ReturnType<typeof watchPage>;
+  const shots: string[] = [];
+
+  beforeAll(async () => {
+    if (!fs.existsSync(CONSOLE_INDEX)) throw new Error(`the console is not built (${CONSOLE_INDEX} is missing): run \`pnpm build\` first`);
+    server = await ServerProcess.start({ adminToken: null });
+    // Setup through the SDK from this process (loopback, no Origin): protected mode acts as admin.
+    const admin = new GpuShopper({ baseURL: server.url, apiKey: null, maxRetries: 0 });
+    await admin.consumers.create({ id: 'alice', name: 'Alice', monthly_budget: 50 });
+    launched = await launchChromium();
+    context = await launched.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    page = await context.newPage();
+    watch = watchPage(page, server.url);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await launched?.close();
+    await server?.dispose();
+    if (shots.length > 0) process.stdout.write(`console screenshots:\n${shots.join('\n')}\n`);
+  });
+
+  it('filter to RTX 4090 → rent (worst case and budget shown) → key shown once → provisioning → running live → copy SSH → done → terminated → costs show it', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: 'Inventory' }).waitFor();
+    await page.getByText('Simulate mode: offers, instances and costs are simulated').waitFor();
+    await page.getByText('admin (local, protected mode)').waitFor();
+    await page.locator('tbody tr').first().waitFor();
+    await checkPage(page, 'inventory', shots);
+
+    await page.getByLabel('GPU', { exact: true }).fill('RTX 4090');
+    await page.getByRole('status').filter({ hasText: /offers$/ }).waitFor();
+    const gpus = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(gpus.length).toBeGreaterThan(0);
+    expect(gpus.every((g) => /RTX 4090/.test(g))).toBe(true);
+
+    await page.locator('tbody tr').first().getByRole('button', { name: /^Rent / }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Consumer').selectOption('alice');
+    await dialog.getByLabel('Hours reserved (1–12)').fill('2');
+    await dialog.getByTestId('budget-left').filter({ hasText: '$50.00 of $50.00' }).waitFor();
+    expect(await dialog.getByTestId('worst-case').textContent()).toMatch(/^\$\d+\.\d+$/);
+    await checkPage(page, 'rent-dialog', shots);
+    await dialog.getByRole('button', { name: /^Rent for up to / }).click();
+
+    const key = page.getByRole('textbox', { name: 'SSH private key' });
+    await key.waitFor();
+    expect(await key.inputValue()).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download key' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^gpu-shopper-.+\.pem$/);
+    expect(await readFile(await download.path(), 'utf8')).toBe(`${await key.inputValue()}\n`.replace(/\n\n$/, '\n'));
+    await checkPage(page, 'private-key-once', shots);
+    await page.getByRole('button', { name: /I have saved it/ }).click();
+    await page.waitForURL(/#\/sessions\/.+/);
+    const sessionId = decodeURIComponent(page.url().split('#/sessions/')[1] ?? '');
+    expect(await page.content()).not.toContain('BEGIN OPENSSH PRIVATE KEY');
+
+    // Live: the page is never reloaded; the event stream moves the status.
+    await page.evaluate('globalThis.consoleMarker = 1');
+    await page.getByTestId('session-status').filter({ hasText: 'running' }).waitFor({ timeout: 45_000 });
+    await page.locator('.events li').filter({ hasText: '→ provisioning' }).waitFor();
+    await page.locator('.events li').filter({ hasText: '→ running' }).waitFor();
+    expect(await page.evaluate('globalThis.consoleMarker')).toBe(1);
+    await page.getByText('Live updates: connected').waitFor();
+    await checkPage(page, 'session-running', shots);
+
+    const sshCommand = (await page.getByTestId('ssh-command').textContent()) ?? '';
+    expect(sshCommand).toMatch(/^ssh /);
+    await page.getByRole('button', { name: 'Copy SSH command' }).click();
+    await page.getByText('Copied', { exact: true }).waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(sshCommand);
+
+    // Extend asks first, then adds an hour to the reservation (2 h reserved: about 1h 59m left → 2h 59m).
+    await page.getByRole('button', { name: 'Extend 1 hour' }).click();
+    await page.getByRole('dialog', { name: 'Extend by one hour?' }).getByRole('button', { name: 'Extend' }).click();
+    await page.getByTestId('reservation-left').filter({ hasText: /^2h 5\dm$/ }).waitFor();
+
+    await page.getByRole('button', { name: 'Done', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Finish this session?' }).getByRole('button', { name: 'Finish' }).click();
+    await page.getByTestId('session-status').filter({ hasText: 'terminated' }).waitFor({ timeout: 45_000 });
+    expect(await page.evaluate('globalThis.consoleMarker')).toBe(1);
+    const health = await new GpuShopper({ baseURL: server.url, apiKey: null }).health();
+    const sim = new SimulatorControlClient(health.simulator?.control ?? '');
+    // Ground truth: terminated means the vendor's instance is destroyed (verified before the status is written).
+    expect(await sim.instancesOf(sessionId)).toEqual([expect.objectContaining({ state: 'destroyed' })]);
+
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    await page.getByRole('link', { name: sessionId }).waitFor();
+    await checkPage(page, 'sessions', shots);
+
+    await page.getByRole('link', { name: 'Costs' }).click();
+    await page.getByTestId('session-count').filter({ hasText: /^1$/ }).waitFor();
+    await page.getByRole('progressbar', { name: 'Alice budget used' }).waitFor();
+    await checkPage(page, 'costs', shots);
+
+    await page.getByRole('link', { name: 'Recommendations' }).click();
+    await page.getByRole('heading', { name: 'Recommendations' }).waitFor();
+    // No benchmark has run here: every live offer is listed as unmeasured, none is ranked by a guess.
+    await page.getByLabel('Model').fill('meta-llama/Llama-3.1-8B-Instruct');
+    await page.getByRole('button', { name: 'Rank offers' }).click();
+    await page.getByRole('heading', { name: /^Unmeasured \(\d+\)$/ }).waitFor();
+    await page.getByText('No live offer has a measurement for meta-llama/Llama-3.1-8B-Instruct.').waitFor();
+    await checkPage(page, 'recommendations', shots);
+
+    await page.getByRole('link', { name: 'Admin' }).click();
+    await page.getByRole('cell', { name: 'Alice' }).waitFor();
+    await page.getByText('No recent provisioning failures.').waitFor();
+    await page.getByLabel('New consumer id').fill('carol');
+    await page.getByLabel('Monthly budget ($, optional)').fill('20');
+    await page.getByRole('button', { name: 'Create consumer' }).click();
+    expect(await page.getByTestId('issued-key').textContent()).toMatch(/\S{20,}/);
+    await page.getByRole('cell', { name: 'carol' }).waitFor();
+    await page.getByRole('button', { name: 'Hide it' }).click();
+    expect(await page.getByTestId('issued-key').count()).toBe(0);
+    // After hiding: no screenshot keeps a credential.
+    await checkPage(page, 'admin', shots);
+
+    // Readable in dark mode too: the same checks with the system's dark colour scheme.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('link', { name: 'Inventory' }).click();
+    await page.locator('tbody tr').first().waitFor();
+    await checkPage(page, 'inventory-dark', shots);
+
+    expect(watch.foreign).toEqual([]);
+    expect(watch.cspViolations).toEqual([]);
+    expect(watch.pageErrors).toEqual([]);
+  });
+});
+
+describeBrowser('web console with an admin token: sign-in, and a consumer sees only its own sessions', () => {
+  let server: ServerProcess;
+  let launched: LaunchedBrowser;
+  const shots: string[] = [];
+
+  beforeAll(async () => {
+    server = await ServerProcess.start();
+    launched = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await launched?.close();
+    await server?.dispose();
+    if (shots.length > 0) process.stdout.write(`console screenshots:\n${shots.join('\n')}\n`);
+  });
+
+  it("alice's key cannot see bob's session, in the list or by its address", async () => {
+    const admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0 });
+    const aliceKey = (await admin.consumers.create({ id: 'alice' })).api_key;
+    const bobKey = (await admin.consumers.create({ id: 'bob' })).api_key;
+    const bob = new GpuShopper({ baseURL: server.url, apiKey: bobKey, maxRetries: 0 });
+    const { offers } = await bob.inventory.list({ gpu: 'RTX4090', sort: 'price' });
+    const bobs = (await bob.sessions.create({ consumer_id: 'bob', offer_id: offers[0]?.id ?? '', reservation_hours: 1 })).session;
+    const alices = (await new GpuShopper({ baseURL: server.url, apiKey: aliceKey, maxRetries: 0 }).sessions.create({ consumer_id: 'alice', offer_id: offers[0]?.id ?? '', reservation_hours: 1 })).session;
+
+    const context = await launched.browser.newContext();
+    const page = await context.newPage();
+    const watch = watchPage(page, server.url);
+    await page.goto(`${server.url}/#/sessions`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await checkPage(page, 'sign-in', shots);
+    await page.getByLabel('Admin token or API key').fill('not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('The server refused that credential.').waitFor();
+    await page.getByLabel('Admin token or API key').fill(aliceKey);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('consumer alice').waitFor();
+    await page.getByRole('link', { name: alices.id }).waitFor();
+    expect(await page.getByRole('link', { name: bobs.id }).count()).toBe(0);
+    // The admin page is not offered to a consumer.
+    expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    // The key is kept for this tab only.
+    expect(await page.evaluate("sessionStorage.getItem('gpu-shopper.credential')")).toBe(aliceKey);
+
+    await page.goto(`${server.url}/#/sessions/${bobs.id}`);
+    await page.getByRole('alert').filter({ hasText: /SESSION_NOT_FOUND|not found/i }).waitFor();
+    expect(await page.content()).not.toContain(bobs.ssh_command ?? 'no-ssh-command');
+    await checkPage(page, 'consumer-cannot-see-other-session', shots);
+    expect(watch.foreign).toEqual([]);
+    expect(watch.cspViolations).toEqual([]);
+    await context.close();
+    await admin.sessions.delete(bobs.id);
+    await admin.sessions.delete(alices.id);
+  });
+});
