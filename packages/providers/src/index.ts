@@ -20,5 +20,6 @@ export { TokenBucket, type RateLimiter, type TokenBucketOptions } from './http/r
 export { redactText, safeSnippet } from './http/redact.js';
 export { createProviderAdapters, type ProviderCredentials, type CreateProviderAdaptersOptions } from './create-provider-adapters.js';
 export { diagnoseProviders, type ProviderDiagnosis, type DoctorCall, type DoctorCount, type DiagnoseOptions } from './doctor/provider-doctor.js';
+export { diagnosisReport } from './doctor/diagnosis-report.js';
 export { createExchangeRecorder, redactPayload } from './record/exchange-recorder.js';
 export { type ProviderExchange } from './http/http-client.js';

@@ -1,5 +1,5 @@
 import { type ProviderHealth, type ProviderHealthResponse } from '@gpu-shopper/client';
-import { diagnoseProviders, type ProviderCredentials, type ProviderDiagnosis } from '@gpu-shopper/providers';
+import { diagnoseProviders, diagnosisReport, type ProviderCredentials, type ProviderDiagnosis } from '@gpu-shopper/providers';
 
 import { type Io } from '../output.js';
 
@@ -10,21 +10,7 @@ export type DoctorProvider = (typeof DOCTOR_PROVIDERS)[number];
 export function toReport(diagnoses: readonly ProviderDiagnosis[], checkedAt: Date): ProviderHealthResponse {
   return {
     checked_at: checkedAt.toISOString(),
-    providers: diagnoses.map(
-      (d): ProviderHealth => ({
-        provider: d.provider,
-        ok: d.ok,
-        reachable: d.reachable,
-        authenticated: d.authenticated,
-        error: d.error,
-        offers: d.offers ? { received: d.offers.received, parsed: d.offers.parsed, dropped: [...d.offers.dropped], unknown_gpus: [...d.offers.unknownGpus] } : null,
-        instances: d.instances ? { parsed: d.instances.parsed } : null,
-        balance: d.balance ? { amount: d.balance.amount, currency: d.balance.currency } : null,
-        rate_limit_headers: { ...d.rateLimitHeaders },
-        clock_skew_ms: d.clockSkewMs,
-        calls: d.calls.map((c) => ({ operation: c.operation, method: c.method, path: c.path, status: c.status, duration_ms: c.durationMs })),
-      }),
-    ),
+    providers: diagnoses.map((d): ProviderHealth => diagnosisReport(d)),
   };
 }
 

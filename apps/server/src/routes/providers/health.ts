@@ -1,25 +1,13 @@
 import { type Router } from 'express';
 
 import { type ProviderHealth } from '@gpu-shopper/contract';
-import { type ProviderDiagnosis } from '@gpu-shopper/providers';
+import { diagnosisReport, type ProviderDiagnosis } from '@gpu-shopper/providers';
 
 import { requireAdmin } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
 
 function toWire(d: ProviderDiagnosis): ProviderHealth {
-  return {
-    provider: d.provider,
-    ok: d.ok,
-    reachable: d.reachable,
-    authenticated: d.authenticated,
-    error: d.error,
-    offers: d.offers ? { received: d.offers.received, parsed: d.offers.parsed, dropped: [...d.offers.dropped], unknown_gpus: [...d.offers.unknownGpus] } : null,
-    instances: d.instances ? { parsed: d.instances.parsed } : null,
-    balance: d.balance ? { amount: d.balance.amount, currency: d.balance.currency } : null,
-    rate_limit_headers: { ...d.rateLimitHeaders },
-    clock_skew_ms: d.clockSkewMs,
-    calls: d.calls.map((c) => ({ operation: c.operation, method: c.method, path: c.path, status: c.status, duration_ms: c.durationMs })),
-  };
+  return diagnosisReport(d);
 }
 
 /**
