@@ -32,6 +32,8 @@ import {
   type StoragePolicy,
   type WorkloadType,
 } from '../sessions/session.js';
+import { type TemplateService } from '../templates/template-service.js';
+import { describeRequirement, offerSatisfiesTemplate, unmetTemplateRequirements, type VendorTemplate } from '../templates/vendor-template.js';
 import { type Clock } from '../time/clock.js';
 import { findGpuSku } from '../gpu/index.js';
 import { type SessionTerminator } from './session-terminator.js';
@@ -58,6 +60,8 @@ export interface ProvisioningServiceOptions {
   readonly hardMaxHours: number;
   readonly timing: Readonly<Record<ProviderName, ProviderTiming>>;
   readonly failures?: OfferFailureTracker;
+  /** Vendor templates: a session naming one must land on a host that meets its requirements. */
+  readonly templates?: TemplateService;
   readonly logger?: Logger;
   /** Pause between instance status polls and readiness checks. @default 5000 */
   readonly pollIntervalMs?: number;
@@ -122,7 +126,8 @@ export type ProvisionError =
   | SafetyLimitExceededError
   | UnsupportedByProviderError
   | BudgetExceededError
-  | AlreadyExistsError;
+  | AlreadyExistsError
+  | ProviderError;
 
 /** Waits `ms`, cut short by `signal`; the abort listener is removed either way (a saga polls for minutes on one signal). */
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -248,8 +253,24 @@ export class ProvisioningService {
   }
 
   private async createIntent(input: ProvisionRequest, idempotency?: IdempotencyContext): Promise<Result<ProvisionedSession, ProvisionError>> {
-    const offer = await this.chooseOffer(input);
+    const template = await this.resolveTemplate(input.templateHashId);
+    if (!template.ok) return template;
+    const offer = await this.chooseOffer(input, template.val);
     if (!offer.ok) return offer;
+    if (template.val) {
+      const unmet = unmetTemplateRequirements(offer.val, template.val);
+      if (unmet === 'other_provider') {
+        return Err(new UnsupportedByProviderError(offer.val.provider, `templates (template ${template.val.hashId} is a ${template.val.provider} template)`));
+      }
+      if (unmet.length > 0) {
+        const why = unmet.map(describeRequirement).join(', ');
+        return Err(
+          new ValidationError(`offer ${offer.val.id} does not meet the requirements of template ${template.val.hashId} (${template.val.name}): ${why}`, [
+            { path: 'template_hash_id', message: `the offer's host does not meet ${why}; list compatible offers with GET /api/v1/inventory?template_hash_id=${template.val.hashId}` },
+          ]),
+        );
+      }
+    }
     if (input.storagePolicy === 'preserve' && !offer.val.capabilities.stopWithoutDestroy) {
       return Err(new UnsupportedByProviderError(offer.val.provider, 'storage policy "preserve" (stopping without destroying)'));
     }
@@ -322,7 +343,15 @@ export class ProvisioningService {
     return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });
   }
 
-  private async chooseOffer(input: ProvisionRequest): Promise<Result<Offer, ValidationError | NotFoundError>> {
+  /** The template a request names, checked before anything is chosen: an unknown hash is a 404, never "any host". */
+  private async resolveTemplate(hashId: string | null | undefined): Promise<Result<VendorTemplate | null, ProvisionError>> {
+    if (!hashId) return Ok(null);
+    if (!this.options.templates) return Err(new UnsupportedByProviderError('none configured', 'templates'));
+    const found = await this.options.templates.get(hashId);
+    return found.ok ? Ok(found.val) : Err(found.err);
+  }
+
+  private async chooseOffer(input: ProvisionRequest, template: VendorTemplate | null = null): Promise<Result<Offer, ValidationError | NotFoundError>> {
     if ((input.offerId === undefined) === (input.gpu === undefined)) {
       return Err(new ValidationError('give exactly one of offer_id or gpu', [{ path: 'offer_id', message: 'offer_id or gpu is required (not both)' }]));
     }
@@ -331,8 +360,9 @@ export class ProvisioningService {
       if (!found) return Err(new NotFoundError('offer', input.offerId));
       return Ok(found.offer);
     }
-    const answer = await this.options.inventory.query({ gpu: input.gpu, sort: 'price' });
-    const cheapest = answer.offers.find((offer) => this.options.providers.has(offer.provider));
+    const answer = await this.options.inventory.query({ gpu: input.gpu, sort: 'price', ...(template ? { provider: template.provider } : {}) });
+    // With a template, the cheapest offer whose host meets its requirements.
+    const cheapest = answer.offers.find((offer) => this.options.providers.has(offer.provider) && (template === null || offerSatisfiesTemplate(offer, template)));
     return cheapest ? Ok(cheapest) : Err(new NotFoundError('offer for GPU', input.gpu ?? ''));
   }
 

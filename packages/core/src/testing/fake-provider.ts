@@ -10,6 +10,7 @@ import {
 } from '../ports/provider-adapter.js';
 import { ProviderNotFoundError, type ProviderError } from '../ports/provider-errors.js';
 import { type ProviderCapabilities, type ProviderName } from '../providers/provider-name.js';
+import { type VendorTemplate } from '../templates/vendor-template.js';
 import { type Clock } from '../time/clock.js';
 
 export type FakeProviderOperation = 'listOffers' | 'createInstance' | 'getInstance' | 'listInstances' | 'destroyInstance' | 'stopInstance';
@@ -49,6 +50,21 @@ export class FakeProvider implements ProviderAdapter {
   setOffers(offers: Offer[]): void {
     this.offers = offers;
   }
+
+  private templates: VendorTemplate[] | null = null;
+
+  /** Gives the provider a template catalogue (and the listTemplates/getTemplate methods). */
+  setTemplates(templates: VendorTemplate[]): void {
+    this.templates = templates;
+    this.listTemplates = () => Promise.resolve(Ok([...(this.templates ?? [])].filter((t) => t.recommended)));
+    this.getTemplate = (hashId: string) => {
+      const found = this.templates?.find((t) => t.hashId === hashId);
+      return Promise.resolve(found ? Ok(found) : Err(new ProviderNotFoundError(`template ${hashId} not found`, { provider: this.name, operation: 'getTemplate' })));
+    };
+  }
+
+  listTemplates?: () => Promise<Result<VendorTemplate[], ProviderError>>;
+  getTemplate?: (hashId: string) => Promise<Result<VendorTemplate, ProviderError>>;
 
   /** Makes the next call of `operation` fail with `error` (queued: call several times for several failures). */
   failNext(operation: FakeProviderOperation, error: ProviderError, options: { stillCreate?: boolean } = {}): void {

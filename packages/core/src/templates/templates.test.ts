@@ -1,0 +1,131 @@
+import { unwrap } from '../errors/result.js';
+import { InventoryService } from '../inventory/inventory-service.js';
+import { ProvisioningService, type ProvisionRequest } from '../provisioning/provisioning-service.js';
+import { SessionTerminator } from '../provisioning/session-terminator.js';
+import { type ProviderName } from '../providers/provider-name.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { FakeProvider } from '../testing/fake-provider.js';
+import { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher } from '../testing/fake-session-access.js';
+import { buildOffer } from '../testing/fixtures.js';
+import { createInMemoryRepositories } from '../testing/in-memory-repositories.js';
+import { SequentialIdGenerator } from '../testing/sequential-id-generator.js';
+import { TemplateService } from './template-service.js';
+import { offerSatisfiesTemplate, type VendorTemplate } from './vendor-template.js';
+
+export function buildTemplate(overrides: Partial<VendorTemplate> = {}): VendorTemplate {
+  return {
+    provider: 'vastai',
+    id: 1,
+    hashId: 'a4d2a0b85ae6719c0906ff66e7b3b434',
+    name: 'vLLM',
+    image: 'vllm/vllm-openai',
+    tag: 'latest',
+    env: null,
+    onStart: null,
+    runtype: 'args',
+    argsStr: null,
+    useSsh: true,
+    sshDirect: false,
+    recommended: true,
+    recommendedDiskGb: 60,
+    extraFilters: '{"cuda_max_good":{"gte":12.4},"gpu_total_ram":{"gt":21000}}',
+    requirements: [
+      { key: 'cuda_max_good', property: 'cuda_version', op: 'gte', value: 12.4 },
+      { key: 'gpu_total_ram', property: 'vram_mb_total', op: 'gt', value: 21000 },
+    ],
+    creatorId: null,
+    createdAt: null,
+    countCreated: null,
+    ...overrides,
+  };
+}
+
+const TIMING = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
+
+function setup() {
+  const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+  const sleep = async (ms: number) => {
+    clock.advanceMs(ms);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  const repositories = createInMemoryRepositories();
+  const ids = new SequentialIdGenerator();
+  const provider = new FakeProvider('vastai', clock, [
+    // The cheapest 4090 has an old driver (CUDA 12.2): a CUDA 12.4 template cannot run there.
+    buildOffer({ id: 'vastai-old', cudaVersion: '12.2', pricePerHourMicros: 300_000 }),
+    buildOffer({ id: 'vastai-new', cudaVersion: '12.8', pricePerHourMicros: 420_000 }),
+    buildOffer({ id: 'vastai-small', gpuType: 'RTX 3080', gpuName: 'RTX 3080', vramGbPerGpu: 10, cudaVersion: '12.8', pricePerHourMicros: 150_000 }),
+  ], { stopWithoutDestroy: false, templates: true, idleDetection: false, asyncCreate: false });
+  provider.setCreatedState('running');
+  provider.setTemplates([buildTemplate(), buildTemplate({ id: 2, hashId: 'ffffffffffffffffffffffffffffff01', name: 'Unlisted', recommended: false, requirements: [] })]);
+  const providers = new Map<ProviderName, FakeProvider>([['vastai', provider]]);
+  const inventory = new InventoryService({ providers: [provider], clock, cacheTtlMs: 60_000, backoffTtlMs: 300_000 });
+  const terminator = new SessionTerminator({ repositories, providers, clock, ids, verifyDelayMs: 1000, sleep });
+  const templates = new TemplateService({ providers: [provider], clock });
+  const service = new ProvisioningService({
+    repositories,
+    providers,
+    inventory,
+    terminator,
+    keys: new FakeKeyGenerator(),
+    cipher: fakeSecretCipher,
+    readiness: new FakeReadinessProbe(),
+    clock,
+    ids,
+    deploymentId: 'dep_00000000000000000000000001',
+    hardMaxHours: 12,
+    timing: { vastai: TIMING, tensordock: TIMING, bluelobster: TIMING },
+    templates,
+    pollIntervalMs: 5000,
+    sleep,
+  });
+  return { provider, templates, service, inventory, repositories };
+}
+
+const request = (overrides: Partial<ProvisionRequest> = {}): ProvisionRequest => ({
+  consumerId: 'my-app',
+  reservationHours: 1,
+  workloadType: 'llm',
+  idleTimeoutMinutes: 0,
+  storagePolicy: 'destroy',
+  ...overrides,
+});
+
+describe('templates', () => {
+  it('matches offers on the template CUDA and VRAM requirements', () => {
+    const template = buildTemplate();
+    expect(offerSatisfiesTemplate(buildOffer({ cudaVersion: '12.8' }), template)).toBe(true);
+    expect(offerSatisfiesTemplate(buildOffer({ cudaVersion: '12.10' }), template)).toBe(true);
+    expect(offerSatisfiesTemplate(buildOffer({ cudaVersion: '12.2' }), template)).toBe(false);
+    expect(offerSatisfiesTemplate(buildOffer({ vramGbPerGpu: 16 }), template)).toBe(false);
+    // Two 12 GB cards make 24 GB in all: gpu_total_ram counts every GPU.
+    expect(offerSatisfiesTemplate(buildOffer({ vramGbPerGpu: 12, gpuCount: 2 }), template)).toBe(true);
+    // A host that does not report its CUDA version is not excluded on it (the vendor ignores missing properties).
+    expect(offerSatisfiesTemplate(buildOffer({ cudaVersion: null }), template)).toBe(true);
+    expect(offerSatisfiesTemplate(buildOffer({ provider: 'tensordock' }), template)).toBe(false);
+  });
+
+  it('lists and filters the catalogue, and finds a template by hash outside it', async () => {
+    const { templates } = setup();
+    expect(unwrap(await templates.list({ name: 'VLL' })).map((t) => t.name)).toEqual(['vLLM']);
+    expect(unwrap(await templates.list({ image: 'pytorch' }))).toEqual([]);
+    expect(unwrap(await templates.get('ffffffffffffffffffffffffffffff01')).name).toBe('Unlisted');
+    const unknown = await templates.get('0000');
+    expect(unknown.ok ? null : unknown.err.code).toBe('NOT_FOUND');
+  });
+
+  it('a session naming a template picks the cheapest compatible host, refuses an incompatible offer and an unknown hash', async () => {
+    const { service, provider } = setup();
+    const cheapest = unwrap(await service.request(request({ gpu: 'RTX 4090', templateHashId: 'a4d2a0b85ae6719c0906ff66e7b3b434' })));
+    expect(cheapest.offer.id).toBe('vastai-new');
+
+    const incompatible = await service.request(request({ offerId: 'vastai-small', templateHashId: 'a4d2a0b85ae6719c0906ff66e7b3b434' }));
+    expect(incompatible.ok ? null : incompatible.err.code).toBe('VALIDATION_FAILED');
+    expect(incompatible.ok ? '' : incompatible.err.message).toContain('gpu_total_ram');
+
+    const unknown = await service.request(request({ offerId: 'vastai-new', templateHashId: 'not-a-template' }));
+    expect(unknown.ok ? null : unknown.err.message).toBe('template not-a-template not found');
+    // Refusals happen before anything is rented.
+    expect(provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(0);
+  });
+});
