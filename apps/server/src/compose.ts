@@ -4,6 +4,7 @@ import {
   CostAccountant,
   LIVE_STATUSES,
   InventoryService,
+  TemplateService,
   LifecycleManager,
   OfferFailureTracker,
   ProvisioningService,
@@ -213,10 +214,12 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     backoffTtlMs: env.INVENTORY_BACKOFF_TTL,
     isSuppressed: failures.isSuppressed,
   });
+  const templates = new TemplateService({ providers: adapters, clock, logger });
   const provisioning = new ProvisioningService({
     repositories,
     providers,
     inventory,
+    templates,
     terminator,
     keys: nodes.keys,
     cipher,
@@ -325,6 +328,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       trustProxy: env.TRUST_PROXY,
       repositories,
       inventory,
+      templates,
       provisioning,
       commands,
       offerFailures: failures,

@@ -6,39 +6,11 @@ import { type ProviderName } from '../providers/provider-name.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { FakeProvider } from '../testing/fake-provider.js';
 import { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher } from '../testing/fake-session-access.js';
-import { buildOffer } from '../testing/fixtures.js';
+import { buildOffer, buildTemplate } from '../testing/fixtures.js';
 import { createInMemoryRepositories } from '../testing/in-memory-repositories.js';
 import { SequentialIdGenerator } from '../testing/sequential-id-generator.js';
 import { TemplateService } from './template-service.js';
-import { offerSatisfiesTemplate, type VendorTemplate } from './vendor-template.js';
-
-export function buildTemplate(overrides: Partial<VendorTemplate> = {}): VendorTemplate {
-  return {
-    provider: 'vastai',
-    id: 1,
-    hashId: 'a4d2a0b85ae6719c0906ff66e7b3b434',
-    name: 'vLLM',
-    image: 'vllm/vllm-openai',
-    tag: 'latest',
-    env: null,
-    onStart: null,
-    runtype: 'args',
-    argsStr: null,
-    useSsh: true,
-    sshDirect: false,
-    recommended: true,
-    recommendedDiskGb: 60,
-    extraFilters: '{"cuda_max_good":{"gte":12.4},"gpu_total_ram":{"gt":21000}}',
-    requirements: [
-      { key: 'cuda_max_good', property: 'cuda_version', op: 'gte', value: 12.4 },
-      { key: 'gpu_total_ram', property: 'vram_mb_total', op: 'gt', value: 21000 },
-    ],
-    creatorId: null,
-    createdAt: null,
-    countCreated: null,
-    ...overrides,
-  };
-}
+import { offerSatisfiesTemplate } from './vendor-template.js';
 
 const TIMING = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
 
