@@ -29,7 +29,7 @@ const REPO = path.resolve(import.meta.dirname, '../../..');
 
 /** SEED.md features not implemented yet: their lines are not run, and this list is printed. */
 const KNOWN_GAPS = [
-  { line: './bin/gpu-shopper provision … --storage preserve', why: 'stop-without-destroy (storage preserve) is refused by every provider' },
+  { line: './bin/gpu-shopper provision … --storage preserve', why: 'refused with its reason: Vast.ai can stop an instance, but stopped instances (their storage billing, their later destroy) are not kept yet (docs/providers.md)' },
 ] as const;
 
 /** Lines of the documents that are not gpu-shopper or REST calls (or not runnable as written), and why. */

@@ -131,6 +131,19 @@ describe('ProvisioningService', () => {
     });
   });
 
+  it('refuses storage policy "preserve" with the accurate reason: the vendor cannot stop, or can but the service does not keep stopped instances', async () => {
+    const { service, provider } = setup();
+    provider.setOffers([buildOffer({ id: 'vastai-1', capabilities: { stopWithoutDestroy: false, templates: true, idleDetection: false, asyncCreate: true } })]);
+    const noStop = await service.request(request({ storagePolicy: 'preserve' }));
+    expect(noStop.ok ? '' : noStop.err.message).toBe(
+      'vastai does not support storage policy "preserve": it cannot stop an instance without destroying it; use "destroy", and copy what must be kept off the instance first (gpu-shopper transfer download)',
+    );
+    // A vendor with a stop call (Vast.ai) is not said to be unable to stop.
+    Object.assign(provider, { stopInstance: () => Promise.resolve({ ok: true, val: undefined }) });
+    const canStop = await service.request(request({ storagePolicy: 'preserve' }));
+    expect(canStop.ok ? '' : canStop.err.message).toContain('vastai can stop an instance and keep its disk, but GPU Shopper does not yet keep stopped instances');
+  });
+
   it('registers an unknown consumer id on its first session, and refuses a disabled consumer', async () => {
     const { service, repositories, clock } = setup();
     unwrap(await service.request(request({ consumerId: 'batch-job-7' })));
