@@ -195,6 +195,8 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     ids,
     logger,
     onEnded: async (session) => void (await costs.accrue(session)),
+    // A preserved session's GPU time is accrued at the GPU price before it moves to the storage rate.
+    onPreserving: async (session) => void (await costs.accrue(session)),
     // Simulated vendors answer in milliseconds: retry unverified destroys on the same scaled clock.
     ...(simulate ? { verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 } : {}),
     onDestroyRequested: ({ initiator, accepted }) => metrics.destroys.inc({ initiator, outcome: accepted ? 'accepted' : 'failed' }),

@@ -161,6 +161,19 @@ describe('Vast.ai templates and stop against real payloads', () => {
     expect(result.ok).toBe(true);
     expect(script.requests[0]?.body).toEqual({ state: 'stopped' });
   });
+
+  it('a stopped instance is stopped (it still exists) and states what its disk bills: storage_cost × disk_space per 720 h', async () => {
+    const script = new ScriptedFetch().on('GET', /^\/api\/v0\/instances\/883\/$/, {
+      status: 200,
+      body: { instances: { id: 883, label: LABEL, actual_status: 'exited', disk_space: 50, storage_cost: 0.144, dph_total: 0.01 } },
+    });
+    const result = await vast(script).getInstance('883');
+    if (!result.ok) throw result.err;
+    expect(result.val).toMatchObject({ state: 'stopped', storagePricePerHourMicros: 10_000 });
+    const unknown = new ScriptedFetch().on('GET', /^\/api\/v0\/instances\/883\/$/, { status: 200, body: { instances: { id: 883, actual_status: 'exited' } } });
+    const read = await vast(unknown).getInstance('883');
+    expect(read.ok && read.val.storagePricePerHourMicros).toBeUndefined();
+  });
 });
 
 describe('TensorDock against real payloads', () => {

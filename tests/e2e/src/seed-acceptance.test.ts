@@ -27,10 +27,8 @@ import { SimulatorControlClient } from './support/simulator-control.js';
 const CLI_BIN = path.resolve(import.meta.dirname, '../../../apps/cli/bin/run.js');
 const REPO = path.resolve(import.meta.dirname, '../../..');
 
-/** SEED.md features not implemented yet: their lines are not run, and this list is printed. */
-const KNOWN_GAPS = [
-  { line: './bin/gpu-shopper provision … --storage preserve', why: 'refused with its reason: Vast.ai can stop an instance, but stopped instances (their storage billing, their later destroy) are not kept yet (docs/providers.md)' },
-] as const;
+/** SEED.md features not implemented yet: their lines are not run, and this list is printed (none left). */
+const KNOWN_GAPS: readonly { readonly line: string; readonly why: string }[] = [];
 
 /** Lines of the documents that are not gpu-shopper or REST calls (or not runnable as written), and why. */
 const NOT_RUN = [
@@ -134,7 +132,7 @@ describe("SEED.md, README.md and apps/cli/README.md as written, against the buil
     process.stdout.write(
       [
         'SEED.md known gaps (not run):',
-        ...KNOWN_GAPS.map((g) => `  - ${g.line}: ${g.why}`),
+        ...(KNOWN_GAPS.length === 0 ? ['  (none)'] : KNOWN_GAPS.map((g) => `  - ${g.line}: ${g.why}`)),
         'Lines that are not gpu-shopper or REST calls (not run):',
         ...NOT_RUN.map((n) => `  - ${n.line}: ${n.why}`),
         '',
@@ -266,6 +264,26 @@ done`;
       const session = await api.sessions.retrieve(sessionIdIn(result.stdout));
       expect(session).toMatchObject({ workload_type: 'llm_vllm', idle_timeout: 30, reservation_hours: 6 });
     });
+
+    it('provision … --storage preserve (Vast.ai): done stops the instance and keeps its disk, billing storage; delete destroys it', async () => {
+      const result = await sh(fill('./bin/gpu-shopper provision -c preserve-job -i vastai-12345 -t 2 --storage preserve', { 'vastai-12345': await offer({ provider: 'vastai' }) }));
+      const id = sessionIdIn(result.stdout);
+      const running = await api.sessions.waitUntilRunning(id, { timeoutMs: 60_000, pollIntervalMs: 250 });
+      expect(running.storage_policy).toBe('preserve');
+      await sh(`./bin/gpu-shopper sessions done ${id}`);
+      const stopped = await api.sessions.retrieve(id);
+      expect(stopped).toMatchObject({ status: 'stopped', stop_reason: 'done' });
+      expect(stopped.price_per_hour).toBeLessThan(running.price_per_hour);
+      expect((await sim.instancesOf(id)).map((i) => i.state)).toEqual(['stopped']);
+      expect((await sh(`./bin/gpu-shopper sessions list -c preserve-job -s stopped -o json | jq -r '.sessions[0].id'`)).stdout.trim()).toBe(id);
+      await sh(`./bin/gpu-shopper sessions delete ${id}`);
+      expect((await api.sessions.retrieve(id)).status).toBe('terminated');
+      expect((await sim.instancesOf(id)).map((i) => i.state)).toEqual(['destroyed']);
+      // Providers that cannot stop without destroying refuse it, and say why.
+      const refused = await runBash(fill('./bin/gpu-shopper provision -c preserve-job -i tensordock-789 -t 1 --storage preserve', { 'tensordock-789': await offer({ provider: 'tensordock' }) }), { cwd: work, env });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('cannot stop an instance without destroying it');
+    }, 120_000);
 
     describe('a session provisioned with -i … --save-key ~/.ssh/session_key: get, extend, transfer', () => {
       let id: string;

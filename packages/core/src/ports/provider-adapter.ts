@@ -24,6 +24,8 @@ export interface ProviderInstance {
   readonly ssh: SshEndpoint | null;
   readonly pricePerHourMicros: number | null;
   readonly startedAt: Date | null;
+  /** What the instance bills per hour while stopped (its disk), when the provider says; absent when unknown. */
+  readonly storagePricePerHourMicros?: number | null;
 }
 
 export interface CreateInstanceRequest {
@@ -86,7 +88,7 @@ export interface ProviderAdapter {
    * have reached the key step. Idempotent.
    */
   ensureSshKey?(providerInstanceId: string, sshPublicKey: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
-  /** Only when `capabilities.stopWithoutDestroy`. */
+  /** Only when `capabilities.stopWithoutDestroy`: stops the instance and keeps its disk (it still exists, and bills storage). */
   stopInstance?(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
   /** Only when `capabilities.templates`: the vendor's recommended launch templates. */
   listTemplates?(signal?: AbortSignal): Promise<Result<VendorTemplate[], ProviderError>>;

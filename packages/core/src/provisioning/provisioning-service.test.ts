@@ -131,17 +131,13 @@ describe('ProvisioningService', () => {
     });
   });
 
-  it('refuses storage policy "preserve" with the accurate reason: the vendor cannot stop, or can but the service does not keep stopped instances', async () => {
+  it('refuses storage policy "preserve" where the provider cannot stop without destroying, and says why', async () => {
     const { service, provider } = setup();
     provider.setOffers([buildOffer({ id: 'vastai-1', capabilities: { stopWithoutDestroy: false, templates: true, idleDetection: false, asyncCreate: true } })]);
-    const noStop = await service.request(request({ storagePolicy: 'preserve' }));
-    expect(noStop.ok ? '' : noStop.err.message).toBe(
+    const refused = await service.request(request({ storagePolicy: 'preserve' }));
+    expect(refused.ok ? '' : refused.err.message).toBe(
       'vastai does not support storage policy "preserve": it cannot stop an instance without destroying it; use "destroy", and copy what must be kept off the instance first (gpu-shopper transfer download)',
     );
-    // A vendor with a stop call (Vast.ai) is not said to be unable to stop.
-    Object.assign(provider, { stopInstance: () => Promise.resolve({ ok: true, val: undefined }) });
-    const canStop = await service.request(request({ storagePolicy: 'preserve' }));
-    expect(canStop.ok ? '' : canStop.err.message).toContain('vastai can stop an instance and keep its disk, but GPU Shopper does not yet keep stopped instances');
   });
 
   it('registers an unknown consumer id on its first session, and refuses a disabled consumer', async () => {

@@ -272,7 +272,12 @@ export class ProvisioningService {
       }
     }
     if (input.storagePolicy === 'preserve' && !offer.val.capabilities.stopWithoutDestroy) {
-      return Err(new UnsupportedByProviderError(offer.val.provider, this.preserveRefusal(offer.val.provider)));
+      return Err(
+        new UnsupportedByProviderError(
+          offer.val.provider,
+          'storage policy "preserve": it cannot stop an instance without destroying it; use "destroy", and copy what must be kept off the instance first (gpu-shopper transfer download)',
+        ),
+      );
     }
     if (input.templateHashId && !offer.val.capabilities.templates) {
       return Err(new UnsupportedByProviderError(offer.val.provider, 'templates'));
@@ -341,19 +346,6 @@ export class ProvisioningService {
     if (!inserted.ok) return Err(inserted.err instanceof AlreadyExistsError ? inserted.err : new AlreadyExistsError('budget commitment in progress for consumer', input.consumerId));
     this.logger.info('session requested', { sessionId, provider: offer.val.provider, offerId: offer.val.id, consumerId: input.consumerId });
     return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });
-  }
-
-  /**
-   * Why `preserve` is refused, accurately: a vendor that cannot stop an instance without destroying
-   * it, or one that can (Vast.ai) while the service does not yet keep stopped instances — their disk
-   * still bills, and a session is only ended once its instance is verified gone (docs/providers.md).
-   */
-  private preserveRefusal(provider: ProviderName): string {
-    const advice = 'use "destroy", and copy what must be kept off the instance first (gpu-shopper transfer download)';
-    if (typeof this.options.providers.get(provider)?.stopInstance === 'function') {
-      return `storage policy "preserve" in GPU Shopper yet: ${provider} can stop an instance and keep its disk, but GPU Shopper does not yet keep stopped instances (their disk still bills); ${advice}`;
-    }
-    return `storage policy "preserve": it cannot stop an instance without destroying it; ${advice}`;
   }
 
   /** The template a request names, checked before anything is chosen: an unknown hash is a 404, never "any host". */

@@ -54,7 +54,16 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
   const providers = new Map<ProviderName, FakeProvider>([['vastai', provider]]);
   const budgetAlerts: BudgetAlert[] = [];
   const costs = new CostAccountant({ repositories, clock, ids, onBudgetAlert: (alert) => void budgetAlerts.push(alert) });
-  const terminator = new SessionTerminator({ repositories, providers, clock, ids, verifyDelayMs: 1000, sleep, onEnded: async (session) => void (await costs.accrue(session)) });
+  const terminator = new SessionTerminator({
+    repositories,
+    providers,
+    clock,
+    ids,
+    verifyDelayMs: 1000,
+    sleep,
+    onEnded: async (session) => void (await costs.accrue(session)),
+    onPreserving: async (session) => void (await costs.accrue(session)),
+  });
   const inventory = new InventoryService({ providers: [provider], clock, cacheTtlMs: 60_000, backoffTtlMs: 300_000 });
   const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock });
   const readiness = new FakeReadinessProbe();

@@ -51,6 +51,24 @@ export class FakeProvider implements ProviderAdapter {
     this.offers = offers;
   }
 
+  private storagePriceMicros: number | null = null;
+
+  /** Gives the provider a stop call (storage policy `preserve`): stopped instances report this storage rate. */
+  enableStop(storagePricePerHourMicros: number | null): void {
+    this.storagePriceMicros = storagePricePerHourMicros;
+    this.stopInstance = (providerInstanceId: string) => {
+      this.calls.push({ operation: 'stopInstance', argument: providerInstanceId });
+      const failure = this.takeFailure('stopInstance');
+      if (failure) return Promise.resolve(Err(failure.error));
+      const instance = this.instances.get(providerInstanceId);
+      if (!instance) return Promise.resolve(Err(new ProviderNotFoundError(`instance ${providerInstanceId} not found`, { provider: this.name, operation: 'stopInstance', httpStatus: 404 })));
+      instance.state = 'stopped';
+      return Promise.resolve(Ok(undefined));
+    };
+  }
+
+  stopInstance?: (providerInstanceId: string) => Promise<Result<void, ProviderError>>;
+
   private templates: VendorTemplate[] | null = null;
 
   /** Gives the provider a template catalogue (and the listTemplates/getTemplate methods). */
@@ -164,6 +182,7 @@ export class FakeProvider implements ProviderAdapter {
       ssh: instance.state === 'running' ? { host: '127.0.0.1', port: 22, user: 'root' } : null,
       pricePerHourMicros: instance.pricePerHourMicros,
       startedAt: instance.startedAt,
+      ...(this.stopInstance ? { storagePricePerHourMicros: this.storagePriceMicros } : {}),
     };
   }
 }

@@ -65,7 +65,7 @@ export interface VastAiAdapterOptions {
   readonly rateLimit?: { perSecond: number; burst: number };
 }
 
-const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: false, templates: true, idleDetection: false, asyncCreate: true };
+const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: true, templates: true, idleDetection: false, asyncCreate: true };
 
 /** Vast search keys → the offer property they constrain; anything else is kept but not matched. */
 const TEMPLATE_KEYS: Readonly<Record<string, TemplateProperty>> = {
@@ -472,6 +472,10 @@ export class VastAiAdapter implements ProviderAdapter {
       ssh: hasSsh ? { host: instance.ssh_host ?? '', port: instance.ssh_port ?? 22, user: 'root' } : null,
       pricePerHourMicros: typeof instance.dph_total === 'number' ? usdToMicros(instance.dph_total) : null,
       startedAt: typeof instance.start_date === 'number' ? new Date(instance.start_date * 1000) : null,
+      // A stopped instance still bills its disk: storage_cost (USD per GB-month) × disk, per hour of a 30-day month.
+      ...(typeof instance.storage_cost === 'number' && typeof instance.disk_space === 'number' && instance.storage_cost >= 0 && instance.disk_space >= 0
+        ? { storagePricePerHourMicros: usdToMicros((instance.storage_cost * instance.disk_space) / (30 * 24)) }
+        : {}),
     };
   }
 }

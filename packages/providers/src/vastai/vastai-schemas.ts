@@ -52,6 +52,9 @@ export const vastInstanceSchema = z.object({
   machine_id: z.number().int().nullish(),
   dph_total: z.number().nullish(),
   start_date: z.number().nullish(),
+  /** USD per GB per month of disk, as on offers: what a stopped instance still bills, with disk_space (GB). */
+  storage_cost: z.number().nullish(),
+  disk_space: z.number().nullish(),
 });
 export type VastInstance = z.infer<typeof vastInstanceSchema>;
 

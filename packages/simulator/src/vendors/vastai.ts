@@ -90,6 +90,9 @@ const TEMPLATES: readonly VastTemplate[] = [
   },
 ];
 
+/** USD per GB per month of disk: what a stopped instance keeps billing (a typical Vast host's rate). */
+const VAST_STORAGE_COST_PER_GB_MONTH = 0.15;
+
 function vastError(status: number, error: string, msg: string, extra: Record<string, unknown> = {}): HttpReply {
   return jsonReply(status, { success: false, error, msg, ...extra });
 }
@@ -229,6 +232,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
       is_bid: d.bidPriceUsd !== null,
       min_bid: bundle.min_bid,
       disk_space: d.diskGb,
+      storage_cost: VAST_STORAGE_COST_PER_GB_MONTH,
       start_date: record.createdAtMs / 1000,
       end_date: null,
       image_uuid: d.image,
