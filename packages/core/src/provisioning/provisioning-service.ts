@@ -721,11 +721,19 @@ export class ProvisioningService {
   /** The cheapest untried offer at the session's provider within the retry scope. */
   private async comparableOffer(session: Session): Promise<Offer | undefined> {
     const answer = await this.options.inventory.query({ provider: session.provider, sort: 'price' });
+    // A session on a template only moves to hosts that can run it; no template at hand, no retry.
+    let template: VendorTemplate | null = null;
+    if (session.templateHashId) {
+      const found = await this.resolveTemplate(session.templateHashId);
+      if (!found.ok || !found.val) return undefined;
+      template = found.val;
+    }
     const tried = new Set([...session.triedOfferIds, session.offerId]);
     const vram = findGpuSku(session.gpuType)?.vramGb ?? 0;
     const within = (factor: number, offer: Offer) => offer.pricePerHourMicros <= session.pricePerHourMicros * factor;
     return answer.offers.find((offer) => {
       if (tried.has(offer.id) || offer.gpuCount < session.gpuCount) return false;
+      if (template && !offerSatisfiesTemplate(offer, template)) return false;
       switch (session.retryScope) {
         case 'same_gpu':
           return offer.gpuType === session.gpuType && within(1.2, offer);

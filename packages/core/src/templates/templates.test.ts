@@ -1,4 +1,5 @@
 import { unwrap } from '../errors/result.js';
+import { ProviderOfferUnavailableError } from '../ports/provider-errors.js';
 import { InventoryService } from '../inventory/inventory-service.js';
 import { ProvisioningService, type ProvisionRequest } from '../provisioning/provisioning-service.js';
 import { SessionTerminator } from '../provisioning/session-terminator.js';
@@ -99,5 +100,21 @@ describe('templates', () => {
     expect(unknown.ok ? null : unknown.err.message).toBe('template not-a-template not found');
     // Refusals happen before anything is rented.
     expect(provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(0);
+  });
+
+  it('auto-retry of a template session moves only to hosts that meet the template', async () => {
+    const { service, provider } = setup();
+    provider.setOffers([
+      buildOffer({ id: 'vastai-first', cudaVersion: '12.8', pricePerHourMicros: 400_000 }),
+      // Cheaper and the same GPU, but its driver is too old for the template: never the retry's pick.
+      buildOffer({ id: 'vastai-old', cudaVersion: '12.2', pricePerHourMicros: 410_000 }),
+      buildOffer({ id: 'vastai-next', cudaVersion: '12.8', pricePerHourMicros: 420_000 }),
+    ]);
+    provider.failNext('createInstance', new ProviderOfferUnavailableError('no_such_ask', { provider: 'vastai', operation: 'createInstance', httpStatus: 404 }));
+    const { session } = unwrap(
+      await service.request(request({ offerId: 'vastai-first', templateHashId: 'a4d2a0b85ae6719c0906ff66e7b3b434', autoRetry: { maxAttempts: 3, scope: 'same_gpu' } })),
+    );
+    const running = await service.run(session.id);
+    expect(running).toMatchObject({ status: 'running', offerId: 'vastai-next', triedOfferIds: ['vastai-first'] });
   });
 });
