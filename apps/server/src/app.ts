@@ -33,6 +33,7 @@ import { registerConsumersRevokeKey } from './routes/consumers/revoke-key.js';
 import { registerConsumersSetBudget } from './routes/consumers/set-budget.js';
 import { registerCostsList } from './routes/costs/list.js';
 import { registerCostsSummary } from './routes/costs/summary.js';
+import { registerInventoryCompatibleTemplates } from './routes/inventory/compatible-templates.js';
 import { registerInventoryGet } from './routes/inventory/get.js';
 import { registerInventoryList } from './routes/inventory/list.js';
 import { registerOfferHealth } from './routes/offer-health/list.js';
@@ -50,6 +51,8 @@ import { registerMetrics } from './routes/system/metrics.js';
 import { registerOpenApi } from './routes/system/openapi.js';
 import { registerReady } from './routes/system/ready.js';
 import { registerWhoami } from './routes/system/whoami.js';
+import { registerTemplatesGet } from './routes/templates/get.js';
+import { registerTemplatesList } from './routes/templates/list.js';
 
 export type { AppDeps } from './deps.js';
 
@@ -88,6 +91,9 @@ export function createApp(deps: AppDeps): Express {
   registerWhoami(api, deps);
   registerInventoryList(api, deps);
   registerInventoryGet(api, deps);
+  registerInventoryCompatibleTemplates(api, deps);
+  registerTemplatesList(api, deps);
+  registerTemplatesGet(api, deps);
   registerOfferHealth(api, deps);
   registerProvidersHealth(api, deps);
   registerSessionsCreate(api, deps);

@@ -4,6 +4,7 @@ import {
   CostAccountant,
   LIVE_STATUSES,
   InventoryService,
+  TemplateService,
   LifecycleManager,
   OfferFailureTracker,
   ProvisioningService,
@@ -194,6 +195,8 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     ids,
     logger,
     onEnded: async (session) => void (await costs.accrue(session)),
+    // A preserved session's GPU time is accrued at the GPU price before it moves to the storage rate.
+    onPreserving: async (session) => void (await costs.accrue(session)),
     // Simulated vendors answer in milliseconds: retry unverified destroys on the same scaled clock.
     ...(simulate ? { verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 } : {}),
     onDestroyRequested: ({ initiator, accepted }) => metrics.destroys.inc({ initiator, outcome: accepted ? 'accepted' : 'failed' }),
@@ -213,10 +216,12 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     backoffTtlMs: env.INVENTORY_BACKOFF_TTL,
     isSuppressed: failures.isSuppressed,
   });
+  const templates = new TemplateService({ providers: adapters, clock, logger });
   const provisioning = new ProvisioningService({
     repositories,
     providers,
     inventory,
+    templates,
     terminator,
     keys: nodes.keys,
     cipher,
@@ -325,6 +330,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       trustProxy: env.TRUST_PROXY,
       repositories,
       inventory,
+      templates,
       provisioning,
       commands,
       offerFailures: failures,

@@ -8,6 +8,7 @@ import {
   type Reconciler,
   type Repositories,
   type SessionCommands,
+  type TemplateService,
 } from '@gpu-shopper/core';
 import { type DiagnosticsResponse } from '@gpu-shopper/contract';
 import { type BenchmarkRunner, type BenchmarkScheduler } from '@gpu-shopper/bench';
@@ -41,6 +42,8 @@ export interface AppDeps {
   readonly trustProxy?: false | number | string[];
   readonly repositories: Repositories;
   readonly inventory: InventoryService;
+  /** Vendor launch templates (Vast.ai's), cached. */
+  readonly templates: TemplateService;
   readonly provisioning: ProvisioningService;
   readonly commands: SessionCommands;
   readonly offerFailures: OfferFailureTracker;

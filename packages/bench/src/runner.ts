@@ -138,6 +138,19 @@ function provisionErrorType(error: ProvisionError): BenchmarkErrorType {
     case 'IDEMPOTENCY_CONFLICT':
     case 'CONCURRENT_UPDATE':
       return 'internal';
+    // A template lookup at the provider failed (runs name no template today, but the type allows it).
+    case 'PROVIDER_RATE_LIMITED':
+      return 'rate_limited';
+    case 'PROVIDER_AUTH_FAILED':
+      return 'provider_auth';
+    case 'PROVIDER_OFFER_UNAVAILABLE':
+      return 'offer_unavailable';
+    case 'PROVIDER_NOT_FOUND':
+    case 'PROVIDER_INVALID_REQUEST':
+    case 'PROVIDER_UNAVAILABLE':
+    case 'PROVIDER_UNKNOWN_OUTCOME':
+    case 'PROVIDER_SCHEMA_MISMATCH':
+      return 'provider_error';
   }
 }
 

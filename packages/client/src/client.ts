@@ -28,6 +28,7 @@ import { Consumers } from './resources/consumers.js';
 import { Costs } from './resources/costs.js';
 import type { HealthResponse, ReadyResponse, WhoamiResponse } from './resources/health.js';
 import { Inventory } from './resources/inventory.js';
+import { Templates } from './resources/templates.js';
 import { OfferHealthResource } from './resources/offer-health.js';
 import { ProvidersResource } from './resources/providers.js';
 import { Sessions } from './resources/sessions.js';
@@ -154,6 +155,8 @@ export class GpuShopper {
   readonly offerHealth: OfferHealthResource = new OfferHealthResource(this);
   /** Live read-only checks of the configured providers (admin token). */
   readonly providers: ProvidersResource = new ProvidersResource(this);
+  /** Vast.ai launch templates, and which ones an offer's host can run. */
+  readonly templates: Templates = new Templates(this);
 
   // A private field, so the key never shows up in console.log(client) or JSON.stringify.
   readonly #apiKey: string | null;

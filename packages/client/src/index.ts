@@ -80,6 +80,14 @@ export {
   type ProviderInventoryStatus,
 } from './resources/inventory.js';
 export {
+  Templates,
+  type CompatibleTemplatesResponse,
+  type Template,
+  type TemplateListParams,
+  type TemplateListResponse,
+  type TemplateRequirement,
+} from './resources/templates.js';
+export {
   Sessions,
   type Diagnostics,
   type DiagnosticsDisk,

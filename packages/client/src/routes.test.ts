@@ -19,7 +19,7 @@ function contractRoutes(): Route[] {
 }
 
 function matches(route: Route, method: string, pathname: string): boolean {
-  const pattern = new RegExp(`^${route.path.replace(/:[A-Za-z]+/g, '[^/]+')}$`);
+  const pattern = new RegExp(`^${route.path.replace(/:[A-Za-z_]+/g, '[^/]+')}$`);
   return route.method === method && pattern.test(pathname);
 }
 
@@ -37,6 +37,9 @@ describe('route coverage', () => {
     await client.whoami();
     await client.inventory.list();
     await client.inventory.retrieve('vastai-1');
+    await client.templates.list({ recommended: true });
+    await client.templates.retrieve('a4d2a0b85ae6719c0906ff66e7b3b434');
+    await client.templates.compatibleWith('vastai-1');
     await client.offerHealth.list();
     await client.providers.health();
     await client.sessions.create({ consumer_id: 'alice', gpu: 'RTX4090' });

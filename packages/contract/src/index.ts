@@ -6,6 +6,7 @@
 export * from './common.js';
 export * from './errors.js';
 export * from './inventory.js';
+export * from './templates.js';
 export * from './sessions.js';
 export * from './costs.js';
 export * from './consumers.js';

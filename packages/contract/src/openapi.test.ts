@@ -10,10 +10,12 @@ describe('OpenAPI document', () => {
   it('describes every route, with path parameters in OpenAPI form', () => {
     expect(doc.openapi).toBe('3.0.3');
     for (const route of API_ROUTES) {
-      const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
       expect(doc.paths[path]?.[route.method]).toBeDefined();
     }
     expect(doc.paths['/api/v1/sessions/{id}/extend']?.post?.parameters.map((p) => p.name)).toEqual(['id']);
+    // Snake-case parameters (upstream's `:hash_id`) are parameters too, not literal path text.
+    expect(doc.paths['/api/v1/templates/{hash_id}']?.get?.parameters.map((p) => p.name)).toEqual(['hash_id']);
   });
 
   it('lists query filters and the Idempotency-Key header', () => {

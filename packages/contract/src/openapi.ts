@@ -17,8 +17,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
 export function buildOpenApiDocument(version: string): JsonObject {
   const paths: Record<string, JsonObject> = {};
   for (const route of API_ROUTES) {
-    const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const parameters: JsonObject[] = [...route.path.matchAll(/:([A-Za-z]+)/g)].map((match) => ({
+    const openApiPath = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const parameters: JsonObject[] = [...route.path.matchAll(/:([A-Za-z_]+)/g)].map((match) => ({
       name: match[1],
       in: 'path',
       required: true,

@@ -40,6 +40,7 @@ import {
   sessionListResponseSchema,
   sessionSchema,
 } from './sessions.js';
+import { compatibleTemplatesResponseSchema, templateListQuerySchema, templateListResponseSchema, templateSchema } from './templates.js';
 
 /** Who may call an endpoint: anyone, any authenticated caller (consumers see their own data), or the admin only. */
 export type RouteAuth = 'none' | 'consumer' | 'admin';
@@ -68,6 +69,9 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/v1/whoami', summary: 'Who the credential is: admin, or which consumer (tools check this before acting on its answers)', auth: 'consumer', response: whoamiResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/inventory', summary: 'Offers from every provider, filtered and sorted, with per-provider status', auth: 'consumer', query: inventoryQuerySchema, response: inventoryResponseSchema, status: 200, aliases: REQUEST_ALIASES.inventoryQuery },
   { method: 'get', path: '/api/v1/inventory/:id', summary: 'One offer', auth: 'consumer', response: offerSchema, status: 200 },
+  { method: 'get', path: '/api/v1/inventory/:id/compatible-templates', summary: 'Vast.ai templates whose CUDA and VRAM requirements the host of the offer meets (empty for providers without templates)', auth: 'consumer', response: compatibleTemplatesResponseSchema, status: 200 },
+  { method: 'get', path: '/api/v1/templates', summary: 'Vast.ai launch templates (the recommended set, cached 1 h), filtered', auth: 'consumer', query: templateListQuerySchema, response: templateListResponseSchema, status: 200 },
+  { method: 'get', path: '/api/v1/templates/:hash_id', summary: 'One template by hash id (404 when Vast has none)', auth: 'consumer', response: templateSchema, status: 200 },
   { method: 'get', path: '/api/v1/providers/health', summary: 'Read-only live check of each configured provider (authenticate, list offers, list our instances, balance): what gpu-shopper doctor reports', auth: 'admin', response: providerHealthResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/offer-health', summary: 'Offers that failed to provision, and which are suppressed', auth: 'consumer', response: offerHealthResponseSchema, status: 200 },
   { method: 'post', path: '/api/v1/sessions', summary: 'Provision a session (honours Idempotency-Key)', auth: 'consumer', body: createSessionRequestSchema, response: createSessionResponseSchema, status: 201, idempotent: true, aliases: REQUEST_ALIASES.createSession },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { microsSchema, paginationQuerySchema, providerSchema, queryString, timestampSchema, usdSchema } from './common.js';
 import { offerSchema } from './inventory.js';
 
-export const SESSION_STATUSES = ['pending', 'provisioning', 'running', 'stopping', 'terminated', 'failed'] as const;
+export const SESSION_STATUSES = ['pending', 'provisioning', 'running', 'stopped', 'stopping', 'terminated', 'failed'] as const;
 export const WORKLOAD_TYPES = ['llm', 'llm_vllm', 'llm_tgi', 'training', 'batch', 'interactive', 'benchmark'] as const;
 export const STORAGE_POLICIES = ['destroy', 'preserve'] as const;
 export const RETRY_SCOPES = ['same_gpu', 'same_vram', 'any'] as const;

@@ -132,6 +132,19 @@ export {
   type ProviderInventoryState,
   type ProviderInventoryStatus,
 } from './inventory/inventory-service.js';
+export {
+  TEMPLATE_OPERATORS,
+  describeRequirement,
+  filterTemplates,
+  offerSatisfiesTemplate,
+  unmetTemplateRequirements,
+  type TemplateFilter,
+  type TemplateOperator,
+  type TemplateProperty,
+  type TemplateRequirement,
+  type VendorTemplate,
+} from './templates/vendor-template.js';
+export { TemplateService, type TemplateError, type TemplateServiceOptions } from './templates/template-service.js';
 export { OfferFailureTracker, type OfferFailureTrackerOptions, type OfferHealth } from './inventory/offer-failure-tracker.js';
 
 export { SessionTerminator, type DestroyOutcome, type SessionTerminatorOptions, type StopRequest } from './provisioning/session-terminator.js';

@@ -124,6 +124,58 @@ describe('Vast.ai against real payloads', () => {
   });
 });
 
+describe('Vast.ai templates and stop against real payloads', () => {
+  it('lists the recommended templates the way the official CLI searches them, with CUDA and VRAM requirements read from extra_filters', async () => {
+    const script = new ScriptedFetch().on('GET', /^\/api\/v0\/template\/$/, { status: 200, body: real('vastai/templates-search.json') });
+    const result = await vast(script).listTemplates();
+    if (!result.ok) throw result.err;
+    const [request] = script.requests;
+    expect(request?.url.searchParams.get('select_cols')).toBe('["*"]');
+    expect(JSON.parse(request?.url.searchParams.get('select_filters') ?? 'null')).toEqual({ recommended: { eq: true } });
+    expect(result.val.map((t) => t.hashId)).toEqual(['a4d2a0b85ae6719c0906ff66e7b3b434', '38a9dab633743d43107eb9a80d4ada9e']);
+    expect(result.val[0]).toMatchObject({
+      name: 'vLLM',
+      recommendedDiskGb: 60,
+      useSsh: true,
+      requirements: [
+        { key: 'cuda_max_good', property: 'cuda_version', op: 'gte', value: 12.9 },
+        { key: 'gpu_total_ram', property: 'vram_mb_total', op: 'gt', value: 21000 },
+      ],
+    });
+    expect(result.val[1]).toMatchObject({ extraFilters: null, requirements: [] });
+  });
+
+  it('looks a template up by hash id, and answers not found for a hash Vast does not know', async () => {
+    const known = new ScriptedFetch().on('GET', /^\/api\/v0\/template\/$/, { status: 200, body: real('vastai/templates-search.json') });
+    const found = await vast(known).getTemplate('38a9dab633743d43107eb9a80d4ada9e');
+    expect(found.ok && found.val.name).toBe('Ollama');
+    expect(JSON.parse(known.requests[0]?.url.searchParams.get('select_filters') ?? 'null')).toEqual({ hash_id: { eq: '38a9dab633743d43107eb9a80d4ada9e' } });
+    const none = new ScriptedFetch().on('GET', /^\/api\/v0\/template\/$/, { status: 200, body: { success: true, templates: [] } });
+    const missing = await vast(none).getTemplate('0123abcd');
+    expect(missing.ok ? null : missing.err.code).toBe('PROVIDER_NOT_FOUND');
+  });
+
+  it('stops an instance with PUT {"state": "stopped"} as the official CLI does', async () => {
+    const script = new ScriptedFetch().on('PUT', /^\/api\/v0\/instances\/883\/$/, { status: 200, body: real('vastai/instance-stop-success.json') });
+    const result = await vast(script).stopInstance('883');
+    expect(result.ok).toBe(true);
+    expect(script.requests[0]?.body).toEqual({ state: 'stopped' });
+  });
+
+  it('a stopped instance is stopped (it still exists) and states what its disk bills: storage_cost × disk_space per 720 h', async () => {
+    const script = new ScriptedFetch().on('GET', /^\/api\/v0\/instances\/883\/$/, {
+      status: 200,
+      body: { instances: { id: 883, label: LABEL, actual_status: 'exited', disk_space: 50, storage_cost: 0.144, dph_total: 0.01 } },
+    });
+    const result = await vast(script).getInstance('883');
+    if (!result.ok) throw result.err;
+    expect(result.val).toMatchObject({ state: 'stopped', storagePricePerHourMicros: 10_000 });
+    const unknown = new ScriptedFetch().on('GET', /^\/api\/v0\/instances\/883\/$/, { status: 200, body: { instances: { id: 883, actual_status: 'exited' } } });
+    const read = await vast(unknown).getInstance('883');
+    expect(read.ok && read.val.storagePricePerHourMicros).toBeUndefined();
+  });
+});
+
 describe('TensorDock against real payloads', () => {
   it.each([
     ['tensordock/instances-list-data-instances.json'],

@@ -5,7 +5,7 @@ export type VendorName = (typeof VENDOR_NAMES)[number];
 
 /**
  * Vendor API operations, named the same for every vendor so one fault can target "every create".
- * `attachSshKey`, `getBalance` and `listTemplates` exist on Vast only, `getTask` on Blue Lobster only.
+ * `attachSshKey`, `getBalance`, `listTemplates` and `stopInstance` exist on Vast only, `getTask` on Blue Lobster only.
  */
 export const OPERATIONS = [
   'listOffers',
@@ -17,11 +17,12 @@ export const OPERATIONS = [
   'getTask',
   'getBalance',
   'listTemplates',
+  'stopInstance',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export const VENDOR_OPERATIONS: Readonly<Record<VendorName, readonly Operation[]>> = {
-  vastai: ['listOffers', 'createInstance', 'getInstance', 'listInstances', 'destroyInstance', 'attachSshKey', 'getBalance', 'listTemplates'],
+  vastai: ['listOffers', 'createInstance', 'getInstance', 'listInstances', 'destroyInstance', 'attachSshKey', 'getBalance', 'listTemplates', 'stopInstance'],
   tensordock: ['listOffers', 'createInstance', 'getInstance', 'listInstances', 'destroyInstance'],
   bluelobster: ['listOffers', 'createInstance', 'getInstance', 'listInstances', 'destroyInstance', 'getTask'],
 };

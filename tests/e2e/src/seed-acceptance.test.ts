@@ -27,14 +27,8 @@ import { SimulatorControlClient } from './support/simulator-control.js';
 const CLI_BIN = path.resolve(import.meta.dirname, '../../../apps/cli/bin/run.js');
 const REPO = path.resolve(import.meta.dirname, '../../..');
 
-/** SEED.md features not implemented yet: their lines are not run, and this list is printed. */
-const KNOWN_GAPS = [
-  { line: 'GET /api/v1/templates', why: 'Vast templates are not implemented' },
-  { line: 'GET /api/v1/templates/:hash_id', why: 'Vast templates are not implemented' },
-  { line: 'GET /api/v1/inventory/:id/compatible-templates', why: 'Vast templates are not implemented' },
-  { line: 'POST /api/v1/sessions (template_hash_id)', why: 'Vast templates are not implemented: template_hash_id does not narrow offers yet' },
-  { line: './bin/gpu-shopper provision … --storage preserve', why: 'stop-without-destroy (storage preserve) is refused by every provider' },
-] as const;
+/** SEED.md features not implemented yet: their lines are not run, and this list is printed (none left). */
+const KNOWN_GAPS: readonly { readonly line: string; readonly why: string }[] = [];
 
 /** Lines of the documents that are not gpu-shopper or REST calls (or not runnable as written), and why. */
 const NOT_RUN = [
@@ -138,7 +132,7 @@ describe("SEED.md, README.md and apps/cli/README.md as written, against the buil
     process.stdout.write(
       [
         'SEED.md known gaps (not run):',
-        ...KNOWN_GAPS.map((g) => `  - ${g.line}: ${g.why}`),
+        ...(KNOWN_GAPS.length === 0 ? ['  (none)'] : KNOWN_GAPS.map((g) => `  - ${g.line}: ${g.why}`)),
         'Lines that are not gpu-shopper or REST calls (not run):',
         ...NOT_RUN.map((n) => `  - ${n.line}: ${n.why}`),
         '',
@@ -270,6 +264,26 @@ done`;
       const session = await api.sessions.retrieve(sessionIdIn(result.stdout));
       expect(session).toMatchObject({ workload_type: 'llm_vllm', idle_timeout: 30, reservation_hours: 6 });
     });
+
+    it('provision … --storage preserve (Vast.ai): done stops the instance and keeps its disk, billing storage; delete destroys it', async () => {
+      const result = await sh(fill('./bin/gpu-shopper provision -c preserve-job -i vastai-12345 -t 2 --storage preserve', { 'vastai-12345': await offer({ provider: 'vastai' }) }));
+      const id = sessionIdIn(result.stdout);
+      const running = await api.sessions.waitUntilRunning(id, { timeoutMs: 60_000, pollIntervalMs: 250 });
+      expect(running.storage_policy).toBe('preserve');
+      await sh(`./bin/gpu-shopper sessions done ${id}`);
+      const stopped = await api.sessions.retrieve(id);
+      expect(stopped).toMatchObject({ status: 'stopped', stop_reason: 'done' });
+      expect(stopped.price_per_hour).toBeLessThan(running.price_per_hour);
+      expect((await sim.instancesOf(id)).map((i) => i.state)).toEqual(['stopped']);
+      expect((await sh(`./bin/gpu-shopper sessions list -c preserve-job -s stopped -o json | jq -r '.sessions[0].id'`)).stdout.trim()).toBe(id);
+      await sh(`./bin/gpu-shopper sessions delete ${id}`);
+      expect((await api.sessions.retrieve(id)).status).toBe('terminated');
+      expect((await sim.instancesOf(id)).map((i) => i.state)).toEqual(['destroyed']);
+      // Providers that cannot stop without destroying refuse it, and say why.
+      const refused = await runBash(fill('./bin/gpu-shopper provision -c preserve-job -i tensordock-789 -t 1 --storage preserve', { 'tensordock-789': await offer({ provider: 'tensordock' }) }), { cwd: work, env });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('cannot stop an instance without destroying it');
+    }, 120_000);
 
     describe('a session provisioned with -i … --save-key ~/.ssh/session_key: get, extend, transfer', () => {
       let id: string;
@@ -440,6 +454,37 @@ done
       const first = (inventory.json?.offers as { id: string }[])[0];
       expect((await call('GET', `/api/v1/inventory/${first?.id}`)).status).toBe(200);
       expect((await call('GET', '/api/v1/offer-health')).status).toBe(200);
+    });
+
+    it('templates: list (recommended, use_ssh, name, image), get by hash, compatible templates, inventory and sessions with template_hash_id', async () => {
+      const listed = await call('GET', '/api/v1/templates?recommended=true&use_ssh=true&name=llm&image=vllm');
+      expect(listed.status).toBe(200);
+      const template = (listed.json?.templates as { hash_id: string }[])[0];
+      expect(template?.hash_id).toMatch(/^[0-9a-f]{32}$/);
+      const hash = template?.hash_id ?? '';
+      expect((await call('GET', `/api/v1/templates/${hash}`)).json).toMatchObject({ hash_id: hash, name: 'vLLM' });
+      expect((await call('GET', '/api/v1/templates/0123456789abcdef0123456789abcdef')).status).toBe(404);
+
+      // template_hash_id narrows the inventory to Vast hosts that meet the template; an unknown hash is a 404.
+      const everyVast = (await call('GET', '/api/v1/inventory?provider=vastai')).json?.offers as unknown[];
+      const narrowed = await call('GET', `/api/v1/inventory?min_cuda=12.0&template_hash_id=${hash}`);
+      const offers = narrowed.json?.offers as { id: string; provider: string }[];
+      expect(offers.length).toBeGreaterThan(0);
+      expect(offers.length).toBeLessThan(everyVast.length);
+      expect(new Set(offers.map((o) => o.provider))).toEqual(new Set(['vastai']));
+      expect((await call('GET', '/api/v1/inventory?template_hash_id=no-such-template')).status).toBe(404);
+      const compatible = await call('GET', `/api/v1/inventory/${offers[0]?.id ?? ''}/compatible-templates`);
+      expect((compatible.json?.compatible_templates as { hash_id: string }[]).map((t) => t.hash_id)).toContain(hash);
+
+      const chosen = await offer({ provider: 'vastai' }, (o) => offers.some((c) => c.id === o.id));
+      const created = await call('POST', '/api/v1/sessions', { consumer_id: 'table', offer_id: chosen, reservation_hours: 1, template_hash_id: hash });
+      expect(created.status).toBe(201);
+      const id = (created.json?.session as { id: string }).id;
+      expect((await call('DELETE', `/api/v1/sessions/${id}`)).status).toBe(200);
+      const incompatible = everyVast.find((o) => !offers.some((c) => c.id === (o as { id: string }).id)) as { id: string } | undefined;
+      if (incompatible) {
+        expect((await call('POST', '/api/v1/sessions', { consumer_id: 'table', offer_id: incompatible.id, reservation_hours: 1, template_hash_id: hash })).status).toBe(400);
+      }
     });
 
     it('sessions: create (disk_gb, auto_retry), list, get, extend, diagnostics, done, delete', async () => {

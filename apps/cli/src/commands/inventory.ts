@@ -30,6 +30,7 @@ export default class Inventory extends BaseCommand<typeof Inventory> {
       },
     })(),
     'min-gpus': Flags.integer({ description: 'Minimum number of GPUs', min: 1 }),
+    template: Flags.string({ aliases: ['template-hash-id'], description: 'Only hosts that can run this Vast.ai template (hash id; see `templates list`; also --template-hash-id)' }),
   };
 
   public async run(): Promise<void> {
@@ -39,6 +40,7 @@ export default class Inventory extends BaseCommand<typeof Inventory> {
       minVram: this.flags['min-vram'],
       maxPrice: this.flags['max-price'],
       minGpus: this.flags['min-gpus'],
+      template: this.flags.template,
     });
     for (const warning of inventoryWarnings(response)) this.note(warning);
     this.print(response, () => renderInventory(response));

@@ -8,6 +8,7 @@ export interface InventoryOptions {
   readonly minVram?: number | undefined;
   readonly maxPrice?: number | undefined;
   readonly minGpus?: number | undefined;
+  readonly template?: string | undefined;
 }
 
 /** Offers from every provider matching the filters, cheapest first. */
@@ -18,6 +19,7 @@ export async function listInventory(client: GpuShopper, options: InventoryOption
   if (options.minVram !== undefined) query.min_vram = options.minVram;
   if (options.maxPrice !== undefined) query.max_price = options.maxPrice;
   if (options.minGpus !== undefined) query.min_gpus = options.minGpus;
+  if (options.template) query.template_hash_id = options.template;
   return client.inventory.list(query);
 }
 

@@ -1,6 +1,6 @@
 import { API_ROUTES, type RouteSpec } from '@gpu-shopper/contract';
 
-import { buildBenchmarkResult, buildOffer } from '@gpu-shopper/core/testing';
+import { buildBenchmarkResult, buildOffer, buildTemplate, FakeClock, FakeProvider } from '@gpu-shopper/core/testing';
 
 import { createAppHarness, request, type AppHarness } from '../test-support/app-harness.js';
 
@@ -25,7 +25,12 @@ interface World {
 }
 
 async function world(): Promise<World> {
-  const h = createAppHarness({ offers: ['vastai-1', 'vastai-2', 'vastai-3'].map((id) => buildOffer({ id, pricePerHourMicros: 420_000 })) });
+  const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+  const offers = ['vastai-1', 'vastai-2', 'vastai-3'].map((id) => buildOffer({ id, pricePerHourMicros: 420_000 }));
+  // A provider with templates, so the template routes answer as they do against Vast.
+  const provider = new FakeProvider('vastai', clock, offers, { stopWithoutDestroy: false, templates: true, idleDetection: false, asyncCreate: false });
+  provider.setTemplates([buildTemplate()]);
+  const h = createAppHarness({ clock, provider });
   const keys = { alice: await h.consumer('alice'), bob: await h.consumer('bob'), carol: await h.consumer('carol') };
   await request(h.app).delete('/api/v1/consumers/carol/keys/key_carol').set(h.admin).expect(200);
   const create = async (key: string, consumer: string, offerId: string) =>
@@ -52,6 +57,9 @@ const FIXTURES: Record<string, Fixture> = {
   'get /api/v1/whoami': { path: () => '/api/v1/whoami', scope: 'shared' },
   'get /api/v1/inventory': { path: () => '/api/v1/inventory', scope: 'shared' },
   'get /api/v1/inventory/:id': { path: () => '/api/v1/inventory/vastai-3', scope: 'shared' },
+  'get /api/v1/inventory/:id/compatible-templates': { path: () => '/api/v1/inventory/vastai-3/compatible-templates', scope: 'shared' },
+  'get /api/v1/templates': { path: () => '/api/v1/templates', scope: 'shared' },
+  'get /api/v1/templates/:hash_id': { path: () => `/api/v1/templates/${buildTemplate().hashId}`, scope: 'shared' },
   'get /api/v1/offer-health': { path: () => '/api/v1/offer-health', scope: 'shared' },
   'get /api/v1/providers/health': { path: () => '/api/v1/providers/health', scope: 'admin' },
   'post /api/v1/sessions': { path: () => '/api/v1/sessions', body: () => ({ consumer_id: 'alice', offer_id: 'vastai-3', reservation_hours: 1 }), scope: 'create' },

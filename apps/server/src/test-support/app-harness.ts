@@ -69,6 +69,7 @@ export function createAppHarness(options: CoreHarnessOptions & { overrides?: Par
     adminToken: ADMIN_TOKEN,
     repositories: core.repositories,
     inventory: core.inventory,
+    templates: core.templates,
     provisioning: core.provisioning,
     commands: core.commands,
     offerFailures: core.failures,

@@ -13,9 +13,11 @@ import type { Provider } from './shared.js';
 
 /**
  * Where a session is in its life: `pending` → `provisioning` → `running` → `stopping` → `terminated`,
- * or `failed`. `terminated` and `failed` are terminal: the instance is verified gone.
+ * or `failed`. `terminated` and `failed` are terminal: the instance is verified gone. `stopped`
+ * (storage policy `preserve`): the instance is stopped with its disk kept and billing storage, until
+ * it is deleted or reaches the hard maximum.
  */
-export type SessionStatus = 'pending' | 'provisioning' | 'running' | 'stopping' | 'terminated' | 'failed';
+export type SessionStatus = 'pending' | 'provisioning' | 'running' | 'stopped' | 'stopping' | 'terminated' | 'failed';
 
 /** What the session will run; it tunes readiness checks and defaults. */
 export type WorkloadType = 'llm' | 'llm_vllm' | 'llm_tgi' | 'training' | 'batch' | 'interactive' | 'benchmark';

@@ -25,9 +25,14 @@ export interface BudgetHeadroom {
   readonly guard: CommitmentGuard | undefined;
 }
 
-/** What a live session may still cost: its price for every started hour until its expiry. */
-export function remainingCommitment(session: Pick<Session, 'pricePerHourMicros' | 'expiresAt'>, now: Date): number {
-  const remainingHours = Math.max(0, Math.ceil((session.expiresAt.getTime() - now.getTime()) / 3_600_000));
+/**
+ * What a live session may still cost: its price for every started hour until its expiry — or, once
+ * stopped with its storage preserved (its price is then the storage rate), until the hard maximum,
+ * which is when a preserved disk is destroyed at the latest.
+ */
+export function remainingCommitment(session: Pick<Session, 'pricePerHourMicros' | 'expiresAt'> & Partial<Pick<Session, 'status' | 'hardMaxAt'>>, now: Date): number {
+  const until = session.status === 'stopped' && session.hardMaxAt ? session.hardMaxAt : session.expiresAt;
+  const remainingHours = Math.max(0, Math.ceil((until.getTime() - now.getTime()) / 3_600_000));
   return session.pricePerHourMicros * remainingHours;
 }
 

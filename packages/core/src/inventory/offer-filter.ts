@@ -64,8 +64,9 @@ export function offerMatchesFilter(offer: Offer, filter: OfferFilter): boolean {
     if (offer.cudaVersion === null || compareVersions(offer.cudaVersion, filter.minCudaVersion) < 0) return false;
   }
   if (filter.templateHashId !== undefined) {
-    if (!offer.capabilities.templates) return false;
-    if (offer.templateHashIds.length > 0 && !offer.templateHashIds.includes(filter.templateHashId)) return false;
+    // Only offers known to list the template: a host's requirements are matched by the template
+    // service (the API does that), and an offer that says nothing must never pass as compatible.
+    if (!offer.capabilities.templates || !offer.templateHashIds.includes(filter.templateHashId)) return false;
   }
   if (filter.location !== undefined && !offer.location.toLowerCase().includes(filter.location.toLowerCase())) return false;
   if (filter.minReliability !== undefined && (offer.reliability === null || offer.reliability < filter.minReliability)) {

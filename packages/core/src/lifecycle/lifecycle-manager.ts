@@ -88,6 +88,8 @@ export class LifecycleManager {
     if (!session.hardMaxOverride && now >= session.hardMaxAt.getTime()) {
       return { kind: 'stop', request: { actor: 'lifecycle', reason: 'hard maximum reached', stopReason: 'hard_max' } };
     }
+    // Stopped with its disk kept: only the hard maximum (above), a delete or the budget end it.
+    if (session.status === 'stopped') return { kind: 'none' };
     if (session.status === 'provisioning') {
       if (now > session.provisioningDeadline.getTime() + (this.options.provisioningGraceMs ?? 60_000)) {
         return {

@@ -156,7 +156,7 @@ export class Reconciler {
   }
 
   private async checkGhosts(name: ProviderName, provider: ProviderAdapter, listed: Set<string>, report: { ghostsConfirmed: number }): Promise<void> {
-    const sessions = await this.options.repositories.sessions.list({ provider: name, statuses: ['provisioning', 'running'] });
+    const sessions = await this.options.repositories.sessions.list({ provider: name, statuses: ['provisioning', 'running', 'stopped'] });
     for (const session of sessions) {
       const id = session.providerInstanceId;
       if (!id) continue;

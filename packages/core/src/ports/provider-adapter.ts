@@ -2,6 +2,7 @@ import { type Result } from '../errors/result.js';
 import { type Offer } from '../inventory/offer.js';
 import { type ProviderCapabilities, type ProviderName } from '../providers/provider-name.js';
 import { type StoragePolicy, type WorkloadType } from '../sessions/session.js';
+import { type VendorTemplate } from '../templates/vendor-template.js';
 import { type ProviderError } from './provider-errors.js';
 
 /** Provider-neutral instance states. `stopped` still exists (and may bill): it is not "gone". */
@@ -23,6 +24,8 @@ export interface ProviderInstance {
   readonly ssh: SshEndpoint | null;
   readonly pricePerHourMicros: number | null;
   readonly startedAt: Date | null;
+  /** What the instance bills per hour while stopped (its disk), when the provider says; absent when unknown. */
+  readonly storagePricePerHourMicros?: number | null;
 }
 
 export interface CreateInstanceRequest {
@@ -85,6 +88,10 @@ export interface ProviderAdapter {
    * have reached the key step. Idempotent.
    */
   ensureSshKey?(providerInstanceId: string, sshPublicKey: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
-  /** Only when `capabilities.stopWithoutDestroy`. */
+  /** Only when `capabilities.stopWithoutDestroy`: stops the instance and keeps its disk (it still exists, and bills storage). */
   stopInstance?(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
+  /** Only when `capabilities.templates`: the vendor's recommended launch templates. */
+  listTemplates?(signal?: AbortSignal): Promise<Result<VendorTemplate[], ProviderError>>;
+  /** One template by hash id, recommended or not; `ProviderNotFoundError` when there is none. */
+  getTemplate?(hashId: string, signal?: AbortSignal): Promise<Result<VendorTemplate, ProviderError>>;
 }

@@ -131,6 +131,15 @@ describe('ProvisioningService', () => {
     });
   });
 
+  it('refuses storage policy "preserve" where the provider cannot stop without destroying, and says why', async () => {
+    const { service, provider } = setup();
+    provider.setOffers([buildOffer({ id: 'vastai-1', capabilities: { stopWithoutDestroy: false, templates: true, idleDetection: false, asyncCreate: true } })]);
+    const refused = await service.request(request({ storagePolicy: 'preserve' }));
+    expect(refused.ok ? '' : refused.err.message).toBe(
+      'vastai does not support storage policy "preserve": it cannot stop an instance without destroying it; use "destroy", and copy what must be kept off the instance first (gpu-shopper transfer download)',
+    );
+  });
+
   it('registers an unknown consumer id on its first session, and refuses a disabled consumer', async () => {
     const { service, repositories, clock } = setup();
     unwrap(await service.request(request({ consumerId: 'batch-job-7' })));

@@ -34,6 +34,8 @@ import {
   type StoragePolicy,
   type WorkloadType,
 } from '../sessions/session.js';
+import { type TemplateService } from '../templates/template-service.js';
+import { describeRequirement, offerSatisfiesTemplate, unmetTemplateRequirements, type VendorTemplate } from '../templates/vendor-template.js';
 import { type Clock } from '../time/clock.js';
 import { findGpuSku } from '../gpu/index.js';
 import { type SessionTerminator } from './session-terminator.js';
@@ -60,6 +62,8 @@ export interface ProvisioningServiceOptions {
   readonly hardMaxHours: number;
   readonly timing: Readonly<Record<ProviderName, ProviderTiming>>;
   readonly failures?: OfferFailureTracker;
+  /** Vendor templates: a session naming one must land on a host that meets its requirements. */
+  readonly templates?: TemplateService;
   readonly logger?: Logger;
   /** Pause between instance status polls and readiness checks. @default 5000 */
   readonly pollIntervalMs?: number;
@@ -126,7 +130,8 @@ export type ProvisionError =
   | BudgetExceededError
   | AlreadyExistsError
   | ConcurrentUpdateError
-  | IdempotencyConflictError;
+  | IdempotencyConflictError
+  | ProviderError;
 
 /** Waits `ms`, cut short by `signal`; the abort listener is removed either way (a saga polls for minutes on one signal). */
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
@@ -240,10 +245,31 @@ export class ProvisioningService {
   }
 
   private async createIntent(input: ProvisionRequest, idempotency?: IdempotencyContext): Promise<Result<ProvisionedSession, ProvisionError>> {
-    const offer = await this.chooseOffer(input);
+    const template = await this.resolveTemplate(input.templateHashId);
+    if (!template.ok) return template;
+    const offer = await this.chooseOffer(input, template.val);
     if (!offer.ok) return offer;
+    if (template.val) {
+      const unmet = unmetTemplateRequirements(offer.val, template.val);
+      if (unmet === 'other_provider') {
+        return Err(new UnsupportedByProviderError(offer.val.provider, `templates (template ${template.val.hashId} is a ${template.val.provider} template)`));
+      }
+      if (unmet.length > 0) {
+        const why = unmet.map(describeRequirement).join(', ');
+        return Err(
+          new ValidationError(`offer ${offer.val.id} does not meet the requirements of template ${template.val.hashId} (${template.val.name}): ${why}`, [
+            { path: 'template_hash_id', message: `the offer's host does not meet ${why}; list compatible offers with GET /api/v1/inventory?template_hash_id=${template.val.hashId}` },
+          ]),
+        );
+      }
+    }
     if (input.storagePolicy === 'preserve' && !offer.val.capabilities.stopWithoutDestroy) {
-      return Err(new UnsupportedByProviderError(offer.val.provider, 'storage policy "preserve" (stopping without destroying)'));
+      return Err(
+        new UnsupportedByProviderError(
+          offer.val.provider,
+          'storage policy "preserve": it cannot stop an instance without destroying it; use "destroy", and copy what must be kept off the instance first (gpu-shopper transfer download)',
+        ),
+      );
     }
     if (input.templateHashId && !offer.val.capabilities.templates) {
       return Err(new UnsupportedByProviderError(offer.val.provider, 'templates'));
@@ -315,7 +341,15 @@ export class ProvisioningService {
     return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });
   }
 
-  private async chooseOffer(input: ProvisionRequest): Promise<Result<Offer, ValidationError | NotFoundError>> {
+  /** The template a request names, checked before anything is chosen: an unknown hash is a 404, never "any host". */
+  private async resolveTemplate(hashId: string | null | undefined): Promise<Result<VendorTemplate | null, ProvisionError>> {
+    if (!hashId) return Ok(null);
+    if (!this.options.templates) return Err(new UnsupportedByProviderError('none configured', 'templates'));
+    const found = await this.options.templates.get(hashId);
+    return found.ok ? Ok(found.val) : Err(found.err);
+  }
+
+  private async chooseOffer(input: ProvisionRequest, template: VendorTemplate | null = null): Promise<Result<Offer, ValidationError | NotFoundError>> {
     if ((input.offerId === undefined) === (input.gpu === undefined)) {
       return Err(new ValidationError('give exactly one of offer_id or gpu', [{ path: 'offer_id', message: 'offer_id or gpu is required (not both)' }]));
     }
@@ -324,8 +358,9 @@ export class ProvisioningService {
       if (!found) return Err(new NotFoundError('offer', input.offerId));
       return Ok(found.offer);
     }
-    const answer = await this.options.inventory.query({ gpu: input.gpu, sort: 'price' });
-    const cheapest = answer.offers.find((offer) => this.options.providers.has(offer.provider));
+    const answer = await this.options.inventory.query({ gpu: input.gpu, sort: 'price', ...(template ? { provider: template.provider } : {}) });
+    // With a template, the cheapest offer whose host meets its requirements.
+    const cheapest = answer.offers.find((offer) => this.options.providers.has(offer.provider) && (template === null || offerSatisfiesTemplate(offer, template)));
     return cheapest ? Ok(cheapest) : Err(new NotFoundError('offer for GPU', input.gpu ?? ''));
   }
 
@@ -679,11 +714,19 @@ export class ProvisioningService {
   /** The cheapest untried offer at the session's provider within the retry scope. */
   private async comparableOffer(session: Session): Promise<Offer | undefined> {
     const answer = await this.options.inventory.query({ provider: session.provider, sort: 'price' });
+    // A session on a template only moves to hosts that can run it; no template at hand, no retry.
+    let template: VendorTemplate | null = null;
+    if (session.templateHashId) {
+      const found = await this.resolveTemplate(session.templateHashId);
+      if (!found.ok || !found.val) return undefined;
+      template = found.val;
+    }
     const tried = new Set([...session.triedOfferIds, session.offerId]);
     const vram = findGpuSku(session.gpuType)?.vramGb ?? 0;
     const within = (factor: number, offer: Offer) => offer.pricePerHourMicros <= session.pricePerHourMicros * factor;
     return answer.offers.find((offer) => {
       if (tried.has(offer.id) || offer.gpuCount < session.gpuCount) return false;
+      if (template && !offerSatisfiesTemplate(offer, template)) return false;
       switch (session.retryScope) {
         case 'same_gpu':
           return offer.gpuType === session.gpuType && within(1.2, offer);

@@ -29,6 +29,11 @@ export interface SessionTerminatorOptions {
   readonly alertAfterAttempts?: number;
   /** Called when a session reaches a terminal status (final cost accrual up to the verified stop). */
   readonly onEnded?: (session: Session) => Promise<void>;
+  /**
+   * Storage policy `preserve`: called just before a stopped instance's session switches to its storage
+   * rate, with `stoppedAt` = when the stop was sent, so the GPU time is accrued at the GPU price first.
+   */
+  readonly onPreserving?: (session: Session) => Promise<void>;
   /** Called after every destroy call sent to a provider, with who initiated it (metrics). */
   readonly onDestroyRequested?: (destroy: { readonly session: Session; readonly initiator: SessionActor; readonly accepted: boolean }) => void;
 }
@@ -43,6 +48,9 @@ export interface StopRequest {
 }
 
 type StopError = SessionNotFoundError | InvalidTransitionError | ConcurrentUpdateError;
+
+/** Ends that keep the disk of a `preserve` session (stop, not destroy); every other reason destroys. */
+const PRESERVING_REASONS: ReadonlySet<StopReason> = new Set(['done', 'expired', 'idle']);
 
 /**
  * Where the instance's billing ended, as far as this attempt could tell (it becomes the session's
@@ -82,6 +90,15 @@ export class SessionTerminator {
       if (!session) return Err(new SessionNotFoundError(sessionId));
       if (session.status === 'terminated' || session.status === 'failed') return Ok(session);
       if (session.status === 'stopping') return Ok(await this.destroyAndVerify(session, request.actor));
+      const preserving = session.storagePolicy === 'preserve' && request.errorType === undefined && PRESERVING_REASONS.has(request.stopReason);
+      // Already stopped with its disk kept: `done` again changes nothing; delete, hard max and budget destroy it.
+      if (session.status === 'stopped' && preserving) return Ok(session);
+      if (session.status === 'running' && preserving) {
+        const preserved = await this.preserve(session, request);
+        if (preserved) return Ok(preserved);
+        // Not verifiably stopped (or its storage cannot be billed exactly): destroyed instead, as
+        // an unverified "stopped" would be a GPU billing unseen.
+      }
 
       const failing = request.errorType !== undefined;
       const trigger: SessionTrigger =
@@ -106,6 +123,48 @@ export class SessionTerminator {
       return Ok(await this.destroyAndVerify(updated.val, request.actor));
     }
     return Err(new InvalidTransitionError('changing', 'stop', sessionId));
+  }
+
+  /**
+   * Storage policy `preserve`: stops the instance (the provider keeps its disk), verifies by direct
+   * reads that it is stopped, and moves the session to `stopped` at the storage rate the provider
+   * states. Undefined when it cannot be done verifiably; the caller destroys instead.
+   */
+  private async preserve(session: Session, request: StopRequest): Promise<Session | undefined> {
+    const provider = this.options.providers.get(session.provider);
+    const instanceId = session.providerInstanceId;
+    if (!provider?.stopInstance || !provider.capabilities.stopWithoutDestroy || !instanceId) return undefined;
+    const sentAt = this.options.clock.now();
+    const stopped = await provider.stopInstance(instanceId);
+    if (!stopped.ok) {
+      this.logger.warn('stopping the instance to keep its disk failed; destroying it instead', { sessionId: session.id, error: stopped.err.message });
+      return undefined;
+    }
+    let instance: ProviderInstance | undefined;
+    for (let read = 0; read < (this.options.verifyAttempts ?? 3) * 2 && !instance; read++) {
+      const found = await provider.getInstance(instanceId);
+      if (found.ok && found.val.state === 'stopped') instance = found.val;
+      else await this.sleep(this.options.verifyDelayMs ?? 2000);
+    }
+    const storageRate = instance?.storagePricePerHourMicros;
+    if (!instance || storageRate === undefined || storageRate === null) {
+      this.logger.warn(instance ? 'the provider states no storage price for the stopped instance; destroying it instead' : 'the instance was not seen stopped; destroying it instead', {
+        sessionId: session.id,
+      });
+      return undefined;
+    }
+    await this.options.onPreserving?.({ ...session, stoppedAt: sentAt });
+    const plan = planSessionTransition(session, {
+      trigger: 'confirm_preserved',
+      actor: request.actor,
+      reason: `${request.reason}: instance stopped with its disk kept (storage policy preserve); storage bills until it is deleted or reaches the hard maximum`,
+      at: this.options.clock.now(),
+      eventId: this.options.ids.next('sessionEvent'),
+      changes: { stopReason: request.stopReason, pricePerHourMicros: storageRate },
+    });
+    if (!plan.ok) return undefined;
+    const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
+    return updated.ok ? updated.val : undefined;
   }
 
   /**

@@ -23,6 +23,11 @@ const ALLOWED: ReadonlyArray<[SessionStatus, SessionTrigger, SessionStatus]> = [
   ['running', 'request_destroy', 'stopping'],
   ['running', 'report_failure', 'stopping'],
   ['running', 'confirm_vanished', 'failed'],
+  // Storage policy preserve: stopped with the disk kept is not terminal; it ends only by a destroy.
+  ['running', 'confirm_preserved', 'stopped'],
+  ['stopped', 'request_destroy', 'stopping'],
+  ['stopped', 'report_failure', 'stopping'],
+  ['stopped', 'confirm_vanished', 'failed'],
   ['stopping', 'confirm_destroyed', 'terminated'],
   ['stopping', 'confirm_destroyed_after_failure', 'failed'],
 ];
@@ -32,7 +37,7 @@ const allPairs = SESSION_STATUSES.flatMap((status) => SESSION_TRIGGERS.map((trig
 describe('session state machine', () => {
   it('covers every status × trigger pair', () => {
     expect(allPairs).toHaveLength(SESSION_STATUSES.length * SESSION_TRIGGERS.length);
-    expect(allPairs).toHaveLength(54);
+    expect(allPairs).toHaveLength(70);
   });
 
   test.each(allPairs)('%s + %s', (status, trigger) => {

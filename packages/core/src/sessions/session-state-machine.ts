@@ -18,6 +18,8 @@ export const SESSION_TRIGGERS = [
   'verify_ready',
   /** Destroy requested for a normal reason (done, delete, expiry, hard max, idle, budget). */
   'request_destroy',
+  /** Storage policy `preserve`: the provider confirmed the instance is stopped with its disk kept. */
+  'confirm_preserved',
   /** Something went wrong; the instance (if any) must be destroyed and verified before `failed`. */
   'report_failure',
   /** The provider confirmed the instance is gone after a normal stop. */
@@ -47,6 +49,12 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionStatus, Partial<Record<
     confirm_vanished: 'failed',
   },
   running: {
+    request_destroy: 'stopping',
+    report_failure: 'stopping',
+    confirm_preserved: 'stopped',
+    confirm_vanished: 'failed',
+  },
+  stopped: {
     request_destroy: 'stopping',
     report_failure: 'stopping',
     confirm_vanished: 'failed',

@@ -2,14 +2,19 @@ import { z } from 'zod';
 
 import { providerNameSchema } from '../providers/provider-name.js';
 
-export const SESSION_STATUSES = ['pending', 'provisioning', 'running', 'stopping', 'terminated', 'failed'] as const;
+/**
+ * `stopped`: storage policy `preserve` — the instance is stopped with its disk kept. It still exists
+ * and its storage still bills, so it is live, not terminal (invariant 3); it is destroyed on delete,
+ * and at the hard maximum like any session (invariant 4).
+ */
+export const SESSION_STATUSES = ['pending', 'provisioning', 'running', 'stopped', 'stopping', 'terminated', 'failed'] as const;
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 
 /** Terminal statuses mean the provider confirmed no instance exists (invariant 3). */
 export const TERMINAL_STATUSES: readonly SessionStatus[] = ['terminated', 'failed'];
 /** Live sessions may own a provider instance; the reconciler treats their labels as owned. */
-export const LIVE_STATUSES: readonly SessionStatus[] = ['pending', 'provisioning', 'running', 'stopping'];
+export const LIVE_STATUSES: readonly SessionStatus[] = ['pending', 'provisioning', 'running', 'stopped', 'stopping'];
 
 export function isTerminalStatus(status: SessionStatus): boolean {
   return TERMINAL_STATUSES.includes(status);

@@ -10,6 +10,7 @@ import { type Repositories } from '../ports/repositories.js';
 import { type GpuActivitySampler } from '../ports/session-access.js';
 import { ProvisioningService } from '../provisioning/provisioning-service.js';
 import { SessionTerminator } from '../provisioning/session-terminator.js';
+import { TemplateService } from '../templates/template-service.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeProvider } from './fake-provider.js';
@@ -53,10 +54,20 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
   const providers = new Map<ProviderName, FakeProvider>([['vastai', provider]]);
   const budgetAlerts: BudgetAlert[] = [];
   const costs = new CostAccountant({ repositories, clock, ids, onBudgetAlert: (alert) => void budgetAlerts.push(alert) });
-  const terminator = new SessionTerminator({ repositories, providers, clock, ids, verifyDelayMs: 1000, sleep, onEnded: async (session) => void (await costs.accrue(session)) });
+  const terminator = new SessionTerminator({
+    repositories,
+    providers,
+    clock,
+    ids,
+    verifyDelayMs: 1000,
+    sleep,
+    onEnded: async (session) => void (await costs.accrue(session)),
+    onPreserving: async (session) => void (await costs.accrue(session)),
+  });
   const inventory = new InventoryService({ providers: [provider], clock, cacheTtlMs: 60_000, backoffTtlMs: 300_000 });
   const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock });
   const readiness = new FakeReadinessProbe();
+  const templates = new TemplateService({ providers: [provider], clock });
   const timing = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
   const provisioning = new ProvisioningService({
     repositories,
@@ -72,6 +83,7 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
     hardMaxHours: options.hardMaxHours ?? 12,
     timing: { vastai: timing, tensordock: timing, bluelobster: timing },
     failures,
+    templates,
     pollIntervalMs: 5000,
     sleep,
   });
@@ -86,7 +98,7 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
   });
   const reconciler = new Reconciler({ repositories, providers, terminator, clock, ids, deploymentId: DEPLOYMENT_ID, orphanGraceMs: options.orphanGraceMs ?? 15 * 60_000 });
   const commands = new SessionCommands({ repositories, terminator, clock, ids });
-  return { clock, repositories, ids, provider, providers, costs, terminator, inventory, failures, readiness, provisioning, lifecycle, reconciler, commands, budgetAlerts, deploymentId: DEPLOYMENT_ID };
+  return { clock, repositories, ids, provider, providers, costs, terminator, inventory, templates, failures, readiness, provisioning, lifecycle, reconciler, commands, budgetAlerts, deploymentId: DEPLOYMENT_ID };
 }
 
 export type CoreHarness = ReturnType<typeof createCoreHarness>;

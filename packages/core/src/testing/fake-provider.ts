@@ -10,6 +10,7 @@ import {
 } from '../ports/provider-adapter.js';
 import { ProviderNotFoundError, type ProviderError } from '../ports/provider-errors.js';
 import { type ProviderCapabilities, type ProviderName } from '../providers/provider-name.js';
+import { type VendorTemplate } from '../templates/vendor-template.js';
 import { type Clock } from '../time/clock.js';
 
 export type FakeProviderOperation = 'listOffers' | 'createInstance' | 'getInstance' | 'listInstances' | 'destroyInstance' | 'stopInstance';
@@ -49,6 +50,39 @@ export class FakeProvider implements ProviderAdapter {
   setOffers(offers: Offer[]): void {
     this.offers = offers;
   }
+
+  private storagePriceMicros: number | null = null;
+
+  /** Gives the provider a stop call (storage policy `preserve`): stopped instances report this storage rate. */
+  enableStop(storagePricePerHourMicros: number | null): void {
+    this.storagePriceMicros = storagePricePerHourMicros;
+    this.stopInstance = (providerInstanceId: string) => {
+      this.calls.push({ operation: 'stopInstance', argument: providerInstanceId });
+      const failure = this.takeFailure('stopInstance');
+      if (failure) return Promise.resolve(Err(failure.error));
+      const instance = this.instances.get(providerInstanceId);
+      if (!instance) return Promise.resolve(Err(new ProviderNotFoundError(`instance ${providerInstanceId} not found`, { provider: this.name, operation: 'stopInstance', httpStatus: 404 })));
+      instance.state = 'stopped';
+      return Promise.resolve(Ok(undefined));
+    };
+  }
+
+  stopInstance?: (providerInstanceId: string) => Promise<Result<void, ProviderError>>;
+
+  private templates: VendorTemplate[] | null = null;
+
+  /** Gives the provider a template catalogue (and the listTemplates/getTemplate methods). */
+  setTemplates(templates: VendorTemplate[]): void {
+    this.templates = templates;
+    this.listTemplates = () => Promise.resolve(Ok([...(this.templates ?? [])].filter((t) => t.recommended)));
+    this.getTemplate = (hashId: string) => {
+      const found = this.templates?.find((t) => t.hashId === hashId);
+      return Promise.resolve(found ? Ok(found) : Err(new ProviderNotFoundError(`template ${hashId} not found`, { provider: this.name, operation: 'getTemplate' })));
+    };
+  }
+
+  listTemplates?: () => Promise<Result<VendorTemplate[], ProviderError>>;
+  getTemplate?: (hashId: string) => Promise<Result<VendorTemplate, ProviderError>>;
 
   /** Makes the next call of `operation` fail with `error` (queued: call several times for several failures). */
   failNext(operation: FakeProviderOperation, error: ProviderError, options: { stillCreate?: boolean } = {}): void {
@@ -148,6 +182,7 @@ export class FakeProvider implements ProviderAdapter {
       ssh: instance.state === 'running' ? { host: '127.0.0.1', port: 22, user: 'root' } : null,
       pricePerHourMicros: instance.pricePerHourMicros,
       startedAt: instance.startedAt,
+      ...(this.stopInstance ? { storagePricePerHourMicros: this.storagePriceMicros } : {}),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { type VendorTemplate } from '../templates/vendor-template.js';
 import { type Offer } from '../inventory/offer.js';
 import { createSessionIntent, type NewSessionInput } from '../sessions/new-session.js';
 import { type SessionEvent } from '../sessions/session-event.js';
@@ -24,6 +25,35 @@ export function buildOffer(overrides: Partial<Offer> = {}): Offer {
     capabilities: { stopWithoutDestroy: true, templates: true, idleDetection: false, asyncCreate: false },
     templateHashIds: [],
     simulated: false,
+    ...overrides,
+  };
+}
+
+/** The vLLM template as Vast publishes it: CUDA ≥ 12.4 and more than 21000 MB of GPU memory. */
+export function buildTemplate(overrides: Partial<VendorTemplate> = {}): VendorTemplate {
+  return {
+    provider: 'vastai',
+    id: 1,
+    hashId: 'a4d2a0b85ae6719c0906ff66e7b3b434',
+    name: 'vLLM',
+    image: 'vllm/vllm-openai',
+    tag: 'latest',
+    env: null,
+    onStart: null,
+    runtype: 'args',
+    argsStr: null,
+    useSsh: true,
+    sshDirect: false,
+    recommended: true,
+    recommendedDiskGb: 60,
+    extraFilters: '{"cuda_max_good":{"gte":12.4},"gpu_total_ram":{"gt":21000}}',
+    requirements: [
+      { key: 'cuda_max_good', property: 'cuda_version', op: 'gte', value: 12.4 },
+      { key: 'gpu_total_ram', property: 'vram_mb_total', op: 'gt', value: 21000 },
+    ],
+    creatorId: null,
+    createdAt: null,
+    countCreated: null,
     ...overrides,
   };
 }

@@ -19,6 +19,10 @@ import {
   type ProviderError,
   type ProviderInstance,
   type Result,
+  type TemplateOperator,
+  type TemplateProperty,
+  type TemplateRequirement,
+  type VendorTemplate,
 } from '@gpu-shopper/core';
 
 import { ProviderHttpClient, errorForStatus, type ProviderHttpClientOptions } from '../http/http-client.js';
@@ -31,9 +35,11 @@ import {
   vastCreateResponseSchema,
   vastInstancePageSchema,
   vastInstanceResponseSchema,
+  vastTemplatesResponseSchema,
   vastUserSchema,
   type VastBundle,
   type VastInstance,
+  type VastTemplate,
 } from './vastai-schemas.js';
 
 export const VASTAI_DEFAULT_BASE_URL = 'https://console.vast.ai/api/v0';
@@ -59,7 +65,42 @@ export interface VastAiAdapterOptions {
   readonly rateLimit?: { perSecond: number; burst: number };
 }
 
-const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: false, templates: true, idleDetection: false, asyncCreate: true };
+const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: true, templates: true, idleDetection: false, asyncCreate: true };
+
+/** Vast search keys → the offer property they constrain; anything else is kept but not matched. */
+const TEMPLATE_KEYS: Readonly<Record<string, TemplateProperty>> = {
+  cuda_max_good: 'cuda_version',
+  cuda_vers: 'cuda_version',
+  gpu_ram: 'vram_mb_per_gpu',
+  gpu_total_ram: 'vram_mb_total',
+  gpu_totalram: 'vram_mb_total',
+  num_gpus: 'gpu_count',
+  gpu_name: 'gpu_name',
+};
+const TEMPLATE_OPERATORS: ReadonlySet<string> = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'notin']);
+
+/** `extra_filters` (`{"cuda_max_good":{"gte":12.4}}`, usually inside a string) → requirements; unreadable → none. */
+export function vastTemplateRequirements(extraFilters: VastTemplate['extra_filters']): TemplateRequirement[] {
+  let document: unknown = extraFilters;
+  if (typeof extraFilters === 'string') {
+    if (extraFilters.trim() === '') return [];
+    try {
+      document = JSON.parse(extraFilters) as unknown;
+    } catch {
+      return [];
+    }
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return [];
+  const requirements: TemplateRequirement[] = [];
+  for (const [key, condition] of Object.entries(document as Record<string, unknown>)) {
+    if (typeof condition !== 'object' || condition === null || Array.isArray(condition)) continue;
+    for (const [op, value] of Object.entries(condition as Record<string, unknown>)) {
+      if (!TEMPLATE_OPERATORS.has(op)) continue;
+      requirements.push({ key, property: TEMPLATE_KEYS[key] ?? 'unmapped', op: op as TemplateOperator, value });
+    }
+  }
+  return requirements;
+}
 
 /** Most instances per page of the v1 listing (the API's own maximum). */
 const VAST_INSTANCE_PAGE_SIZE = 25;
@@ -350,6 +391,76 @@ export class VastAiAdapter implements ProviderAdapter {
     return Ok({ amountUsd: parsed.val.credit, currency: 'USD' });
   }
 
+  /** `GET /template/` with the recommended filter: Vast's curated set (the full list has thousands of user templates). */
+  async listTemplates(signal?: AbortSignal): Promise<Result<VendorTemplate[], ProviderError>> {
+    return this.searchTemplates('listTemplates', { recommended: { eq: true } }, signal);
+  }
+
+  /** Any public template by hash id; `ProviderNotFoundError` when Vast has none. */
+  async getTemplate(hashId: string, signal?: AbortSignal): Promise<Result<VendorTemplate, ProviderError>> {
+    const operation = 'getTemplate';
+    if (!/^[A-Za-z0-9]{1,64}$/.test(hashId)) return Err(new ProviderNotFoundError(`no template ${hashId.slice(0, 80)}`, this.client.context(operation)));
+    const found = await this.searchTemplates(operation, { hash_id: { eq: hashId } }, signal);
+    if (!found.ok) return found;
+    const template = found.val.find((t) => t.hashId === hashId);
+    return template ? Ok(template) : Err(new ProviderNotFoundError(`no template ${hashId}`, this.client.context(operation, 200)));
+  }
+
+  private async searchTemplates(operation: string, filters: Record<string, unknown>, signal?: AbortSignal): Promise<Result<VendorTemplate[], ProviderError>> {
+    // The official CLI's query: every column, the filters as a JSON object.
+    const query = { select_cols: JSON.stringify(['*']), select_filters: JSON.stringify(filters) };
+    const sent = await this.client.send({ method: 'GET', path: '/template/', query, operation, idempotent: true, ...(signal ? { signal } : {}) });
+    if (!sent.ok) return sent;
+    if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+    const parsed = parseBody(this.client, operation, sent.val, vastTemplatesResponseSchema);
+    if (!parsed.ok) return parsed;
+    return Ok(parsed.val.templates.map((t) => this.toTemplate(t)));
+  }
+
+  private toTemplate(t: VastTemplate): VendorTemplate {
+    return {
+      provider: 'vastai',
+      id: t.id,
+      hashId: t.hash_id,
+      name: t.name ?? '',
+      image: t.image ?? '',
+      tag: t.tag ?? null,
+      env: t.env ?? null,
+      onStart: t.onstart ?? null,
+      runtype: t.runtype ?? null,
+      argsStr: t.args_str ?? null,
+      useSsh: t.use_ssh ?? false,
+      sshDirect: t.ssh_direct ?? false,
+      recommended: t.recommended ?? false,
+      recommendedDiskGb: t.recommended_disk_space ?? null,
+      extraFilters: t.extra_filters === null || t.extra_filters === undefined ? null : typeof t.extra_filters === 'string' ? t.extra_filters : JSON.stringify(t.extra_filters),
+      requirements: vastTemplateRequirements(t.extra_filters),
+      creatorId: t.creator_id ?? null,
+      createdAt: typeof t.created_at === 'number' ? new Date(t.created_at * 1000) : null,
+      countCreated: t.count_created ?? null,
+    };
+  }
+
+  /**
+   * `PUT /instances/{id}/` with `{"state": "stopped"}` (the official CLI's `stop instance`): the GPU is
+   * released, the disk is kept and still billed; the instance exists until destroyed.
+   */
+  async stopInstance(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>> {
+    const operation = 'stopInstance';
+    const id = checkInstanceId('vastai', operation, providerInstanceId);
+    if (!id.ok) return id;
+    const sent = await this.client.send({ method: 'PUT', path: `/instances/${id.val}/`, body: { state: 'stopped' }, operation, idempotent: true, ...(signal ? { signal } : {}) });
+    if (!sent.ok) return sent;
+    if (sent.val.status === 404) return Err(new ProviderNotFoundError(`instance ${id.val} not found`, this.client.context(operation, 404)));
+    if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+    const parsed = parseBody(this.client, operation, sent.val, vastCreateResponseSchema);
+    if (!parsed.ok) return parsed;
+    if (parsed.val.success === false) {
+      return Err(new ProviderInvalidRequestError(`stop refused: ${this.client.snippet(parsed.val.msg ?? parsed.val.error ?? 'no reason given')}`, this.client.context(operation, 200)));
+    }
+    return Ok(undefined);
+  }
+
   private toInstance(instance: VastInstance): ProviderInstance {
     const state = vastInstanceState(instance.actual_status);
     const hasSsh = Boolean(instance.ssh_host) && typeof instance.ssh_port === 'number' && instance.ssh_port > 0;
@@ -361,6 +472,10 @@ export class VastAiAdapter implements ProviderAdapter {
       ssh: hasSsh ? { host: instance.ssh_host ?? '', port: instance.ssh_port ?? 22, user: 'root' } : null,
       pricePerHourMicros: typeof instance.dph_total === 'number' ? usdToMicros(instance.dph_total) : null,
       startedAt: typeof instance.start_date === 'number' ? new Date(instance.start_date * 1000) : null,
+      // A stopped instance still bills its disk: storage_cost (USD per GB-month) × disk, per hour of a 30-day month.
+      ...(typeof instance.storage_cost === 'number' && typeof instance.disk_space === 'number' && instance.storage_cost >= 0 && instance.disk_space >= 0
+        ? { storagePricePerHourMicros: usdToMicros((instance.storage_cost * instance.disk_space) / (30 * 24)) }
+        : {}),
     };
   }
 }

@@ -52,6 +52,9 @@ export const vastInstanceSchema = z.object({
   machine_id: z.number().int().nullish(),
   dph_total: z.number().nullish(),
   start_date: z.number().nullish(),
+  /** USD per GB per month of disk, as on offers: what a stopped instance still bills, with disk_space (GB). */
+  storage_cost: z.number().nullish(),
+  disk_space: z.number().nullish(),
 });
 export type VastInstance = z.infer<typeof vastInstanceSchema>;
 
@@ -66,3 +69,30 @@ export const vastInstancePageSchema = z.object({ instances: z.array(vastInstance
 
 /** `GET /users/current/`: the account; `credit` is the balance in USD. */
 export const vastUserSchema = z.object({ credit: z.number() });
+
+/**
+ * `GET /template/` (rows under `templates`, as the official CLI reads them). Only what a template
+ * listing shows is validated; `extra_filters` is a JSON document in a string (an object is also read).
+ */
+export const vastTemplateSchema = z.object({
+  id: z.number().int(),
+  hash_id: z.string().min(1),
+  name: z.string().nullish(),
+  image: z.string().nullish(),
+  tag: z.string().nullish(),
+  env: z.string().nullish(),
+  onstart: z.string().nullish(),
+  runtype: z.string().nullish(),
+  args_str: z.string().nullish(),
+  use_ssh: z.boolean().nullish(),
+  ssh_direct: z.boolean().nullish(),
+  recommended: z.boolean().nullish(),
+  recommended_disk_space: z.number().nullish(),
+  extra_filters: z.union([z.string(), z.record(z.string(), z.unknown())]).nullish(),
+  creator_id: z.number().nullish(),
+  created_at: z.number().nullish(),
+  count_created: z.number().nullish(),
+});
+export type VastTemplate = z.infer<typeof vastTemplateSchema>;
+
+export const vastTemplatesResponseSchema = z.object({ templates: z.array(vastTemplateSchema) });

@@ -142,6 +142,40 @@ describe('Vast.ai fake', () => {
     expect((templates.body as { templates: { hash_id: string; extra_filters: string }[] }).templates.map((t) => t.hash_id)).toContain('a4d2a0b85ae6719c0906ff66e7b3b434');
   });
 
+  it('searches templates with select_filters: recommended only, by hash id, and not-recommended user templates', async () => {
+    const search = async (filters: unknown) =>
+      ((await vendorRequest(sim, 'vastai', 'GET', '/template/', { query: { select_cols: '["*"]', select_filters: JSON.stringify(filters) } })).body as { templates: { hash_id: string; recommended: boolean; use_ssh: boolean }[] }).templates;
+    const recommended = await search({ recommended: { eq: true } });
+    const everything = await search({});
+    expect(recommended.length).toBeGreaterThanOrEqual(6);
+    expect(recommended.every((t) => t.recommended)).toBe(true);
+    expect(everything.length).toBeGreaterThan(recommended.length);
+    expect(everything.some((t) => !t.use_ssh)).toBe(true);
+    expect((await search({ hash_id: { eq: '38a9dab633743d43107eb9a80d4ada9e' } })).map((t) => t.hash_id)).toEqual(['38a9dab633743d43107eb9a80d4ada9e']);
+    expect(await search({ hash_id: { eq: 'nope' } })).toEqual([]);
+    const bad = await vendorRequest(sim, 'vastai', 'GET', '/template/', { query: { select_filters: '{not json' } });
+    expect(bad.status).toBe(400);
+  });
+
+  it('stops an instance without destroying it: exited, still listed, then destroyed for good', async () => {
+    const offer = (await sim.control.catalog()).find((o) => o.vendor === 'vastai' && o.available);
+    const created = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer?.vendorOfferId ?? ''}/`, {
+      body: { client_id: 'me', image: 'nvidia/cuda:12.6.3-runtime-ubuntu22.04', label: 'shopper-stop-1', runtype: 'ssh_proxy', ssh_key: key.publicKey },
+    });
+    const id = (created.body as { new_contract: number }).new_contract;
+    await waitFor(async () => (((await vendorRequest(sim, 'vastai', 'GET', `/instances/${id}/`)).body as { instances: { actual_status: string } }).instances.actual_status === 'running' ? true : undefined));
+
+    const stopped = await vendorRequest(sim, 'vastai', 'PUT', `/instances/${id}/`, { body: { state: 'stopped' } });
+    expect([stopped.status, stopped.body]).toEqual([200, { success: true }]);
+    const after = (await vendorRequest(sim, 'vastai', 'GET', `/instances/${id}/`)).body as { instances: { actual_status: string; ssh_port: number | null } | null };
+    expect(after.instances).toMatchObject({ actual_status: 'exited', ssh_port: null });
+    expect((await sim.control.instances()).find((i) => i.id === String(id))?.state).toBe('stopped');
+    expect((await vendorRequest(sim, 'vastai', 'PUT', '/instances/999999/', { body: { state: 'stopped' } })).status).toBe(404);
+
+    expect((await vendorRequest(sim, 'vastai', 'DELETE', `/instances/${id}/`)).status).toBe(200);
+    expect((await vendorRequest(sim, 'vastai', 'GET', `/instances/${id}/`)).body).toEqual({ instances: null });
+  });
+
   it('searches offers with POST /bundles/ and a JSON body, and pages the v1 instance listing with next_token', async () => {
     const posted = await vendorRequest(sim, 'vastai', 'POST', '/bundles/', { body: { rentable: { eq: true }, type: 'on-demand', limit: 3, allocated_storage: 50 } });
     expect((posted.body as { offers: unknown[] }).offers).toHaveLength(3);

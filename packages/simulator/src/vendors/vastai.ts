@@ -35,23 +35,63 @@ interface VastTemplate {
   readonly count_created: number;
 }
 
+const BASE_TEMPLATE = { tag: 'latest', env: '', onstart: '', args_str: '', use_ssh: true, ssh_direct: false, recommended: true, creator_id: 62_897 } as const;
+
+/**
+ * The recommended catalogue as Vast publishes it (the live set had 37; these are the common ones,
+ * with the vLLM and Ollama hash ids known to work), plus user templates that are not recommended.
+ * `extra_filters` is a JSON document inside a string, as on the wire.
+ */
 const TEMPLATES: readonly VastTemplate[] = [
   {
-    id: 213_401, hash_id: 'a4d2a0b85ae6719c0906ff66e7b3b434', name: 'vLLM', image: 'vllm/vllm-openai', tag: 'latest', env: '-p 8000:8000 -e VLLM_ARGS="--max-model-len 8192"',
-    onstart: '', runtype: 'args', args_str: '', use_ssh: true, ssh_direct: false, recommended: true, recommended_disk_space: 60,
-    extra_filters: '{"cuda_max_good":{"gte":12.4},"gpu_total_ram":{"gt":21000}}', creator_id: 62_897, created_at: 1_733_000_000.5, count_created: 182_003,
+    ...BASE_TEMPLATE, id: 213_401, hash_id: 'a4d2a0b85ae6719c0906ff66e7b3b434', name: 'vLLM', image: 'vllm/vllm-openai', env: '-p 8000:8000 -e VLLM_ARGS="--max-model-len 8192"',
+    runtype: 'args', recommended_disk_space: 60,
+    extra_filters: '{"cuda_max_good":{"gte":12.4},"gpu_total_ram":{"gt":21000}}', created_at: 1_733_000_000.5, count_created: 182_003,
   },
   {
-    id: 219_985, hash_id: '38a9dab633743d43107eb9a80d4ada9e', name: 'Ollama', image: 'ollama/ollama', tag: 'latest', env: '-p 11434:11434 -e OLLAMA_HOST=0.0.0.0',
-    onstart: 'ollama serve &', runtype: 'ssh_proxy', args_str: '', use_ssh: true, ssh_direct: false, recommended: true, recommended_disk_space: 40,
-    extra_filters: '{"cuda_max_good":{"gte":12.2}}', creator_id: 62_897, created_at: 1_735_000_000.25, count_created: 95_112,
+    ...BASE_TEMPLATE, id: 219_985, hash_id: '38a9dab633743d43107eb9a80d4ada9e', name: 'Ollama', image: 'ollama/ollama', env: '-p 11434:11434 -e OLLAMA_HOST=0.0.0.0',
+    onstart: 'ollama serve &', runtype: 'ssh_proxy', recommended_disk_space: 40,
+    extra_filters: '{"cuda_max_good":{"gte":12.2}}', created_at: 1_735_000_000.25, count_created: 95_112,
   },
   {
-    id: 190_551, hash_id: '4e17788f74f075dd9aab7d0d4427968f', name: 'NVIDIA CUDA', image: 'nvidia/cuda', tag: '12.6.3-runtime-ubuntu22.04', env: '',
-    onstart: '', runtype: 'ssh_proxy', args_str: '', use_ssh: true, ssh_direct: false, recommended: true, recommended_disk_space: 20,
-    extra_filters: '{"cuda_max_good":{"gte":12.6}}', creator_id: 62_897, created_at: 1_730_000_000.75, count_created: 401_220,
+    ...BASE_TEMPLATE, id: 190_551, hash_id: '4e17788f74f075dd9aab7d0d4427968f', name: 'NVIDIA CUDA', image: 'nvidia/cuda', tag: '12.6.3-runtime-ubuntu22.04',
+    runtype: 'ssh_proxy', recommended_disk_space: 20,
+    extra_filters: '{"cuda_max_good":{"gte":12.6}}', created_at: 1_730_000_000.75, count_created: 401_220,
+  },
+  {
+    ...BASE_TEMPLATE, id: 185_002, hash_id: 'b6bb1c3a7e1f4c0e9d2a5f8e3c7d1a20', name: 'PyTorch (Vast)', image: 'vastai/pytorch', tag: '2.5.1-cuda-12.4.1-py311',
+    env: '-p 8080:8080 -e OPEN_BUTTON_PORT=1111', runtype: 'jupyter_direct', ssh_direct: true, recommended_disk_space: 32,
+    extra_filters: '{"cuda_max_good":{"gte":12.4}}', created_at: 1_729_000_000.5, count_created: 1_210_442,
+  },
+  {
+    ...BASE_TEMPLATE, id: 201_777, hash_id: 'c1d5e2f3a4b5c6d7e8f9a0b1c2d3e4f5', name: 'Text Generation Inference', image: 'ghcr.io/huggingface/text-generation-inference', tag: '3.0.1',
+    env: '-p 8080:80 -e MODEL_ID=meta-llama/Llama-3.1-8B-Instruct', runtype: 'args', recommended_disk_space: 80,
+    extra_filters: '{"cuda_max_good":{"gte":12.4},"gpu_total_ram":{"gte":40000}}', created_at: 1_734_100_000.0, count_created: 21_870,
+  },
+  {
+    ...BASE_TEMPLATE, id: 176_310, hash_id: 'd0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5', name: 'Stable Diffusion WebUI Forge', image: 'vastai/sd-forge', tag: 'cuda-12.1.1',
+    env: '-p 7860:7860', runtype: 'jupyter_proxy', recommended_disk_space: 40,
+    extra_filters: '{"cuda_max_good":{"gte":12.1},"gpu_ram":{"gte":11000}}', created_at: 1_727_500_000.0, count_created: 310_001,
+  },
+  {
+    ...BASE_TEMPLATE, id: 222_404, hash_id: 'e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4', name: 'NVIDIA NeMo', image: 'nvcr.io/nvidia/nemo', tag: '24.12',
+    runtype: 'ssh_direct', ssh_direct: true, recommended_disk_space: 120,
+    extra_filters: '{"cuda_max_good":{"gte":12.6},"gpu_total_ram":{"gte":79000},"num_gpus":{"gte":2}}', created_at: 1_736_000_000.0, count_created: 4_420,
+  },
+  {
+    ...BASE_TEMPLATE, id: 305_118, hash_id: '7f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99', name: 'my-axolotl-finetune', image: 'winglian/axolotl', tag: 'main-latest',
+    runtype: 'ssh_proxy', recommended: false, recommended_disk_space: 100, creator_id: 311_204,
+    extra_filters: '{"cuda_max_good":{"gte":12.1}}', created_at: 1_738_000_000.0, count_created: 12,
+  },
+  {
+    ...BASE_TEMPLATE, id: 305_900, hash_id: '1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d', name: 'jupyter-no-ssh', image: 'jupyter/base-notebook', tag: 'latest',
+    runtype: 'jupyter', use_ssh: false, recommended: false, recommended_disk_space: 10, creator_id: 311_988,
+    extra_filters: '{}', created_at: 1_738_100_000.0, count_created: 3,
   },
 ];
+
+/** USD per GB per month of disk: what a stopped instance keeps billing (a typical Vast host's rate). */
+const VAST_STORAGE_COST_PER_GB_MONTH = 0.15;
 
 function vastError(status: number, error: string, msg: string, extra: Record<string, unknown> = {}): HttpReply {
   return jsonReply(status, { success: false, error, msg, ...extra });
@@ -192,6 +232,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
       is_bid: d.bidPriceUsd !== null,
       min_bid: bundle.min_bid,
       disk_space: d.diskGb,
+      storage_cost: VAST_STORAGE_COST_PER_GB_MONTH,
       start_date: record.createdAtMs / 1000,
       end_date: null,
       image_uuid: d.image,
@@ -382,18 +423,31 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     return jsonReply(200, { id: 424242, username: 'simulated', email: 'simulated@example.invalid', credit: Number((deps.vastCreditUsd - spentUsd).toFixed(6)), balance: 0, has_billing: true });
   };
 
+  /** `GET /template/?select_filters=…` (the official CLI's search): the same operators as the offer search. */
   const templates = (ctx: RouteContext): RouteResult => {
     const raw = ctx.url.searchParams.get('select_filters');
-    let recommendedOnly = false;
-    if (raw) {
-      try {
-        const parsed = JSON.parse(raw) as unknown;
-        recommendedOnly = isObject(parsed) && isObject(parsed.recommended) && parsed.recommended.eq === true;
-      } catch {
-        return vastError(400, 'invalid_args', 'select_filters is not valid JSON');
-      }
+    const query = parseQuery(raw, Number.MAX_SAFE_INTEGER);
+    if (query instanceof Error) return vastError(400, 'invalid_args', `select_filters: ${query.message}`);
+    const rows = TEMPLATES.filter((t) => {
+      const wire = t as unknown as Readonly<Record<string, Comparable>>;
+      return query.filters.every(([key, op, operand]) => !(key in wire) || compare(op, wire[key] ?? null, operand));
+    });
+    return jsonReply(200, { success: true, templates: rows });
+  };
+
+  /** `PUT /instances/{id}/` with `{"state": "stopped"}`: the container stops, the disk stays (and bills). */
+  const setInstanceState = async (ctx: RouteContext): Promise<RouteResult> => {
+    const id = ctx.match[1] ?? '';
+    const record = live(id);
+    if (!record) return notFound(id);
+    if (!isObject(ctx.body)) return vastError(400, 'invalid_args', 'request body must be a JSON object');
+    const state = ctx.body.state;
+    if (state === 'stopped') {
+      if (vastStatus(record, world.now()) !== 'exited') await world.stop(record, 'exited');
+      return jsonReply(200, { success: true });
     }
-    return jsonReply(200, { templates: TEMPLATES.filter((t) => !recommendedOnly || t.recommended) });
+    if (state === 'running') return vastError(400, 'invalid_args', 'starting a stopped instance is not simulated');
+    return vastError(400, 'invalid_args', 'state must be "stopped" or "running"');
   };
 
   const idOf = (match: RegExpExecArray): string | undefined => match[1];
@@ -407,6 +461,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     { method: 'GET', pattern: /^\/v0\/instances\/$/, operation: 'listInstances', handle: listInstances },
     { method: 'GET', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'getInstance', instanceId: idOf, handle: getInstance },
     { method: 'DELETE', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'destroyInstance', instanceId: idOf, handle: destroyInstance },
+    { method: 'PUT', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'stopInstance', instanceId: idOf, handle: setInstanceState },
     { method: 'GET', pattern: /^\/v0\/users\/current\/$/, operation: 'getBalance', handle: balance },
     { method: 'GET', pattern: /^\/v0\/template\/$/, operation: 'listTemplates', handle: templates },
   ];

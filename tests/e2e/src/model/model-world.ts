@@ -14,7 +14,7 @@ import { SimulatorControlClient, type SimulatedInstance } from '../support/simul
 export const CLI_BIN = path.resolve(import.meta.dirname, '../../../../apps/cli/bin/run.js');
 
 const VAST_KEY = 'model-vast-key';
-const LIVE = new Set(['pending', 'provisioning', 'running', 'stopping']);
+const LIVE = new Set(['pending', 'provisioning', 'running', 'stopped', 'stopping']);
 /** The label of an instance another GPU Shopper deployment rented on the same provider account. */
 export const OTHER_DEPLOYMENT_LABEL = 'gpushop-dep_01OTHERMODELDEPLOYMENT0000-ses_01OTHERSESSION0000000000000';
 

@@ -67,7 +67,7 @@ function fingerprint(session: Session | undefined): string {
 /** Worst case of a consumer as the budget counts it: ended sessions at their cost, live ones at price × reserved hours. */
 export function worstCaseMicros(sessions: readonly Session[]): number {
   return sessions.reduce((sum, s) => {
-    const live = s.status === 'pending' || s.status === 'provisioning' || s.status === 'running' || s.status === 'stopping';
+    const live = s.status === 'pending' || s.status === 'provisioning' || s.status === 'running' || s.status === 'stopped' || s.status === 'stopping';
     return sum + (live ? s.price_per_hour_micros * s.reservation_hours : s.cost_so_far_micros);
   }, 0);
 }

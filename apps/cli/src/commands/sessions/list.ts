@@ -18,7 +18,7 @@ export default class SessionsList extends BaseCommand<typeof SessionsList> {
     status: Flags.option({
       char: 's',
       description: 'Filter by status',
-      options: ['pending', 'provisioning', 'running', 'stopping', 'terminated', 'failed'] as const,
+      options: ['pending', 'provisioning', 'running', 'stopped', 'stopping', 'terminated', 'failed'] as const,
     })(),
   };
 

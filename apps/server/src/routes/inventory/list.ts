@@ -1,7 +1,7 @@
 import { type Router } from 'express';
 
 import { REQUEST_ALIASES, inventoryQuerySchema } from '@gpu-shopper/contract';
-import { usdToMicros, type OfferFilter } from '@gpu-shopper/core';
+import { offerSatisfiesTemplate, usdToMicros, type OfferFilter, type VendorTemplate } from '@gpu-shopper/core';
 
 import { type AppDeps } from '../../deps.js';
 import { ApiError } from '../../http/api-error.js';
@@ -16,20 +16,37 @@ export function registerInventoryList(router: Router, deps: AppDeps): void {
     if (query.min_cuda !== undefined && !/^\d+(\.\d+)?$/.test(query.min_cuda)) {
       throw new ApiError('VALIDATION_FAILED', 'invalid query: min_cuda must be a version like 12.4', [{ path: 'query.min_cuda', message: 'a version like 12.4' }]);
     }
+    // A template narrows the answer to its provider's hosts that meet its requirements; an unknown
+    // hash is a 404 and a template of another provider than the one asked for a 400, never "every offer".
+    let template: VendorTemplate | null = null;
+    if (query.template_hash_id) {
+      const found = await deps.templates.get(query.template_hash_id);
+      if (!found.ok) {
+        if (found.err.code === 'NOT_FOUND') throw new ApiError('NOT_FOUND', `template ${query.template_hash_id} not found (list them with GET /api/v1/templates)`);
+        throw found.err;
+      }
+      template = found.val;
+      if (query.provider && query.provider !== template.provider) {
+        throw new ApiError('VALIDATION_FAILED', `template ${template.hashId} is a ${template.provider} template: it cannot narrow ${query.provider} offers`, [
+          { path: 'query.template_hash_id', message: `only ${template.provider} offers can use it` },
+        ]);
+      }
+    }
+    const provider = template?.provider ?? query.provider;
     const filter: OfferFilter = {
-      ...(query.provider ? { provider: query.provider } : {}),
+      ...(provider ? { provider } : {}),
       ...(gpu ? { gpu } : {}),
       ...(query.min_vram !== undefined ? { minVramGb: query.min_vram } : {}),
       ...(query.max_price !== undefined ? { maxPricePerHourMicros: usdToMicros(query.max_price) } : {}),
       ...(query.min_gpus !== undefined ? { minGpus: query.min_gpus } : {}),
       ...(query.min_cuda !== undefined ? { minCudaVersion: query.min_cuda } : {}),
-      ...(query.template_hash_id ? { templateHashId: query.template_hash_id } : {}),
       ...(query.location ? { location: query.location } : {}),
       ...(query.min_reliability !== undefined ? { minReliability: query.min_reliability } : {}),
       ...(query.sort ? { sort: query.sort } : {}),
     };
     const answer = await deps.inventory.query(filter);
-    const offers = answer.offers.slice(0, query.limit ?? answer.offers.length);
+    const matching = template === null ? answer.offers : answer.offers.filter((offer) => template !== null && offerSatisfiesTemplate(offer, template));
+    const offers = matching.slice(0, query.limit ?? matching.length);
     res.json({ offers: offers.map(offerToDto), count: offers.length, providers: answer.providers.map(providerStatusToDto) });
   });
 }
