@@ -1,4 +1,5 @@
 import { BudgetCommitments, remainingCommitment } from '../consumers/budget-commitments.js';
+import { billingStart } from '../cost/billing.js';
 import {
   type AlreadyExistsError,
   type BudgetExceededError,
@@ -480,12 +481,8 @@ export class ProvisioningService {
    * failure to install the key is not fatal here: SSH verification decides.
    */
   private async adoptInstance(session: Session, provider: ProviderAdapter, found: ProviderInstance): Promise<Session> {
-    // Billing started when the provider created it: its own creation time when it reports a
-    // plausible one (not before we asked, give or take its one-second rounding), else the moment
-    // the session entered provisioning, when the create was about to be sent.
-    const askedAt = session.statusChangedAt.getTime();
-    const createdAt = found.startedAt && found.startedAt.getTime() >= askedAt - 1000 ? found.startedAt : session.statusChangedAt;
-    const recorded = await this.recordInstance(session, found.providerInstanceId, createdAt);
+    // Asked when the session entered provisioning, just before the create was sent.
+    const recorded = await this.recordInstance(session, found.providerInstanceId, billingStart(session.statusChangedAt, [found.startedAt]));
     if (provider.ensureSshKey && session.sshPublicKey) {
       const installed = await provider.ensureSshKey(found.providerInstanceId, session.sshPublicKey);
       if (!installed.ok) this.logger.warn('could not install the session key on the adopted instance', { sessionId: session.id, error: installed.err.message });

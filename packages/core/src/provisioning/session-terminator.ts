@@ -1,3 +1,4 @@
+import { billingStart } from '../cost/billing.js';
 import { type ConcurrentUpdateError, InvalidTransitionError, SessionNotFoundError } from '../errors/domain-errors.js';
 import { Err, Ok, type Result } from '../errors/result.js';
 import { type IdGenerator } from '../ids/ids.js';
@@ -386,10 +387,9 @@ export class SessionTerminator {
   }
 
   private async recordBillingStart(session: Session, listed: readonly ProviderInstance[]): Promise<void> {
-    const earliest = listed.map((i) => i.startedAt?.getTime() ?? Number.POSITIVE_INFINITY).reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
-    // The provider's creation time when it reports one, else when the session's create was sent
-    // (the last status change before stopping was the move to provisioning, or stopping itself).
-    const start = Number.isFinite(earliest) ? new Date(earliest) : session.createdAt;
+    // The status change that sent the create is no longer known here (the session is stopping): the
+    // session's creation is the earliest the create can have been sent.
+    const start = billingStart(session.createdAt, listed.map((i) => i.startedAt));
     for (let attempt = 0; attempt < 5; attempt++) {
       const current = await this.options.repositories.sessions.get(session.id);
       if (!current || current.billingStartedAt) return;
