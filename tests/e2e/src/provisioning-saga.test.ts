@@ -97,8 +97,10 @@ describe('provisioning saga against the simulator (built server)', () => {
     });
     const status = Object.fromEntries(answer.providers.map((p) => [p.provider, p]));
     expect(status.tensordock).toMatchObject({ state: 'error', error_code: expect.any(String), error_message: expect.stringContaining('503') });
-    expect(status.vastai?.state).toBe('ok');
-    expect(status.bluelobster?.state).toBe('ok');
+    // The others are served: fresh, or (a loaded machine may catch their own refresh mid-way) from
+    // their last good listing, marked stale — never an error, never missing.
+    expect(['ok', 'stale']).toContain(status.vastai?.state);
+    expect(['ok', 'stale']).toContain(status.bluelobster?.state);
     expect(answer.offers.some((o) => o.provider === 'vastai')).toBe(true);
     expect(answer.offers.some((o) => o.provider === 'bluelobster')).toBe(true);
   });
