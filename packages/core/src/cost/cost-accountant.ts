@@ -1,10 +1,11 @@
 import { budgetPeriodStart, dueBudgetAlerts, type BudgetAlertThreshold } from '../consumers/consumer.js';
 import { type IdGenerator } from '../ids/ids.js';
 import { noopLogger, type Logger } from '../logging/logger.js';
-import { accrualDelta, elapsedSeconds } from '../money/money.js';
+import { elapsedSeconds } from '../money/money.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type Session } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
+import { accrualEntry } from './cost-entry.js';
 
 export interface BudgetAlert {
   readonly consumerId: string;
@@ -45,23 +46,9 @@ export class CostAccountant {
     const ledger = this.options.repositories.costs;
     const accrued = await ledger.accruedSeconds(session.id);
     if (total <= accrued) return 0;
-    const amount = accrualDelta(session.pricePerHourMicros, accrued, total);
-    const start = session.billingStartedAt.getTime();
-    const appended = await ledger.appendAccrual(
-      {
-        id: this.options.ids.next('costEntry'),
-        sessionId: session.id,
-        consumerId: session.consumerId,
-        provider: session.provider,
-        gpuType: session.gpuType,
-        periodStart: new Date(start + accrued * 1000),
-        periodEnd: new Date(start + total * 1000),
-        accruedSeconds: total,
-        amountMicros: amount,
-        recordedAt: this.options.clock.now(),
-      },
-      accrued,
-    );
+    const entry = accrualEntry({ ...session, billingStartedAt: session.billingStartedAt }, accrued, total, this.options.ids.next('costEntry'), this.options.clock.now());
+    const amount = entry.amountMicros;
+    const appended = await ledger.appendAccrual(entry, accrued);
     // Losing the compare-and-set means another writer accrued the same seconds: nothing is lost.
     if (!appended.ok) return 0;
     this.options.onAccrued?.(session, amount);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
+import { accrualDelta } from '../money/money.js';
 import { providerNameSchema } from '../providers/provider-name.js';
+import { type Session } from '../sessions/session.js';
 
 /**
  * One ledger line: cost accrued by a session over [periodStart, periodEnd). Lines are appended, never
@@ -54,4 +56,30 @@ export function summarizeCosts(entries: readonly CostEntry[]): CostTotals {
     byGpuType[entry.gpuType] = (byGpuType[entry.gpuType] ?? 0) + entry.amountMicros;
   }
   return { totalMicros, sessionCount: sessions.size, billedSeconds, byProvider, byGpuType };
+}
+
+/**
+ * The ledger line that brings a session from `accruedSec` to `totalSec` of billed time: the one
+ * formula and period the cost accountant writes and the live cost reports preview.
+ */
+export function accrualEntry(
+  session: Pick<Session, 'id' | 'consumerId' | 'provider' | 'gpuType' | 'pricePerHourMicros'> & { readonly billingStartedAt: Date },
+  accruedSec: number,
+  totalSec: number,
+  id: string,
+  recordedAt: Date,
+): CostEntry {
+  const start = session.billingStartedAt.getTime();
+  return {
+    id,
+    sessionId: session.id,
+    consumerId: session.consumerId,
+    provider: session.provider,
+    gpuType: session.gpuType,
+    periodStart: new Date(start + accruedSec * 1000),
+    periodEnd: new Date(start + totalSec * 1000),
+    accruedSeconds: totalSec,
+    amountMicros: accrualDelta(session.pricePerHourMicros, accruedSec, totalSec),
+    recordedAt,
+  };
 }

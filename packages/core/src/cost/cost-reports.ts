@@ -1,9 +1,9 @@
 import { ValidationError } from '../errors/domain-errors.js';
 import { Err, Ok, type Result } from '../errors/result.js';
-import { costForSeconds, elapsedSeconds } from '../money/money.js';
+import { elapsedSeconds } from '../money/money.js';
 import { type CostLedgerRepository, type SessionRepository } from '../ports/repositories.js';
 import { LIVE_STATUSES, TERMINAL_STATUSES } from '../sessions/session.js';
-import { summarizeCosts, type CostEntry, type CostTotals } from './cost-entry.js';
+import { accrualEntry, summarizeCosts, type CostEntry, type CostTotals } from './cost-entry.js';
 
 export interface CostReportQuery {
   readonly consumerId?: string;
@@ -65,19 +65,7 @@ async function accruingEntries(ledger: CostLedgerRepository, live: LiveAccrualSo
     const total = elapsedSeconds(session.billingStartedAt, live.now);
     const accrued = await ledger.accruedSeconds(session.id);
     if (total <= accrued) continue;
-    const start = session.billingStartedAt.getTime();
-    entries.push({
-      id: `accruing_${session.id}`,
-      sessionId: session.id,
-      consumerId: session.consumerId,
-      provider: session.provider,
-      gpuType: session.gpuType,
-      periodStart: new Date(start + accrued * 1000),
-      periodEnd: new Date(start + total * 1000),
-      accruedSeconds: total,
-      amountMicros: costForSeconds(session.pricePerHourMicros, total) - costForSeconds(session.pricePerHourMicros, accrued),
-      recordedAt: live.now,
-    });
+    entries.push(accrualEntry({ ...session, billingStartedAt: session.billingStartedAt }, accrued, total, `accruing_${session.id}`, live.now));
   }
   return entries;
 }
