@@ -163,7 +163,7 @@ export {
 export { buildCostReport, parseUtcDate, type CostReport, type CostReportQuery, type LiveAccrualSource } from './cost/cost-reports.js';
 export { CostAccountant, type BudgetAlert, type CostAccountantOptions } from './cost/cost-accountant.js';
 export { LifecycleManager, type LifecycleManagerOptions, type LifecycleTickReport } from './lifecycle/lifecycle-manager.js';
-export { Reconciler, type ForeignInstance, type ReconcileReport, type ReconcilerOptions } from './lifecycle/reconciler.js';
+export { RECENTLY_DESTROYED_KEPT, Reconciler, type ForeignInstance, type OrphanRecord, type ReconcileReport, type ReconcilerOptions, type ReconcilerSnapshot } from './lifecycle/reconciler.js';
 export { SessionCommands, type SessionCommandsOptions } from './lifecycle/session-commands.js';
 export { recoverSessions, type StartupRecovery, type StartupRecoveryOptions } from './lifecycle/startup-recovery.js';
 

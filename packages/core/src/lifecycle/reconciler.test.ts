@@ -126,4 +126,49 @@ describe('reconciler', () => {
     expect(h.provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(1);
     expect(h.provider.calls.filter((c) => c.operation === 'destroyInstance')).toHaveLength(0);
   });
+
+  it('the snapshot shows each orphan waiting out the grace period, a failed destroy with its reason, and the destroyed ones, newest first', async () => {
+    const h = createCoreHarness({ orphanGraceMs: GRACE });
+    expect(h.reconciler.snapshot()).toEqual({ lastPassAt: null, providers: [], orphans: [], recentlyDestroyed: [], foreign: [] });
+    const lost = h.provider.addInstance(sessionLabel(h.deploymentId, 'ses_00000000000000000000000LOST'));
+    const firstSeen = h.clock.now();
+    await h.reconciler.pass();
+    const waiting = h.reconciler.snapshot();
+    expect(waiting.lastPassAt).toEqual(firstSeen);
+    expect(waiting.providers).toEqual([{ provider: 'vastai', status: 'ok', instances: 1 }]);
+    expect(waiting.orphans).toEqual([
+      expect.objectContaining({
+        provider: 'vastai',
+        providerInstanceId: lost.providerInstanceId,
+        sessionId: null,
+        sessionStatus: null,
+        firstSeenAt: firstSeen,
+        destroyAfter: new Date(firstSeen.getTime() + GRACE),
+        outcome: 'waiting',
+        error: null,
+      }),
+    ]);
+
+    h.clock.advanceMs(GRACE);
+    h.provider.failNext('destroyInstance', new ProviderUnavailableError('HTTP 503', { provider: 'vastai', operation: 'destroyInstance', httpStatus: 503 }));
+    await h.reconciler.pass();
+    expect(h.reconciler.snapshot().orphans).toEqual([expect.objectContaining({ outcome: 'destroy_failed', error: expect.stringContaining('PROVIDER_UNAVAILABLE') })]);
+
+    h.clock.advanceMs(60_000);
+    await h.reconciler.pass();
+    const after = h.reconciler.snapshot();
+    expect(after.orphans).toEqual([]);
+    expect(after.recentlyDestroyed).toEqual([expect.objectContaining({ providerInstanceId: lost.providerInstanceId, outcome: 'destroyed', destroyedAt: h.clock.now(), error: null })]);
+  });
+
+  it('an orphan that vanishes from the listing leaves the snapshot', async () => {
+    const h = createCoreHarness({ orphanGraceMs: GRACE });
+    const lost = h.provider.addInstance(sessionLabel(h.deploymentId, 'ses_00000000000000000000000LOST'));
+    await h.reconciler.pass();
+    expect(h.reconciler.snapshot().orphans).toHaveLength(1);
+    unwrap(await h.provider.destroyInstance(lost.providerInstanceId));
+    await h.reconciler.pass();
+    expect(h.reconciler.snapshot().orphans).toEqual([]);
+    expect(h.reconciler.snapshot().recentlyDestroyed).toEqual([]);
+  });
 });

@@ -3,7 +3,7 @@ import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-a
 import { type Repositories } from '../ports/repositories.js';
 import { type SessionTerminator } from '../provisioning/session-terminator.js';
 import { type ProviderName } from '../providers/provider-name.js';
-import { isTerminalStatus, parseSessionLabel, type Session } from '../sessions/session.js';
+import { isTerminalStatus, parseSessionLabel, type Session, type SessionStatus } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
 import { type IdGenerator } from '../ids/ids.js';
 
@@ -34,6 +34,43 @@ export interface ForeignInstance {
   readonly state: string;
 }
 
+/**
+ * An instance with this deployment's label that no live session owns, as the reconciler last saw it:
+ * waiting out the grace period, destroyed, or a destroy that failed (retried each pass).
+ */
+export interface OrphanRecord {
+  readonly provider: ProviderName;
+  readonly providerInstanceId: string;
+  readonly label: string | null;
+  /** The session the label names, when it exists (its status says why the instance is not owned). */
+  readonly sessionId: string | null;
+  readonly sessionStatus: SessionStatus | null;
+  /** The provider's state of the instance when last listed. */
+  readonly state: string;
+  readonly firstSeenAt: Date;
+  readonly lastSeenAt: Date;
+  /** When the grace period ends and the reconciler destroys it. */
+  readonly destroyAfter: Date;
+  readonly outcome: 'waiting' | 'destroyed' | 'destroy_failed';
+  readonly destroyedAt: Date | null;
+  /** Why the last destroy failed. */
+  readonly error: string | null;
+}
+
+/** What the reconciler knows now, for the admin view: its last pass, the orphans it holds, the ones it destroyed lately. */
+export interface ReconcilerSnapshot {
+  readonly lastPassAt: Date | null;
+  readonly providers: ReconcileReport['providers'];
+  /** Orphans seen in the last pass of their provider and not destroyed yet. */
+  readonly orphans: readonly OrphanRecord[];
+  /** The latest orphans destroyed by this process, newest first (at most RECENTLY_DESTROYED_KEPT). */
+  readonly recentlyDestroyed: readonly OrphanRecord[];
+  readonly foreign: readonly ForeignInstance[];
+}
+
+/** How many destroyed orphans the snapshot keeps: enough to explain a burst, bounded in memory. */
+export const RECENTLY_DESTROYED_KEPT = 50;
+
 export interface ReconcileReport {
   readonly providers: { provider: ProviderName; status: 'ok' | 'paused'; reason?: string; instances: number }[];
   readonly orphansFound: number;
@@ -55,6 +92,10 @@ export class Reconciler {
   /** Sessions whose instance was not found: how many passes in a row, and since when (billing ends there). */
   private readonly ghostMisses = new Map<string, { readonly count: number; readonly since: Date }>();
   private lastForeign: ForeignInstance[] = [];
+  private readonly orphanRecords = new Map<string, OrphanRecord>();
+  private recentlyDestroyed: OrphanRecord[] = [];
+  private lastPassAt: Date | null = null;
+  private lastProviders: ReconcileReport['providers'] = [];
 
   constructor(private readonly options: ReconcilerOptions) {
     this.logger = (options.logger ?? noopLogger).child({ component: 'reconciler' });
@@ -63,6 +104,21 @@ export class Reconciler {
   /** Foreign instances seen in the last pass (for the admin view). */
   get foreignInstances(): readonly ForeignInstance[] {
     return this.lastForeign;
+  }
+
+  /**
+   * The orphans held now and the latest destroyed, from this process's passes (memory only: a restart
+   * starts empty, and the grace period starts again, as it does for the destroy itself).
+   */
+  snapshot(): ReconcilerSnapshot {
+    const byFirstSeen = (a: OrphanRecord, b: OrphanRecord) => a.firstSeenAt.getTime() - b.firstSeenAt.getTime();
+    return {
+      lastPassAt: this.lastPassAt,
+      providers: [...this.lastProviders],
+      orphans: [...this.orphanRecords.values()].sort(byFirstSeen),
+      recentlyDestroyed: [...this.recentlyDestroyed],
+      foreign: [...this.lastForeign],
+    };
   }
 
   async pass(): Promise<ReconcileReport> {
@@ -87,6 +143,8 @@ export class Reconciler {
     );
     report.providers.push(...perProvider);
     this.lastForeign = report.foreign;
+    this.lastProviders = perProvider;
+    this.lastPassAt = this.options.clock.now();
     return report;
   }
 
@@ -105,6 +163,7 @@ export class Reconciler {
     const session = instance.label ? await this.options.repositories.sessions.findByLabel(instance.label) : undefined;
     if (session && this.owns(session, instance)) {
       this.orphanFirstSeen.delete(this.key(instance));
+      this.orphanRecords.delete(this.key(instance));
       return;
     }
     report.orphansFound++;
@@ -113,6 +172,21 @@ export class Reconciler {
     const now = this.options.clock.now().getTime();
     const firstSeen = this.orphanFirstSeen.get(key) ?? now;
     this.orphanFirstSeen.set(key, firstSeen);
+    const record: OrphanRecord = {
+      provider: instance.provider,
+      providerInstanceId: instance.providerInstanceId,
+      label: instance.label,
+      sessionId: session?.id ?? null,
+      sessionStatus: session?.status ?? null,
+      state: instance.state,
+      firstSeenAt: new Date(firstSeen),
+      lastSeenAt: new Date(now),
+      destroyAfter: new Date(firstSeen + this.options.orphanGraceMs),
+      outcome: 'waiting',
+      destroyedAt: null,
+      error: this.orphanRecords.get(key)?.error ?? null,
+    };
+    this.orphanRecords.set(key, record);
     if (now - firstSeen < this.options.orphanGraceMs) {
       this.logger.warn('orphan instance seen; inside the grace period', { provider: instance.provider, providerInstanceId: instance.providerInstanceId, label: instance.label });
       return;
@@ -137,9 +211,12 @@ export class Reconciler {
     if (destroyed.ok) {
       report.orphansDestroyed++;
       this.orphanFirstSeen.delete(key);
+      this.orphanRecords.delete(key);
+      this.recentlyDestroyed = [{ ...record, outcome: 'destroyed' as const, destroyedAt: this.options.clock.now(), error: null }, ...this.recentlyDestroyed].slice(0, RECENTLY_DESTROYED_KEPT);
       this.logger.warn('orphan instance destroyed', { provider: instance.provider, providerInstanceId: instance.providerInstanceId, label: instance.label, sessionId: session?.id ?? null });
       this.options.onOrphanDestroyed?.(instance);
     } else {
+      this.orphanRecords.set(key, { ...record, outcome: 'destroy_failed', error: `${destroyed.err.code}: ${destroyed.err.message}` });
       this.logger.error('orphan destroy failed; will retry next pass', { provider: instance.provider, providerInstanceId: instance.providerInstanceId, error: destroyed.err.message });
     }
   }
@@ -188,6 +265,9 @@ export class Reconciler {
     for (const key of this.orphanFirstSeen.keys()) {
       const [keyProvider, id] = key.split('\u0000');
       if (keyProvider === provider && id !== undefined && !listed.has(id)) this.orphanFirstSeen.delete(key);
+    }
+    for (const [key, record] of this.orphanRecords) {
+      if (record.provider === provider && !listed.has(record.providerInstanceId)) this.orphanRecords.delete(key);
     }
   }
 
