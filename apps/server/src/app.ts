@@ -38,6 +38,7 @@ import { registerInventoryGet } from './routes/inventory/get.js';
 import { registerInventoryList } from './routes/inventory/list.js';
 import { registerOfferHealth } from './routes/offer-health/list.js';
 import { registerProvidersHealth } from './routes/providers/health.js';
+import { registerReconciliation } from './routes/reconciliation/report.js';
 import { registerSessionsCreate } from './routes/sessions/create.js';
 import { registerSessionsDelete } from './routes/sessions/delete.js';
 import { registerSessionsDiagnostics } from './routes/sessions/diagnostics.js';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): Express {
   registerTemplatesGet(api, deps);
   registerOfferHealth(api, deps);
   registerProvidersHealth(api, deps);
+  registerReconciliation(api, deps);
   registerSessionsCreate(api, deps);
   registerSessionsList(api, deps);
   registerSessionsGet(api, deps);

@@ -31,6 +31,7 @@ import { Inventory } from './resources/inventory.js';
 import { Templates } from './resources/templates.js';
 import { OfferHealthResource } from './resources/offer-health.js';
 import { ProvidersResource } from './resources/providers.js';
+import { ReconciliationResource } from './resources/reconciliation.js';
 import { Sessions } from './resources/sessions.js';
 import { VERSION } from './version.js';
 
@@ -155,6 +156,8 @@ export class GpuShopper {
   readonly offerHealth: OfferHealthResource = new OfferHealthResource(this);
   /** Live read-only checks of the configured providers (admin token). */
   readonly providers: ProvidersResource = new ProvidersResource(this);
+  /** What the reconciler found: orphaned instances and the ones it leaves alone (admin token). */
+  readonly reconciliation: ReconciliationResource = new ReconciliationResource(this);
   /** Vast.ai launch templates, and which ones an offer's host can run. */
   readonly templates: Templates = new Templates(this);
 

@@ -123,4 +123,5 @@ export {
 } from './resources/consumers.js';
 export { OfferHealthResource, type OfferHealth, type OfferHealthResponse } from './resources/offer-health.js';
 export { ProvidersResource, type ProviderHealth, type ProviderHealthCount, type ProviderHealthResponse } from './resources/providers.js';
+export { ReconciliationResource, type ForeignInstance, type OrphanInstance, type ReconciliationReport } from './resources/reconciliation.js';
 export type { HealthResponse, ReadyResponse, WhoamiResponse } from './resources/health.js';

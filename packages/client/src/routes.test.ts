@@ -42,6 +42,7 @@ describe('route coverage', () => {
     await client.templates.compatibleWith('vastai-1');
     await client.offerHealth.list();
     await client.providers.health();
+    await client.reconciliation.retrieve();
     await client.sessions.create({ consumer_id: 'alice', gpu: 'RTX4090' });
     await client.sessions.list();
     await client.sessions.retrieve('ses_1');

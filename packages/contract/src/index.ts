@@ -12,6 +12,7 @@ export * from './costs.js';
 export * from './consumers.js';
 export * from './health.js';
 export * from './provider-health.js';
+export * from './reconciliation.js';
 export * from './benchmarks.js';
 export * from './aliases.js';
 export { API_ROUTES, type RouteAuth, type RouteSpec } from './routes.js';

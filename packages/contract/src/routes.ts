@@ -27,6 +27,7 @@ import { createApiKeyResponseSchema, consumerListResponseSchema, consumerSchema,
 import { costQuerySchema, costSummarySchema } from './costs.js';
 import { healthResponseSchema, readyResponseSchema, whoamiResponseSchema } from './health.js';
 import { providerHealthResponseSchema } from './provider-health.js';
+import { reconciliationResponseSchema } from './reconciliation.js';
 import { inventoryQuerySchema, inventoryResponseSchema, offerHealthResponseSchema, offerSchema } from './inventory.js';
 import {
   createSessionRequestSchema,
@@ -73,6 +74,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/v1/templates', summary: 'Vast.ai launch templates (the recommended set, cached 1 h), filtered', auth: 'consumer', query: templateListQuerySchema, response: templateListResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/templates/:hash_id', summary: 'One template by hash id (404 when Vast has none)', auth: 'consumer', response: templateSchema, status: 200 },
   { method: 'get', path: '/api/v1/providers/health', summary: 'Read-only live check of each configured provider (authenticate, list offers, list our instances, balance): what gpu-shopper doctor reports', auth: 'admin', response: providerHealthResponseSchema, status: 200 },
+  { method: 'get', path: '/api/v1/reconciliation', summary: 'What the reconciler found: orphaned instances (ours, owned by no live session) waiting out the grace period or failing to destroy, the latest destroyed, and instances it leaves alone', auth: 'admin', response: reconciliationResponseSchema, status: 200 },
   { method: 'get', path: '/api/v1/offer-health', summary: 'Offers that failed to provision, and which are suppressed', auth: 'consumer', response: offerHealthResponseSchema, status: 200 },
   { method: 'post', path: '/api/v1/sessions', summary: 'Provision a session (honours Idempotency-Key)', auth: 'consumer', body: createSessionRequestSchema, response: createSessionResponseSchema, status: 201, idempotent: true, aliases: REQUEST_ALIASES.createSession },
   { method: 'get', path: '/api/v1/sessions', summary: 'List sessions (a consumer sees its own)', auth: 'consumer', query: sessionListQuerySchema, response: sessionListResponseSchema, status: 200 },

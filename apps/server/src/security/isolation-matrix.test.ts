@@ -62,6 +62,7 @@ const FIXTURES: Record<string, Fixture> = {
   'get /api/v1/templates/:hash_id': { path: () => `/api/v1/templates/${buildTemplate().hashId}`, scope: 'shared' },
   'get /api/v1/offer-health': { path: () => '/api/v1/offer-health', scope: 'shared' },
   'get /api/v1/providers/health': { path: () => '/api/v1/providers/health', scope: 'admin' },
+  'get /api/v1/reconciliation': { path: () => '/api/v1/reconciliation', scope: 'admin' },
   'post /api/v1/sessions': { path: () => '/api/v1/sessions', body: () => ({ consumer_id: 'alice', offer_id: 'vastai-3', reservation_hours: 1 }), scope: 'create' },
   'get /api/v1/sessions': { path: () => '/api/v1/sessions', scope: 'collection' },
   'get /api/v1/sessions/:id': { path: (w) => `/api/v1/sessions/${w.aliceSession}`, scope: 'session' },
