@@ -1,12 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 
+import { Orphans } from '../components/Orphans.js';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { errorMessage } from '../lib/api.js';
 import { useConsole } from '../lib/context.js';
 import { dateTime, money } from '../lib/format.js';
+import { useNow } from '../lib/use-now.js';
 
-/** Consumers and their keys, provider health (live checks), offers that failed to provision, benchmark runs and schedules. Admin only. */
+/** Consumers and their keys, provider health (live checks), orphans found by reconciliation, offers that failed to provision, benchmark runs and schedules. Admin only. */
 export function AdminPage() {
   const { client, whoami } = useConsole();
   const queryClient = useQueryClient();
@@ -18,6 +20,9 @@ export function AdminPage() {
   const runs = useQuery({ queryKey: ['benchmark-runs'], queryFn: () => client.benchmarks.runs.list({ limit: 20 }), enabled: isAdmin });
   const schedules = useQuery({ queryKey: ['benchmark-schedules'], queryFn: () => client.benchmarks.schedules.list(), enabled: isAdmin });
   const health = useMutation({ mutationFn: () => client.providers.health() });
+  const now = useNow();
+  // The reconciler's memory, read without asking any provider: cheap enough to refresh often.
+  const reconciliation = useQuery({ queryKey: ['reconciliation'], queryFn: () => client.reconciliation.retrieve(), enabled: isAdmin, refetchInterval: 15_000 });
   const offerHealth = useQuery({ queryKey: ['offer-health'], queryFn: () => client.offerHealth.list(), enabled: isAdmin, refetchInterval: 30_000 });
   const create = useMutation({
     mutationFn: () => client.consumers.create({ id: newId.trim(), ...(newBudget.trim() !== '' ? { monthly_budget: Number(newBudget) } : {}) }),
@@ -112,6 +117,14 @@ export function AdminPage() {
           ))}
         </ul>
       ) : null}
+      <h2>Orphans found by reconciliation</h2>
+      {reconciliation.isPending ? (
+        <Loading what="the reconciler's findings" />
+      ) : reconciliation.isError ? (
+        <ErrorState error={reconciliation.error} retry={() => void reconciliation.refetch()} />
+      ) : (
+        <Orphans report={reconciliation.data} now={now} />
+      )}
       <h2>Offers that failed to provision</h2>
       {offerHealth.isError ? (
         <ErrorState error={offerHealth.error} />
