@@ -37,7 +37,8 @@ export function PriceChart({ points, providers }: { points: readonly PricePoint[
   return (
     <details className="chart" open>
       <summary>Cheapest $ per GPU-hour, by GPU type across providers</summary>
-      <div className="table-wrap price-chart-wrap">
+      {/* Focusable: a long chart scrolls, and the keyboard must be able to scroll it too. */}
+      <div className="table-wrap price-chart-wrap" tabIndex={0} role="region" aria-label="Price chart (scrolls)">
         <table className="price-chart">
           <caption className="sr-only">Cheapest price per GPU-hour for each GPU type at each provider; the cheapest provider is marked</caption>
           <thead>

@@ -81,16 +81,17 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await page.getByRole('heading', { name: 'Inventory' }).waitFor();
     await page.getByText('Simulate mode: offers, instances and costs are simulated').waitFor();
     await page.getByText('admin (local, protected mode)').waitFor();
-    await page.locator('tbody tr').first().waitFor();
+    await page.locator('table.offers tbody tr:not(.spacer)').first().waitFor();
     await checkPage(page, 'inventory', shots);
 
     await page.getByLabel('GPU', { exact: true }).fill('RTX 4090');
-    await page.getByRole('status').filter({ hasText: /offers$/ }).waitFor();
-    const gpus = await page.locator('tbody tr td:nth-child(2)').allTextContents();
+    // Filtering renders in one commit: once the first row is an RTX 4090, every rendered row is filtered.
+    await page.locator('table.offers tbody tr:not(.spacer) td:nth-child(2)').first().filter({ hasText: 'RTX 4090' }).waitFor();
+    const gpus = await page.locator('table.offers tbody tr:not(.spacer) td:nth-child(2)').allTextContents();
     expect(gpus.length).toBeGreaterThan(0);
     expect(gpus.every((g) => /RTX 4090/.test(g))).toBe(true);
 
-    await page.locator('tbody tr').first().getByRole('button', { name: /^Rent / }).click();
+    await page.locator('table.offers tbody tr:not(.spacer)').first().getByRole('button', { name: /^Rent / }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Consumer').selectOption('alice');
     await dialog.getByLabel('Hours reserved (1–12)').fill('2');
@@ -174,7 +175,7 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     // Readable in dark mode too: the same checks with the system's dark colour scheme.
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('link', { name: 'Inventory' }).click();
-    await page.locator('tbody tr').first().waitFor();
+    await page.locator('table.offers tbody tr:not(.spacer)').first().waitFor();
     await checkPage(page, 'inventory-dark', shots);
 
     expect(watch.foreign).toEqual([]);
