@@ -10,6 +10,7 @@ import { useConsole } from '../lib/context.js';
 import { dateTime, duration, money } from '../lib/format.js';
 import { liveCost, TERMINAL } from '../lib/session-cost.js';
 import { useNow } from '../lib/use-now.js';
+import { useSessionStream } from '../lib/use-session-stream.js';
 
 type Action = 'done' | 'delete' | 'extend';
 
@@ -19,7 +20,6 @@ export function SessionDetailPage({ id }: { id: string }) {
   const queryClient = useQueryClient();
   const now = useNow();
   const [events, setEvents] = useState<SessionEvent[]>([]);
-  const [streamState, setStreamState] = useState<'connecting' | 'live' | 'ended' | 'error'>('connecting');
   const [confirming, setConfirming] = useState<Action | null>(null);
   const session = useQuery({
     queryKey: ['session', id],
@@ -28,26 +28,12 @@ export function SessionDetailPage({ id }: { id: string }) {
     refetchInterval: 15_000,
   });
 
-  useEffect(() => {
-    const controller = new AbortController();
-    setEvents([]);
-    setStreamState('connecting');
-    void (async () => {
-      try {
-        const stream = await client.sessions.stream(id, { signal: controller.signal, timeout: 30_000 });
-        setStreamState('live');
-        for await (const event of stream) {
-          setEvents((previous) => (previous.some((e) => e.id === event.id) ? previous : [...previous, event]));
-          void queryClient.invalidateQueries({ queryKey: ['session', id] });
-        }
-        if (!controller.signal.aborted) setStreamState('ended');
-        void queryClient.invalidateQueries({ queryKey: ['session', id] });
-      } catch {
-        if (!controller.signal.aborted) setStreamState('error');
-      }
-    })();
-    return () => controller.abort();
-  }, [client, id, queryClient]);
+  // Live: each new event is listed and makes the session refetch; a dropped stream reconnects.
+  const { state: streamState, reconnects } = useSessionStream(client, id, (event) => {
+    setEvents((previous) => [...previous, event]);
+    void queryClient.invalidateQueries({ queryKey: ['session', id] });
+  });
+  useEffect(() => setEvents([]), [id]);
 
   const action = useMutation({
     mutationFn: async (which: Action) => {
@@ -78,7 +64,16 @@ export function SessionDetailPage({ id }: { id: string }) {
         </span>
       </h1>
       <p className="muted small" role="status">
-        Live updates: {streamState === 'live' ? 'connected' : streamState === 'ended' ? 'the session has ended' : streamState === 'error' ? 'disconnected (refreshing every 15 s)' : 'connecting…'}
+        Live updates:{' '}
+        {streamState === 'live'
+          ? 'connected'
+          : streamState === 'ended'
+            ? 'the session has ended'
+            : streamState === 'reconnecting'
+              ? `disconnected, reconnecting (attempt ${reconnects}; refreshing every 15 s meanwhile)`
+              : streamState === 'refused'
+                ? 'refused by the server'
+                : 'connecting…'}
       </p>
       <dl className="facts">
         <dt>GPU</dt>

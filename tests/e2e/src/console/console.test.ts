@@ -107,8 +107,13 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     expect(download.suggestedFilename()).toMatch(/^gpu-shopper-.+\.pem$/);
     expect(await readFile(await download.path(), 'utf8')).toBe(`${await key.inputValue()}\n`.replace(/\n\n$/, '\n'));
     await checkPage(page, 'private-key-once', shots);
+    // The session page's event stream is cut at first (both attempts the SDK makes): the page says
+    // so and reconnects by itself, without a reload.
+    let streamRequests = 0;
+    await page.route(/\/api\/v1\/sessions\/[^/]+\/events$/, (route) => (++streamRequests <= 2 ? route.abort('connectionreset') : route.continue()));
     await page.getByRole('button', { name: /I have saved it/ }).click();
     await page.waitForURL(/#\/sessions\/.+/);
+    await page.getByText(/^Live updates: disconnected, reconnecting \(attempt 1;/).waitFor();
     const sessionId = decodeURIComponent(page.url().split('#/sessions/')[1] ?? '');
     expect(await page.content()).not.toContain('BEGIN OPENSSH PRIVATE KEY');
 
@@ -119,6 +124,7 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await page.locator('.events li').filter({ hasText: '→ running' }).waitFor();
     expect(await page.evaluate('globalThis.consoleMarker')).toBe(1);
     await page.getByText('Live updates: connected').waitFor();
+    expect(streamRequests).toBeGreaterThanOrEqual(3);
     await checkPage(page, 'session-running', shots);
 
     const sshCommand = (await page.getByTestId('ssh-command').textContent()) ?? '';
