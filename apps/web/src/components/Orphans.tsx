@@ -24,7 +24,7 @@ export function Orphans({ report, now }: { report: ReconciliationReport; now: nu
   return (
     <div className="orphans">
       <p className="muted small">
-        {report.last_pass_at ? `Last pass ${dateTime(report.last_pass_at)}: ${report.providers.map((p) => `${p.provider} ${p.status === 'ok' ? `${p.instances} instances` : 'paused'}`).join(' · ')}` : 'No reconciliation pass yet on this server.'}
+        {report.last_pass_at ? `Last pass ${dateTime(report.last_pass_at)}: ${report.providers.map((p) => `${p.provider} ${p.status === 'ok' ? `${p.instances} instance${p.instances === 1 ? '' : 's'}` : 'paused'}`).join(' · ')}` : 'No reconciliation pass yet on this server.'}
       </p>
       {paused.map((p) => (
         <p key={p.provider} className="warning" role="note">

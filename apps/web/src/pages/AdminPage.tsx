@@ -22,7 +22,7 @@ export function AdminPage() {
   const health = useMutation({ mutationFn: () => client.providers.health() });
   const now = useNow();
   // The reconciler's memory, read without asking any provider: cheap enough to refresh often.
-  const reconciliation = useQuery({ queryKey: ['reconciliation'], queryFn: () => client.reconciliation.retrieve(), enabled: isAdmin, refetchInterval: 15_000 });
+  const reconciliation = useQuery({ queryKey: ['reconciliation'], queryFn: () => client.reconciliation.retrieve(), enabled: isAdmin, refetchInterval: 5000 });
   const offerHealth = useQuery({ queryKey: ['offer-health'], queryFn: () => client.offerHealth.list(), enabled: isAdmin, refetchInterval: 30_000 });
   const create = useMutation({
     mutationFn: () => client.consumers.create({ id: newId.trim(), ...(newBudget.trim() !== '' ? { monthly_budget: Number(newBudget) } : {}) }),

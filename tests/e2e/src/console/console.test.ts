@@ -168,6 +168,8 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await page.getByRole('link', { name: 'Admin' }).click();
     await page.getByRole('cell', { name: 'Alice' }).waitFor();
     await page.getByText('No recent provisioning failures.').waitFor();
+    // The reconciler's findings: nothing is orphaned here (or no pass has run yet on this new server).
+    await page.getByText(/^(No orphaned instance|No reconciliation pass yet)/).waitFor();
     await page.getByLabel('New consumer id').fill('carol');
     await page.getByLabel('Monthly budget ($, optional)').fill('20');
     await page.getByRole('button', { name: 'Create consumer' }).click();
