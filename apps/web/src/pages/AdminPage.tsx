@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 
+import { Confirm } from '../components/Dialog.js';
 import { Orphans } from '../components/Orphans.js';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { errorMessage } from '../lib/api.js';
@@ -24,6 +25,18 @@ export function AdminPage() {
   // The reconciler's memory, read without asking any provider: cheap enough to refresh often.
   const reconciliation = useQuery({ queryKey: ['reconciliation'], queryFn: () => client.reconciliation.retrieve(), enabled: isAdmin, refetchInterval: 5000 });
   const offerHealth = useQuery({ queryKey: ['offer-health'], queryFn: () => client.offerHealth.list(), enabled: isAdmin, refetchInterval: 30_000 });
+  const [revoking, setRevoking] = useState<{ consumer: string; keyId: string; prefix: string } | null>(null);
+  const issueKey = useMutation({
+    mutationFn: (consumer: string) => client.consumers.createKey(consumer),
+    onSuccess: (answer, consumer) => {
+      setIssuedKey({ consumer, key: answer.api_key });
+      void queryClient.invalidateQueries({ queryKey: ['consumers'] });
+    },
+  });
+  const revokeKey = useMutation({
+    mutationFn: (target: { consumer: string; keyId: string }) => client.consumers.revokeKey(target.consumer, target.keyId),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['consumers'] }),
+  });
   const create = useMutation({
     mutationFn: () => client.consumers.create({ id: newId.trim(), ...(newBudget.trim() !== '' ? { monthly_budget: Number(newBudget) } : {}) }),
     onSuccess: (answer) => {
@@ -70,6 +83,24 @@ export function AdminPage() {
           </button>
         </div>
       ) : null}
+      {issueKey.isError || revokeKey.isError ? (
+        <p className="error" role="alert">
+          {errorMessage(issueKey.error ?? revokeKey.error)}
+        </p>
+      ) : null}
+      {revoking ? (
+        <Confirm
+          title="Revoke this API key?"
+          message={`Key ${revoking.prefix}… of ${revoking.consumer} stops working at once; whoever uses it gets 401. Its sessions keep running.`}
+          confirmLabel="Revoke"
+          danger
+          onCancel={() => setRevoking(null)}
+          onConfirm={() => {
+            revokeKey.mutate(revoking);
+            setRevoking(null);
+          }}
+        />
+      ) : null}
       {consumers.isPending ? (
         <Loading what="consumers" />
       ) : consumers.isError ? (
@@ -93,7 +124,26 @@ export function AdminPage() {
                   {c.name || c.id} {c.disabled_at ? <span className="muted">(disabled)</span> : null}
                 </td>
                 <td className="small">
-                  {c.api_keys.map((k) => `${k.prefix}…${k.revoked_at ? ' (revoked)' : ''}`).join(', ') || '—'}
+                  <ul className="keys">
+                    {c.api_keys.map((k) => (
+                      <li key={k.id}>
+                        <code>{k.prefix}…</code>{' '}
+                        {k.revoked_at ? (
+                          <span className="muted">revoked {dateTime(k.revoked_at)}</span>
+                        ) : (
+                          <>
+                            <span className="muted">{k.last_used_at ? `used ${dateTime(k.last_used_at)}` : 'never used'}</span>{' '}
+                            <button type="button" className="link" onClick={() => setRevoking({ consumer: c.id, keyId: k.id, prefix: k.prefix })} aria-label={`Revoke key ${k.prefix}… of ${c.name || c.id}`}>
+                              Revoke
+                            </button>
+                          </>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                  <button type="button" onClick={() => issueKey.mutate(c.id)} disabled={issueKey.isPending} aria-label={`New key for ${c.name || c.id}`}>
+                    New key
+                  </button>
                 </td>
                 <td>{c.budget ? `${money(c.budget.spent_this_month)} of ${money(c.budget.monthly_limit)}` : '—'}</td>
                 <td>{dateTime(c.created_at)}</td>

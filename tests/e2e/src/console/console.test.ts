@@ -166,7 +166,7 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await checkPage(page, 'recommendations', shots);
 
     await page.getByRole('link', { name: 'Admin' }).click();
-    await page.getByRole('cell', { name: 'Alice' }).waitFor();
+    await page.getByRole('cell', { name: 'Alice', exact: true }).waitFor();
     await page.getByText('No recent provisioning failures.').waitFor();
     // The reconciler's findings: nothing is orphaned here (or no pass has run yet on this new server).
     await page.getByText(/^(No orphaned instance|No reconciliation pass yet)/).waitFor();
@@ -174,9 +174,19 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await page.getByLabel('Monthly budget ($, optional)').fill('20');
     await page.getByRole('button', { name: 'Create consumer' }).click();
     expect(await page.getByTestId('issued-key').textContent()).toMatch(/\S{20,}/);
-    await page.getByRole('cell', { name: 'carol' }).waitFor();
+    await page.getByRole('cell', { name: 'carol', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Hide it' }).click();
     expect(await page.getByTestId('issued-key').count()).toBe(0);
+    // Keys: issue another (shown once), then revoke the first behind a confirmation.
+    await page.getByRole('button', { name: 'New key for carol' }).click();
+    expect(await page.getByTestId('issued-key').textContent()).toMatch(/\S{20,}/);
+    await page.getByRole('button', { name: 'Hide it' }).click();
+    const revoke = page.getByRole('button', { name: /^Revoke key .+ of carol$/ });
+    await revoke.nth(1).waitFor();
+    await revoke.first().click();
+    await page.getByRole('dialog', { name: 'Revoke this API key?' }).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('row').filter({ hasText: 'carol' }).getByText(/^revoked /).waitFor();
+    expect(await revoke.count()).toBe(1);
     // After hiding: no screenshot keeps a credential.
     await checkPage(page, 'admin', shots);
 
@@ -185,6 +195,35 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await page.getByRole('link', { name: 'Inventory' }).click();
     await page.locator('table.offers tbody tr:not(.spacer)').first().waitFor();
     await checkPage(page, 'inventory-dark', shots);
+    for (const [link, heading] of [
+      ['Sessions', 'Sessions'],
+      ['Costs', 'Costs'],
+      ['Recommendations', 'Recommendations'],
+      ['Admin', 'Admin'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await page.getByText(/^Loading /).waitFor({ state: 'detached' });
+      await checkPage(page, `${link.toLowerCase()}-dark`, shots);
+    }
+
+    // Keyboard: the first Tab reaches "Skip to content"; a Rent button opens its dialog with Enter,
+    // focus moves into it, Escape closes it and focus returns to the button.
+    await page.emulateMedia({ colorScheme: 'light' });
+    // A fresh load, so that Tab starts from the top of the page (not after the last link clicked).
+    await page.goto(`${server.url}/#/inventory`);
+    await page.reload();
+    const rentButton = page.locator('table.offers tbody tr:not(.spacer)').first().getByRole('button', { name: /^Rent / });
+    await rentButton.waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate<string>('document.activeElement.textContent')).toBe('Skip to content');
+    await rentButton.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog').waitFor();
+    expect(await page.evaluate<boolean>("document.querySelector('[role=dialog]').contains(document.activeElement)")).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await page.evaluate<string | null>("document.activeElement.getAttribute('aria-label')")).toBe(await rentButton.getAttribute('aria-label'));
 
     expect(watch.foreign).toEqual([]);
     expect(watch.cspViolations).toEqual([]);
