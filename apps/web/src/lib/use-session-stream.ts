@@ -52,7 +52,11 @@ export function useSessionStream(client: GpuShopper, id: string, onEvent: (event
           setState('live');
           for await (const event of stream) {
             failures = 0;
-            if (event.to_status && TERMINAL.has(event.to_status)) ended = true;
+            if (event.to_status && TERMINAL.has(event.to_status)) {
+              ended = true;
+              // Said at once: the server closes the stream on its next poll.
+              setState('ended');
+            }
             if (seen.has(event.id)) continue;
             seen.add(event.id);
             handler.current(event);

@@ -60,7 +60,7 @@ export function AdminPage() {
       >
         <label>
           New consumer id
-          <input value={newId} onChange={(e) => setNewId(e.target.value)} pattern="[a-z0-9][a-z0-9_-]*" required />
+          <input value={newId} onChange={(e) => setNewId(e.target.value)} pattern="[A-Za-z0-9][A-Za-z0-9._\-]*" maxLength={64} required title="Letters, digits, dot, dash and underscore, starting with a letter or digit" />
         </label>
         <label>
           Monthly budget ($, optional)

@@ -32,15 +32,19 @@ function watchPage(page: Page, origin: string) {
   const foreign: string[] = [];
   const cspViolations: string[] = [];
   const pageErrors: string[] = [];
+  // Errors the page logged itself (an invalid pattern attribute, a React warning…); failed loads are
+  // the tests' own doing (a refused credential, a cut stream) and are checked where they happen.
+  const consoleErrors: string[] = [];
   page.on('request', (req) => {
     const url = req.url();
     if (!url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:')) foreign.push(url);
   });
   page.on('console', (msg) => {
     if (/Content Security Policy|Refused to/i.test(msg.text())) cspViolations.push(msg.text());
+    else if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) consoleErrors.push(msg.text());
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  return { foreign, cspViolations, pageErrors };
+  return { foreign, cspViolations, pageErrors, consoleErrors };
 }
 
 async function checkPage(page: Page, name: string, shots: string[]): Promise<void> {
@@ -141,6 +145,7 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     await page.getByRole('button', { name: 'Done', exact: true }).click();
     await page.getByRole('dialog', { name: 'Finish this session?' }).getByRole('button', { name: 'Finish' }).click();
     await page.getByTestId('session-status').filter({ hasText: 'terminated' }).waitFor({ timeout: 45_000 });
+    await page.getByText('Live updates: the session has ended').waitFor();
     expect(await page.evaluate('globalThis.consoleMarker')).toBe(1);
     const health = await new GpuShopper({ baseURL: server.url, apiKey: null }).health();
     const sim = new SimulatorControlClient(health.simulator?.control ?? '');
@@ -228,6 +233,7 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
     expect(watch.foreign).toEqual([]);
     expect(watch.cspViolations).toEqual([]);
     expect(watch.pageErrors).toEqual([]);
+    expect(watch.consoleErrors).toEqual([]);
   });
 });
 
