@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 import { type Page } from 'playwright-core';
 
@@ -85,6 +86,11 @@ describeBrowser('console inventory with 6,000 offers (simulate mode)', () => {
     const page = await (await launched.browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // First load: every script the page fetches, gzipped as a server or proxy would send it (≤ 200 KB).
+    const scripts: Promise<number>[] = [];
+    page.on('response', (response) => {
+      if (response.request().resourceType() === 'script') scripts.push(response.body().then((body) => gzipSync(body, { level: 9 }).length));
+    });
     let grown = 0;
     await page.route(/\/api\/v1\/inventory\?/, async (route) => {
       const response = await route.fetch();
@@ -103,6 +109,10 @@ describeBrowser('console inventory with 6,000 offers (simulate mode)', () => {
     await status.waitFor({ timeout: 60_000 });
     const firstPaintMs = await page.evaluate<number>('performance.now()');
     expect(grown).toBeGreaterThan(0);
+    const scriptSizes = await Promise.all(scripts);
+    const firstLoadGzipKb = Math.round(scriptSizes.reduce((a, b) => a + b, 0) / 102.4) / 10;
+    expect(scriptSizes.length).toBeGreaterThan(0);
+    expect(firstLoadGzipKb).toBeLessThanOrEqual(200);
     const rowsAtTop = await renderedRows(page);
     expect(rowsAtTop).toBeGreaterThan(10);
     expect(rowsAtTop).toBeLessThan(80);
@@ -140,13 +150,14 @@ describeBrowser('console inventory with 6,000 offers (simulate mode)', () => {
 
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'inventory-5000');
-    const figures = { offers: count, rowsRenderedAtTop: rowsAtTop, rowsRenderedAtBottom: rowsAtBottom, firstPaintMs: Math.round(firstPaintMs), scrollSteps: 60, scrollTotalMs: Math.round(scroll.totalMs), idleP95FrameMs: Math.round(p95(idle.frames)), p95FrameMs: Math.round(p95FrameMs), maxFrameMs: Math.round(maxFrameMs), filterMs };
+    const figures = { firstLoadScripts: scriptSizes.length, firstLoadGzipKb, offers: count, rowsRenderedAtTop: rowsAtTop, rowsRenderedAtBottom: rowsAtBottom, firstPaintMs: Math.round(firstPaintMs), scrollSteps: 60, scrollTotalMs: Math.round(scroll.totalMs), idleP95FrameMs: Math.round(p95(idle.frames)), p95FrameMs: Math.round(p95FrameMs), maxFrameMs: Math.round(maxFrameMs), filterMs };
     await mkdir(ARTIFACTS, { recursive: true });
     await writeFile(path.join(ARTIFACTS, 'inventory-scale.json'), `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`console inventory at scale: ${JSON.stringify(figures)}\n`);
-    // Generous bounds: smooth means frames well under a tenth of a second even on a loaded machine.
-    expect(p95FrameMs).toBeLessThan(100);
-    expect(maxFrameMs).toBeLessThan(500);
+    // Generous bounds, for a shared 2-core machine under load (an idle one shows 17–33 ms frames
+    // here): a table that rendered every row would take seconds per frame at this size.
+    expect(p95FrameMs).toBeLessThan(250);
+    expect(maxFrameMs).toBeLessThan(1000);
     expect(filterMs).toBeLessThan(3000);
     expect(pageErrors).toEqual([]);
   }, 180_000);
