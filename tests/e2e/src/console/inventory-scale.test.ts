@@ -154,8 +154,8 @@ describeBrowser('console inventory with 6,000 offers (simulate mode)', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await writeFile(path.join(ARTIFACTS, 'inventory-scale.json'), `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`console inventory at scale: ${JSON.stringify(figures)}\n`);
-    // Generous bounds, for a shared 2-core machine under load (an idle one shows 17–33 ms frames
-    // here): a table that rendered every row would take seconds per frame at this size.
+    // Generous bounds, for a shared 2-core machine under load (17–33 ms frames when it is quiet);
+    // the exact check is the number of rows in the page, above.
     expect(p95FrameMs).toBeLessThan(250);
     expect(maxFrameMs).toBeLessThan(1000);
     expect(filterMs).toBeLessThan(3000);
