@@ -63,4 +63,22 @@ describe('the rent dialog', () => {
     await waitFor(() => expect(rented).toHaveLength(1));
     expect(server.requests.find((r) => r.method === 'POST')?.body).toEqual({ consumer_id: 'alice', offer_id: 'vastai-1', reservation_hours: 1, idle_timeout: 15 });
   });
+
+  it('keeping the disk at the end is asked for on Vast.ai offers, and offered nowhere else', async () => {
+    const server = renderDialog(0);
+    const user = userEvent.setup();
+    await user.selectOptions(screen.getByLabelText('At the end'), 'preserve');
+    expect(screen.getByText(/The kept disk is billed/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: /Rent for up to/ }));
+    await waitFor(() => expect(server.requests.find((r) => r.method === 'POST')?.body).toMatchObject({ storage_policy: 'preserve' }));
+  });
+
+  it('a provider that cannot keep a disk shows the choice disabled, saying why', () => {
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <RentDialog client={fakeServer({}).client} offer={offer({ provider: 'tensordock' })} fixedConsumer="alice" onClose={() => undefined} onRented={() => undefined} />
+      </QueryClientProvider>,
+    );
+    expect(screen.getByRole<HTMLOptionElement>('option', { name: 'Stop it and keep the disk (Vast.ai only)' }).disabled).toBe(true);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Consumer, GpuShopper, Offer, SessionCreateResponse } from '@gpu-shopper/client';
+import type { Consumer, GpuShopper, Offer, SessionCreateResponse, StoragePolicy } from '@gpu-shopper/client';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 
@@ -17,7 +17,7 @@ export interface RentDialogProps {
 }
 
 /**
- * Rent an offer: consumer, hours, idle timeout and disk; shows the worst-case cost and what is left of
+ * Rent an offer: consumer, hours, idle timeout, disk and what happens to it at the end; shows the worst-case cost and what is left of
  * the consumer's budget before anything is billed. The server checks the budget again (invariant 11).
  */
 export function RentDialog({ client, offer, fixedConsumer, onClose, onRented }: RentDialogProps) {
@@ -25,6 +25,9 @@ export function RentDialog({ client, offer, fixedConsumer, onClose, onRented }: 
   const [hours, setHours] = useState('1');
   const [idleMinutes, setIdleMinutes] = useState('30');
   const [diskGb, setDiskGb] = useState('');
+  const [storage, setStorage] = useState<StoragePolicy>('destroy');
+  // Only Vast.ai can stop an instance and keep its disk; the server refuses `preserve` elsewhere.
+  const canPreserve = offer.provider === 'vastai';
   const consumers = useQuery({
     queryKey: ['consumers'],
     queryFn: () => client.consumers.list(),
@@ -44,6 +47,7 @@ export function RentDialog({ client, offer, fixedConsumer, onClose, onRented }: 
         reservation_hours: Number(hours),
         idle_timeout: Number(idleMinutes),
         ...(diskGb.trim() !== '' ? { disk_gb: Number(diskGb) } : {}),
+        ...(storage === 'preserve' ? { storage_policy: 'preserve' as const } : {}),
       }),
     onSuccess: onRented,
   });
@@ -96,8 +100,20 @@ export function RentDialog({ client, offer, fixedConsumer, onClose, onRented }: 
           Disk (GB, empty = provider default)
           <input type="number" min="1" step="1" value={diskGb} onChange={(e) => setDiskGb(e.target.value)} aria-invalid={!diskValid} />
         </label>
+        <label>
+          At the end
+          <select value={storage} onChange={(e) => setStorage(e.target.value as StoragePolicy)}>
+            <option value="destroy">Destroy the instance and its disk</option>
+            <option value="preserve" disabled={!canPreserve}>
+              Stop it and keep the disk{canPreserve ? '' : ' (Vast.ai only)'}
+            </option>
+          </select>
+        </label>
+        {storage === 'preserve' ? (
+          <p className="muted small">The kept disk is billed at the host&apos;s storage rate after the GPU time, until you delete the session or the hard maximum ends it.</p>
+        ) : null}
         <dl className="summary">
-          <dt>Worst-case cost</dt>
+          <dt>{storage === 'preserve' ? 'Worst-case GPU cost (the kept disk is extra)' : 'Worst-case cost'}</dt>
           <dd data-testid="worst-case">{worstCase === null ? '—' : money(worstCase / 1e6)}</dd>
           <dt>Budget left this month</dt>
           <dd data-testid="budget-left">
