@@ -1,15 +1,33 @@
-import { useQuery } from '@tanstack/react-query';
+import type { GpuShopper } from '@gpu-shopper/client';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef } from 'react';
 
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { useConsole } from '../lib/context.js';
 import { dateTime, money } from '../lib/format.js';
+import { TERMINAL } from '../lib/session-cost.js';
+import { useSessionStream } from '../lib/use-session-stream.js';
 
 /**
- * Every session the caller may see. The list polls (every 3 s) instead of streaming: the server caps
- * event streams per caller, and one stream per listed session would exhaust them; the detail page streams.
+ * Event streams the list holds at most, for its newest live sessions. The server allows 20 per
+ * caller (5 per session), and an open session page, other tabs and the CLI need some of them.
+ */
+export const LIST_STREAMS = 5;
+
+/** Watches one session's event stream; each new event refreshes the list. Renders nothing. */
+function LiveWatch({ client, id, onEvent }: { client: GpuShopper; id: string; onEvent: () => void }) {
+  useSessionStream(client, id, onEvent);
+  return null;
+}
+
+/**
+ * Every session the caller may see, live: the newest live sessions (up to LIST_STREAMS) are watched
+ * over their event streams, so their status changes show at once; a slower poll finds new sessions
+ * and moves the others (the server caps event streams per caller, so not every session gets one).
  */
 export function SessionsPage() {
   const { client } = useConsole();
+  const queryClient = useQueryClient();
   const sessions = useQuery({
     queryKey: ['sessions'],
     queryFn: async () => {
@@ -17,11 +35,24 @@ export function SessionsPage() {
       for await (const session of client.sessions.list({ limit: 100 })) all.push(session);
       return all.reverse();
     },
-    refetchInterval: 3000,
+    refetchInterval: 10_000,
   });
+  const watched = (sessions.data ?? []).filter((s) => !TERMINAL.has(s.status)).slice(0, LIST_STREAMS);
+  // A stream replays a session's past events when it opens: one refetch for a burst, not one per event.
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => clearTimeout(pending.current ?? undefined), []);
+  const refresh = useCallback(() => {
+    pending.current ??= setTimeout(() => {
+      pending.current = null;
+      void queryClient.invalidateQueries({ queryKey: ['sessions'] });
+    }, 250);
+  }, [queryClient]);
   return (
     <section aria-labelledby="sessions-title">
       <h1 id="sessions-title">Sessions</h1>
+      {watched.map((s) => (
+        <LiveWatch key={s.id} client={client} id={s.id} onEvent={refresh} />
+      ))}
       {sessions.isPending ? (
         <Loading what="sessions" />
       ) : sessions.isError ? (

@@ -260,11 +260,17 @@ describeBrowser('web console with an admin token: sign-in, and a consumer sees o
     const bob = new GpuShopper({ baseURL: server.url, apiKey: bobKey, maxRetries: 0 });
     const { offers } = await bob.inventory.list({ gpu: 'RTX4090', sort: 'price' });
     const bobs = (await bob.sessions.create({ consumer_id: 'bob', offer_id: offers[0]?.id ?? '', reservation_hours: 1 })).session;
-    const alices = (await new GpuShopper({ baseURL: server.url, apiKey: aliceKey, maxRetries: 0 }).sessions.create({ consumer_id: 'alice', offer_id: offers[0]?.id ?? '', reservation_hours: 1 })).session;
+    const alices = (await new GpuShopper({ baseURL: server.url, apiKey: aliceKey, maxRetries: 0 }).sessions.create({ consumer_id: 'alice', offer_id: offers[1]?.id ?? '', reservation_hours: 1 })).session;
 
     const context = await launched.browser.newContext();
     const page = await context.newPage();
     const watch = watchPage(page, server.url);
+    const streamed: string[] = [];
+    page.on('request', (req) => {
+      const match = /\/api\/v1\/sessions\/([^/]+)\/events$/.exec(new URL(req.url()).pathname);
+      if (match?.[1]) streamed.push(match[1]);
+    });
+    const aliceStream = page.waitForRequest((req) => req.url().endsWith(`/api/v1/sessions/${alices.id}/events`), { timeout: 30_000 });
     await page.goto(`${server.url}/#/sessions`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await checkPage(page, 'sign-in', shots);
@@ -276,6 +282,11 @@ describeBrowser('web console with an admin token: sign-in, and a consumer sees o
     await page.getByText('consumer alice').waitFor();
     await page.getByRole('link', { name: alices.id }).waitFor();
     expect(await page.getByRole('link', { name: bobs.id }).count()).toBe(0);
+    // The list is live: it watches alice's live session over its event stream (and only hers), and
+    // shows it running without a reload.
+    await page.getByRole('row').filter({ hasText: alices.id }).getByText('running', { exact: true }).waitFor();
+    await aliceStream;
+    expect(streamed).not.toContain(bobs.id);
     // The admin page is not offered to a consumer.
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
     // The key is kept for this tab only.
