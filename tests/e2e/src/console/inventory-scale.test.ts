@@ -128,7 +128,7 @@ describeBrowser('console inventory with 6,000 offers (simulate mode)', () => {
     await page.locator(`table.offers tr[aria-rowindex="${count + 1}"]`).waitFor();
     const rowsAtBottom = await renderedRows(page);
     expect(rowsAtBottom).toBeLessThan(80);
-    await screenshot(page, 'inventory-5000-bottom');
+    await screenshot(page, 'inventory-6000-bottom');
 
     // Keyboard: Home and End on the focused table move through the whole list.
     await page.getByRole('region', { name: /^Offers, \d+ rows/ }).focus();
@@ -149,7 +149,7 @@ describeBrowser('console inventory with 6,000 offers (simulate mode)', () => {
     await page.locator('table.offers tr[aria-rowindex="2"]').waitFor();
 
     expect(await seriousA11yViolations(page)).toEqual([]);
-    await screenshot(page, 'inventory-5000');
+    await screenshot(page, 'inventory-6000');
     const figures = { firstLoadScripts: scriptSizes.length, firstLoadGzipKb, offers: count, rowsRenderedAtTop: rowsAtTop, rowsRenderedAtBottom: rowsAtBottom, firstPaintMs: Math.round(firstPaintMs), scrollSteps: 60, scrollTotalMs: Math.round(scroll.totalMs), idleP95FrameMs: Math.round(p95(idle.frames)), p95FrameMs: Math.round(p95FrameMs), maxFrameMs: Math.round(maxFrameMs), filterMs };
     await mkdir(ARTIFACTS, { recursive: true });
     await writeFile(path.join(ARTIFACTS, 'inventory-scale.json'), `${JSON.stringify(figures, null, 2)}\n`);
