@@ -1,6 +1,7 @@
 import type { OrphanInstance, ReconciliationReport } from '@gpu-shopper/client';
 
 import { dateTime, duration } from '../lib/format.js';
+import { useNow } from '../lib/use-now.js';
 
 /** What an orphan is waiting for, said plainly: the time left in its grace period, or why the destroy failed. */
 export function orphanState(orphan: OrphanInstance, now: number): string {
@@ -19,7 +20,10 @@ function owner(orphan: OrphanInstance): string {
  * The reconciler's findings: the orphans it holds (our label, no live session owns them), the
  * latest it destroyed, the instances it leaves alone, and each provider's last pass.
  */
-export function Orphans({ report, now }: { report: ReconciliationReport; now: number }) {
+export function Orphans({ report, now: fixedNow }: { report: ReconciliationReport; now?: number }) {
+  // The countdowns tick here, so only this part of the admin page re-renders each second.
+  const ticking = useNow();
+  const now = fixedNow ?? ticking;
   const paused = report.providers.filter((p) => p.status === 'paused');
   return (
     <div className="orphans">

@@ -7,7 +7,6 @@ import { Empty, ErrorState, Loading } from '../components/States.js';
 import { errorMessage } from '../lib/api.js';
 import { useConsole } from '../lib/context.js';
 import { dateTime, money } from '../lib/format.js';
-import { useNow } from '../lib/use-now.js';
 
 /** Consumers and their keys, provider health (live checks), orphans found by reconciliation, offers that failed to provision, benchmark runs and schedules. Admin only. */
 export function AdminPage() {
@@ -21,7 +20,6 @@ export function AdminPage() {
   const runs = useQuery({ queryKey: ['benchmark-runs'], queryFn: () => client.benchmarks.runs.list({ limit: 20 }), enabled: isAdmin });
   const schedules = useQuery({ queryKey: ['benchmark-schedules'], queryFn: () => client.benchmarks.schedules.list(), enabled: isAdmin });
   const health = useMutation({ mutationFn: () => client.providers.health() });
-  const now = useNow();
   // The reconciler's memory, read without asking any provider: cheap enough to refresh often.
   const reconciliation = useQuery({ queryKey: ['reconciliation'], queryFn: () => client.reconciliation.retrieve(), enabled: isAdmin, refetchInterval: 5000 });
   const offerHealth = useQuery({ queryKey: ['offer-health'], queryFn: () => client.offerHealth.list(), enabled: isAdmin, refetchInterval: 30_000 });
@@ -173,7 +171,7 @@ export function AdminPage() {
       ) : reconciliation.isError ? (
         <ErrorState error={reconciliation.error} retry={() => void reconciliation.refetch()} />
       ) : (
-        <Orphans report={reconciliation.data} now={now} />
+        <Orphans report={reconciliation.data} />
       )}
       <h2>Offers that failed to provision</h2>
       {offerHealth.isError ? (
