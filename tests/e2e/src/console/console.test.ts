@@ -289,6 +289,12 @@ describeBrowser('web console with an admin token: sign-in, and a consumer sees o
     expect(streamed).not.toContain(bobs.id);
     // The admin page is not offered to a consumer.
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
+    // Her costs count her session only (bob's is not in them), with no per-consumer breakdown.
+    await page.getByRole('link', { name: 'Costs' }).click();
+    await page.getByTestId('session-count').filter({ hasText: /^1$/ }).waitFor();
+    expect(await page.getByText('Per consumer', { exact: true }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    await page.getByRole('link', { name: alices.id }).waitFor();
     // The key is kept for this tab only.
     expect(await page.evaluate("sessionStorage.getItem('gpu-shopper.credential')")).toBe(aliceKey);
 
