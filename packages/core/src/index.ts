@@ -294,4 +294,5 @@ export type {
   SessionRepository,
   SessionSecretRepository,
 } from './ports/repositories.js';
+export type { Lease, LeaseRepository } from './ports/leases.js';
 export type { GpuActivity, GpuActivitySampler, NodeReadiness, NodeReadinessProbe, SecretCipher, SshKeyGenerator, SshKeyPair } from './ports/session-access.js';
