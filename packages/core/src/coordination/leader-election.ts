@@ -131,7 +131,7 @@ export class LeaderElection {
     this.currentRole = 'leader';
     this.currentToken = lease.token;
     this.validUntil = now.getTime() + this.ttlMs;
-    this.logger.info('became leader', { token: lease.token });
+    this.logger.info('became leader', { fencing: lease.token });
     try {
       await this.listener.elected(lease.token);
     } catch (error) {
@@ -142,7 +142,7 @@ export class LeaderElection {
   private async depose(reason: string): Promise<void> {
     if (this.currentRole !== 'leader') return;
     this.currentRole = 'follower';
-    this.logger.warn('no longer leader', { reason, token: this.currentToken });
+    this.logger.warn('no longer leader', { reason, fencing: this.currentToken });
     this.currentToken = undefined;
     try {
       await this.listener.deposed(reason);

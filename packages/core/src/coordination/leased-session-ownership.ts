@@ -78,7 +78,7 @@ export class LeasedSessionOwnership implements SessionOwnership {
       void this.options.leases
         .renew(sessionLeaseName(sessionId), this.options.holder, entry.token, this.options.clock.now(), this.ttlMs)
         .then((lease) => {
-          if (!lease) this.logger.warn('session lease lost to another replica; its writes now decide', { sessionId, token: entry.token });
+          if (!lease) this.logger.warn('session lease lost to another replica; its writes now decide', { sessionId, fencing: entry.token });
         })
         .catch((error: unknown) => this.logger.warn('session lease renewal failed', { sessionId, error }));
     }, Math.max(50, Math.floor(this.ttlMs / 3)));
