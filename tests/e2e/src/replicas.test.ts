@@ -101,10 +101,16 @@ describeWithPostgres('replicas on PostgreSQL (three built servers)', () => {
     console.log(`leader takeover: ${newLeader.id} ran its first lifecycle tick ${takeoverMs} ms after the leader was killed`);
     expect(takeoverMs).toBeLessThanOrEqual(TAKEOVER_BOUND_MS);
 
+    // An event stream on C (a replica that neither created nor ends the session) sees the whole story.
+    const streamed = fetch(`${c.url}/api/v1/sessions/${session.id}/events`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${ADMIN_TOKEN}` },
+    }).then((res) => res.text());
     await viaB.sessions.done(session.id);
     await waitFor('the session terminated', async () => (await viaB.sessions.retrieve(session.id)).status === 'terminated', 45_000, 200);
     const instances = await control.instancesOf(session.id);
     expect(instances).toEqual([expect.objectContaining({ state: 'destroyed', destroyRequests: 1 })]);
+    const stream = await streamed;
+    for (const type of ['created', 'verify_ready', 'request_destroy', 'confirm_destroyed']) expect(stream).toContain(`event: ${type}\n`);
 
     // A's saga is resumed once A's session lease has run out: the same single instance, now running.
     const resumed = await viaB.sessions.waitUntilRunning(halfWay.id, { timeoutMs: 90_000, pollIntervalMs: 250 });
