@@ -8,7 +8,8 @@ import { buildBenchmarkResult, buildSession } from '@gpu-shopper/core/testing';
 import { copySqliteToPostgres } from './copy-to-postgres.js';
 import { openStorage } from './open-storage.js';
 import { openPostgresStorage } from './postgres/open-postgres-storage.js';
-import { describeWithPostgres, startPostgresCluster, type PostgresCluster } from './testing/postgres-cluster.js';
+import { describeWithPostgres } from './testing/describe-with-postgres.js';
+import { startPostgresCluster, type PostgresCluster } from './testing/postgres-cluster.js';
 
 describeWithPostgres('copying a SQLite deployment to PostgreSQL', () => {
   let cluster: PostgresCluster;

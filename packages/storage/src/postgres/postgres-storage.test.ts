@@ -7,7 +7,8 @@ import {
   describeRepositoryContract,
 } from '@gpu-shopper/core/testing';
 
-import { describeWithPostgres, startPostgresCluster, type PostgresCluster } from '../testing/postgres-cluster.js';
+import { describeWithPostgres } from '../testing/describe-with-postgres.js';
+import { startPostgresCluster, type PostgresCluster } from '../testing/postgres-cluster.js';
 import { openPostgresStorage, redactDatabaseUrl } from './open-postgres-storage.js';
 
 describeWithPostgres('PostgreSQL storage', () => {

@@ -1,9 +1,10 @@
 /**
- * Test fixtures of the storage package (test code only): a throwaway PostgreSQL cluster.
+ * Test fixtures of the storage package (test code only): a throwaway PostgreSQL cluster and the
+ * suite wrapper that skips loudly (or fails under CI) without one.
  */
+export { describeWithPostgres } from './describe-with-postgres.js';
 export {
   POSTGRES_DEBIAN_PACKAGE,
-  describeWithPostgres,
   findPostgresBinDir,
   postgresAvailability,
   startPostgresCluster,

@@ -1,5 +1,5 @@
 /**
- * A real, throwaway PostgreSQL for tests: `initdb` into a temporary folder, `pg_ctl start` on a free
+ * A real, throwaway PostgreSQL for tests and the chaos soak: `initdb` into a temporary folder, `pg_ctl start` on a free
  * loopback port, one database per test, and everything removed on `stop()`. The binaries come from
  * Debian's `postgresql` package (`/usr/lib/postgresql/<major>/bin`), or POSTGRES_BIN_DIR, or PATH.
  * PostgreSQL refuses to run as root; as root the cluster runs as the `postgres` OS user (runuser).
@@ -50,31 +50,6 @@ export function postgresAvailability(): PostgresAvailability {
     available: false,
     reason: `PostgreSQL binaries (initdb, pg_ctl, postgres) not found in /usr/lib/postgresql/*/bin, POSTGRES_BIN_DIR or PATH: install the Debian package \`${POSTGRES_DEBIAN_PACKAGE}\` (apt-get install ${POSTGRES_DEBIAN_PACKAGE})`,
   };
-}
-
-/**
- * Runs `fn` (which declares the PostgreSQL tests) when PostgreSQL is installed. Otherwise: under
- * CI=true a failing test (CI must never silently skip the database replicas depend on), elsewhere
- * a loud warning and a skipped placeholder naming the package to install.
- */
-export function describeWithPostgres(name: string, fn: () => void): void {
-  const availability = postgresAvailability();
-  if (availability.available) {
-    describe(name, fn);
-    return;
-  }
-  if (process.env['CI'] === 'true') {
-    describe(name, () => {
-      it('needs PostgreSQL', () => {
-        throw new Error(availability.reason);
-      });
-    });
-    return;
-  }
-  console.warn(`\n*** SKIPPED: ${name} — ${availability.reason} ***\n`);
-  describe.skip(`${name} (SKIPPED: ${availability.reason})`, () => {
-    it('needs PostgreSQL', () => undefined);
-  });
 }
 
 export interface PostgresCluster {
