@@ -1,9 +1,11 @@
 import os from 'node:os';
 
-import client from 'prom-client';
+import type client from 'prom-client';
 
 import { LeaderElection, LeasedSessionOwnership, type Clock, type LeadershipListener, type Logger, type ReplicaRole } from '@gpu-shopper/core';
 import { type Storage } from '@gpu-shopper/storage';
+
+import { registerLeaderGauge } from '../observability/metrics.js';
 
 /** A dead leader's lease runs out after this; a follower checks every fifth of it (takeover ≤ 12 s). */
 export const LEADER_LEASE_TTL_MS = 10_000;
@@ -92,14 +94,6 @@ export class Replica {
 
   /** `gpu_shopper_replica_leader` (1 on the leader) for the dashboard's leader changes. */
   registerMetrics(registry: client.Registry): void {
-    const role = () => this.role;
-    new client.Gauge({
-      name: 'gpu_shopper_replica_leader',
-      help: 'Whether this replica is the leader (runs the lifecycle tick, reconciliation, inventory refresh, benchmark schedules)',
-      registers: [registry],
-      collect() {
-        this.set(role() === 'leader' ? 1 : 0);
-      },
-    });
+    registerLeaderGauge(registry, () => this.role === 'leader');
   }
 }
