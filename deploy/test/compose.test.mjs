@@ -10,7 +10,8 @@ import YAML from 'yaml';
 import { loadDashboard, allPanels } from './lib/queries.mjs';
 import { deployDir, fromDeploy, fromRoot } from './lib/paths.mjs';
 
-const compose = YAML.parse(fs.readFileSync(fromDeploy('docker-compose.yml'), 'utf8'));
+// merge: Compose resolves YAML merge keys (`<<: *replica`), as YAML 1.1 did.
+const compose = YAML.parse(fs.readFileSync(fromDeploy('docker-compose.yml'), 'utf8'), { merge: true });
 const services = compose.services ?? {};
 const dockerfile = fs.readFileSync(fromDeploy('Dockerfile'), 'utf8');
 
@@ -32,7 +33,10 @@ const environment = (service) =>
 
 describe('docker-compose.yml', () => {
   test('defines server, prometheus and grafana; only the monitoring pair is behind the `monitoring` profile', () => {
-    assert.deepEqual(Object.keys(services).sort(), ['grafana', 'prometheus', 'server']);
+    assert.deepEqual(
+      Object.keys(services).filter((name) => !services[name].profiles?.includes('ha')).sort(),
+      ['grafana', 'prometheus', 'server'],
+    );
     assert.equal(services.server.profiles, undefined, '`docker-compose up -d server` must work without a profile');
     assert.deepEqual(services.prometheus.profiles, ['monitoring']);
     assert.deepEqual(services.grafana.profiles, ['monitoring']);
@@ -101,6 +105,22 @@ describe('docker-compose.yml', () => {
     for (const panel of allPanels(loadDashboard())) {
       for (const target of panel.targets ?? []) assert.deepEqual(target.datasource, { type: 'prometheus', uid: prometheus.uid }, `panel "${panel.title}"`);
     }
+  });
+
+  test('profile ha: PostgreSQL, two replicas sharing its URL and one encryption key, a load balancer over both', () => {
+    const ha = Object.keys(services).filter((name) => services[name].profiles?.includes('ha')).sort();
+    assert.deepEqual(ha, ['load-balancer', 'postgres', 'replica-1', 'replica-2']);
+    const replicas = [services['replica-1'], services['replica-2']].map(environment);
+    for (const env of replicas) {
+      assert.match(env.DATABASE_URL, /^postgres:\/\/gpu_shopper:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/gpu_shopper$/);
+      assert.match(env.GPU_SHOPPER_ENCRYPTION_KEY, /^\$\{GPU_SHOPPER_ENCRYPTION_KEY:\?[^}]+\}$/, 'replicas need one shared key');
+      assert.equal(env.DATABASE_PATH, undefined);
+    }
+    assert.deepEqual(replicas.map((env) => env.REPLICA_ID), ['replica-1', 'replica-2']);
+    const nginx = fs.readFileSync(fromDeploy('ha', 'nginx.conf'), 'utf8');
+    assert.match(nginx, /server replica-1:8080/);
+    assert.match(nginx, /server replica-2:8080/);
+    assert.match(nginx, /proxy_buffering off/, 'event streams must not be buffered');
   });
 
   test('every bind-mounted path exists', () => {

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { fromDeploy, fromRoot } from './lib/paths.mjs';
 
 /** Variables of deploy/.env.example that are Compose's, not the server's. */
-const COMPOSE_ONLY = new Set(['GRAFANA_ADMIN_PASSWORD']);
+const COMPOSE_ONLY = new Set(['GRAFANA_ADMIN_PASSWORD', 'POSTGRES_PASSWORD']);
 
 /** `[{ name, fallback }]` from the text of env.ts: each `NAME:` key of `serverEnvSchema = z.object({...})`. */
 function serverEnvVariables(source) {

@@ -50,9 +50,10 @@ export const BOUNDARIES = {
       '@gpu-shopper/bench',
     ],
   },
-  // End-to-end tests drive the built server process through the SDK and SSH, against the simulator.
+  // End-to-end tests drive the built server process through the SDK and SSH, against the simulator;
+  // the replica tests and the replicated chaos soak take a throwaway PostgreSQL from storage.
   '@gpu-shopper/e2e': {
-    internal: ['@gpu-shopper/client', '@gpu-shopper/core', '@gpu-shopper/server', '@gpu-shopper/simulator', '@gpu-shopper/ssh'],
+    internal: ['@gpu-shopper/client', '@gpu-shopper/core', '@gpu-shopper/server', '@gpu-shopper/simulator', '@gpu-shopper/ssh', '@gpu-shopper/storage'],
   },
   // The benchmark suite (`pnpm bench`) runs the built server and CLI as processes (never their
   // sources) and drives core's services with the real adapters, storage and SSH in-process.

@@ -28,6 +28,15 @@ describe('system endpoints', () => {
     expect(res.body).toMatchObject({ status: 'ok', version: '1.2.3', mode: 'live', deployment_id: h.core.deploymentId, simulator: null });
   });
 
+  it('GET /health names the replica, its role and the database kind', async () => {
+    const status = { id: 'replica-7', database: 'postgres' as const, role: 'follower' as const, leaderToken: null, lastLifecycleTickAt: null };
+    const h = createAppHarness({ overrides: { replica: () => status } });
+    const res = await request(h.app).get('/health').expect(200);
+    expect(res.body.replica).toEqual({ id: 'replica-7', role: 'follower', database: 'postgres', leader_token: null, last_lifecycle_tick_at: null });
+    const leading = createAppHarness({ overrides: { replica: () => ({ ...status, role: 'leader' as const, leaderToken: 3, lastLifecycleTickAt: new Date('2026-12-07T00:00:00.000Z') }) } });
+    expect((await request(leading.app).get('/health').expect(200)).body.replica).toMatchObject({ role: 'leader', leader_token: 3, last_lifecycle_tick_at: '2026-12-07T00:00:00.000Z' });
+  });
+
   it('GET /ready is 503 naming a failing check', async () => {
     const h = createAppHarness({ overrides: { readinessChecks: { storage: () => true, vastai: () => Promise.reject(new Error('down')) } } });
     const res = await request(h.app).get('/ready').expect(503);

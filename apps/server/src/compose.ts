@@ -23,12 +23,13 @@ import {
 import { BenchmarkRunner, BenchmarkScheduler, importPublishedBenchmarks } from '@gpu-shopper/bench';
 import { createProviderAdapters, diagnoseProviders, type ProviderCredentials } from '@gpu-shopper/providers';
 import { startSimulator, type RunningSimulator, type SimulatorUrls } from '@gpu-shopper/simulator';
-import { openStorage, type Storage } from '@gpu-shopper/storage';
+import { openDatabase, type Storage } from '@gpu-shopper/storage';
 
 import { type AppDeps } from './deps.js';
 import { isSimulateMode, type ServerEnv } from './env.js';
 import { createNodeAccess, type NodeAccess } from './node-access.js';
 import { createMetrics, type ServerMetrics } from './observability/metrics.js';
+import { defaultReplicaId, Replica } from './replicas/replica.js';
 import { AesSecretCipher, loadOrCreateEncryptionKey } from './security/aes-secret-cipher.js';
 
 /** Per-provider timing. Real vendors need long waits (TensorDock rewrites keys for ~90 s, Blue Lobster upgrades for minutes); the simulator is fast. */
@@ -46,6 +47,8 @@ const SIMULATED_TIMING: Record<ProviderName, ProviderTiming> = {
 export interface Services {
   readonly clock: Clock;
   readonly storage: Storage;
+  /** This process among the replicas: its id, role (leader or follower) and session ownership. */
+  readonly replica: Replica;
   /** The in-process simulator this server started (null in live mode and with SIMULATOR_URL). */
   readonly simulator: RunningSimulator | null;
   readonly mode: 'live' | 'simulate';
@@ -106,13 +109,22 @@ async function discoverSimulator(controlUrl: string): Promise<SimulatorUrls> {
 export async function composeServices(options: ComposeOptions): Promise<Services> {
   const { env, clock, logger } = options;
   const ids = new UlidIdGenerator();
-  const storage = openStorage({ path: env.DATABASE_PATH });
+  // DATABASE_URL: PostgreSQL shared by replicas; otherwise the embedded SQLite file.
+  const storage = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    databasePath: env.DATABASE_PATH,
+    onIdleError: (error) => logger.warn('a pooled database connection failed; it is replaced', { error: error.message }),
+  });
+  const replica = new Replica(env.REPLICA_ID ?? defaultReplicaId(), storage.kind, storage, clock, logger);
   const repositories = storage.repositories;
   const deploymentId = await repositories.deployment.getOrCreate(ids.next('deployment'), clock.now());
   const cipher = new AesSecretCipher(
     loadOrCreateEncryptionKey(env.GPU_SHOPPER_ENCRYPTION_KEY, path.join(path.dirname(path.resolve(env.DATABASE_PATH)), 'gpu-shopper.key')),
   );
   const metrics = createMetrics(repositories);
+  replica.registerMetrics(metrics.registry);
+  // Replicas: every series names its replica, so one Prometheus scrapes them all apart.
+  if (storage.kind === 'postgres') metrics.registry.setDefaultLabels({ replica: replica.id });
 
   const simulate = isSimulateMode(env);
   let simulator: RunningSimulator | null = null;
@@ -200,6 +212,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     // Simulated vendors answer in milliseconds: retry unverified destroys on the same scaled clock.
     ...(simulate ? { verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 } : {}),
     onDestroyRequested: ({ initiator, accepted }) => metrics.destroys.inc({ initiator, outcome: accepted ? 'accepted' : 'failed' }),
+    ...(replica.ownership ? { sessionOwnership: replica.ownership } : {}),
   });
   budgetStop.sessionsOf = async (consumerId) => {
     const live = await repositories.sessions.list({ consumerId, statuses: LIVE_STATUSES });
@@ -234,6 +247,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     failures,
     logger,
     pollIntervalMs: simulate ? 500 : 5000,
+    ...(replica.ownership ? { sessionOwnership: replica.ownership } : {}),
   });
   const lifecycle = new LifecycleManager({
     repositories,
@@ -300,6 +314,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
   return {
     clock,
     storage,
+    replica,
     simulator,
     mode: simulate ? 'simulate' : 'live',
     simulatorControlUrl: simulatorUrls?.control ?? null,
@@ -326,6 +341,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       deploymentId,
       mode: simulate ? 'simulate' : 'live',
       simulatorControlUrl: simulatorUrls?.control ?? null,
+      replica: () => replica.status(),
       adminToken: env.GPU_SHOPPER_ADMIN_TOKEN,
       trustProxy: env.TRUST_PROXY,
       repositories,
@@ -344,7 +360,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     }),
     async close() {
       if (ownsSimulator) await simulator?.stop();
-      storage.close();
+      await storage.close();
     },
   };
 }

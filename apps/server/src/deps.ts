@@ -17,6 +17,7 @@ import { type BenchmarkRepositories } from '@gpu-shopper/core';
 import { type ProviderDiagnosis } from '@gpu-shopper/providers';
 
 import { type ServerMetrics } from './observability/metrics.js';
+import { type ReplicaStatus } from './replicas/replica.js';
 
 /** Live probes of a session's node, for `GET /sessions/:id/diagnostics`. */
 export type SessionDiagnostics = (sessionId: string) => Promise<DiagnosticsResponse>;
@@ -37,6 +38,8 @@ export interface AppDeps {
   readonly deploymentId: string;
   readonly mode: 'live' | 'simulate';
   readonly simulatorControlUrl: string | null;
+  /** This process among the replicas (id, role, database), for /health. */
+  readonly replica?: () => ReplicaStatus;
   readonly adminToken: string | undefined;
   /** TRUST_PROXY: the reverse proxy whose X-Forwarded-For names the real client. @default false */
   readonly trustProxy?: false | number | string[];

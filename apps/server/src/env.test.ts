@@ -82,3 +82,27 @@ describe('parseServerEnv problem reporting', () => {
     }
   });
 });
+
+describe('DATABASE_URL and replicas', () => {
+  const key = 'a'.repeat(64);
+
+  it('selects PostgreSQL with a postgres:// URL and a shared encryption key', () => {
+    const env = parseServerEnv({ DATABASE_URL: 'postgres://app:pw@db:5432/gpu', GPU_SHOPPER_ENCRYPTION_KEY: key, REPLICA_ID: 'api-1' });
+    expect(env.DATABASE_URL).toBe('postgres://app:pw@db:5432/gpu');
+    expect(env.REPLICA_ID).toBe('api-1');
+    expect(parseServerEnv({}).DATABASE_URL).toBeUndefined();
+  });
+
+  it('refuses a URL of another database, without echoing it (it may hold a password)', () => {
+    expect(() => parseServerEnv({ DATABASE_URL: 'mysql://root:hunter2@db/gpu', GPU_SHOPPER_ENCRYPTION_KEY: key })).toThrow(/DATABASE_URL: must be a postgres/);
+    expect(() => parseServerEnv({ DATABASE_URL: 'mysql://root:hunter2@db/gpu', GPU_SHOPPER_ENCRYPTION_KEY: key })).not.toThrow(/hunter2/);
+  });
+
+  it('requires GPU_SHOPPER_ENCRYPTION_KEY with DATABASE_URL (replicas share one key)', () => {
+    expect(() => parseServerEnv({ DATABASE_URL: 'postgres://db/gpu' })).toThrow(/GPU_SHOPPER_ENCRYPTION_KEY: must be set with DATABASE_URL/);
+  });
+
+  it('refuses a replica id that cannot be a label', () => {
+    expect(() => parseServerEnv({ REPLICA_ID: 'api 1"' })).toThrow(/REPLICA_ID/);
+  });
+});

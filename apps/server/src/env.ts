@@ -38,6 +38,21 @@ export const serverEnvSchema = z.object({
     .max(65535, 'must be a port number from 0 to 65535')
     .default(8080),
   DATABASE_PATH: z.string().trim().min(1).default('./data/gpu-shopper.db'),
+  /**
+   * `postgres://user:password@host:5432/database`: PostgreSQL, shared by every replica (then
+   * DATABASE_PATH is not used for data). Unset: the embedded SQLite file at DATABASE_PATH.
+   */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** This process's name among the replicas (in /health, /metrics and the leader lease). Default: host name and process id. */
+  REPLICA_ID: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be 1-100 letters, digits, dots, dashes, underscores or colons')
+    .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   GPU_SHOPPER_ADMIN_TOKEN: z.string().min(24, 'must be at least 24 characters').optional(),
   /** 32 bytes (64 hex characters or base64) for encrypting retained private keys; else a key file beside the database. */
@@ -136,7 +151,16 @@ function tensorDockProblem(source: Record<string, string | undefined>): string |
     : 'TENSORDOCK_API_TOKEN and TENSORDOCK_AUTH_ID must be set together';
 }
 
-const SECRET_NAMES = /TOKEN|KEY|AUTH_ID/;
+/**
+ * Replicas on PostgreSQL decrypt each other's session keys: they must share one key, which a key
+ * file created by each process beside its own DATABASE_PATH cannot guarantee.
+ */
+function sharedKeyProblem(source: Record<string, string | undefined>): string | undefined {
+  if (!source.DATABASE_URL || source.GPU_SHOPPER_ENCRYPTION_KEY) return undefined;
+  return 'GPU_SHOPPER_ENCRYPTION_KEY: must be set with DATABASE_URL (every replica needs the same key; generate one with `openssl rand -hex 32`)';
+}
+
+const SECRET_NAMES = /TOKEN|KEY|AUTH_ID|DATABASE_URL/;
 
 /** Parses the environment, reporting every bad variable at once (not just the first). */
 export function parseServerEnv(raw: Record<string, string | undefined>): ServerEnv {
@@ -152,7 +176,7 @@ export function parseServerEnv(raw: Record<string, string | undefined>): ServerE
         const shown = value === undefined || SECRET_NAMES.test(name) ? '' : ` (got '${value}')`;
         return `${name}: ${issue.message}${shown}`;
       });
-  for (const extra of [protectedModeProblem(source), tensorDockProblem(source)]) if (extra) problems.push(extra);
+  for (const extra of [protectedModeProblem(source), tensorDockProblem(source), sharedKeyProblem(source)]) if (extra) problems.push(extra);
   if (!parsed.success || problems.length > 0) throw new EnvError(problems);
   return parsed.data;
 }

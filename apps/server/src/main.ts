@@ -50,7 +50,9 @@ async function main(): Promise<void> {
     url: `http://${env.SERVER_HOST}:${port}`,
     mode: services.mode,
     deploymentId: services.deploymentId,
-    database: env.DATABASE_PATH,
+    // The URL may carry a password: only the kind and the replica are logged for PostgreSQL.
+    database: services.storage.kind === 'postgres' ? 'postgres' : env.DATABASE_PATH,
+    replica: services.replica.id,
     providers: [...services.providers.keys()],
   });
   await jobs.start();

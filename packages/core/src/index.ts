@@ -294,4 +294,8 @@ export type {
   SessionRepository,
   SessionSecretRepository,
 } from './ports/repositories.js';
+export type { Lease, LeaseRepository } from './ports/leases.js';
+export type { SessionOwnership } from './ports/session-ownership.js';
+export { LeaderElection, type LeaderElectionOptions, type LeadershipListener, type ReplicaRole } from './coordination/leader-election.js';
+export { LeasedSessionOwnership, sessionLeaseName, type LeasedSessionOwnershipOptions } from './coordination/leased-session-ownership.js';
 export type { GpuActivity, GpuActivitySampler, NodeReadiness, NodeReadinessProbe, SecretCipher, SshKeyGenerator, SshKeyPair } from './ports/session-access.js';

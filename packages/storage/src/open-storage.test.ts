@@ -5,7 +5,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 
 import { unwrap } from '@gpu-shopper/core';
-import { buildSession, describeRepositoryContract } from '@gpu-shopper/core/testing';
+import { buildSession, describeLeaseContract, describeRepositoryContract } from '@gpu-shopper/core/testing';
 
 import { openStorage } from './open-storage.js';
 
@@ -25,6 +25,21 @@ describeRepositoryContract('sqlite file', () => {
     repos: storage.repositories,
     close: () => {
       storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
+describeLeaseContract('sqlite file (two connections)', () => {
+  const dir = tempDir();
+  const a = openStorage({ path: path.join(dir, 'leases.db') });
+  const b = openStorage({ path: path.join(dir, 'leases.db') });
+  return {
+    leases: a.leases,
+    other: b.leases,
+    close: () => {
+      a.close();
+      b.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 
-import { type BenchmarkRepositories, type Repositories } from '@gpu-shopper/core';
+import { type BenchmarkRepositories, type LeaseRepository, type Repositories } from '@gpu-shopper/core';
+
+import { type StorageDatabase } from './database.js';
+import { openPostgresStorage, type PostgresStorage } from './postgres/open-postgres-storage.js';
 
 import { SqliteApiKeyRepository } from './repositories/api-keys.js';
 import { SqliteBenchmarkResultRepository, SqliteBenchmarkRunRepository, SqliteBenchmarkScheduleRepository } from './repositories/benchmarks.js';
@@ -14,12 +17,11 @@ import { SqliteConsumerRepository } from './repositories/consumers.js';
 import { SqliteCostLedgerRepository } from './repositories/cost-ledger.js';
 import { SqliteDeploymentIdentityRepository } from './repositories/deployment-identity.js';
 import { SqliteIdempotencyRepository } from './repositories/idempotency.js';
+import { SqliteLeaseRepository } from './repositories/leases.js';
 import { SqliteOfferFailureRepository } from './repositories/offer-failures.js';
 import { SqliteSessionSecretRepository } from './repositories/session-secrets.js';
 import { SqliteSessionRepository } from './repositories/sessions.js';
 import * as schema from './schema.js';
-
-export type StorageDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 export interface StorageOptions {
   /** A file path (its folder is created) or `:memory:`. */
@@ -28,10 +30,12 @@ export interface StorageOptions {
   readonly busyTimeoutMs?: number;
 }
 
-export interface Storage {
+export interface SqliteStorage {
+  readonly kind: 'sqlite';
   readonly repositories: Repositories;
   /** Benchmark results, runs and schedules (a separate port group; see core's benchmark-repositories). */
   readonly benchmarks: BenchmarkRepositories;
+  readonly leases: LeaseRepository;
   readonly db: StorageDatabase;
   /** Quick liveness probe for `/ready`: a trivial query on the open connection. */
   ping(): boolean;
@@ -57,7 +61,7 @@ function createPrivately(file: string): void {
  * WAL lets readers proceed during a write; the busy timeout makes concurrent writers wait instead of
  * failing at once; foreign keys are off by default in SQLite, so they are switched on.
  */
-export function openStorage(options: StorageOptions): Storage {
+export function openStorage(options: StorageOptions): SqliteStorage {
   if (options.path !== ':memory:') createPrivately(path.resolve(options.path));
   const sqlite = new Database(options.path);
   try {
@@ -68,6 +72,7 @@ export function openStorage(options: StorageOptions): Storage {
     const db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
     return {
+      kind: 'sqlite',
       db,
       repositories: {
         sessions: new SqliteSessionRepository(db),
@@ -85,6 +90,7 @@ export function openStorage(options: StorageOptions): Storage {
         runs: new SqliteBenchmarkRunRepository(db),
         schedules: new SqliteBenchmarkScheduleRepository(db),
       },
+      leases: new SqliteLeaseRepository(db),
       ping: () => sqlite.prepare('select 1 as ok').get() !== undefined,
       close: () => sqlite.close(),
     };
@@ -92,4 +98,23 @@ export function openStorage(options: StorageOptions): Storage {
     sqlite.close();
     throw error;
   }
+}
+
+/** Either database behind the same repositories; `kind` tells which (for `/health` and logs). */
+export type Storage = SqliteStorage | PostgresStorage;
+
+export interface DatabaseSelection {
+  /** `postgres://…` or `postgresql://…`: PostgreSQL, shared by every replica. */
+  readonly databaseUrl?: string | undefined;
+  /** The SQLite file used when no `databaseUrl` is given. */
+  readonly databasePath: string;
+  readonly onIdleError?: (error: Error) => void;
+}
+
+/** A database URL names PostgreSQL; without one, the embedded SQLite file is the store (one process). */
+export async function openDatabase(selection: DatabaseSelection): Promise<Storage> {
+  if (selection.databaseUrl) {
+    return openPostgresStorage({ url: selection.databaseUrl, ...(selection.onIdleError ? { onIdleError: selection.onIdleError } : {}) });
+  }
+  return openStorage({ path: selection.databasePath });
 }

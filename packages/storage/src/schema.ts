@@ -280,3 +280,17 @@ export const benchmarkSchedules = sqliteTable(
   },
   (t) => [uniqueIndex('benchmark_schedules_name_unique').on(t.name), index('benchmark_schedules_due_idx').on(t.enabled, t.nextRunAt)],
 );
+
+/**
+ * Named leases that coordinate several server processes sharing one database: `leader` (the one
+ * replica running background work) and `session:<id>` (the one replica driving a session's saga or
+ * destroy). `token` is the fencing token: it grows by one each time the lease changes hands, so a
+ * holder that lost its lease can tell, and its writes can be refused.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  token: integer('token').notNull(),
+  acquiredAt: ms('acquired_at').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+});

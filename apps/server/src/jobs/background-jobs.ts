@@ -1,7 +1,8 @@
-import { recoverSessions, type Logger } from '@gpu-shopper/core';
+import { LIVE_STATUSES, recoverSessions, type Logger } from '@gpu-shopper/core';
 
 import { type Services } from '../compose.js';
 import { type ServerEnv } from '../env.js';
+import { SESSION_LEASE_TTL_MS } from '../replicas/replica.js';
 import { IntervalJob } from './interval-job.js';
 
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 3_600_000;
@@ -10,11 +11,18 @@ const IDEMPOTENCY_PURGE_INTERVAL_MS = 3_600_000;
  * The server's background work: provisioning sagas started by requests, the lifecycle tick, the
  * reconciler, and inventory refresh. `stop()` stops the loops and waits for in-flight passes;
  * it never destroys workloads (a restart resumes everything from the database).
+ *
+ * With several replicas (PostgreSQL) every replica runs the sagas its requests start; only the
+ * elected leader runs the loops, the benchmark scheduler, and a sweep that resumes the sagas of
+ * sessions no live replica owns (their replica died). A replica that loses the lead stops the loops.
  */
 export class BackgroundJobs {
   private readonly sagas = new Set<Promise<unknown>>();
   private readonly abort = new AbortController();
   private readonly jobs: IntervalJob[];
+  /** Only while leading on PostgreSQL: the first sweep after election also continues destroys. */
+  private readonly sweep: IntervalJob | null;
+  private sweepIncludesStopping = true;
 
   constructor(
     private readonly services: Services,
@@ -29,6 +37,7 @@ export class BackgroundJobs {
       async () => {
         const report = await services.lifecycle.tick();
         services.metrics.stuckStopping.set(report.stuckStopping);
+        services.replica.lifecycleTicked(services.clock.now());
       },
       logger,
     );
@@ -53,22 +62,60 @@ export class BackgroundJobs {
       logger,
     );
     this.jobs = [lifecycle, reconciler, inventory, idempotencyPurge];
+    this.sweep = services.replica.ownership
+      ? new IntervalJob('session takeover sweep', SESSION_LEASE_TTL_MS, () => this.takeOverSessions(), logger)
+      : null;
+  }
+
+  /** Leads at once (one process) or campaigns for the lead (replicas); the leader's work starts when elected. */
+  async start(): Promise<void> {
+    await this.services.replica.lead({
+      elected: () => this.startLeading(),
+      deposed: () => this.stopLeading(),
+    });
   }
 
   /** Resumes unfinished sessions and benchmark runs, then starts the loops and the benchmark scheduler. */
-  async start(): Promise<void> {
-    const recovery = await recoverSessions({
-      repositories: this.services.storage.repositories,
-      provisioning: this.services.provisioning,
-      terminator: this.services.terminator,
-      logger: this.logger,
-    });
-    this.track(recovery.done);
+  private async startLeading(): Promise<void> {
+    if (this.sweep) {
+      this.sweepIncludesStopping = true;
+      this.sweep.start(true);
+    } else {
+      const recovery = await recoverSessions({
+        repositories: this.services.storage.repositories,
+        provisioning: this.services.provisioning,
+        terminator: this.services.terminator,
+        logger: this.logger,
+      });
+      this.track(recovery.done);
+    }
     for (const job of this.jobs) job.start(true);
     // After session recovery: a resumed benchmark attempt finds its session in its recovered state.
     const resumed = await this.services.benchmarkRunner.resume();
     if (resumed.length > 0) this.logger.info('benchmark runs resumed', { runs: resumed });
     this.services.benchmarkScheduler.start(this.benchmarkTickMs);
+  }
+
+  private async stopLeading(): Promise<void> {
+    await this.services.benchmarkScheduler.stop();
+    await Promise.all([...this.jobs, ...(this.sweep ? [this.sweep] : [])].map((job) => job.stop()));
+  }
+
+  /**
+   * Replicas: resumes the sagas of sessions no live replica owns (the owner's lease ran out), and
+   * right after an election the destroys of stopping sessions too (later the lifecycle tick retries
+   * those on their backoff). Ownership decides: a session another replica still drives is skipped.
+   */
+  private async takeOverSessions(): Promise<void> {
+    const ownership = this.services.replica.ownership;
+    const includeStopping = this.sweepIncludesStopping;
+    this.sweepIncludesStopping = false;
+    const live = await this.services.storage.repositories.sessions.list({ statuses: LIVE_STATUSES });
+    for (const session of live) {
+      if (ownership?.ownsHere(session.id)) continue;
+      if (session.status === 'pending' || session.status === 'provisioning') this.startProvisioning(session.id);
+      else if (session.status === 'stopping' && includeStopping) this.track(this.services.terminator.destroyAndVerify(session, 'recovery'));
+    }
   }
 
   /** Runs a new session's provisioning saga in the background. */
@@ -95,8 +142,10 @@ export class BackgroundJobs {
     await this.services.benchmarkRunner.stop();
     // Sagas stop between steps; their sessions stay as recorded and resume on the next start.
     this.abort.abort();
-    await Promise.all(this.jobs.map((job) => job.stop()));
+    await Promise.all([...this.jobs, ...(this.sweep ? [this.sweep] : [])].map((job) => job.stop()));
     await this.idle();
+    // Last: the lease is released only once this replica's loops have stopped.
+    await this.services.replica.stop();
   }
 
   private track(work: Promise<unknown>): void {

@@ -60,3 +60,18 @@ export function createMetrics(repositories: Repositories): ServerMetrics {
     stuckStopping: new client.Gauge({ name: 'gpu_shopper_sessions_stuck_stopping', help: 'Sessions in stopping longer than the alert threshold at the last tick', registers: [registry] }),
   };
 }
+
+/**
+ * `gpu_shopper_replica_leader`: 1 on the replica that leads (always 1 for a single server on SQLite),
+ * read at scrape time, for the dashboard's leader panel and leader changes.
+ */
+export function registerLeaderGauge(registry: client.Registry, isLeader: () => boolean): void {
+  new client.Gauge({
+    name: 'gpu_shopper_replica_leader',
+    help: 'Whether this replica is the leader (runs the lifecycle tick, reconciliation, inventory refresh, benchmark schedules)',
+    registers: [registry],
+    collect() {
+      this.set(isLeader() ? 1 : 0);
+    },
+  });
+}

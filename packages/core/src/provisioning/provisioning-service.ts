@@ -21,6 +21,7 @@ import { formatUsd, worstCaseCost } from '../money/money.js';
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
 import { type ProviderError } from '../ports/provider-errors.js';
 import { type Repositories } from '../ports/repositories.js';
+import { type SessionOwnership } from '../ports/session-ownership.js';
 import { type NodeReadinessProbe, type SecretCipher, type SshKeyGenerator } from '../ports/session-access.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { createSessionIntent } from '../sessions/new-session.js';
@@ -77,6 +78,8 @@ export interface ProvisioningServiceOptions {
   /** A reservation unfinished for longer than this belongs to a request that died. @default 30 s */
   readonly idempotencyLeaseMs?: number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Several replicas: the saga runs only while this process owns the session. @default sole owner */
+  readonly sessionOwnership?: SessionOwnership;
 }
 
 export interface ProvisionRequest {
@@ -388,6 +391,14 @@ export class ProvisioningService {
    * same session after a restart: each step looks at what is already recorded.
    */
   async run(sessionId: string, signal?: AbortSignal): Promise<Session | undefined> {
+    const ownership = this.options.sessionOwnership;
+    if (!ownership) return this.drive(sessionId, signal);
+    const owned = await ownership.run(sessionId, () => this.drive(sessionId, signal));
+    // Another owner is driving it: report the session as it stands.
+    return owned.owned ? owned.value : this.options.repositories.sessions.get(sessionId);
+  }
+
+  private async drive(sessionId: string, signal?: AbortSignal): Promise<Session | undefined> {
     let session = await this.options.repositories.sessions.get(sessionId);
     if (!session) return undefined;
     const log = this.logger.child({ sessionId, provider: session.provider });

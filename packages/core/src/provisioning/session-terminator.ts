@@ -5,6 +5,7 @@ import { type IdGenerator } from '../ids/ids.js';
 import { noopLogger, type Logger } from '../logging/logger.js';
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
 import { type Repositories } from '../ports/repositories.js';
+import { type SessionOwnership } from '../ports/session-ownership.js';
 import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
 import { planSessionTransition } from '../sessions/session-transition.js';
 import { type Session, type SessionChanges, type SessionErrorType, type StopReason } from '../sessions/session.js';
@@ -37,6 +38,8 @@ export interface SessionTerminatorOptions {
   readonly onPreserving?: (session: Session) => Promise<void>;
   /** Called after every destroy call sent to a provider, with who initiated it (metrics). */
   readonly onDestroyRequested?: (destroy: { readonly session: Session; readonly initiator: SessionActor; readonly accepted: boolean }) => void;
+  /** Several replicas: a destroy runs only while this process owns the session. @default sole owner */
+  readonly sessionOwnership?: SessionOwnership;
 }
 
 export interface StopRequest {
@@ -201,12 +204,17 @@ export class SessionTerminator {
     // attempts overwrote each other's evidence of when billing stopped).
     const running = this.inFlight.get(session.id);
     if (running) return running;
-    const attempt = (async () => {
+    const destroy = async () => {
       const current = (await this.options.repositories.sessions.get(session.id)) ?? session;
       if (current.status !== 'stopping') return current;
       const outcome = await this.destroyInstances(current, actor);
       return outcome.gone ? this.confirm(current, actor, outcome) : this.scheduleRetry(current, outcome.reason, outcome);
-    })();
+    };
+    // Across replicas the session's owner destroys it; the others report it as it stands.
+    const ownership = this.options.sessionOwnership;
+    const attempt = ownership
+      ? ownership.run(session.id, destroy).then(async (owned) => (owned.owned ? owned.value : ((await this.options.repositories.sessions.get(session.id)) ?? session)))
+      : destroy();
     this.inFlight.set(session.id, attempt);
     try {
       return await attempt;

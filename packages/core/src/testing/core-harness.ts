@@ -8,6 +8,7 @@ import { Reconciler } from '../lifecycle/reconciler.js';
 import { SessionCommands } from '../lifecycle/session-commands.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type GpuActivitySampler } from '../ports/session-access.js';
+import { type SessionOwnership } from '../ports/session-ownership.js';
 import { ProvisioningService } from '../provisioning/provisioning-service.js';
 import { SessionTerminator } from '../provisioning/session-terminator.js';
 import { TemplateService } from '../templates/template-service.js';
@@ -30,6 +31,8 @@ export interface CoreHarnessOptions {
   readonly hardMaxHours?: number;
   /** The lifecycle's logger (e.g. a MemoryLogger to assert on warnings). */
   readonly lifecycleLogger?: Logger;
+  /** Replicas: who may drive a session's saga and destroy. @default sole owner */
+  readonly sessionOwnership?: SessionOwnership;
 }
 
 const DEPLOYMENT_ID = 'dep_00000000000000000000000001';
@@ -63,6 +66,7 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
     sleep,
     onEnded: async (session) => void (await costs.accrue(session)),
     onPreserving: async (session) => void (await costs.accrue(session)),
+    ...(options.sessionOwnership ? { sessionOwnership: options.sessionOwnership } : {}),
   });
   const inventory = new InventoryService({ providers: [provider], clock, cacheTtlMs: 60_000, backoffTtlMs: 300_000 });
   const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock });
@@ -86,6 +90,7 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
     templates,
     pollIntervalMs: 5000,
     sleep,
+    ...(options.sessionOwnership ? { sessionOwnership: options.sessionOwnership } : {}),
   });
   const lifecycle = new LifecycleManager({
     repositories,

@@ -31,3 +31,5 @@ export {
 } from './in-memory-benchmark-repositories.js';
 export { buildBenchmarkResult, buildBenchmarkRun, buildBenchmarkSchedule } from './benchmark-fixtures.js';
 export { describeBenchmarkRepositoryContract, type BenchmarkRepositoryHarness } from './benchmark-repository-contract.js';
+export { InMemoryLeaseRepository } from './in-memory-leases.js';
+export { describeLeaseContract, type LeaseHarness } from './lease-contract.js';

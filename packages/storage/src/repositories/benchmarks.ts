@@ -22,16 +22,16 @@ import {
   type Result,
 } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { benchmarkResults, benchmarkRuns, benchmarkSchedules } from '../schema.js';
-import { isUniqueViolation } from './sqlite-errors.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 type ResultRow = typeof benchmarkResults.$inferSelect;
 type RunRow = typeof benchmarkRuns.$inferSelect;
 type ScheduleRow = typeof benchmarkSchedules.$inferSelect;
 
 /** The nested part of a result, stored as one JSON document (no dates inside, so it round-trips as is). */
-function resultData(result: BenchmarkResult): Record<string, unknown> {
+export function resultData(result: BenchmarkResult): Record<string, unknown> {
   return {
     hardware: result.hardware,
     model: result.model,
@@ -133,7 +133,7 @@ export class SqliteBenchmarkResultRepository implements BenchmarkResultRepositor
 }
 
 /** Attempts carry dates inside the entries document; JSON stores them as ISO strings, read back here. */
-function reviveEntries(entries: unknown[]): unknown[] {
+export function reviveEntries(entries: unknown[]): unknown[] {
   return entries.map((entry) => {
     const e = entry as { attempts?: { startedAt: string; endedAt: string | null }[] };
     return {

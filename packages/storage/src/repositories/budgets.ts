@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 
 import { budgetSchema, type Budget, type BudgetRepository } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { budgets } from '../schema.js';
 
 export class SqliteBudgetRepository implements BudgetRepository {

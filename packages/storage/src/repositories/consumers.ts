@@ -11,9 +11,9 @@ import {
   type Result,
 } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { consumers } from '../schema.js';
-import { isUniqueViolation } from './sqlite-errors.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 export class SqliteConsumerRepository implements ConsumerRepository {
   constructor(private readonly db: StorageDatabase) {}

@@ -13,9 +13,9 @@ import {
   type Result,
 } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { costEntries } from '../schema.js';
-import { isUniqueViolation } from './sqlite-errors.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 function conditionsFor(query: CostQuery): SQL[] {
   const conditions: SQL[] = [];

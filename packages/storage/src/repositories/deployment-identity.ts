@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 
 import { type DeploymentIdentityRepository } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { deploymentIdentity } from '../schema.js';
 
 export class SqliteDeploymentIdentityRepository implements DeploymentIdentityRepository {

@@ -2,7 +2,7 @@ import { and, eq, lte } from 'drizzle-orm';
 
 import { type IdempotencyRecord, type IdempotencyRepository } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { idempotencyRecords } from '../schema.js';
 
 const byScopeAndKey = (scope: string, key: string) => and(eq(idempotencyRecords.scope, scope), eq(idempotencyRecords.key, key));

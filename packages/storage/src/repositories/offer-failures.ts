@@ -2,7 +2,7 @@ import { asc, gte, lt } from 'drizzle-orm';
 
 import { offerFailureSchema, type OfferFailure, type OfferFailureRepository } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { offerFailures } from '../schema.js';
 
 export class SqliteOfferFailureRepository implements OfferFailureRepository {

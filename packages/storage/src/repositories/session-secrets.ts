@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 
 import { type SessionSecretRepository } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { sessionSecrets } from '../schema.js';
 
 export class SqliteSessionSecretRepository implements SessionSecretRepository {

@@ -19,9 +19,9 @@ import {
   type SessionRepository,
 } from '@gpu-shopper/core';
 
-import { type StorageDatabase } from '../open-storage.js';
+import { type StorageDatabase } from '../database.js';
 import { consumers, idempotencyRecords, sessionEvents, sessionSecrets, sessions } from '../schema.js';
-import { isUniqueViolation } from './sqlite-errors.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 type SessionRow = typeof sessions.$inferSelect;
 type Transaction = Parameters<Parameters<StorageDatabase['transaction']>[0]>[0];

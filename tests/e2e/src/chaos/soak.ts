@@ -6,6 +6,9 @@
  * faults are cleared, the remaining sessions are finished, the reconciler gets a few passes, and the
  * simulator's ground truth judges: no orphan, nothing lost or duplicated, every destroy explained,
  * ledger equal to the bill to the cent. Exit 1 on any violation, printing the seed to replay it.
+ *
+ * `--replicas N --database postgres`: N server processes on one throwaway PostgreSQL, consumers
+ * spread across them, and the kills hit any replica, the leader included.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,13 +16,15 @@ import { parseArgs } from 'node:util';
 
 import { APIConnectionError, APIError, GpuShopper } from '@gpu-shopper/client';
 import { startSimulator, type FaultSpec, type RunningSimulator } from '@gpu-shopper/simulator';
+import { startPostgresCluster, type PostgresCluster } from '@gpu-shopper/storage/postgres-cluster';
 
 import { ADMIN_TOKEN, ServerProcess } from '../support/server-process.js';
 import { Prng } from './prng.js';
 import { judge, type SessionFacts } from './verdict.js';
 
-const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N]
-  CI size (default): 40 sessions, 6 consumers, 3 kills. Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6`;
+const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N] [--replicas N --database postgres]
+  CI size (default): 40 sessions, 6 consumers, 3 kills. Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6
+  Replicas: pnpm chaos --replicas 3 --database postgres (needs PostgreSQL binaries: Debian package postgresql)`;
 
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +33,8 @@ const { values: args } = parseArgs({
     kills: { type: 'string', default: '3' },
     seed: { type: 'string' },
     'max-minutes': { type: 'string', default: '15' },
+    replicas: { type: 'string', default: '1' },
+    database: { type: 'string', default: 'sqlite' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -48,6 +55,16 @@ const CONSUMERS = Math.max(1, positive('consumers', args.consumers));
 const KILLS = positive('kills', args.kills);
 const SEED = args.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positive('seed', args.seed);
 const DEADLINE = Date.now() + positive('max-minutes', args['max-minutes']) * 60_000;
+const REPLICAS = Math.max(1, positive('replicas', args.replicas));
+if (args.database !== 'sqlite' && args.database !== 'postgres') {
+  process.stderr.write(`chaos: --database must be sqlite or postgres, got '${args.database}'\n${USAGE}\n`);
+  process.exit(2);
+}
+if (REPLICAS > 1 && args.database !== 'postgres') {
+  process.stderr.write(`chaos: --replicas ${REPLICAS} needs --database postgres (SQLite serves one process)\n${USAGE}\n`);
+  process.exit(2);
+}
+const DATABASE = args.database;
 
 const prng = new Prng(SEED);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -84,6 +101,15 @@ function randomFault(): FaultSpec {
 }
 
 /** Kills and restarts the server, one at a time, up to the planned number. */
+async function roleOf(server: ServerProcess): Promise<string> {
+  try {
+    const res = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(1000) });
+    return ((await res.json()) as { replica?: { role?: string } }).replica?.role ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 class Killer {
   readonly kills: string[] = [];
   private inFlight = false;
@@ -92,7 +118,7 @@ class Killer {
   private busy: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly server: ServerProcess,
+    private readonly servers: readonly ServerProcess[],
     private readonly planned: number,
   ) {}
 
@@ -111,11 +137,14 @@ class Killer {
     this.lastKillAt = Date.now();
     this.busy = (async () => {
       await sleep(delayMs);
-      this.kills.push(reason);
-      log(`SIGKILL #${this.kills.length} (${reason})`);
-      await this.server.kill();
+      // Any replica, the leader included (with one server: that one).
+      const victim = prng.pick(this.servers);
+      const role = this.servers.length > 1 ? await roleOf(victim) : 'only';
+      this.kills.push(this.servers.length > 1 ? `${reason} (replica ${this.servers.indexOf(victim) + 1}, ${role})` : reason);
+      log(`SIGKILL #${this.kills.length} (${this.kills[this.kills.length - 1] ?? reason})`);
+      await victim.kill();
       await sleep(prng.int(300, 1500));
-      await this.server.restart();
+      await victim.restart();
       log('server restarted');
       this.inFlight = false;
     })();
@@ -207,19 +236,28 @@ async function listAll(client: GpuShopper): Promise<SessionFacts[]> {
 }
 
 async function main(): Promise<number> {
-  log(`seed ${SEED}: ${SESSIONS} sessions, ${CONSUMERS} consumers, ${KILLS} kills`);
+  log(`seed ${SEED}: ${SESSIONS} sessions, ${CONSUMERS} consumers, ${KILLS} kills, ${REPLICAS} replica(s) on ${DATABASE}`);
   const sim: RunningSimulator = await startSimulator({ seed: SEED, bootDelayMs: 300, keyPropagationMs: 50, blueLobsterDpkgLockMs: 600, catalogSize: 120 });
-  const server = await ServerProcess.start({
-    env: {
-      SIMULATOR_URL: sim.urls.control,
-      LIFECYCLE_CHECK_INTERVAL: '1s',
-      RECONCILIATION_INTERVAL: '2s',
-      ORPHAN_GRACE_PERIOD: '5s',
-      INVENTORY_CACHE_TTL: '5s',
-      LOG_LEVEL: 'info',
-    },
-  });
-  const killer = new Killer(server, KILLS);
+  const cluster: PostgresCluster | null = DATABASE === 'postgres' ? await startPostgresCluster() : null;
+  const databaseUrl = cluster ? await cluster.createDatabase('chaos') : null;
+  const servers: ServerProcess[] = [];
+  for (let i = 1; i <= REPLICAS; i++) {
+    servers.push(
+      await ServerProcess.start({
+        env: {
+          SIMULATOR_URL: sim.urls.control,
+          LIFECYCLE_CHECK_INTERVAL: '1s',
+          RECONCILIATION_INTERVAL: '2s',
+          ORPHAN_GRACE_PERIOD: '5s',
+          INVENTORY_CACHE_TTL: '5s',
+          LOG_LEVEL: 'info',
+          ...(databaseUrl ? { DATABASE_URL: databaseUrl, GPU_SHOPPER_ENCRYPTION_KEY: 'c4'.repeat(32), REPLICA_ID: `replica-${i}` } : {}),
+        },
+      }),
+    );
+  }
+  const server = servers[0] as ServerProcess;
+  const killer = new Killer(servers, KILLS);
   const faultsInjected = new Map<string, number>();
   const work: Workload = { answersByKey: new Map(), unanswered: [], refused: new Map(), privateKeys: [], actions: new Map() };
   const admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0, timeout: 20_000 });
@@ -257,7 +295,10 @@ async function main(): Promise<number> {
       }
     })();
 
-    await Promise.all(consumerKeys.map((key, i) => consumer(i, new GpuShopper({ baseURL: server.url, apiKey: key, maxRetries: 0, timeout: 20_000 }), gpus, claim, killer, work)));
+    // Consumers are spread across the replicas (one each with a single server).
+    await Promise.all(
+      consumerKeys.map((key, i) => consumer(i, new GpuShopper({ baseURL: (servers[i % servers.length] as ServerProcess).url, apiKey: key, maxRetries: 0, timeout: 20_000 }), gpus, claim, killer, work)),
+    );
     running = false;
     await Promise.all([faults, randomKills]);
     // Kills still owed happen now, while the drain destroys: mid-destroy by construction.
@@ -290,11 +331,12 @@ async function main(): Promise<number> {
 
     // Secrets: nothing the service must keep to itself reaches its logs, and listings carry no key.
     const secrets = [ADMIN_TOKEN, ...consumerKeys, ...work.privateKeys.flatMap((k) => k.split('\n').filter((l) => l.length > 40))];
-    const leaks = server.logs.filter((line) => line.includes('PRIVATE KEY') || secrets.some((s) => line.includes(s)));
+    const allLogs = servers.flatMap((s) => s.logs);
+    const leaks = allLogs.filter((line) => line.includes('PRIVATE KEY') || secrets.some((s) => line.includes(s)));
     if (leaks.length > 0) verdict.violations.push(`${leaks.length} log lines carry a secret, e.g. ${leaks[0]?.slice(0, 200) ?? ''}`);
     if (secrets.slice(1 + consumerKeys.length).some((s) => JSON.stringify(sessions).includes(s))) verdict.violations.push('a session listing carries a private key');
 
-    const entries = server.entries();
+    const entries = servers.flatMap((s) => s.entries());
     const summary = {
       seed: SEED,
       duration_s: Math.round((Date.now() - started) / 1000),
@@ -312,23 +354,32 @@ async function main(): Promise<number> {
       whole_second_rounding_allowance_usd: verdict.granularityMicros / 1e6,
       vanished_ledger_usd: verdict.vanishedLedgerMicros / 1e6,
       vanished_billed_usd: verdict.vanishedBilledMicros / 1e6,
-      log_lines: server.logs.length,
+      replicas: REPLICAS,
+      database: DATABASE,
+      leader_changes: entries.filter((e) => e.msg === 'became leader').length,
+      log_lines: allLogs.length,
       violations: verdict.violations,
     };
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     if (verdict.violations.length > 0) {
       keepData = true;
-      log(`the server's database and logs are kept in ${server.dataDir}`);
-      writeFileSync(join(server.dataDir, 'server.log'), `${server.logs.join('\n')}\n`);
-      log(`FAILED with ${verdict.violations.length} violations; replay with: pnpm chaos --seed ${SEED} --sessions ${SESSIONS} --consumers ${CONSUMERS} --kills ${KILLS}`);
+      for (const [i, s] of servers.entries()) {
+        log(`server ${i + 1}'s data and logs are kept in ${s.dataDir}`);
+        writeFileSync(join(s.dataDir, 'server.log'), `${s.logs.join('\n')}\n`);
+      }
+      const replicaArgs = REPLICAS > 1 || DATABASE !== 'sqlite' ? ` --replicas ${REPLICAS} --database ${DATABASE}` : '';
+      log(`FAILED with ${verdict.violations.length} violations; replay with: pnpm chaos --seed ${SEED} --sessions ${SESSIONS} --consumers ${CONSUMERS} --kills ${KILLS}${replicaArgs}`);
       return 1;
     }
     log(`passed: ${sessions.length} sessions, ${killer.kills.length} kills, ${[...faultsInjected.values()].reduce((a, b) => a + b, 0)} faults`);
     return 0;
   } finally {
-    if (keepData) await server.stop();
-    else await server.dispose();
+    for (const s of servers) {
+      if (keepData) await s.stop();
+      else await s.dispose();
+    }
     await sim.stop();
+    await cluster?.stop();
   }
 }
 

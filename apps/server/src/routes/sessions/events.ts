@@ -26,7 +26,9 @@ export function registerSessionsEvents(router: Router, deps: AppDeps): void {
     res.on('close', release);
     res.status(200).set({ 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
-    let sent = 0;
+    // Sent events by id, not by count: with replicas on PostgreSQL an event committed by another
+    // replica can land before one already sent (sequence numbers are taken before commit).
+    const sent = new Set<string>();
     let closed = false;
     req.on('close', () => {
       closed = true;
@@ -34,10 +36,11 @@ export function registerSessionsEvents(router: Router, deps: AppDeps): void {
     const interval = deps.eventPollIntervalMs ?? 1000;
     while (!closed) {
       const events = await deps.repositories.sessions.listEvents(session.id);
-      for (const event of events.slice(sent)) {
+      for (const event of events) {
+        if (sent.has(event.id)) continue;
+        sent.add(event.id);
         res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(sessionEventToDto(event))}\n\n`);
       }
-      sent = events.length;
       const current = await deps.repositories.sessions.get(session.id);
       if (!current || isTerminalStatus(current.status)) break;
       res.write(': keep-alive\n\n');
