@@ -51,7 +51,8 @@ export interface SimulatedOffer {
   readonly available: boolean;
 }
 
-export type InstanceState = 'provisioning' | 'running' | 'stopped' | 'destroyed' | 'vanished' | 'failed';
+/** `preempted`: an interruptible (bid) instance stopped by another tenant's higher bid. */
+export type InstanceState = 'provisioning' | 'running' | 'stopped' | 'preempted' | 'destroyed' | 'vanished' | 'failed';
 
 /** Ground truth about one instance the simulator ever created, with its bill. */
 export interface SimulatedInstance {
@@ -84,6 +85,10 @@ export interface SimulatedInstance {
   readonly pricePerHourMicroUsd: number;
   /** Billed time from creation to end (or now), with millisecond precision. */
   readonly billedSeconds: number;
+  /** Vast: the bid (`price` of the create) of an interruptible instance; null for on-demand and other vendors. */
+  readonly bidPriceUsd: number | null;
+  /** When another tenant's higher bid stopped it (its billing ends there); null otherwise. */
+  readonly preemptedAt: string | null;
   readonly costMicroUsd: number;
   readonly costUsd: number;
 }

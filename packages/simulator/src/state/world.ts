@@ -62,6 +62,10 @@ export interface InstanceRecord {
   endState: 'destroyed' | 'vanished' | 'failed' | null;
   stoppedAtMs: number | null;
   stoppedStatus: string | null;
+  /** What the owner last asked for: a stop call makes it `stopped`; an outbid leaves it `running`. */
+  intendedStatus: 'running' | 'stopped';
+  /** When another tenant's higher bid stopped this interruptible instance; its bill ends there. */
+  preemptedAtMs: number | null;
   createOutcome: SimulatedInstance['createOutcome'];
   destroyRequests: number;
   node: FakeGpuNode | null;
@@ -95,6 +99,8 @@ export class World {
   private readonly decidedInstanceFaults = new Set<string>();
   ids: Prng;
   private vastCounter: number;
+  private outbids: Prng;
+  private lastOutbidRollMs: number;
 
   constructor(
     readonly catalog: GeneratedCatalog,
@@ -102,9 +108,13 @@ export class World {
     private readonly seed: number,
     private readonly vendorStatus: Readonly<Record<VendorName, VendorStatusFn>>,
     readonly now: () => number = Date.now,
+    /** Other tenants' higher bids: expected outbids per running interruptible instance per hour (0: only on command). */
+    private readonly outbidRatePerHour = 0,
   ) {
     this.ids = new Prng(seed, 'ids');
     this.vastCounter = 20_000_000 + this.ids.int(0, 900_000);
+    this.outbids = new Prng(seed, 'outbids');
+    this.lastOutbidRollMs = now();
   }
 
   nextVastId(): number {
@@ -121,6 +131,8 @@ export class World {
       endState: input.endState ?? null,
       stoppedAtMs: null,
       stoppedStatus: null,
+      intendedStatus: 'running',
+      preemptedAtMs: null,
       createOutcome: 'ok',
       destroyRequests: 0,
       node: null,
@@ -150,6 +162,7 @@ export class World {
 
   stateAt(record: InstanceRecord, nowMs = this.now()): InstanceState {
     if (record.endAtMs !== null && nowMs >= record.endAtMs) return record.endState ?? 'destroyed';
+    if (record.preemptedAtMs !== null && nowMs >= record.preemptedAtMs) return 'preempted';
     if (record.stoppedAtMs !== null && nowMs >= record.stoppedAtMs) return 'stopped';
     if (record.runningAtMs !== null && nowMs >= record.runningAtMs) return 'running';
     return 'provisioning';
@@ -173,10 +186,41 @@ export class World {
     await node?.close();
   }
 
-  /** Applies due instance faults (`vanish`, `instance_stopped`). Cheap when none are active. */
+  /** Whether `record` is an interruptible Vast instance that is running now (the only kind a bid can take). */
+  isOutbiddable(record: InstanceRecord, nowMs = this.now()): boolean {
+    return record.details.kind === 'vastai' && record.details.bidPriceUsd !== null && this.stateAt(record, nowMs) === 'running';
+  }
+
+  /**
+   * Another tenant outbids an interruptible instance, as Vast does it: the container stops
+   * (`stopped`, disk kept), the owner's intended status stays `running`, and the bid's billing ends.
+   */
+  async outbid(record: InstanceRecord): Promise<boolean> {
+    if (!this.isOutbiddable(record)) return false;
+    record.preemptedAtMs = this.now();
+    await this.stop(record, 'stopped');
+    return true;
+  }
+
+  /**
+   * Random outbids: each running interruptible instance is outbid over the time since the last roll
+   * with probability 1 − e^(−rate × hours), so the rate holds whatever the tick interval.
+   */
+  private async rollOutbids(now: number): Promise<void> {
+    const hours = Math.max(0, now - this.lastOutbidRollMs) / 3_600_000;
+    this.lastOutbidRollMs = now;
+    if (this.outbidRatePerHour <= 0 || hours === 0) return;
+    const p = 1 - Math.exp(-this.outbidRatePerHour * hours);
+    for (const record of this.records) {
+      if (this.isOutbiddable(record, now) && this.outbids.chance(p)) await this.outbid(record);
+    }
+  }
+
+  /** Applies due instance faults (`vanish`, `instance_stopped`) and random outbids. Cheap when neither is active. */
   async tick(): Promise<void> {
-    if (!this.faults.hasActive(['vanish', 'instance_stopped'])) return;
     const now = this.now();
+    await this.rollOutbids(now);
+    if (!this.faults.hasActive(['vanish', 'instance_stopped'])) return;
     for (const record of this.records) {
       if (this.isGone(record, now) || this.stateAt(record, now) === 'stopped') continue;
       const fault = this.faults.takeInstanceFaults(
@@ -212,7 +256,8 @@ export class World {
 
   snapshot(record: InstanceRecord): SimulatedInstance {
     const now = this.now();
-    const billedMs = Math.max(0, Math.min(now, record.endAtMs ?? now) - record.createdAtMs);
+    // An outbid instance's bid bills until the outbid stopped it.
+    const billedMs = Math.max(0, Math.min(now, record.endAtMs ?? now, record.preemptedAtMs ?? now) - record.createdAtMs);
     const costMicroUsd = costForMs(record.pricePerHourMicros, billedMs);
     const node = record.node;
     return {
@@ -235,6 +280,8 @@ export class World {
       pricePerHourUsd: record.pricePerHourUsd,
       pricePerHourMicroUsd: record.pricePerHourMicros,
       billedSeconds: billedMs / 1000,
+      bidPriceUsd: record.details.kind === 'vastai' ? record.details.bidPriceUsd : null,
+      preemptedAt: record.preemptedAtMs === null ? null : new Date(record.preemptedAtMs).toISOString(),
       costMicroUsd,
       costUsd: costMicroUsd / MICROS_PER_USD,
     };
@@ -248,6 +295,8 @@ export class World {
     this.decidedInstanceFaults.clear();
     this.ids = new Prng(this.seed, 'ids');
     this.vastCounter = 20_000_000 + this.ids.int(0, 900_000);
+    this.outbids = new Prng(this.seed, 'outbids');
+    this.lastOutbidRollMs = this.now();
     await Promise.all(nodes.map((n) => n.close('graceful')));
   }
 
