@@ -42,13 +42,12 @@ const bundle = (id: number, extra: Record<string, unknown> = {}) => ({
 /** Answers the bid search and the on-demand search from different lists, as Vast does. */
 function bySearchType(script: ScriptedFetch, onDemand: unknown[], bid: unknown[], bidStatus = 200): ScriptedFetch {
   const original = script.fetch;
-  return Object.assign(script, {
-    fetch: (async (input, init) => {
-      const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
-      script.on('POST', BUNDLES, body.type === 'bid' ? { status: bidStatus, body: bidStatus === 200 ? { offers: bid } : 'upstream error' } : { status: 200, body: { offers: onDemand } });
-      return original(input, init);
-    }),
-  });
+  const fetchBySearchType: typeof fetch = async (input, init) => {
+    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : {};
+    script.on('POST', BUNDLES, body.type === 'bid' ? { status: bidStatus, body: bidStatus === 200 ? { offers: bid } : 'upstream error' } : { status: 200, body: { offers: onDemand } });
+    return original(input, init);
+  };
+  return Object.assign(script, { fetch: fetchBySearchType });
 }
 
 const createRequest = (overrides: Partial<Parameters<VastAiAdapter['createInstance']>[0]> = {}) => ({
