@@ -194,16 +194,17 @@ export class VastAiAdapter implements ProviderAdapter {
   }
 
   /**
-   * The catalogue for `pricing` (the adapter's own by default). `any` runs both searches, and
-   * either failing fails the listing: half a catalogue would look like offers that vanished.
+   * The catalogue for `pricing` (the adapter's own by default). `any` runs both searches at once
+   * (a cold listing waits for one round trip, not two), and either failing fails the listing: half
+   * a catalogue would look like offers that vanished.
    */
   async listOffers(signal?: AbortSignal, pricing: OfferPricing = this.options.pricing ?? 'on-demand'): Promise<Result<Offer[], ProviderError>> {
+    const kinds = [false, true].filter((interruptible) => offerMatchesPricing({ interruptible }, pricing));
+    const found = await Promise.all(kinds.map((interruptible) => this.searchOffers(interruptible, signal)));
     const offers: Offer[] = [];
-    for (const interruptible of [false, true]) {
-      if (!offerMatchesPricing({ interruptible }, pricing)) continue;
-      const found = await this.searchOffers(interruptible, signal);
-      if (!found.ok) return found;
-      offers.push(...found.val);
+    for (const result of found) {
+      if (!result.ok) return result;
+      offers.push(...result.val);
     }
     return Ok(offers);
   }
