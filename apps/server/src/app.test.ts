@@ -105,6 +105,12 @@ describe('inventory', () => {
     expect(await list('?pricing=spot')).toEqual([expect.objectContaining({ id: 'vastai-spot-1', interruptible: true, min_bid: 0.15, min_bid_micros: 150_000, price_per_hour: 0.16 })]);
     expect((await list('?pricing=any')).map((o) => o.id)).toEqual(['vastai-spot-1', 'vastai-1']);
     expectEnvelope(await request(h.app).get('/api/v1/inventory?pricing=cheap').set(h.auth(alice)), 400, 'VALIDATION_FAILED');
+
+    // Sessions do not bid yet: naming a spot offer is refused up front, and nothing is rented.
+    const refused = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).send({ consumer_id: 'alice', offer_id: 'vastai-spot-1', reservation_hours: 1 });
+    expectEnvelope(refused, 400, 'VALIDATION_FAILED');
+    expect(refused.body.error.message).toContain('interruptible (spot)');
+    expect(h.core.provider.calls.filter((c) => c.operation === 'createInstance')).toEqual([]);
   });
 
   it('error: a bad filter is a 400 naming the field', async () => {
