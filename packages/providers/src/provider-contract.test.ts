@@ -250,6 +250,9 @@ describe('Vast.ai interruptible rentals against the simulator', () => {
       return read.ok && read.val.state === 'running' ? read.val : undefined;
     });
     expect((await sim.control.instances()).find((i) => i.id === id)?.pricePerHourMicroUsd).toBe(bid);
+    // A raised bid is what Vast bills from then on.
+    expect((await adapter.changeBid?.(id, bid + 5_000))?.ok).toBe(true);
+    expect((await sim.control.instances()).find((i) => i.id === id)?.pricePerHourMicroUsd).toBe(bid + 5_000);
 
     const outbid = await sim.control.outbid('vastai', id);
     expect(outbid.ok).toBe(true);

@@ -66,6 +66,8 @@ export interface InstanceRecord {
   intendedStatus: 'running' | 'stopped';
   /** When another tenant's higher bid stopped this interruptible instance; its bill ends there. */
   preemptedAtMs: number | null;
+  /** Bid changes, oldest first: each price bills from its `atMs` on. */
+  priceChanges: { atMs: number; pricePerHourUsd: number; pricePerHourMicros: number }[];
   createOutcome: SimulatedInstance['createOutcome'];
   destroyRequests: number;
   node: FakeGpuNode | null;
@@ -133,6 +135,7 @@ export class World {
       stoppedStatus: null,
       intendedStatus: 'running',
       preemptedAtMs: null,
+      priceChanges: [],
       createOutcome: 'ok',
       destroyRequests: 0,
       node: null,
@@ -202,6 +205,16 @@ export class World {
     return true;
   }
 
+  /** The hourly price now: the last bid change, or the price it was created at. */
+  currentPrice(record: InstanceRecord): { pricePerHourUsd: number; pricePerHourMicros: number } {
+    return record.priceChanges.at(-1) ?? { pricePerHourUsd: record.pricePerHourUsd, pricePerHourMicros: record.pricePerHourMicros };
+  }
+
+  /** A new bid on an interruptible instance: billed from now on. */
+  changeBid(record: InstanceRecord, pricePerHourUsd: number): void {
+    record.priceChanges.push({ atMs: this.now(), pricePerHourUsd, pricePerHourMicros: usdToMicros(pricePerHourUsd) });
+  }
+
   /**
    * Random outbids: each running interruptible instance is outbid over the time since the last roll
    * with probability 1 − e^(−rate × hours), so the rate holds whatever the tick interval.
@@ -256,9 +269,17 @@ export class World {
 
   snapshot(record: InstanceRecord): SimulatedInstance {
     const now = this.now();
-    // An outbid instance's bid bills until the outbid stopped it.
-    const billedMs = Math.max(0, Math.min(now, record.endAtMs ?? now, record.preemptedAtMs ?? now) - record.createdAtMs);
-    const costMicroUsd = costForMs(record.pricePerHourMicros, billedMs);
+    // An outbid instance's bid bills until the outbid stopped it; each price from when it was set.
+    const billedUntil = Math.max(record.createdAtMs, Math.min(now, record.endAtMs ?? now, record.preemptedAtMs ?? now));
+    const billedMs = billedUntil - record.createdAtMs;
+    const segments = [{ atMs: record.createdAtMs, pricePerHourMicros: record.pricePerHourMicros }, ...record.priceChanges];
+    let costMicroUsd = 0;
+    segments.forEach((segment, i) => {
+      const from = Math.min(segment.atMs, billedUntil);
+      const to = Math.min(segments[i + 1]?.atMs ?? billedUntil, billedUntil);
+      costMicroUsd += costForMs(segment.pricePerHourMicros, Math.max(0, to - from));
+    });
+    const price = this.currentPrice(record);
     const node = record.node;
     return {
       vendor: record.vendor,
@@ -277,10 +298,10 @@ export class World {
       sshHost: '127.0.0.1',
       sshPort: node?.port ?? null,
       sshUsers: node?.users ?? [],
-      pricePerHourUsd: record.pricePerHourUsd,
-      pricePerHourMicroUsd: record.pricePerHourMicros,
+      pricePerHourUsd: price.pricePerHourUsd,
+      pricePerHourMicroUsd: price.pricePerHourMicros,
       billedSeconds: billedMs / 1000,
-      bidPriceUsd: record.details.kind === 'vastai' ? record.details.bidPriceUsd : null,
+      bidPriceUsd: record.details.kind === 'vastai' && record.details.bidPriceUsd !== null ? price.pricePerHourUsd : null,
       preemptedAt: record.preemptedAtMs === null ? null : new Date(record.preemptedAtMs).toISOString(),
       costMicroUsd,
       costUsd: costMicroUsd / MICROS_PER_USD,

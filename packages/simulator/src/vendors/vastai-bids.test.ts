@@ -53,6 +53,31 @@ describe('Vast.ai fake: interruptible (bid) instances', () => {
     expect(later?.billedSeconds).toBeCloseTo((Date.parse(instance.preemptedAt) - Date.parse(later?.createdAt ?? '')) / 1000, 3);
   });
 
+  it('a changed bid bills from the change on; an on-demand instance has no bid to change', async () => {
+    const { id } = await rent(sim, 0.5);
+    await running(sim, id);
+    const changed = await vendorRequest(sim, 'vastai', 'PUT', `/instances/bid_price/${id}/`, { body: { client_id: 'me', price: 0.8 } });
+    expect(changed).toMatchObject({ status: 200, body: { success: true } });
+    expect((await instanceJson(sim, id)).instances?.dph_total).toBe(0.8);
+    expect((await vendorRequest(sim, 'vastai', 'PUT', `/instances/bid_price/${id}/`, { body: { client_id: 'me', price: 0 } })).status).toBe(400);
+
+    // Ended a second later, the bill is 0.5/h up to the change and 0.8/h after it (at 0.5/h
+    // throughout it would be some 80 µUSD less).
+    const changeAt = Date.parse((await sim.control.requests()).find((r) => r.operation === 'changeBid')?.at ?? '');
+    await waitFor(async () => Date.now() - changeAt >= 1000, 5000);
+    expect((await vendorRequest(sim, 'vastai', 'DELETE', `/instances/${id}/`)).status).toBe(200);
+    const truth = (await sim.control.instances()).find((i) => i.id === id);
+    const createdAt = Date.parse(truth?.createdAt ?? '');
+    const endedAt = Date.parse(truth?.endedAt ?? '');
+    expect(truth).toMatchObject({ bidPriceUsd: 0.8, pricePerHourUsd: 0.8 });
+    const expected = Math.floor((500_000 * (changeAt - createdAt)) / 3_600_000) + Math.floor((800_000 * (endedAt - changeAt)) / 3_600_000);
+    // The journal stamps the request on arrival, a moment before the change: a few ms at 0.3/h.
+    expect(Math.abs((truth?.costMicroUsd ?? 0) - expected)).toBeLessThanOrEqual(10);
+
+    const onDemand = await rent(sim);
+    expect((await vendorRequest(sim, 'vastai', 'PUT', `/instances/bid_price/${onDemand.id}/`, { body: { client_id: 'me', price: 0.8 } })).status).toBe(400);
+  });
+
   it('the owner stopping an instance sets intended_status stopped, unlike an outbid', async () => {
     const { id } = await rent(sim, 0.5);
     await running(sim, id);

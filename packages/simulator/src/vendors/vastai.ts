@@ -229,7 +229,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
       driver_version: bundle.driver_version,
       geolocation: bundle.geolocation,
       reliability2: bundle.reliability2,
-      dph_total: record.pricePerHourUsd,
+      dph_total: world.currentPrice(record).pricePerHourUsd,
       is_bid: d.bidPriceUsd !== null,
       min_bid: bundle.min_bid,
       disk_space: d.diskGb,
@@ -455,6 +455,22 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     return vastError(400, 'invalid_args', 'state must be "stopped" or "running"');
   };
 
+  /**
+   * `PUT /instances/bid_price/{id}/` with `{"client_id": "me", "price": …}` (change bid): the new bid
+   * bills from now on. Winning back an outbid instance is not simulated: it stays stopped.
+   */
+  const changeBid = (ctx: RouteContext): RouteResult => {
+    const id = ctx.match[1] ?? '';
+    const record = live(id);
+    if (!record) return notFound(id);
+    if (!isObject(ctx.body) || ctx.body.client_id !== 'me') return vastError(400, 'invalid_args', 'body must be {"client_id": "me", "price": <USD per hour>}');
+    const price = ctx.body.price;
+    if (typeof price !== 'number' || price < 0.001 || price > 32) return vastError(400, 'invalid_args', 'price must be a bid between 0.001 and 32 USD per hour');
+    if (record.details.kind !== 'vastai' || record.details.bidPriceUsd === null) return vastError(400, 'invalid_args', `instance ${id} is not an interruptible instance`);
+    world.changeBid(record, price);
+    return jsonReply(200, { success: true });
+  };
+
   const idOf = (match: RegExpExecArray): string | undefined => match[1];
   // Routes live under /api: most are v0, the instance listing is v1 (v0's is deprecated but served).
   const routes: VendorRoute[] = [
@@ -466,6 +482,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     { method: 'GET', pattern: /^\/v0\/instances\/$/, operation: 'listInstances', handle: listInstances },
     { method: 'GET', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'getInstance', instanceId: idOf, handle: getInstance },
     { method: 'DELETE', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'destroyInstance', instanceId: idOf, handle: destroyInstance },
+    { method: 'PUT', pattern: /^\/v0\/instances\/bid_price\/([^/]+)\/$/, operation: 'changeBid', instanceId: idOf, handle: changeBid },
     { method: 'PUT', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'stopInstance', instanceId: idOf, handle: setInstanceState },
     { method: 'GET', pattern: /^\/v0\/users\/current\/$/, operation: 'getBalance', handle: balance },
     { method: 'GET', pattern: /^\/v0\/template\/$/, operation: 'listTemplates', handle: templates },
