@@ -203,6 +203,21 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
       expect(body.providers.length).toBe(3);
     });
 
+    it('--spot lists interruptible offers only, at their minimum bid, and says what that means; without it none are listed', async () => {
+      const spot = json<{ offers: { id: string; provider: string; interruptible: boolean; min_bid: number | null; price_per_hour: number }[] }>(await cli(['inventory', '--spot', '-o', 'json']));
+      expect(spot.offers.length).toBeGreaterThan(0);
+      for (const offer of spot.offers) {
+        expect(offer).toMatchObject({ provider: 'vastai', interruptible: true });
+        expect(offer.id).toMatch(/^vastai-spot-\d+$/);
+        expect(offer.price_per_hour).toBeGreaterThanOrEqual(offer.min_bid ?? Infinity);
+      }
+      const onDemand = json<{ offers: { interruptible: boolean }[] }>(await cli(['inventory', '-o', 'json']));
+      expect(onDemand.offers.some((o) => o.interruptible)).toBe(false);
+      const table = await cli(['inventory', '--spot', '-p', 'vastai']);
+      expect(table.code).toBe(0);
+      expect(table.stdout.trimEnd().split('\n').at(-1)).toBe('Interruptible (spot) offers are priced at their minimum bid; a higher bid from someone else can stop them.');
+    });
+
     it('says so when nothing matches', async () => {
       const result = await cli(['inventory', '--max-price', '0', '-g', 'H100']);
       expect(result.code).toBe(0);

@@ -100,6 +100,28 @@ describe('inventory', () => {
     expect(res.body.providers).toEqual([expect.objectContaining({ provider: 'vastai', state: 'ok', offer_count: 2 })]);
   });
 
+  it('pricing: interruptible offers only when asked, with interruptible and min_bid on every offer', async () => {
+    const h = createAppHarness({
+      offers: [
+        buildOffer({ id: 'vastai-1', pricePerHourMicros: 420_000 }),
+        buildOffer({ id: 'vastai-spot-1', providerOfferId: '1', pricePerHourMicros: 160_000, interruptible: true, minBidPerHourMicros: 150_000 }),
+      ],
+    });
+    const alice = await h.consumer('alice');
+    const list = async (query: string) => (await request(h.app).get(`/api/v1/inventory${query}`).set(h.auth(alice)).expect(200)).body.offers as Record<string, unknown>[];
+    expect(await list('')).toEqual([expect.objectContaining({ id: 'vastai-1', interruptible: false, min_bid: null, min_bid_micros: null })]);
+    expect((await list('?pricing=on-demand')).map((o) => o.id)).toEqual(['vastai-1']);
+    expect(await list('?pricing=spot')).toEqual([expect.objectContaining({ id: 'vastai-spot-1', interruptible: true, min_bid: 0.15, min_bid_micros: 150_000, price_per_hour: 0.16 })]);
+    expect((await list('?pricing=any')).map((o) => o.id)).toEqual(['vastai-spot-1', 'vastai-1']);
+    expectEnvelope(await request(h.app).get('/api/v1/inventory?pricing=cheap').set(h.auth(alice)), 400, 'VALIDATION_FAILED');
+
+    // Sessions do not bid yet: naming a spot offer is refused up front, and nothing is rented.
+    const refused = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).send({ consumer_id: 'alice', offer_id: 'vastai-spot-1', reservation_hours: 1 });
+    expectEnvelope(refused, 400, 'VALIDATION_FAILED');
+    expect(refused.body.error.message).toContain('interruptible (spot)');
+    expect(h.core.provider.calls.filter((c) => c.operation === 'createInstance')).toEqual([]);
+  });
+
   it('error: a bad filter is a 400 naming the field', async () => {
     const { h, alice } = await withConsumers();
     const res = await request(h.app).get('/api/v1/inventory?min_vram=lots&colour=red').set(h.auth(alice));

@@ -76,6 +76,7 @@ export {
   type InventoryResponse,
   type Offer,
   type OfferCapabilities,
+  type OfferPricing,
   type OfferSort,
   type ProviderInventoryStatus,
 } from './resources/inventory.js';

@@ -20,6 +20,11 @@ export const offerSchema = z
     available: z.boolean(),
     fetched_at: timestampSchema,
     simulated: z.boolean().meta({ description: 'True when served by the built-in simulator' }),
+    interruptible: z.boolean().meta({
+      description: 'Interruptible (spot, Vast.ai): rented with a bid and stopped when a higher bid takes the machine; `price_per_hour` is the price at the minimum bid',
+    }),
+    min_bid: usdSchema.nullable().meta({ description: 'Lowest bid the vendor accepts now, USD per hour for the whole offer; null for on-demand offers or when the vendor states none' }),
+    min_bid_micros: microsSchema.nullable(),
     capabilities: z.object({
       stop_without_destroy: z.boolean(),
       templates: z.boolean(),
@@ -31,6 +36,7 @@ export const offerSchema = z
 export type OfferDto = z.infer<typeof offerSchema>;
 
 export const OFFER_SORTS = ['price', 'price_per_gpu', 'vram', 'reliability'] as const;
+export const OFFER_PRICINGS = ['on-demand', 'spot', 'any'] as const;
 
 export const inventoryQuerySchema = z
   .object({
@@ -45,6 +51,9 @@ export const inventoryQuerySchema = z
     location: queryString(),
     min_reliability: queryNumber({ min: 0, max: 1 }),
     sort: z.preprocess((v) => (v === '' ? undefined : v), z.enum(OFFER_SORTS).optional()),
+    pricing: z
+      .preprocess((v) => (v === '' ? undefined : v), z.enum(OFFER_PRICINGS).optional())
+      .meta({ description: '`on-demand` (default), `spot` (interruptible offers only, Vast.ai) or `any`' }),
     limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(10_000).optional()),
   })
   .strict();

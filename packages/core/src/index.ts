@@ -104,7 +104,7 @@ export { planSessionTransition, type PlannedSessionTransition, type SessionTrans
 export { createSessionIntent, type NewSessionContext, type NewSessionInput } from './sessions/new-session.js';
 export { assertSessionUpdateAllowed } from './sessions/session-update-rules.js';
 
-export { offerSchema, type Offer } from './inventory/offer.js';
+export { OFFER_PRICINGS, offerMatchesPricing, offerPricingSchema, offerSchema, type Offer, type OfferPricing } from './inventory/offer.js';
 export {
   OFFER_SORTS,
   compareVersions,

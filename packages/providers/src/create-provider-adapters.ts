@@ -1,4 +1,4 @@
-import { type Clock, type Logger, type ProviderAdapter } from '@gpu-shopper/core';
+import { type Clock, type Logger, type OfferPricing, type ProviderAdapter } from '@gpu-shopper/core';
 
 import { BlueLobsterAdapter } from './bluelobster/bluelobster-adapter.js';
 import { type ProviderExchange, type ProviderHttpClientOptions } from './http/http-client.js';
@@ -27,6 +27,12 @@ export interface CreateProviderAdaptersOptions {
   /** Per-call timeout and retries of idempotent calls (the doctor wants a quick answer). */
   readonly timeoutMs?: number;
   readonly retries?: number;
+  /**
+   * Which Vast.ai offers the catalogue holds. `any` by default: the inventory's `pricing` filter
+   * (on-demand unless asked) then chooses, so interruptible offers can be listed on request
+   * without a second catalogue.
+   */
+  readonly vastPricing?: OfferPricing;
 }
 
 /** The exchange observers of the options, as one (or none). */
@@ -54,7 +60,7 @@ export function createProviderAdapters(credentials: ProviderCredentials, options
     ...(Object.keys(http).length > 0 ? { http } : {}),
   };
   const adapters: ProviderAdapter[] = [];
-  if (credentials.vastai) adapters.push(new VastAiAdapter({ ...credentials.vastai, ...common }));
+  if (credentials.vastai) adapters.push(new VastAiAdapter({ ...credentials.vastai, ...common, pricing: options.vastPricing ?? 'any' }));
   if (credentials.tensordock) adapters.push(new TensorDockAdapter({ ...credentials.tensordock, ...common }));
   if (credentials.bluelobster) adapters.push(new BlueLobsterAdapter({ ...credentials.bluelobster, ...common }));
   return adapters;

@@ -205,3 +205,62 @@ describe.each(['vastai', 'tensordock', 'bluelobster'] as const)('%s adapter agai
     expect(gone.code).toBe('PROVIDER_NOT_FOUND');
   });
 });
+
+describe('Vast.ai interruptible rentals against the simulator', () => {
+  let sim: RunningSimulator;
+  const keys = generateSshKeyPair();
+
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 11, catalogSize: 120, bootDelayMs: 200, keyPropagationMs: 50 });
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('lists spot offers with their minimum bid, rents one with a bid billed at the bid, and reads the outbid instance as preempted', async () => {
+    const adapter = new VastAiAdapter({ apiKey: 'v'.repeat(64), baseUrl: sim.urls.vastai, minReliability: 0, simulated: true, pricing: 'any', http: FAST, rateLimit: RATE });
+    const listed = await adapter.listOffers();
+    if (!listed.ok) throw listed.err;
+    const spot = listed.val.filter((o) => o.interruptible === true);
+    const onDemand = listed.val.filter((o) => o.interruptible !== true);
+    expect(spot.length).toBeGreaterThan(0);
+    expect(onDemand.length).toBe(spot.length);
+    const offer = [...spot].sort((a, b) => a.pricePerHourMicros - b.pricePerHourMicros)[0];
+    if (!offer?.minBidPerHourMicros) throw new Error('no spot offer with a minimum bid');
+    const twin = onDemand.find((o) => o.providerOfferId === offer.providerOfferId);
+    expect(offer.pricePerHourMicros).toBeLessThan(twin?.pricePerHourMicros ?? 0);
+
+    const bid = offer.minBidPerHourMicros + 10_000;
+    const created = await adapter.createInstance({
+      offer,
+      label: nextLabel(),
+      sshPublicKey: keys.publicKey,
+      workloadType: 'llm',
+      storagePolicy: 'destroy',
+      templateHashId: null,
+      diskGb: null,
+      onStartScript: null,
+      bidPricePerHourMicros: bid,
+    });
+    if (!created.ok) throw created.err;
+    const id = created.val.providerInstanceId;
+    expect(created.val.pricePerHourMicros).toBe(bid);
+    await until(async () => {
+      const read = await adapter.getInstance(id);
+      return read.ok && read.val.state === 'running' ? read.val : undefined;
+    });
+    expect((await sim.control.instances()).find((i) => i.id === id)?.pricePerHourMicroUsd).toBe(bid);
+    // A raised bid is what Vast bills from then on.
+    expect((await adapter.changeBid?.(id, bid + 5_000))?.ok).toBe(true);
+    expect((await sim.control.instances()).find((i) => i.id === id)?.pricePerHourMicroUsd).toBe(bid + 5_000);
+
+    const outbid = await sim.control.outbid('vastai', id);
+    expect(outbid.ok).toBe(true);
+    const read = await adapter.getInstance(id);
+    expect(read.ok && read.val.state).toBe('preempted');
+    // Preempted is not gone: it is still listed, and destroying it is what ends it.
+    const mine = await adapter.listInstances(read.ok ? (read.val.label ?? '') : '');
+    expect(mine.ok && mine.val.map((i) => [i.providerInstanceId, i.state])).toEqual([[id, 'preempted']]);
+    expect(await adapter.destroyInstance(id)).toMatchObject({ ok: true, val: { alreadyGone: false } });
+  });
+});

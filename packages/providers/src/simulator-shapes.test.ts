@@ -112,6 +112,34 @@ describe('the simulator answers in the real shapes', () => {
     await adapter.destroyInstance(id);
   });
 
+  it('Vast.ai: the bid search, a create with a bid and an outbid instance read', async () => {
+    const auth = { Authorization: `Bearer ${'v'.repeat(64)}` };
+    expectShape(vastOffersShape, (await get(`${sim.urls.vastai}/bundles/`, auth, 'POST', { type: 'bid', limit: 5 })).json);
+    const adapter = new VastAiAdapter({ apiKey: 'v'.repeat(64), baseUrl: sim.urls.vastai, minReliability: 0, simulated: true, pricing: 'spot', http, rateLimit: RATE });
+    const listed = await adapter.listOffers();
+    if (!listed.ok) throw listed.err;
+    const offer = listed.val.find((o) => o.interruptible === true && typeof o.minBidPerHourMicros === 'number');
+    if (!offer?.minBidPerHourMicros) throw new Error('no Vast spot offer');
+    const created = await adapter.createInstance({
+      offer, label, sshPublicKey: keys.publicKey, workloadType: 'llm', storagePolicy: 'destroy', templateHashId: null, diskGb: null, onStartScript: null,
+      bidPricePerHourMicros: offer.minBidPerHourMicros,
+    });
+    if (!created.ok) throw created.err;
+    const id = created.val.providerInstanceId;
+    const deadline = Date.now() + 8000;
+    for (;;) {
+      const state = await adapter.getInstance(id);
+      if (state.ok && state.val.state === 'running') break;
+      if (Date.now() > deadline) throw new Error('the bid instance never ran');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect((await sim.control.outbid('vastai', id)).ok).toBe(true);
+    const read = await get(`${sim.urls.vastai}/instances/${id}/`, auth);
+    expectShape(vastInstanceReadShape, read.json);
+    expect(read.json).toMatchObject({ instances: { actual_status: 'stopped', intended_status: 'running' } });
+    await adapter.destroyInstance(id);
+  });
+
   it('TensorDock: the listing in its documented envelopes, an instance read and a delete', async () => {
     const auth = { Authorization: 'Bearer td-api-token' };
     const adapter = new TensorDockAdapter({ authId: 'td-auth', apiToken: 'td-api-token', baseUrl: sim.urls.tensordock, simulated: true, http, rateLimit: RATE, createTimeoutMs: 3000 });

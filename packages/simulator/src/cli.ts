@@ -18,6 +18,7 @@ const USAGE = `Usage: gpu-shopper-simulator [options]
   --key-propagation-ms N        Vast key attach / TensorDock cloud-init -> key usable (default 300)
   --bluelobster-dpkg-lock-ms N  Blue Lobster boot-time dist-upgrade window (default 2000)
   --benchmark-run-ms N          emulated benchmark script run, start -> result (default 600)
+  --vast-outbid-rate-per-hour N other tenants outbidding each running Vast bid instance (default 0)
   -h, --help                    show this help
 
 Prints {"vastai","tensordock","bluelobster","control"} URLs as the first stdout line.
@@ -32,6 +33,7 @@ const INTEGER_FLAGS = {
   'benchmark-run-ms': 'benchmarkRunMs',
   'key-propagation-ms': 'keyPropagationMs',
   'bluelobster-dpkg-lock-ms': 'blueLobsterDpkgLockMs',
+  'vast-outbid-rate-per-hour': 'vastOutbidRatePerHour',
 } as const satisfies Record<string, keyof SimulatorOptions>;
 
 class UsageError extends Error {

@@ -5,7 +5,7 @@ export type VendorName = (typeof VENDOR_NAMES)[number];
 
 /**
  * Vendor API operations, named the same for every vendor so one fault can target "every create".
- * `attachSshKey`, `getBalance`, `listTemplates` and `stopInstance` exist on Vast only, `getTask` on Blue Lobster only.
+ * `attachSshKey`, `getBalance`, `listTemplates`, `stopInstance` and `changeBid` exist on Vast only, `getTask` on Blue Lobster only.
  */
 export const OPERATIONS = [
   'listOffers',
@@ -18,11 +18,12 @@ export const OPERATIONS = [
   'getBalance',
   'listTemplates',
   'stopInstance',
+  'changeBid',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export const VENDOR_OPERATIONS: Readonly<Record<VendorName, readonly Operation[]>> = {
-  vastai: ['listOffers', 'createInstance', 'getInstance', 'listInstances', 'destroyInstance', 'attachSshKey', 'getBalance', 'listTemplates', 'stopInstance'],
+  vastai: ['listOffers', 'createInstance', 'getInstance', 'listInstances', 'destroyInstance', 'attachSshKey', 'getBalance', 'listTemplates', 'stopInstance', 'changeBid'],
   tensordock: ['listOffers', 'createInstance', 'getInstance', 'listInstances', 'destroyInstance'],
   bluelobster: ['listOffers', 'createInstance', 'getInstance', 'listInstances', 'destroyInstance', 'getTask'],
 };
@@ -51,7 +52,8 @@ export interface SimulatedOffer {
   readonly available: boolean;
 }
 
-export type InstanceState = 'provisioning' | 'running' | 'stopped' | 'destroyed' | 'vanished' | 'failed';
+/** `preempted`: an interruptible (bid) instance stopped by another tenant's higher bid. */
+export type InstanceState = 'provisioning' | 'running' | 'stopped' | 'preempted' | 'destroyed' | 'vanished' | 'failed';
 
 /** Ground truth about one instance the simulator ever created, with its bill. */
 export interface SimulatedInstance {
@@ -80,10 +82,15 @@ export interface SimulatedInstance {
   readonly sshPort: number | null;
   /** Users whose keys the node accepts (once installed and propagated). */
   readonly sshUsers: readonly string[];
+  /** The current hourly price (a changed bid counts from when it was changed). */
   readonly pricePerHourUsd: number;
   readonly pricePerHourMicroUsd: number;
   /** Billed time from creation to end (or now), with millisecond precision. */
   readonly billedSeconds: number;
+  /** Vast: the current bid of an interruptible instance (the create's `price`, or the last change); null for on-demand and other vendors. */
+  readonly bidPriceUsd: number | null;
+  /** When another tenant's higher bid stopped it (its billing ends there); null otherwise. */
+  readonly preemptedAt: string | null;
   readonly costMicroUsd: number;
   readonly costUsd: number;
 }

@@ -24,6 +24,7 @@ const optionsSchema = z
     vastDefaultLimit: z.number().int().min(1).max(100_000).default(64),
     vastInstallsCreateKey: z.boolean().default(false),
     vastCreditUsd: z.number().min(0).default(100),
+    vastOutbidRatePerHour: z.number().min(0).max(3_600_000).default(0),
     benchmarkRunMs: z.number().int().min(1).max(3_600_000).default(600),
     basePort: z.number().int().min(0).max(65_532).default(0),
     acceptedKeys: z.object({ vastai: z.string().min(1).optional(), tensordock: z.string().min(1).optional(), bluelobster: z.string().min(1).optional() }).strict().default({}),
@@ -51,6 +52,11 @@ export interface SimulatorOptions {
   readonly vastInstallsCreateKey?: boolean;
   /** Starting Vast account credit for `GET /users/current/`. @default 100 */
   readonly vastCreditUsd?: number;
+  /**
+   * Other tenants outbidding Vast interruptible instances: expected outbids per running bid instance
+   * per hour (a Poisson rate; 0 means only on command, `POST /_sim/instances/vastai/{id}/outbid`). @default 0
+   */
+  readonly vastOutbidRatePerHour?: number;
   /** How long the emulated benchmark script (`ollama-bench.sh`) runs on a node, start to result. @default 600 */
   readonly benchmarkRunMs?: number;
   /** First port: Vast = basePort, TensorDock +1, Blue Lobster +2, control +3. 0 picks free ports. @default 0 */
@@ -102,7 +108,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const config = parsed.data;
   const catalog = generateCatalog(config.seed, config.catalogSize);
   const faults = new FaultRegistry(config.seed);
-  const world = new World(catalog, faults, config.seed, { vastai: vastStatus, tensordock: tensorDockStatus, bluelobster: blueLobsterStatus });
+  const world = new World(catalog, faults, config.seed, { vastai: vastStatus, tensordock: tensorDockStatus, bluelobster: blueLobsterStatus }, Date.now, config.vastOutbidRatePerHour);
   const journal = new RequestJournal();
   let stopped = false;
   const closers: (() => Promise<void>)[] = [];
@@ -193,6 +199,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         });
       },
       requests: async () => journal.list(),
+      outbid: async (vendor, id) => {
+        await world.tick();
+        const record = world.get(vendor, id);
+        if (!record) return { ok: false, status: 404, message: `no ${vendor} instance ${id}` };
+        if (!(await world.outbid(record))) {
+          return { ok: false, status: 409, message: `${vendor} instance ${id} is not a running interruptible (bid) instance` };
+        }
+        return { ok: true, instance: world.snapshot(record) };
+      },
     };
 
     const controlServer = await startControlServer(control, () => ({ ...urls }), config.basePort === 0 ? 0 : config.basePort + 3);

@@ -13,6 +13,7 @@ export default class Inventory extends BaseCommand<typeof Inventory> {
   static override examples = [
     { description: 'Find cheap RTX 4090s', command: '<%= config.bin %> <%= command.id %> -g RTX4090 --max-price 0.50' },
     { description: 'Find multi-GPU A100 instances', command: '<%= config.bin %> <%= command.id %> -g A100 --min-gpus 4 --min-vram 40' },
+    { description: 'Interruptible (spot) RTX 4090s at their minimum bid (Vast.ai)', command: '<%= config.bin %> <%= command.id %> -g RTX4090 --spot' },
     { description: 'The id of the cheapest RTX 4090 (JSON for scripting)', command: "<%= config.bin %> <%= command.id %> -g RTX4090 -o json | jq -r '.offers[0].id'" },
   ];
 
@@ -31,6 +32,10 @@ export default class Inventory extends BaseCommand<typeof Inventory> {
     })(),
     'min-gpus': Flags.integer({ description: 'Minimum number of GPUs', min: 1 }),
     template: Flags.string({ aliases: ['template-hash-id'], description: 'Only hosts that can run this Vast.ai template (hash id; see `templates list`; also --template-hash-id)' }),
+    spot: Flags.boolean({
+      description: 'Interruptible (spot) offers only (Vast.ai): priced at their minimum bid, and stopped when someone outbids them. Without it, on-demand offers only',
+      default: false,
+    }),
   };
 
   public async run(): Promise<void> {
@@ -41,6 +46,7 @@ export default class Inventory extends BaseCommand<typeof Inventory> {
       maxPrice: this.flags['max-price'],
       minGpus: this.flags['min-gpus'],
       template: this.flags.template,
+      spot: this.flags.spot,
     });
     for (const warning of inventoryWarnings(response)) this.note(warning);
     this.print(response, () => renderInventory(response));

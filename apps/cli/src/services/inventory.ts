@@ -9,6 +9,8 @@ export interface InventoryOptions {
   readonly maxPrice?: number | undefined;
   readonly minGpus?: number | undefined;
   readonly template?: string | undefined;
+  /** Interruptible (spot) offers only. */
+  readonly spot?: boolean | undefined;
 }
 
 /** Offers from every provider matching the filters, cheapest first. */
@@ -20,6 +22,7 @@ export async function listInventory(client: GpuShopper, options: InventoryOption
   if (options.maxPrice !== undefined) query.max_price = options.maxPrice;
   if (options.minGpus !== undefined) query.min_gpus = options.minGpus;
   if (options.template) query.template_hash_id = options.template;
+  if (options.spot) query.pricing = 'spot';
   return client.inventory.list(query);
 }
 
@@ -42,5 +45,10 @@ export function offerRow(offer: Offer): string[] {
 export function renderInventory(response: InventoryResponse): string {
   if (response.offers.length === 0) return 'No offers found matching criteria.';
   const table = renderTable(['ID', 'PROVIDER', 'GPU', 'COUNT', 'VRAM', 'PRICE/HR', 'LOCATION'], response.offers.map(offerRow));
-  return `${table}\n\nTotal: ${response.offers.length} offer${response.offers.length === 1 ? '' : 's'}`;
+  const total = `Total: ${response.offers.length} offer${response.offers.length === 1 ? '' : 's'}`;
+  // The price of an interruptible offer is a floor, not a promise: say so under the table.
+  const spot = response.offers.some((o) => o.interruptible)
+    ? '\nInterruptible (spot) offers are priced at their minimum bid; a higher bid from someone else can stop them.'
+    : '';
+  return `${table}\n\n${total}${spot}`;
 }

@@ -35,6 +35,9 @@ export function offerToDto(offer: Offer): OfferDto {
     available: offer.available,
     fetched_at: iso(offer.fetchedAt),
     simulated: offer.simulated,
+    interruptible: offer.interruptible === true,
+    min_bid: offer.interruptible === true && typeof offer.minBidPerHourMicros === 'number' ? microsToUsd(offer.minBidPerHourMicros) : null,
+    min_bid_micros: offer.interruptible === true && typeof offer.minBidPerHourMicros === 'number' ? offer.minBidPerHourMicros : null,
     capabilities: {
       stop_without_destroy: offer.capabilities.stopWithoutDestroy,
       templates: offer.capabilities.templates,

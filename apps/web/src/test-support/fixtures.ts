@@ -19,6 +19,9 @@ export function offer(overrides: Partial<Offer> = {}): Offer {
     available: true,
     fetched_at: '2026-12-01T00:00:00.000Z',
     simulated: true,
+    interruptible: false,
+    min_bid: null,
+    min_bid_micros: null,
     capabilities: { stop_without_destroy: false, templates: true, idle_detection: true, async_create: true },
     ...overrides,
   };

@@ -50,12 +50,24 @@ export interface Offer {
   fetched_at: string;
   /** True when served by the built-in simulator. */
   simulated: boolean;
+  /**
+   * Interruptible (spot, Vast.ai): rented with a bid and stopped when a higher bid takes the
+   * machine; `price_per_hour` is then the price at the minimum bid.
+   */
+  interruptible: boolean;
+  /** The lowest bid the vendor accepts now, USD per hour for the whole machine; null for on-demand offers or when the vendor states none. */
+  min_bid: number | null;
+  /** The same minimum bid in exact micro-USD. */
+  min_bid_micros: number | null;
   /** What the provider can do with it. */
   capabilities: OfferCapabilities;
 }
 
 /** How `inventory.list()` sorts offers. */
 export type OfferSort = 'price' | 'price_per_gpu' | 'vram' | 'reliability';
+
+/** Which offers `inventory.list()` returns: on-demand (the default), interruptible (spot) only, or both. */
+export type OfferPricing = 'on-demand' | 'spot' | 'any';
 
 /** Filters of `inventory.list()`; every one is optional. */
 export interface InventoryListParams {
@@ -81,6 +93,8 @@ export interface InventoryListParams {
   min_reliability?: number;
   /** Sort order. */
   sort?: OfferSort;
+  /** `on-demand` unless asked: `spot` lists interruptible offers only, `any` both. */
+  pricing?: OfferPricing;
   /** At most this many offers (1–10000). */
   limit?: number;
 }

@@ -127,6 +127,14 @@ describe('InventoryService', () => {
     expect(answer.providers.find((p) => p.provider === 'vastai')?.state).toBe('ok');
   });
 
+  it('lists interruptible offers only when asked, but finds one named by id', async () => {
+    const { inventory, vast } = setup();
+    vast.setOffers([buildOffer({ id: 'vastai-1', pricePerHourMicros: 420_000 }), buildOffer({ id: 'vastai-spot-1', providerOfferId: '1', pricePerHourMicros: 150_000, interruptible: true, minBidPerHourMicros: 150_000 })]);
+    expect((await inventory.query({ provider: 'vastai' })).offers.map((o) => o.id)).toEqual(['vastai-1']);
+    expect((await inventory.query({ provider: 'vastai', pricing: 'spot' })).offers.map((o) => o.id)).toEqual(['vastai-spot-1']);
+    expect((await inventory.getOffer('vastai-spot-1'))?.offer).toMatchObject({ interruptible: true, minBidPerHourMicros: 150_000 });
+  });
+
   it('evicts an offer the provider refused, until the next refresh', async () => {
     const { inventory } = setup();
     await inventory.query({});

@@ -93,7 +93,8 @@ export class InventoryService {
    * several GPUs leaves it listed, and then it can be rented again.
    */
   async getOffer(offerId: string): Promise<{ offer: Offer; fresh: boolean } | undefined> {
-    let answer = await this.query({});
+    // By id, whatever its pricing: the on-demand default of listings must not hide a named spot offer.
+    let answer = await this.query({ pricing: 'any' });
     let offer = answer.offers.find((o) => o.id === offerId);
     if (!offer) {
       const provider = this.options.providers.find((p) => this.entries.get(p.name)?.rented.has(offerId));
@@ -102,7 +103,7 @@ export class InventoryService {
       // A provider in backoff is not asked again early: the offer counts as gone until then.
       if (this.options.clock.now().getTime() < entry.retryAfterMs) return undefined;
       await this.withTimeout(this.refresh(provider, entry));
-      answer = await this.query({ provider: provider.name });
+      answer = await this.query({ provider: provider.name, pricing: 'any' });
       offer = answer.offers.find((o) => o.id === offerId);
       if (!offer) return undefined;
     }

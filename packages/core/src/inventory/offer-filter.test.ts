@@ -57,6 +57,15 @@ describe('offer filtering', () => {
     expect(ids(sortOffers(available, 'reliability')).at(-1)).toBe('tensordock-3');
   });
 
+  it('lists on-demand offers unless interruptible ones are asked for, so no caller rents a spot offer by accident', () => {
+    const spot = buildOffer({ id: 'vastai-spot-1', providerOfferId: '1', gpuType: 'RTX 4090', pricePerHourMicros: 150_000, interruptible: true, minBidPerHourMicros: 150_000 });
+    const catalogue = [...offers, spot];
+    expect(ids(selectOffers(catalogue, { gpu: 'RTX4090' }))).toEqual(['vastai-1', 'vastai-2', 'tensordock-3']);
+    expect(ids(selectOffers(catalogue, { gpu: 'RTX4090', pricing: 'on-demand' }))).toEqual(['vastai-1', 'vastai-2', 'tensordock-3']);
+    expect(ids(selectOffers(catalogue, { gpu: 'RTX4090', pricing: 'spot' }))).toEqual(['vastai-spot-1']);
+    expect(ids(selectOffers(catalogue, { gpu: 'RTX4090', pricing: 'any' }))).toEqual(['vastai-spot-1', 'vastai-1', 'vastai-2', 'tensordock-3']);
+  });
+
   it('does not modify the catalogue it filters', () => {
     const before = structuredClone(offers);
     selectOffers(offers, { gpu: 'A100', sort: 'vram' });
@@ -69,7 +78,7 @@ describe('parseOfferFilter', () => {
     expect(parseOfferFilter({ provider: 'vastai', gpu: 'A100', minCudaVersion: '12.4', sort: 'vram' }).ok).toBe(true);
   });
 
-  test.each([{ provider: 'aws' }, { minCudaVersion: 'twelve' }, { minReliability: 2 }, { sort: 'cheapest' }, { unknownField: 1 }, { minGpus: 0 }])(
+  test.each([{ provider: 'aws' }, { minCudaVersion: 'twelve' }, { minReliability: 2 }, { sort: 'cheapest' }, { pricing: 'cheap' }, { unknownField: 1 }, { minGpus: 0 }])(
     'rejects %p with a validation error naming the field',
     (input) => {
       const result = parseOfferFilter(input);

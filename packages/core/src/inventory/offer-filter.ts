@@ -4,7 +4,7 @@ import { ValidationError } from '../errors/domain-errors.js';
 import { Err, Ok, type Result } from '../errors/result.js';
 import { matchesGpuQuery } from '../gpu/index.js';
 import { providerNameSchema } from '../providers/provider-name.js';
-import { type Offer } from './offer.js';
+import { offerMatchesPricing, offerPricingSchema, type Offer } from './offer.js';
 
 export const OFFER_SORTS = ['price', 'price_per_gpu', 'vram', 'reliability'] as const;
 export const offerSortSchema = z.enum(OFFER_SORTS);
@@ -26,6 +26,8 @@ export const offerFilterSchema = z
     location: z.string().trim().min(1).optional(),
     minReliability: z.number().min(0).max(1).optional(),
     sort: offerSortSchema.optional(),
+    /** `on-demand` unless asked: an interruptible offer is never picked by a caller that did not ask for one. */
+    pricing: offerPricingSchema.optional(),
   })
   .strict();
 export type OfferFilter = z.infer<typeof offerFilterSchema>;
@@ -54,6 +56,7 @@ export function compareVersions(a: string, b: string): number {
 
 export function offerMatchesFilter(offer: Offer, filter: OfferFilter): boolean {
   if (!offer.available) return false;
+  if (!offerMatchesPricing(offer, filter.pricing)) return false;
   if (filter.provider !== undefined && offer.provider !== filter.provider) return false;
   if (filter.gpu !== undefined && !matchesGpuQuery(filter.gpu, offer.gpuType)) return false;
   if (filter.minVramGb !== undefined && offer.vramGbPerGpu < filter.minVramGb) return false;

@@ -38,5 +38,24 @@ export const offerSchema = z.object({
    * not know it leave it out.
    */
   hostId: z.string().min(1).nullable().optional(),
+  /**
+   * An interruptible (spot) offer: rented with a bid, and stopped when a higher bid takes the
+   * machine (Vast.ai only). Absent means on-demand. Its `pricePerHourMicros` is the price at the
+   * minimum bid.
+   */
+  interruptible: z.boolean().optional(),
+  /** The lowest bid the vendor currently accepts for an interruptible offer, µUSD per hour; null when it states none. */
+  minBidPerHourMicros: z.number().int().nonnegative().nullable().optional(),
 });
 export type Offer = z.infer<typeof offerSchema>;
+
+/** Which pricing a listing asks for: on-demand only (the default), interruptible (spot) only, or both. */
+export const OFFER_PRICINGS = ['on-demand', 'spot', 'any'] as const;
+export const offerPricingSchema = z.enum(OFFER_PRICINGS);
+export type OfferPricing = z.infer<typeof offerPricingSchema>;
+
+/** Whether an offer belongs in a listing of `pricing`; an offer that says nothing is on-demand. */
+export function offerMatchesPricing(offer: Pick<Offer, 'interruptible'>, pricing: OfferPricing = 'on-demand'): boolean {
+  if (pricing === 'any') return true;
+  return (offer.interruptible === true) === (pricing === 'spot');
+}

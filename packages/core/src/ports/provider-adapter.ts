@@ -5,8 +5,12 @@ import { type StoragePolicy, type WorkloadType } from '../sessions/session.js';
 import { type VendorTemplate } from '../templates/vendor-template.js';
 import { type ProviderError } from './provider-errors.js';
 
-/** Provider-neutral instance states. `stopped` still exists (and may bill): it is not "gone". */
-export const INSTANCE_STATES = ['creating', 'starting', 'running', 'stopping', 'stopped', 'destroying', 'error', 'unknown'] as const;
+/**
+ * Provider-neutral instance states. `stopped` still exists (and may bill): it is not "gone".
+ * `preempted` is stopped by the vendor while we still want it running (an interruptible instance
+ * outbid by a higher bid): it exists, keeps its disk, and does not run again on its own terms.
+ */
+export const INSTANCE_STATES = ['creating', 'starting', 'running', 'stopping', 'stopped', 'preempted', 'destroying', 'error', 'unknown'] as const;
 export type InstanceState = (typeof INSTANCE_STATES)[number];
 
 export interface SshEndpoint {
@@ -37,6 +41,11 @@ export interface CreateInstanceRequest {
   readonly templateHashId: string | null;
   readonly diskGb: number | null;
   readonly onStartScript: string | null;
+  /**
+   * A bid, µUSD per hour for the whole instance: rents the offer as interruptible (spot). Absent or
+   * null rents on-demand. Adapters without interruptible rentals refuse a bid rather than ignore it.
+   */
+  readonly bidPricePerHourMicros?: number | null;
 }
 
 export interface CreatedInstance {
@@ -90,6 +99,8 @@ export interface ProviderAdapter {
   ensureSshKey?(providerInstanceId: string, sshPublicKey: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
   /** Only when `capabilities.stopWithoutDestroy`: stops the instance and keeps its disk (it still exists, and bills storage). */
   stopInstance?(providerInstanceId: string, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
+  /** Interruptible instances only: sets a new bid (µUSD per hour for the whole instance). */
+  changeBid?(providerInstanceId: string, bidPricePerHourMicros: number, signal?: AbortSignal): Promise<Result<void, ProviderError>>;
   /** Only when `capabilities.templates`: the vendor's recommended launch templates. */
   listTemplates?(signal?: AbortSignal): Promise<Result<VendorTemplate[], ProviderError>>;
   /** One template by hash id, recommended or not; `ProviderNotFoundError` when there is none. */

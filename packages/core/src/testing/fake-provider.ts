@@ -8,7 +8,7 @@ import {
   type ProviderAdapter,
   type ProviderInstance,
 } from '../ports/provider-adapter.js';
-import { ProviderNotFoundError, type ProviderError } from '../ports/provider-errors.js';
+import { ProviderInvalidRequestError, ProviderNotFoundError, type ProviderError } from '../ports/provider-errors.js';
 import { type ProviderCapabilities, type ProviderName } from '../providers/provider-name.js';
 import { type VendorTemplate } from '../templates/vendor-template.js';
 import { type Clock } from '../time/clock.js';
@@ -21,6 +21,8 @@ interface FakeInstance {
   state: InstanceState;
   pricePerHourMicros: number;
   startedAt: Date;
+  /** The bid it was rented with (interruptible), null on-demand. */
+  bidPricePerHourMicros: number | null;
 }
 
 /**
@@ -30,6 +32,8 @@ interface FakeInstance {
  */
 export class FakeProvider implements ProviderAdapter {
   readonly calls: { operation: FakeProviderOperation; argument?: string }[] = [];
+  /** Every create request received, in order (bids included), for assertions. */
+  readonly createRequests: CreateInstanceRequest[] = [];
   private readonly instances = new Map<string, FakeInstance>();
   private readonly failures = new Map<FakeProviderOperation, { error: ProviderError; stillCreate: boolean }[]>();
   private nextInstanceNumber = 1;
@@ -107,6 +111,17 @@ export class FakeProvider implements ProviderAdapter {
     if (instance) instance.state = state;
   }
 
+  /**
+   * Another tenant outbids an interruptible instance: it reads `preempted` (stopped by the vendor,
+   * still existing) until destroyed. Returns false for an unknown or on-demand instance.
+   */
+  preempt(providerInstanceId: string): boolean {
+    const instance = this.instances.get(providerInstanceId);
+    if (!instance || instance.bidPricePerHourMicros === null) return false;
+    instance.state = 'preempted';
+    return true;
+  }
+
   /** The instance disappears on the provider's side (host failure, vendor cleanup). */
   vanish(providerInstanceId: string): void {
     this.instances.delete(providerInstanceId);
@@ -119,11 +134,21 @@ export class FakeProvider implements ProviderAdapter {
   createInstance(request: CreateInstanceRequest): Promise<Result<CreatedInstance, ProviderError>> {
     const failure = this.takeFailure('createInstance');
     this.calls.push({ operation: 'createInstance', argument: request.label });
+    this.createRequests.push(request);
+    // As the real adapters: only Vast.ai rents with a bid; an interruptible offer needs one.
+    const bid = request.bidPricePerHourMicros ?? null;
+    if (bid !== null && this.name !== 'vastai') {
+      return Promise.resolve(Err(new ProviderInvalidRequestError(`${this.name} has no interruptible (spot) rentals`, { provider: this.name, operation: 'createInstance' })));
+    }
+    if (bid === null && request.offer.interruptible === true) {
+      return Promise.resolve(Err(new ProviderInvalidRequestError(`offer ${request.offer.id} is interruptible: it is rented with a bid`, { provider: this.name, operation: 'createInstance' })));
+    }
+    const price = bid ?? request.offer.pricePerHourMicros;
     if (failure) {
-      if (failure.stillCreate) this.storeInstance(request.label, this.createdState, request.offer.pricePerHourMicros);
+      if (failure.stillCreate) this.storeInstance(request.label, this.createdState, price, bid);
       return Promise.resolve(Err(failure.error));
     }
-    const instance = this.storeInstance(request.label, this.createdState, request.offer.pricePerHourMicros);
+    const instance = this.storeInstance(request.label, this.createdState, price, bid);
     return Promise.resolve(
       Ok({ providerInstanceId: instance.providerInstanceId, ssh: null, pricePerHourMicros: instance.pricePerHourMicros }),
     );
@@ -161,13 +186,14 @@ export class FakeProvider implements ProviderAdapter {
     return this.failures.get(operation)?.shift();
   }
 
-  private storeInstance(label: string | null, state: InstanceState, pricePerHourMicros: number): FakeInstance {
+  private storeInstance(label: string | null, state: InstanceState, pricePerHourMicros: number, bidPricePerHourMicros: number | null = null): FakeInstance {
     const instance: FakeInstance = {
       providerInstanceId: `${this.name}-i-${this.nextInstanceNumber++}`,
       label,
       state,
       pricePerHourMicros,
       startedAt: this.clock.now(),
+      bidPricePerHourMicros,
     };
     this.instances.set(instance.providerInstanceId, instance);
     return instance;

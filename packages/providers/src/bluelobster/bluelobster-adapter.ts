@@ -25,7 +25,7 @@ import { ProviderHttpClient, errorForStatus, type HttpResponse, type ProviderHtt
 import { parseBody } from '../http/parse-body.js';
 import { TokenBucket, sleep } from '../http/rate-limiter.js';
 import { gpuFields, joinLocation } from '../shared/offer-mapping.js';
-import { checkInstanceId, checkSshPublicKey } from '../shared/validation.js';
+import { checkInstanceId, checkSshPublicKey, refuseSpot } from '../shared/validation.js';
 import { blueLobsterNameToLabel, labelToBlueLobsterName } from './bluelobster-names.js';
 import {
   availableResponseSchema,
@@ -159,6 +159,8 @@ export class BlueLobsterAdapter implements ProviderAdapter {
 
   async createInstance(request: CreateInstanceRequest, signal?: AbortSignal): Promise<Result<CreatedInstance, ProviderError>> {
     const operation = 'createInstance';
+    const spot = refuseSpot('bluelobster', 'Blue Lobster', request);
+    if (!spot.ok) return spot;
     const parts = request.offer.id.trim().split(':');
     if (parts.length !== 3 || parts[0] !== 'bluelobster' || !parts[1] || !parts[2]) {
       return Err(new ProviderInvalidRequestError(`'${request.offer.id}' is not a Blue Lobster offer id (bluelobster:<type>:<region>)`, this.client.context(operation)));

@@ -116,6 +116,8 @@ async function diagnoseOne(provider: ProviderName, credentials: ProviderCredenti
       ...(options.simulated ? { simulated: true } : {}),
       ...(options.recordDir ? { recordDir: options.recordDir } : {}),
       onExchange: (exchange) => exchanges.push(exchange),
+      // One catalogue search, the one whose answer the report counts against the offers it parsed.
+      vastPricing: 'on-demand',
       timeoutMs: options.timeoutMs ?? 15_000,
       // One retry: a transient blip should not fail the check, a dead vendor should not take minutes.
       retries: 1,

@@ -27,3 +27,19 @@ export function checkSshPublicKey(provider: ProviderName, operation: string, key
 export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * For vendors without interruptible rentals: a bid, or an offer marked interruptible, is refused
+ * before any request (ignoring the bid would rent on-demand at a price the caller never agreed to).
+ */
+export function refuseSpot(
+  provider: ProviderName,
+  vendor: string,
+  request: { readonly offer: { readonly interruptible?: boolean | undefined }; readonly bidPricePerHourMicros?: number | null | undefined },
+): Result<void, ProviderInvalidRequestError> {
+  const bid = request.bidPricePerHourMicros;
+  if ((bid !== undefined && bid !== null) || request.offer.interruptible === true) {
+    return Err(new ProviderInvalidRequestError(`${vendor} has no interruptible (spot) rentals: bids are a Vast.ai feature; rent this offer on-demand`, { provider, operation: 'createInstance' }));
+  }
+  return Ok(undefined);
+}

@@ -24,7 +24,7 @@ import { ProviderHttpClient, errorForStatus, type HttpResponse, type ProviderHtt
 import { parseBody } from '../http/parse-body.js';
 import { TokenBucket, sleep } from '../http/rate-limiter.js';
 import { gpuFields, joinLocation } from '../shared/offer-mapping.js';
-import { checkInstanceId, checkSshPublicKey, shellQuote } from '../shared/validation.js';
+import { checkInstanceId, checkSshPublicKey, refuseSpot, shellQuote } from '../shared/validation.js';
 import { isStaleInventoryMessage } from './stale-inventory.js';
 import {
   createResponseSchema,
@@ -222,6 +222,8 @@ export class TensorDockAdapter implements ProviderAdapter {
 
   async createInstance(request: CreateInstanceRequest, signal?: AbortSignal): Promise<Result<CreatedInstance, ProviderError>> {
     const operation = 'createInstance';
+    const spot = refuseSpot('tensordock', 'TensorDock', request);
+    if (!spot.ok) return spot;
     const offer = parseTensorDockOfferId(request.offer.id);
     if ('error' in offer) return Err(new ProviderInvalidRequestError(offer.error, this.client.context(operation)));
     const key = checkSshPublicKey('tensordock', operation, request.sshPublicKey);

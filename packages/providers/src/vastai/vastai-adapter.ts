@@ -1,6 +1,8 @@
 import {
   Err,
   Ok,
+  microsToUsd,
+  offerMatchesPricing,
   ProviderInvalidRequestError,
   ProviderNotFoundError,
   ProviderOfferUnavailableError,
@@ -14,6 +16,7 @@ import {
   type InstanceState,
   type Logger,
   type Offer,
+  type OfferPricing,
   type ProviderAdapter,
   type ProviderCapabilities,
   type ProviderError,
@@ -56,6 +59,11 @@ export interface VastAiAdapterOptions {
   /** Disk for new instances when the request sets none; it cannot be changed later. @default 50 */
   readonly defaultDiskGb?: number;
   readonly image?: string;
+  /**
+   * Which offers `listOffers` returns: `on-demand` (one search, as before), `spot` (interruptible
+   * offers, searched with `type: "bid"`), or `any` (both searches). @default on-demand
+   */
+  readonly pricing?: OfferPricing;
   /** Offers are marked as simulated (the built-in simulator stands in for Vast). */
   readonly simulated?: boolean;
   readonly now?: () => Date;
@@ -107,12 +115,19 @@ const VAST_INSTANCE_PAGE_SIZE = 25;
 /** A listing longer than this is refused rather than followed forever (a cursor that never ends). */
 const VAST_MAX_INSTANCE_PAGES = 400;
 
+/** Vast's accepted range for a bid, USD per hour (API reference, change bid). */
+const VAST_MIN_BID_USD = 0.001;
+const VAST_MAX_BID_USD = 32;
+
 /**
  * actual_status → neutral state. `loading` can last an hour for big images: it is progress, not
  * failure. `frozen` (paused, memory kept) still bills the GPU, so it is stopped, not gone;
- * `rebooting`/`restarting` come back on their own.
+ * `rebooting`/`restarting` come back on their own. A `stopped` container whose intended_status is
+ * still `running` was stopped by Vast, not by us: an interruptible instance outbid by a higher bid
+ * (Vast pauses it, disk kept, until it regains priority) — `preempted`, so the lifecycle can act.
  */
-export function vastInstanceState(actualStatus: string | null | undefined): InstanceState {
+export function vastInstanceState(actualStatus: string | null | undefined, intendedStatus?: string | null): InstanceState {
+  if (actualStatus === 'stopped' && intendedStatus === 'running') return 'preempted';
   switch (actualStatus ?? '') {
     case '':
     case 'created':
@@ -142,9 +157,9 @@ function isGoneOffer(status: number, text: string): boolean {
   return status === 403 && /not your own/i.test(text);
 }
 
-/** `vastai-123`, `VASTAI-123`, ` 123 ` → 123 (offer ids arrive in several forms). */
+/** `vastai-123`, `VASTAI-123`, ` 123 `, `vastai-spot-123` → 123 (offer ids arrive in several forms). */
 export function parseVastOfferId(id: string): number | undefined {
-  const bare = id.trim().replace(/^vastai-/i, '').trim();
+  const bare = id.trim().replace(/^vastai-(spot-)?/i, '').trim();
   return /^\d+$/.test(bare) ? Number(bare) : undefined;
 }
 
@@ -178,13 +193,30 @@ export class VastAiAdapter implements ProviderAdapter {
     return this.options.defaultDiskGb ?? 50;
   }
 
-  async listOffers(signal?: AbortSignal): Promise<Result<Offer[], ProviderError>> {
+  /**
+   * The catalogue for `pricing` (the adapter's own by default). `any` runs both searches at once
+   * (a cold listing waits for one round trip, not two), and either failing fails the listing: half
+   * a catalogue would look like offers that vanished.
+   */
+  async listOffers(signal?: AbortSignal, pricing: OfferPricing = this.options.pricing ?? 'on-demand'): Promise<Result<Offer[], ProviderError>> {
+    const kinds = [false, true].filter((interruptible) => offerMatchesPricing({ interruptible }, pricing));
+    const found = await Promise.all(kinds.map((interruptible) => this.searchOffers(interruptible, signal)));
+    const offers: Offer[] = [];
+    for (const result of found) {
+      if (!result.ok) return result;
+      offers.push(...result.val);
+    }
+    return Ok(offers);
+  }
+
+  private async searchOffers(interruptible: boolean, signal?: AbortSignal): Promise<Result<Offer[], ProviderError>> {
     // POST with the query as the body is the documented search (the official CLI's since 2024).
     // allocated_storage makes dph_total include the disk a create will rent; without it Vast
-    // prices an 8 GB disk and the offer looks cheaper than the instance bills.
+    // prices an 8 GB disk and the offer looks cheaper than the instance bills. `type: "bid"` is
+    // the CLI's `search offers --type bid` (interruptible): the offers carry `min_bid`.
     const query = {
       rentable: { eq: true },
-      type: 'on-demand',
+      type: interruptible ? 'bid' : 'on-demand',
       reliability2: { gte: this.options.minReliability ?? 0.95 },
       order: [['dph_total', 'asc']],
       limit: this.options.maxOffers ?? 2000,
@@ -203,7 +235,29 @@ export class VastAiAdapter implements ProviderAdapter {
     const body = parseBody(this.client, 'listOffers', sent.val, vastBundlesResponseSchema);
     if (!body.ok) return body;
     const fetchedAt = this.now();
-    return Ok(body.val.offers.map((bundle) => this.toOffer(bundle, fetchedAt)));
+    return Ok(body.val.offers.map((bundle) => (interruptible ? this.toInterruptibleOffer(bundle, fetchedAt) : this.toOffer(bundle, fetchedAt))));
+  }
+
+  /**
+   * An offer from the bid search. Its price is the minimum bid plus the disk's storage rate (the
+   * bid buys GPU time; Vast bills the disk beside it, and keeps billing it when the instance is
+   * outbid). Without a stated minimum bid the on-demand price is the only safe figure.
+   */
+  private toInterruptibleOffer(bundle: VastBundle, fetchedAt: Date): Offer {
+    const minBidUsd = typeof bundle.min_bid === 'number' && bundle.min_bid > 0 ? bundle.min_bid : null;
+    const price = minBidUsd === null ? this.priceWithDisk(bundle) : minBidUsd + this.storagePerHourUsd(bundle);
+    return {
+      ...this.toOffer(bundle, fetchedAt),
+      id: `vastai-spot-${bundle.id}`,
+      pricePerHourMicros: usdToMicros(price),
+      interruptible: true,
+      minBidPerHourMicros: minBidUsd === null ? null : usdToMicros(minBidUsd),
+    };
+  }
+
+  /** The rented disk's storage rate per hour (storage_cost is USD per GB per 30-day month); 0 when unstated. */
+  private storagePerHourUsd(bundle: VastBundle): number {
+    return typeof bundle.storage_cost === 'number' && bundle.storage_cost > 0 ? (this.diskGb * bundle.storage_cost) / (30 * 24) : 0;
   }
 
   private toOffer(bundle: VastBundle, fetchedAt: Date): Offer {
@@ -249,10 +303,14 @@ export class VastAiAdapter implements ProviderAdapter {
     }
     const key = checkSshPublicKey('vastai', operation, request.sshPublicKey);
     if (!key.ok) return key;
+    const bid = this.checkBid(request);
+    if (!bid.ok) return bid;
 
-    // No `price`: sending one turns the rental into an interruptible bid that Vast may reclaim.
+    // `price` only with a bid: sending one turns the rental into an interruptible bid that Vast may
+    // stop when outbid; without it the offer is rented on-demand at its dph_total.
     const body: Record<string, unknown> = {
       client_id: 'me',
+      ...(bid.val === null ? {} : { price: microsToUsd(bid.val) }),
       disk: request.diskGb ?? this.diskGb,
       label: request.label,
       runtype: 'ssh_proxy',
@@ -297,7 +355,67 @@ export class VastAiAdapter implements ProviderAdapter {
     if (!attached.ok) {
       this.logger.warn('attaching the SSH key failed; continuing', { providerInstanceId: instanceId, error: attached.err.message });
     }
-    return Ok({ providerInstanceId: instanceId, ssh: null, pricePerHourMicros: request.offer.pricePerHourMicros, requestSentAt: response.sentAt });
+    return Ok({ providerInstanceId: instanceId, ssh: null, pricePerHourMicros: this.rentedPrice(request.offer, bid.val), requestSentAt: response.sentAt });
+  }
+
+  /**
+   * The bid to send (µUSD per hour), null for on-demand. An interruptible offer without a bid is
+   * refused (Vast would rent it on-demand at a price nobody chose), and so is a bid under the
+   * offer's minimum (it would never run) or outside Vast's accepted range.
+   */
+  private checkBid(request: CreateInstanceRequest): Result<number | null, ProviderError> {
+    const context = this.client.context('createInstance');
+    const bid = request.bidPricePerHourMicros ?? null;
+    if (bid === null) {
+      if (request.offer.interruptible === true) return Err(new ProviderInvalidRequestError(`offer ${request.offer.id} is interruptible: it is rented with a bid`, context));
+      return Ok(null);
+    }
+    if (!Number.isInteger(bid) || microsToUsd(bid) < VAST_MIN_BID_USD || microsToUsd(bid) > VAST_MAX_BID_USD) {
+      return Err(new ProviderInvalidRequestError(`a bid must be between $${VAST_MIN_BID_USD} and $${VAST_MAX_BID_USD} per hour`, context));
+    }
+    const minimum = request.offer.minBidPerHourMicros ?? null;
+    if (minimum !== null && bid < minimum) {
+      return Err(new ProviderInvalidRequestError(`a bid of $${microsToUsd(bid)}/h is under the offer's minimum bid of $${microsToUsd(minimum)}/h: it would never run`, context));
+    }
+    return Ok(bid);
+  }
+
+  /** What the new instance bills per hour: the offer's price, or for a bid the bid plus the disk's storage rate the offer's price includes. */
+  private rentedPrice(offer: Offer, bid: number | null): number {
+    if (bid === null) return offer.pricePerHourMicros;
+    const storage = offer.interruptible === true && typeof offer.minBidPerHourMicros === 'number' ? Math.max(0, offer.pricePerHourMicros - offer.minBidPerHourMicros) : 0;
+    return bid + storage;
+  }
+
+  /**
+   * `PUT /instances/bid_price/{id}/` with `{"client_id": "me", "price": …}` (the official CLI's
+   * `change bid`): a higher bid can win back an outbid instance; Vast answers `{"success": true}`.
+   */
+  async changeBid(providerInstanceId: string, bidPricePerHourMicros: number, signal?: AbortSignal): Promise<Result<void, ProviderError>> {
+    const operation = 'changeBid';
+    const id = checkInstanceId('vastai', operation, providerInstanceId);
+    if (!id.ok) return id;
+    const usd = microsToUsd(bidPricePerHourMicros);
+    if (!Number.isInteger(bidPricePerHourMicros) || usd < VAST_MIN_BID_USD || usd > VAST_MAX_BID_USD) {
+      return Err(new ProviderInvalidRequestError(`a bid must be between $${VAST_MIN_BID_USD} and $${VAST_MAX_BID_USD} per hour`, this.client.context(operation)));
+    }
+    const sent = await this.client.send({
+      method: 'PUT',
+      path: `/instances/bid_price/${id.val}/`,
+      body: { client_id: 'me', price: usd },
+      operation,
+      idempotent: true,
+      ...(signal ? { signal } : {}),
+    });
+    if (!sent.ok) return sent;
+    if (sent.val.status === 404) return Err(new ProviderNotFoundError(`instance ${id.val} not found`, this.client.context(operation, 404)));
+    if (sent.val.status !== 200) return Err(errorForStatus(this.client, operation, sent.val, { idempotent: true }));
+    const parsed = parseBody(this.client, operation, sent.val, vastCreateResponseSchema);
+    if (!parsed.ok) return parsed;
+    if (parsed.val.success === false) {
+      return Err(new ProviderInvalidRequestError(`bid refused: ${this.client.snippet(parsed.val.msg ?? parsed.val.error ?? 'no reason given')}`, this.client.context(operation, 200)));
+    }
+    return Ok(undefined);
   }
 
   /** `POST /instances/{id}/ssh/`: the way a key reliably reaches a Vast host (idempotent). */
@@ -462,7 +580,7 @@ export class VastAiAdapter implements ProviderAdapter {
   }
 
   private toInstance(instance: VastInstance): ProviderInstance {
-    const state = vastInstanceState(instance.actual_status);
+    const state = vastInstanceState(instance.actual_status, instance.intended_status);
     const hasSsh = Boolean(instance.ssh_host) && typeof instance.ssh_port === 'number' && instance.ssh_port > 0;
     return {
       provider: 'vastai',

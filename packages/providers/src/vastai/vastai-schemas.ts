@@ -24,6 +24,8 @@ export const vastBundleSchema = z.object({
   dph_base: z.number().nullish(),
   /** USD per GB per month of disk. */
   storage_cost: z.number().nullish(),
+  /** The lowest bid accepted for an interruptible rental, USD per hour (also present on on-demand results). */
+  min_bid: z.number().nullish(),
 });
 export type VastBundle = z.infer<typeof vastBundleSchema>;
 
@@ -44,6 +46,8 @@ export const vastInstanceSchema = z.object({
   id: z.number().int(),
   label: z.string().nullish(),
   actual_status: z.string().nullish(),
+  /** What the owner asked for (running, stopped, frozen): `running` with a stopped container means Vast stopped it, not us. */
+  intended_status: z.string().nullish(),
   ssh_host: z.string().nullish(),
   ssh_port: z.number().int().nullish(),
   public_ipaddr: z.string().nullish(),

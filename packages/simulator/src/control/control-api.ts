@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { FaultValidationError, type ActiveFault, type FaultSpec } from '../faults/fault-schema.js';
 import { jsonReply, listen, parseJsonBody, readBody, sendReply, type HttpReply } from '../http/http-kit.js';
-import { VENDOR_NAMES, type RecordedRequest, type SimulatedInstance, type SimulatedOffer } from '../model.js';
+import { VENDOR_NAMES, type RecordedRequest, type SimulatedInstance, type SimulatedOffer, type VendorName } from '../model.js';
 
 /** The simulator's ground truth and fault switches, as typed methods (same as `/_sim/*`). */
 export interface SimulatorControl {
@@ -20,6 +20,11 @@ export interface SimulatorControl {
   catalog(): Promise<SimulatedOffer[]>;
   /** Vendor API requests received, oldest first (bounded). */
   requests(): Promise<RecordedRequest[]>;
+  /**
+   * Another tenant outbids a running interruptible (bid) instance now: it stops as Vast stops it
+   * and its bill ends. 404 when there is no such instance, 409 when it is not a running bid.
+   */
+  outbid(vendor: VendorName, id: string): Promise<{ ok: true; instance: SimulatedInstance } | { ok: false; status: 404 | 409; message: string }>;
 }
 
 const resetBodySchema = z.union([z.undefined(), z.object({}).strict()]);
@@ -36,7 +41,7 @@ function zodMessage(error: z.ZodError): string {
 /**
  * The HTTP control API on its own port: `GET /_sim/instances`, `GET /_sim/catalog`,
  * `GET|POST|DELETE /_sim/faults`, `DELETE /_sim/faults/{id}`, `POST /_sim/reset`,
- * `GET /_sim/requests[?vendor=]`, `GET /_sim/health`.
+ * `GET /_sim/requests[?vendor=]`, `GET /_sim/health`, `POST /_sim/instances/{vendor}/{id}/outbid`.
  */
 export async function startControlServer(
   control: SimulatorControl,
@@ -73,6 +78,14 @@ export async function startControlServer(
         }
       }
     }
+    const outbidMatch = /^\/_sim\/instances\/([^/]+)\/([^/]+)\/outbid$/.exec(path);
+    if (outbidMatch && method === 'POST') {
+      const vendor = z.enum(VENDOR_NAMES).safeParse(outbidMatch[1]);
+      if (!vendor.success) return badRequest(`unknown vendor ${outbidMatch[1] ?? ''} (one of ${VENDOR_NAMES.join(', ')})`);
+      const result = await control.outbid(vendor.data, decodeURIComponent(outbidMatch[2] ?? ''));
+      if (result.ok) return jsonReply(200, { instance: result.instance });
+      return jsonReply(result.status, { error: { code: result.status === 404 ? 'NOT_FOUND' : 'CONFLICT', message: result.message } });
+    }
     const faultMatch = /^\/_sim\/faults\/([^/]+)$/.exec(path);
     if (faultMatch && method === 'DELETE') {
       const cleared = await control.clearFaults(decodeURIComponent(faultMatch[1] ?? ''));
@@ -84,7 +97,7 @@ export async function startControlServer(
       await control.reset();
       return jsonReply(200, { ok: true });
     }
-    const known = ['/_sim/instances', '/_sim/catalog', '/_sim/health', '/_sim/requests', '/_sim/faults', '/_sim/reset'].includes(path) || faultMatch !== null;
+    const known = ['/_sim/instances', '/_sim/catalog', '/_sim/health', '/_sim/requests', '/_sim/faults', '/_sim/reset'].includes(path) || faultMatch !== null || outbidMatch !== null;
     return known
       ? jsonReply(405, { error: { code: 'METHOD_NOT_ALLOWED', message: `${method} is not supported on ${path}` } })
       : jsonReply(404, { error: { code: 'NOT_FOUND', message: `no control route ${method} ${path}` } });

@@ -62,6 +62,12 @@ export interface InstanceRecord {
   endState: 'destroyed' | 'vanished' | 'failed' | null;
   stoppedAtMs: number | null;
   stoppedStatus: string | null;
+  /** What the owner last asked for: a stop call makes it `stopped`; an outbid leaves it `running`. */
+  intendedStatus: 'running' | 'stopped';
+  /** When another tenant's higher bid stopped this interruptible instance; its bill ends there. */
+  preemptedAtMs: number | null;
+  /** Bid changes, oldest first: each price bills from its `atMs` on. */
+  priceChanges: { atMs: number; pricePerHourUsd: number; pricePerHourMicros: number }[];
   createOutcome: SimulatedInstance['createOutcome'];
   destroyRequests: number;
   node: FakeGpuNode | null;
@@ -95,6 +101,8 @@ export class World {
   private readonly decidedInstanceFaults = new Set<string>();
   ids: Prng;
   private vastCounter: number;
+  private outbids: Prng;
+  private lastOutbidRollMs: number;
 
   constructor(
     readonly catalog: GeneratedCatalog,
@@ -102,9 +110,13 @@ export class World {
     private readonly seed: number,
     private readonly vendorStatus: Readonly<Record<VendorName, VendorStatusFn>>,
     readonly now: () => number = Date.now,
+    /** Other tenants' higher bids: expected outbids per running interruptible instance per hour (0: only on command). */
+    private readonly outbidRatePerHour = 0,
   ) {
     this.ids = new Prng(seed, 'ids');
     this.vastCounter = 20_000_000 + this.ids.int(0, 900_000);
+    this.outbids = new Prng(seed, 'outbids');
+    this.lastOutbidRollMs = now();
   }
 
   nextVastId(): number {
@@ -121,6 +133,9 @@ export class World {
       endState: input.endState ?? null,
       stoppedAtMs: null,
       stoppedStatus: null,
+      intendedStatus: 'running',
+      preemptedAtMs: null,
+      priceChanges: [],
       createOutcome: 'ok',
       destroyRequests: 0,
       node: null,
@@ -150,6 +165,7 @@ export class World {
 
   stateAt(record: InstanceRecord, nowMs = this.now()): InstanceState {
     if (record.endAtMs !== null && nowMs >= record.endAtMs) return record.endState ?? 'destroyed';
+    if (record.preemptedAtMs !== null && nowMs >= record.preemptedAtMs) return 'preempted';
     if (record.stoppedAtMs !== null && nowMs >= record.stoppedAtMs) return 'stopped';
     if (record.runningAtMs !== null && nowMs >= record.runningAtMs) return 'running';
     return 'provisioning';
@@ -173,10 +189,51 @@ export class World {
     await node?.close();
   }
 
-  /** Applies due instance faults (`vanish`, `instance_stopped`). Cheap when none are active. */
+  /** Whether `record` is an interruptible Vast instance that is running now (the only kind a bid can take). */
+  isOutbiddable(record: InstanceRecord, nowMs = this.now()): boolean {
+    return record.details.kind === 'vastai' && record.details.bidPriceUsd !== null && this.stateAt(record, nowMs) === 'running';
+  }
+
+  /**
+   * Another tenant outbids an interruptible instance, as Vast does it: the container stops
+   * (`stopped`, disk kept), the owner's intended status stays `running`, and the bid's billing ends.
+   */
+  async outbid(record: InstanceRecord): Promise<boolean> {
+    if (!this.isOutbiddable(record)) return false;
+    record.preemptedAtMs = this.now();
+    await this.stop(record, 'stopped');
+    return true;
+  }
+
+  /** The hourly price now: the last bid change, or the price it was created at. */
+  currentPrice(record: InstanceRecord): { pricePerHourUsd: number; pricePerHourMicros: number } {
+    return record.priceChanges.at(-1) ?? { pricePerHourUsd: record.pricePerHourUsd, pricePerHourMicros: record.pricePerHourMicros };
+  }
+
+  /** A new bid on an interruptible instance: billed from now on. */
+  changeBid(record: InstanceRecord, pricePerHourUsd: number): void {
+    record.priceChanges.push({ atMs: this.now(), pricePerHourUsd, pricePerHourMicros: usdToMicros(pricePerHourUsd) });
+  }
+
+  /**
+   * Random outbids: each running interruptible instance is outbid over the time since the last roll
+   * with probability 1 − e^(−rate × hours), so the rate holds whatever the tick interval.
+   */
+  private async rollOutbids(now: number): Promise<void> {
+    const hours = Math.max(0, now - this.lastOutbidRollMs) / 3_600_000;
+    this.lastOutbidRollMs = now;
+    if (this.outbidRatePerHour <= 0 || hours === 0) return;
+    const p = 1 - Math.exp(-this.outbidRatePerHour * hours);
+    for (const record of this.records) {
+      if (this.isOutbiddable(record, now) && this.outbids.chance(p)) await this.outbid(record);
+    }
+  }
+
+  /** Applies due instance faults (`vanish`, `instance_stopped`) and random outbids. Cheap when neither is active. */
   async tick(): Promise<void> {
-    if (!this.faults.hasActive(['vanish', 'instance_stopped'])) return;
     const now = this.now();
+    await this.rollOutbids(now);
+    if (!this.faults.hasActive(['vanish', 'instance_stopped'])) return;
     for (const record of this.records) {
       if (this.isGone(record, now) || this.stateAt(record, now) === 'stopped') continue;
       const fault = this.faults.takeInstanceFaults(
@@ -212,8 +269,17 @@ export class World {
 
   snapshot(record: InstanceRecord): SimulatedInstance {
     const now = this.now();
-    const billedMs = Math.max(0, Math.min(now, record.endAtMs ?? now) - record.createdAtMs);
-    const costMicroUsd = costForMs(record.pricePerHourMicros, billedMs);
+    // An outbid instance's bid bills until the outbid stopped it; each price from when it was set.
+    const billedUntil = Math.max(record.createdAtMs, Math.min(now, record.endAtMs ?? now, record.preemptedAtMs ?? now));
+    const billedMs = billedUntil - record.createdAtMs;
+    const segments = [{ atMs: record.createdAtMs, pricePerHourMicros: record.pricePerHourMicros }, ...record.priceChanges];
+    let costMicroUsd = 0;
+    segments.forEach((segment, i) => {
+      const from = Math.min(segment.atMs, billedUntil);
+      const to = Math.min(segments[i + 1]?.atMs ?? billedUntil, billedUntil);
+      costMicroUsd += costForMs(segment.pricePerHourMicros, Math.max(0, to - from));
+    });
+    const price = this.currentPrice(record);
     const node = record.node;
     return {
       vendor: record.vendor,
@@ -232,9 +298,11 @@ export class World {
       sshHost: '127.0.0.1',
       sshPort: node?.port ?? null,
       sshUsers: node?.users ?? [],
-      pricePerHourUsd: record.pricePerHourUsd,
-      pricePerHourMicroUsd: record.pricePerHourMicros,
+      pricePerHourUsd: price.pricePerHourUsd,
+      pricePerHourMicroUsd: price.pricePerHourMicros,
       billedSeconds: billedMs / 1000,
+      bidPriceUsd: record.details.kind === 'vastai' && record.details.bidPriceUsd !== null ? price.pricePerHourUsd : null,
+      preemptedAt: record.preemptedAtMs === null ? null : new Date(record.preemptedAtMs).toISOString(),
       costMicroUsd,
       costUsd: costMicroUsd / MICROS_PER_USD,
     };
@@ -248,6 +316,8 @@ export class World {
     this.decidedInstanceFaults.clear();
     this.ids = new Prng(this.seed, 'ids');
     this.vastCounter = 20_000_000 + this.ids.int(0, 900_000);
+    this.outbids = new Prng(this.seed, 'outbids');
+    this.lastOutbidRollMs = this.now();
     await Promise.all(nodes.map((n) => n.close('graceful')));
   }
 

@@ -152,7 +152,8 @@ function parseQuery(raw: string | null, defaultLimit: number): BundleQuery | Err
       if (!Array.isArray(value)) return new Error('order must be a list of [field, "asc"|"desc"]');
       order = value.map((entry): [string, 'asc' | 'desc'] => (Array.isArray(entry) ? [String(entry[0]), entry[1] === 'desc' ? 'desc' : 'asc'] : [String(entry), 'asc']));
     } else if (key === 'type' || key === 'allocated_storage') {
-      // on-demand / bid / reserved: every simulated offer is rentable on demand; bids just add `price`.
+      // on-demand / bid / reserved: every simulated offer is rentable either way (bid results carry
+      // min_bid like the others); a create with `price` makes the instance interruptible.
       // allocated_storage prices the disk; simulated prices already include a typical disk.
       continue;
     } else if (isObject(value)) {
@@ -208,7 +209,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
       machine_id: bundle.machine_id,
       label: record.label === '' ? null : record.label,
       actual_status: status,
-      intended_status: 'running',
+      intended_status: record.intendedStatus,
       cur_state: status === null ? 'created' : status === 'loading' ? 'running' : status,
       next_state: 'running',
       status_msg: status === 'loading' ? `Pulling ${d.image ?? 'template image'}: downloading layers` : status === 'running' ? `success, running ${d.image ?? ''}` : null,
@@ -228,7 +229,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
       driver_version: bundle.driver_version,
       geolocation: bundle.geolocation,
       reliability2: bundle.reliability2,
-      dph_total: record.pricePerHourUsd,
+      dph_total: world.currentPrice(record).pricePerHourUsd,
       is_bid: d.bidPriceUsd !== null,
       min_bid: bundle.min_bid,
       disk_space: d.diskGb,
@@ -296,7 +297,9 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     if (!RUNTYPES.has(runtype)) return vastError(400, 'invalid_args', `invalid runtype: ${runtype}`);
     if (body.disk !== undefined && (typeof body.disk !== 'number' || body.disk <= 0)) return vastError(400, 'invalid_args', 'disk must be a positive number (GB)');
     if (body.label !== undefined && body.label !== null && typeof body.label !== 'string') return vastError(400, 'invalid_args', 'label must be a string');
-    if (body.price !== undefined && typeof body.price !== 'number') return vastError(400, 'invalid_args', 'price must be a number');
+    if (body.price !== undefined && body.price !== null && (typeof body.price !== 'number' || body.price < 0.001 || body.price > 32)) {
+      return vastError(400, 'invalid_args', 'price must be a bid between 0.001 and 32 USD per hour');
+    }
 
     const bundle = world.catalog.vastai.find((b) => String(b.wire.id) === askId);
     if (!bundle || world.occupancy().vast.has(bundle.wire.id)) return staleAsk(askId);
@@ -318,6 +321,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
       vendorOfferId: askId,
       sku: bundle.sku,
       gpuCount: bundle.wire.num_gpus,
+      // A bid bills at the bid; without one the offer is rented on-demand at dph_total.
       pricePerHourUsd: typeof body.price === 'number' ? body.price : bundle.wire.dph_total,
       runningAtMs,
       details: {
@@ -443,11 +447,28 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     if (!isObject(ctx.body)) return vastError(400, 'invalid_args', 'request body must be a JSON object');
     const state = ctx.body.state;
     if (state === 'stopped') {
-      if (vastStatus(record, world.now()) !== 'exited') await world.stop(record, 'exited');
+      record.intendedStatus = 'stopped';
+      if (record.stoppedAtMs === null) await world.stop(record, 'exited');
       return jsonReply(200, { success: true });
     }
     if (state === 'running') return vastError(400, 'invalid_args', 'starting a stopped instance is not simulated');
     return vastError(400, 'invalid_args', 'state must be "stopped" or "running"');
+  };
+
+  /**
+   * `PUT /instances/bid_price/{id}/` with `{"client_id": "me", "price": …}` (change bid): the new bid
+   * bills from now on. Winning back an outbid instance is not simulated: it stays stopped.
+   */
+  const changeBid = (ctx: RouteContext): RouteResult => {
+    const id = ctx.match[1] ?? '';
+    const record = live(id);
+    if (!record) return notFound(id);
+    if (!isObject(ctx.body) || ctx.body.client_id !== 'me') return vastError(400, 'invalid_args', 'body must be {"client_id": "me", "price": <USD per hour>}');
+    const price = ctx.body.price;
+    if (typeof price !== 'number' || price < 0.001 || price > 32) return vastError(400, 'invalid_args', 'price must be a bid between 0.001 and 32 USD per hour');
+    if (record.details.kind !== 'vastai' || record.details.bidPriceUsd === null) return vastError(400, 'invalid_args', `instance ${id} is not an interruptible instance`);
+    world.changeBid(record, price);
+    return jsonReply(200, { success: true });
   };
 
   const idOf = (match: RegExpExecArray): string | undefined => match[1];
@@ -461,6 +482,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
     { method: 'GET', pattern: /^\/v0\/instances\/$/, operation: 'listInstances', handle: listInstances },
     { method: 'GET', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'getInstance', instanceId: idOf, handle: getInstance },
     { method: 'DELETE', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'destroyInstance', instanceId: idOf, handle: destroyInstance },
+    { method: 'PUT', pattern: /^\/v0\/instances\/bid_price\/([^/]+)\/$/, operation: 'changeBid', instanceId: idOf, handle: changeBid },
     { method: 'PUT', pattern: /^\/v0\/instances\/([^/]+)\/$/, operation: 'stopInstance', instanceId: idOf, handle: setInstanceState },
     { method: 'GET', pattern: /^\/v0\/users\/current\/$/, operation: 'getBalance', handle: balance },
     { method: 'GET', pattern: /^\/v0\/template\/$/, operation: 'listTemplates', handle: templates },

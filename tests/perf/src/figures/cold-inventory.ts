@@ -40,8 +40,11 @@ export async function coldInventoryAggregation(): Promise<FigureOutcome> {
       const failed = answer.providers.filter((p) => p.state !== 'ok');
       if (failed.length > 0) throw new Error(`a provider failed during the cold query: ${JSON.stringify(failed)}`);
       const listings = calls.filter((c) => c.operation === 'listOffers');
-      if (listings.length !== 3) throw new Error(`expected 3 listings, saw ${listings.length}`);
-      const perProvider = Object.fromEntries(listings.map((c) => [c.provider, round(c.durationMs, 1)]));
+      // Vast lists its on-demand and interruptible offers with two concurrent searches: a provider's
+      // listing lasts as long as its slowest call.
+      const perProvider: Record<string, number> = {};
+      for (const c of listings) perProvider[c.provider] = Math.max(perProvider[c.provider] ?? 0, round(c.durationMs, 1));
+      if (Object.keys(perProvider).length !== 3) throw new Error(`expected listings from 3 providers, saw ${Object.keys(perProvider).join(', ')}`);
       runs.push({ aggregateMs: round(aggregateMs, 1), slowestMs: Math.max(...listings.map((c) => c.durationMs)), perProvider, offers: answer.offers.length });
       // Let Vast's client-side token bucket refill, so no run waits on the previous one's call.
       await new Promise((resolve) => setTimeout(resolve, 600));

@@ -43,6 +43,7 @@ export function registerInventoryList(router: Router, deps: AppDeps): void {
       ...(query.location ? { location: query.location } : {}),
       ...(query.min_reliability !== undefined ? { minReliability: query.min_reliability } : {}),
       ...(query.sort ? { sort: query.sort } : {}),
+      ...(query.pricing ? { pricing: query.pricing } : {}),
     };
     const answer = await deps.inventory.query(filter);
     const matching = template === null ? answer.offers : answer.offers.filter((offer) => template !== null && offerSatisfiesTemplate(offer, template));

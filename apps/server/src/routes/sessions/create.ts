@@ -26,6 +26,13 @@ export function registerSessionsCreate(router: Router, deps: AppDeps): void {
     if (keyHeader !== undefined && !IDEMPOTENCY_KEY.test(keyHeader)) {
       throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [{ path: 'headers.idempotency-key', message: 'invalid' }]);
     }
+    // An interruptible offer is rented with a bid, which sessions do not place: refused here with
+    // the reason, rather than a session that fails at the provider.
+    if (body.offer_id !== undefined && (await deps.inventory.getOffer(body.offer_id))?.offer.interruptible === true) {
+      throw new ApiError('VALIDATION_FAILED', `offer ${body.offer_id} is interruptible (spot): sessions rent on-demand offers only; list those with pricing=on-demand`, [
+        { path: 'body.offer_id', message: 'an interruptible (spot) offer' },
+      ]);
+    }
     const input: ProvisionRequest = {
       consumerId,
       ...(body.offer_id !== undefined ? { offerId: body.offer_id } : {}),
