@@ -97,9 +97,19 @@ export {
   sessionActorSchema,
   sessionEventSchema,
   sessionEventTypeSchema,
+  sessionEvent,
   type SessionEvent,
+  type SessionEventInput,
   type SessionEventType,
 } from './sessions/session-event.js';
+export {
+  decide,
+  retryOnConcurrentUpdate,
+  SESSION_WRITE_ATTEMPTS,
+  SessionWriter,
+  type SessionDecision,
+  type SessionWriteError,
+} from './sessions/session-writer.js';
 export { planSessionTransition, type PlannedSessionTransition, type SessionTransitionInput } from './sessions/session-transition.js';
 export { createSessionIntent, type NewSessionContext, type NewSessionInput } from './sessions/new-session.js';
 export { assertSessionUpdateAllowed } from './sessions/session-update-rules.js';

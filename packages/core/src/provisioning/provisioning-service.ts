@@ -4,7 +4,7 @@ import {
   type AlreadyExistsError,
   type BudgetExceededError,
   IdempotencyConflictError,
-  ConcurrentUpdateError,
+  type ConcurrentUpdateError,
   NotFoundError,
   type SafetyLimitExceededError,
   UnsupportedByProviderError,
@@ -25,7 +25,7 @@ import { type NodeReadinessProbe, type SecretCipher, type SshKeyGenerator } from
 import { type ProviderName } from '../providers/provider-name.js';
 import { createSessionIntent } from '../sessions/new-session.js';
 import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
-import { planSessionTransition } from '../sessions/session-transition.js';
+import { decide, retryOnConcurrentUpdate, SessionWriter } from '../sessions/session-writer.js';
 import {
   retriesOnAnotherOffer,
   type RetryScope,
@@ -164,8 +164,10 @@ export class ProvisioningService {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 
   private readonly budgets: BudgetCommitments;
+  private readonly writer: SessionWriter;
 
   constructor(private readonly options: ProvisioningServiceOptions) {
+    this.writer = new SessionWriter({ sessions: options.repositories.sessions, clock: options.clock, ids: options.ids });
     this.logger = (options.logger ?? noopLogger).child({ component: 'provisioning' });
     this.sleep = options.sleep ?? defaultSleep;
     this.budgets = new BudgetCommitments({ repositories: options.repositories, clock: options.clock });
@@ -327,16 +329,13 @@ export class ProvisioningService {
     };
     // Budget check and write are one decision (invariant 11): the insert is fenced by the consumer's
     // commitment version, so a concurrent create or extend cannot spend the same headroom.
-    let inserted: Result<Session, AlreadyExistsError | ConcurrentUpdateError> | undefined;
-    for (let attempt = 0; attempt < 20; attempt++) {
+    // Still racing other commitments after 20 rounds: the caller may retry (409 CONCURRENT_UPDATE).
+    const inserted = await retryOnConcurrentUpdate<Session, AlreadyExistsError | ConcurrentUpdateError | BudgetExceededError>(20, async () => {
       const headroom = await this.budgets.headroom(input.consumerId);
       const allowed = this.budgets.check(headroom, worstCase, action);
       if (!allowed.ok) return allowed;
-      inserted = await this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey }, completion, headroom.guard);
-      if (inserted.ok || inserted.err.code !== 'CONCURRENT_UPDATE') break;
-    }
-    if (!inserted) return Err(new ConcurrentUpdateError('consumer commitments', input.consumerId, -1));
-    // Still racing other commitments after 20 rounds: the caller may retry (409 CONCURRENT_UPDATE).
+      return this.options.repositories.sessions.insert(intent.val.session, intent.val.event, { encryptedPrivateKey }, completion, headroom.guard);
+    });
     if (!inserted.ok) return Err(inserted.err);
     this.logger.info('session requested', { sessionId, provider: offer.val.provider, offerId: offer.val.id, consumerId: input.consumerId });
     return Ok({ session: inserted.val, offer: offer.val, privateKey: keys.privateKey, replayed: false });
@@ -497,32 +496,20 @@ export class ProvisioningService {
 
   /** Stores the provider id the moment it is known, whatever else changed meanwhile (a stop needs it). */
   private async recordInstance(session: Session, providerInstanceId: string, startedAt: Date | null, pricePerHourMicros?: number | null): Promise<Session> {
-    let current: Session | undefined = session;
-    for (let attempt = 0; current && attempt < 5; attempt++) {
-      const now = this.options.clock.now();
-      const changes: SessionChanges = {
-        providerInstanceId,
-        // Vendors bill from creation: cost accrues from here (invariant 10).
-        billingStartedAt: current.billingStartedAt ?? startedAt ?? now,
-        ...(pricePerHourMicros ? { pricePerHourMicros } : {}),
-      };
-      const updated = await this.options.repositories.sessions.update(current.id, current.version, changes, [
+    const recorded = await this.writer.update(session, (current) =>
+      decide.write(
         {
-          id: this.options.ids.next('sessionEvent'),
-          sessionId: current.id,
-          type: 'provider_instance_recorded',
-          fromStatus: null,
-          toStatus: null,
-          actor: 'provisioner',
-          reason: `instance ${providerInstanceId} created`,
-          occurredAt: now,
-          data: { providerInstanceId },
+          providerInstanceId,
+          // Vendors bill from creation: cost accrues from here (invariant 10).
+          billingStartedAt: current.billingStartedAt ?? startedAt ?? this.options.clock.now(),
+          ...(pricePerHourMicros ? { pricePerHourMicros } : {}),
         },
-      ]);
-      if (updated.ok) return updated.val;
-      current = await this.options.repositories.sessions.get(session.id);
-    }
-    throw new Error(`could not record instance ${providerInstanceId} for session ${session.id}`);
+        [this.writer.event(current.id, 'provider_instance_recorded', 'provisioner', `instance ${providerInstanceId} created`, { providerInstanceId })],
+      ),
+    );
+    // Thrown: the saga's run ends the session (and the label finds the instance to destroy).
+    if (!recorded.ok) throw recorded.err;
+    return recorded.val;
   }
 
   private async waitUntilRunning(initial: Session, provider: ProviderAdapter, signal?: AbortSignal): Promise<Session> {
@@ -674,35 +661,25 @@ export class ProvisioningService {
       return undefined;
     }
     const deadline = Math.min(now.getTime() + this.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
-    const updated = await this.options.repositories.sessions.update(
-      session.id,
-      session.version,
-      {
-        offerId: next.id,
-        gpuType: next.gpuType,
-        gpuCount: next.gpuCount,
-        pricePerHourMicros: next.pricePerHourMicros,
-        providerInstanceId: null,
-        hostKeyFingerprint: null,
-        attempt: session.attempt + 1,
-        triedOfferIds: [...session.triedOfferIds, session.offerId],
-        provisioningDeadline: new Date(deadline),
-      },
-      [
-        {
-          id: this.options.ids.next('sessionEvent'),
-          sessionId: session.id,
-          type: 'attempt_failed',
-          fromStatus: null,
-          toStatus: null,
-          actor: 'provisioner',
-          reason: `attempt ${session.attempt} on ${session.offerId} failed (${errorType}): ${message}; retrying on ${next.id}`,
-          occurredAt: now,
-          data: { attempt: session.attempt, offerId: session.offerId, errorType, nextOfferId: next.id },
-        },
-      ],
-      raise > 0 ? headroom.guard : undefined,
-    );
+    const changes: SessionChanges = {
+      offerId: next.id,
+      gpuType: next.gpuType,
+      gpuCount: next.gpuCount,
+      pricePerHourMicros: next.pricePerHourMicros,
+      providerInstanceId: null,
+      hostKeyFingerprint: null,
+      attempt: session.attempt + 1,
+      triedOfferIds: [...session.triedOfferIds, session.offerId],
+      provisioningDeadline: new Date(deadline),
+    };
+    const event = this.writer.event(session.id, 'attempt_failed', 'provisioner', `attempt ${session.attempt} on ${session.offerId} failed (${errorType}): ${message}; retrying on ${next.id}`, {
+      attempt: session.attempt,
+      offerId: session.offerId,
+      errorType,
+      nextOfferId: next.id,
+    });
+    // One compare-and-set against the attempt that failed: if anything changed, no retry (the caller ends it).
+    const updated = await this.writer.update(session, () => decide.write(changes, [event], { guard: raise > 0 ? headroom.guard : undefined }), 1);
     if (!updated.ok) return undefined;
     this.logger.info('retrying on a comparable offer', { sessionId: session.id, from: session.offerId, to: next.id, attempt: session.attempt + 1 });
     return this.createAtProvider(updated.val, provider, false);
@@ -752,24 +729,15 @@ export class ProvisioningService {
   }
 
   private async transition(session: Session, trigger: SessionTrigger, actor: SessionActor, reason: string, changes: SessionChanges = {}): Promise<Session | undefined> {
-    const plan = planSessionTransition(session, { trigger, actor, reason, at: this.options.clock.now(), eventId: this.options.ids.next('sessionEvent'), changes });
+    const plan = this.writer.transition(session, { trigger, actor, reason, changes });
     if (!plan.ok) return undefined;
-    const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
+    // A saga step is taken on the state it saw, or not at all: a lost race means someone else moved it.
+    const updated = await this.writer.update(session, () => decide.transition(plan.val), 1);
     return updated.ok ? updated.val : undefined;
   }
 
   private async note(session: Session, type: 'provider_create_sent', reason: string, data: Record<string, unknown>): Promise<void> {
-    await this.options.repositories.sessions.appendEvent({
-      id: this.options.ids.next('sessionEvent'),
-      sessionId: session.id,
-      type,
-      fromStatus: null,
-      toStatus: null,
-      actor: 'provisioner',
-      reason,
-      occurredAt: this.options.clock.now(),
-      data,
-    });
+    await this.writer.note(session.id, type, 'provisioner', reason, data);
   }
 
   private async recordOfferFailure(session: Session, offer: Offer, failureType: OfferFailureType, reason: string): Promise<void> {
