@@ -178,6 +178,7 @@ export { SessionCommands, type SessionCommandsOptions } from './lifecycle/sessio
 export { recoverSessions, type StartupRecovery, type StartupRecoveryOptions } from './lifecycle/startup-recovery.js';
 
 export { costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
+export { billedSeconds, billingStart, costSoFar } from './cost/billing.js';
 export {
   BUDGET_ALERT_THRESHOLDS,
   apiKeySchema,
