@@ -155,6 +155,7 @@ export {
   type VendorTemplate,
 } from './templates/vendor-template.js';
 export { TemplateService, type TemplateError, type TemplateServiceOptions } from './templates/template-service.js';
+export { createCoreServices, type CoreConfig, type CoreHooks, type CorePorts, type CoreServices } from './core-services.js';
 export { OfferFailureTracker, type OfferFailureTrackerOptions, type OfferHealth } from './inventory/offer-failure-tracker.js';
 
 export { SessionTerminator, type DestroyOutcome, type SessionTerminatorOptions, type StopRequest } from './provisioning/session-terminator.js';
