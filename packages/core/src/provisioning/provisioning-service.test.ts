@@ -8,9 +8,9 @@ import { type ProviderName } from '../providers/provider-name.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { FakeProvider } from '../testing/fake-provider.js';
 import { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher } from '../testing/fake-session-access.js';
-import { buildOffer } from '../testing/fixtures.js';
+import { buildOffer, buildProvisionRequest } from '../testing/fixtures.js';
 import { createInMemoryRepositories } from '../testing/in-memory-repositories.js';
-import { ProvisioningService, type ProvisionRequest } from './provisioning-service.js';
+import { ProvisioningService } from './provisioning-service.js';
 import { SessionTerminator } from './session-terminator.js';
 
 const TIMING = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
@@ -63,15 +63,7 @@ async function until(condition: () => boolean): Promise<void> {
   if (!condition()) throw new Error('condition never became true');
 }
 
-const request = (overrides: Partial<ProvisionRequest> = {}): ProvisionRequest => ({
-  consumerId: 'my-app',
-  offerId: 'vastai-1',
-  reservationHours: 2,
-  workloadType: 'llm',
-  idleTimeoutMinutes: 0,
-  storagePolicy: 'destroy',
-  ...overrides,
-});
+const request = buildProvisionRequest;
 
 describe('ProvisioningService', () => {
   it('takes a session pending → provisioning → running, recording every step', async () => {

@@ -1,7 +1,8 @@
 import { unwrap } from '../errors/result.js';
 import { createCoreHarness } from '../testing/core-harness.js';
 import { fakeSecretCipher } from '../testing/fake-session-access.js';
-import { idempotencyScope, type ProvisionRequest } from './provisioning-service.js';
+import { idempotencyScope } from './provisioning-service.js';
+import { buildProvisionRequest } from '../testing/fixtures.js';
 
 /** Step 1 of the saga on its own: the request and its idempotency key, before any provider call. */
 function setup() {
@@ -9,15 +10,7 @@ function setup() {
   return { service: h.provisioning, repositories: h.repositories, clock: h.clock, terminator: h.terminator };
 }
 
-const request = (overrides: Partial<ProvisionRequest> = {}): ProvisionRequest => ({
-  consumerId: 'my-app',
-  offerId: 'vastai-1',
-  reservationHours: 2,
-  workloadType: 'llm',
-  idleTimeoutMinutes: 0,
-  storagePolicy: 'destroy',
-  ...overrides,
-});
+const request = buildProvisionRequest;
 
 describe('ProvisioningService', () => {
   describe('idempotency', () => {
