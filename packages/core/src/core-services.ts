@@ -129,6 +129,7 @@ export function createCoreServices(ports: CorePorts, config: CoreConfig) {
     terminator,
     costs,
     clock,
+    ids,
     ...withLogger,
     ...(ports.activity ? { activity: ports.activity } : {}),
     cipher: ports.cipher,
