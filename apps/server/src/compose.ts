@@ -1,17 +1,17 @@
 import path from 'node:path';
 
 import {
-  CostAccountant,
+  createCoreServices,
   LIVE_STATUSES,
-  InventoryService,
-  TemplateService,
-  LifecycleManager,
-  OfferFailureTracker,
-  ProvisioningService,
-  Reconciler,
-  SessionCommands,
-  SessionTerminator,
   UlidIdGenerator,
+  type CostAccountant,
+  type InventoryService,
+  type LifecycleManager,
+  type OfferFailureTracker,
+  type ProvisioningService,
+  type Reconciler,
+  type SessionCommands,
+  type SessionTerminator,
   microsToUsd,
   type Clock,
   type Logger,
@@ -175,106 +175,65 @@ export async function composeServices(options: ComposeOptions): Promise<Services
   // BUDGET_EXHAUSTED_POLICY=stop: at 100 % the consumer's live sessions are stopped (the terminator
   // is built below, and the alert only fires from the lifecycle tick, after composition).
   const budgetStop: { sessionsOf?: (consumerId: string) => Promise<void> } = {};
-  const costs = new CostAccountant({
-    repositories,
-    clock,
-    ids,
-    logger,
-    onBudgetAlert: async (alert) => {
-      metrics.budgetAlerts.inc({ consumer_id: alert.consumerId, threshold: String(alert.thresholdPercent) });
-      if (env.BUDGET_ALERT_WEBHOOK_URL) {
-        await fetch(env.BUDGET_ALERT_WEBHOOK_URL, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            consumer_id: alert.consumerId,
-            threshold_percent: alert.thresholdPercent,
-            spent: microsToUsd(alert.spentMicros),
-            limit: microsToUsd(alert.limitMicros),
-            at: alert.at.toISOString(),
-          }),
-          signal: AbortSignal.timeout(10_000),
-        });
-      }
-      if (alert.thresholdPercent === 100 && env.BUDGET_EXHAUSTED_POLICY === 'stop') await budgetStop.sessionsOf?.(alert.consumerId);
+  const core = createCoreServices(
+    {
+      repositories,
+      providers: adapters,
+      clock,
+      ids,
+      keys: nodes.keys,
+      cipher,
+      readiness: nodes.readiness,
+      activity: nodes.activity,
+      logger,
+      ...(replica.ownership ? { sessionOwnership: replica.ownership } : {}),
     },
-    onAccrued: (session, amountMicros) => metrics.costAccrued.inc({ provider: session.provider }, microsToUsd(amountMicros)),
-  });
-  const terminator = new SessionTerminator({
-    repositories,
-    providers,
-    clock,
-    ids,
-    logger,
-    onEnded: async (session) => void (await costs.accrue(session)),
-    // A preserved session's GPU time is accrued at the GPU price before it moves to the storage rate.
-    onPreserving: async (session) => void (await costs.accrue(session)),
-    // Simulated vendors answer in milliseconds: retry unverified destroys on the same scaled clock.
-    ...(simulate ? { verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 } : {}),
-    onDestroyRequested: ({ initiator, accepted }) => metrics.destroys.inc({ initiator, outcome: accepted ? 'accepted' : 'failed' }),
-    ...(replica.ownership ? { sessionOwnership: replica.ownership } : {}),
-  });
+    {
+      deploymentId,
+      hardMaxHours: env.HARD_MAX_HOURS,
+      timing: simulate ? SIMULATED_TIMING : LIVE_TIMING,
+      orphanGraceMs: env.ORPHAN_GRACE_PERIOD,
+      inventory: { cacheTtlMs: env.INVENTORY_CACHE_TTL, backoffTtlMs: env.INVENTORY_BACKOFF_TTL },
+      pollIntervalMs: simulate ? 500 : 5000,
+      // Simulated vendors answer in milliseconds: retry unverified destroys on the same scaled clock.
+      ...(simulate ? { destroy: { verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 } } : {}),
+      hooks: {
+        onBudgetAlert: async (alert) => {
+          metrics.budgetAlerts.inc({ consumer_id: alert.consumerId, threshold: String(alert.thresholdPercent) });
+          if (env.BUDGET_ALERT_WEBHOOK_URL) {
+            await fetch(env.BUDGET_ALERT_WEBHOOK_URL, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({
+                consumer_id: alert.consumerId,
+                threshold_percent: alert.thresholdPercent,
+                spent: microsToUsd(alert.spentMicros),
+                limit: microsToUsd(alert.limitMicros),
+                at: alert.at.toISOString(),
+              }),
+              signal: AbortSignal.timeout(10_000),
+            });
+          }
+          if (alert.thresholdPercent === 100 && env.BUDGET_EXHAUSTED_POLICY === 'stop') await budgetStop.sessionsOf?.(alert.consumerId);
+        },
+        onAccrued: (session, amountMicros) => metrics.costAccrued.inc({ provider: session.provider }, microsToUsd(amountMicros)),
+        onDestroyRequested: ({ initiator, accepted }) => metrics.destroys.inc({ initiator, outcome: accepted ? 'accepted' : 'failed' }),
+        onOrphanFound: (instance) => metrics.orphansFound.inc({ provider: instance.provider }),
+        onOrphanDestroyed: (instance) => {
+          metrics.orphansDestroyed.inc({ provider: instance.provider });
+          metrics.destroys.inc({ initiator: 'reconciler', outcome: 'orphan' });
+        },
+        onPaused: (provider) => metrics.reconciliationPauses.inc({ provider }),
+      },
+    },
+  );
+  const { costs, terminator, failures, inventory, templates, provisioning, lifecycle, reconciler, commands } = core;
   budgetStop.sessionsOf = async (consumerId) => {
     const live = await repositories.sessions.list({ consumerId, statuses: LIVE_STATUSES });
     logger.warn('budget exhausted: stopping the consumer\'s sessions (BUDGET_EXHAUSTED_POLICY=stop)', { consumerId, sessions: live.length });
     await Promise.all(live.map((session) => terminator.stop(session.id, { actor: 'lifecycle', reason: 'monthly budget exhausted (BUDGET_EXHAUSTED_POLICY=stop)', stopReason: 'budget' })));
   };
-  const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock, logger });
   await failures.load();
-  const inventory = new InventoryService({
-    providers: adapters,
-    clock,
-    logger,
-    cacheTtlMs: env.INVENTORY_CACHE_TTL,
-    backoffTtlMs: env.INVENTORY_BACKOFF_TTL,
-    isSuppressed: failures.isSuppressed,
-  });
-  const templates = new TemplateService({ providers: adapters, clock, logger });
-  const provisioning = new ProvisioningService({
-    repositories,
-    providers,
-    inventory,
-    templates,
-    terminator,
-    keys: nodes.keys,
-    cipher,
-    readiness: nodes.readiness,
-    clock,
-    ids,
-    deploymentId,
-    hardMaxHours: env.HARD_MAX_HOURS,
-    timing: simulate ? SIMULATED_TIMING : LIVE_TIMING,
-    failures,
-    logger,
-    pollIntervalMs: simulate ? 500 : 5000,
-    ...(replica.ownership ? { sessionOwnership: replica.ownership } : {}),
-  });
-  const lifecycle = new LifecycleManager({
-    repositories,
-    terminator,
-    costs,
-    clock,
-    logger,
-    activity: nodes.activity,
-    cipher,
-  });
-  const reconciler = new Reconciler({
-    repositories,
-    providers,
-    terminator,
-    clock,
-    ids,
-    deploymentId,
-    orphanGraceMs: env.ORPHAN_GRACE_PERIOD,
-    logger,
-    onOrphanFound: (instance) => metrics.orphansFound.inc({ provider: instance.provider }),
-    onOrphanDestroyed: (instance) => {
-      metrics.orphansDestroyed.inc({ provider: instance.provider });
-      metrics.destroys.inc({ initiator: 'reconciler', outcome: 'orphan' });
-    },
-    onPaused: (provider) => metrics.reconciliationPauses.inc({ provider }),
-  });
-  const commands = new SessionCommands({ repositories, terminator, clock, ids });
 
   // The runner rents through the same saga, terminator and ledger as every session, and reaches the
   // node over the production SSH RemoteExec (the simulator's fake nodes emulate the script).

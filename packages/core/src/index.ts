@@ -97,9 +97,19 @@ export {
   sessionActorSchema,
   sessionEventSchema,
   sessionEventTypeSchema,
+  sessionEvent,
   type SessionEvent,
+  type SessionEventInput,
   type SessionEventType,
 } from './sessions/session-event.js';
+export {
+  decide,
+  retryOnConcurrentUpdate,
+  SESSION_WRITE_ATTEMPTS,
+  SessionWriter,
+  type SessionDecision,
+  type SessionWriteError,
+} from './sessions/session-writer.js';
 export { planSessionTransition, type PlannedSessionTransition, type SessionTransitionInput } from './sessions/session-transition.js';
 export { createSessionIntent, type NewSessionContext, type NewSessionInput } from './sessions/new-session.js';
 export { assertSessionUpdateAllowed } from './sessions/session-update-rules.js';
@@ -145,6 +155,7 @@ export {
   type VendorTemplate,
 } from './templates/vendor-template.js';
 export { TemplateService, type TemplateError, type TemplateServiceOptions } from './templates/template-service.js';
+export { createCoreServices, type CoreConfig, type CoreHooks, type CorePorts, type CoreServices } from './core-services.js';
 export { OfferFailureTracker, type OfferFailureTrackerOptions, type OfferHealth } from './inventory/offer-failure-tracker.js';
 
 export { SessionTerminator, type DestroyOutcome, type SessionTerminatorOptions, type StopRequest } from './provisioning/session-terminator.js';
@@ -168,6 +179,7 @@ export { SessionCommands, type SessionCommandsOptions } from './lifecycle/sessio
 export { recoverSessions, type StartupRecovery, type StartupRecoveryOptions } from './lifecycle/startup-recovery.js';
 
 export { costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
+export { billedSeconds, billingStart, costSoFar } from './cost/billing.js';
 export {
   BUDGET_ALERT_THRESHOLDS,
   apiKeySchema,

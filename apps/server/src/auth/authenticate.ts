@@ -1,6 +1,6 @@
 import { type NextFunction, type Request, type Response } from 'express';
 
-import { type Clock, type Repositories } from '@gpu-shopper/core';
+import { idempotencyScope, type Clock, type Repositories } from '@gpu-shopper/core';
 
 import { ApiError } from '../http/api-error.js';
 import { hashApiKey, secretsEqual } from './api-keys.js';
@@ -56,12 +56,11 @@ export function authenticate(options: AuthOptions) {
       next();
       return;
     }
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) {
+    const token = bearerToken(header);
+    if (token === undefined) {
       const why = options.adminToken || isLocalRequest(req, options.trustProxy === true) ? 'send Authorization: Bearer <admin token or API key>' : 'requests that reached this server through a proxy or from another address need an API key';
       return refuse(req, client, `missing bearer token: ${why}`);
     }
-    const token = match[1];
     if (options.adminToken && secretsEqual(token, options.adminToken)) {
       res.locals.principal = { role: 'admin' } satisfies Principal;
       next();
@@ -74,6 +73,11 @@ export function authenticate(options: AuthOptions) {
     res.locals.principal = { role: 'consumer', consumerId: key.consumerId, keyId: key.id } satisfies Principal;
     next();
   };
+}
+
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive); undefined for anything else. */
+export function bearerToken(header: string): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
 }
 
 /** Headers a proxy adds: a request carrying one was relayed, whatever address the socket shows. */
@@ -102,7 +106,7 @@ function isLoopback(address: string | undefined): boolean {
 export function isAdminCaller(req: Request, options: Pick<AuthOptions, 'adminToken' | 'trustProxy'>): boolean {
   const header = req.get('authorization') ?? '';
   if (!options.adminToken) return header === '' && isLocalRequest(req, options.trustProxy === true);
-  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  const token = bearerToken(header);
   return token !== undefined && secretsEqual(token, options.adminToken);
 }
 
@@ -112,10 +116,12 @@ export function principalOf(res: Response): Principal {
   return principal;
 }
 
-/** Whose share of a per-caller limit a request uses: the consumer's, or the admin's. */
+/**
+ * Whose share of a per-caller limit a request uses: the consumer's, or the admin's — the same
+ * caller identity its idempotency keys are scoped by.
+ */
 export function callerKey(res: Response): string {
-  const principal = principalOf(res);
-  return principal.role === 'admin' ? 'admin:' : `consumer:${principal.consumerId}`;
+  return idempotencyScope(principalOf(res));
 }
 
 export function requireAdmin(res: Response): void {

@@ -1,7 +1,6 @@
 import { type ConsumerDto, type OfferDto, type SessionDto, type SessionEventDto } from '@gpu-shopper/contract';
 import {
-  costForSeconds,
-  elapsedSeconds,
+  costSoFar,
   isSessionRetrySuggested,
   microsToUsd,
   type ApiKey,
@@ -61,11 +60,11 @@ export function providerStatusToDto(status: ProviderInventoryStatus) {
 }
 
 /**
- * The wire view of a session. Cost so far is computed from the same per-second formula the ledger
- * uses, so it matches the ledger exactly once accrual catches up.
+ * The wire view of a session. Cost so far is core's `costSoFar`: the ledger's per-second formula, so
+ * it matches the ledger exactly once accrual catches up.
  */
 export function sessionToDto(session: Session, now: Date, simulated: boolean): SessionDto {
-  const costMicros = session.billingStartedAt ? costForSeconds(session.pricePerHourMicros, elapsedSeconds(session.billingStartedAt, session.stoppedAt ?? now)) : 0;
+  const costMicros = costSoFar(session, now);
   const ssh = session.sshHost && session.sshPort && session.sshUser ? `ssh -p ${session.sshPort} ${session.sshUser}@${session.sshHost}` : null;
   return {
     id: session.id,

@@ -1,3 +1,6 @@
+import { costForSeconds, elapsedSeconds, type MicroUsd } from '../money/money.js';
+import { type Session } from '../sessions/session.js';
+
 /**
  * When a vendor started billing an instance — the one rule for the saga (an instance it created or
  * adopted) and the terminator (an instance only ever found by its label):
@@ -10,4 +13,20 @@ export function billingStart(askedAt: Date, reportedStarts: readonly (Date | nul
     .filter((start): start is Date => start instanceof Date && start.getTime() >= askedAt.getTime() - 1000)
     .map((start) => start.getTime());
   return plausible.length > 0 ? new Date(Math.min(...plausible)) : askedAt;
+}
+
+/**
+ * Seconds a session has been billed: from its billing start to where billing ended (`stoppedAt`),
+ * or to `now` while it still bills; 0 before a create was recorded. Whole seconds, as vendors bill.
+ */
+export function billedSeconds(session: Pick<Session, 'billingStartedAt' | 'stoppedAt'>, now: Date): number {
+  return session.billingStartedAt ? elapsedSeconds(session.billingStartedAt, session.stoppedAt ?? now) : 0;
+}
+
+/**
+ * What a session has cost so far at its price, by the per-second formula the ledger uses — so it
+ * equals the ledger's total for the session once accrual has caught up.
+ */
+export function costSoFar(session: Pick<Session, 'billingStartedAt' | 'stoppedAt' | 'pricePerHourMicros'>, now: Date): MicroUsd {
+  return costForSeconds(session.pricePerHourMicros, billedSeconds(session, now));
 }

@@ -1,10 +1,10 @@
 import { budgetPeriodStart, dueBudgetAlerts, type BudgetAlertThreshold } from '../consumers/consumer.js';
 import { type IdGenerator } from '../ids/ids.js';
 import { noopLogger, type Logger } from '../logging/logger.js';
-import { elapsedSeconds } from '../money/money.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type Session } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
+import { billedSeconds } from './billing.js';
 import { accrualEntry } from './cost-entry.js';
 
 export interface BudgetAlert {
@@ -41,8 +41,7 @@ export class CostAccountant {
   /** Brings one session's ledger up to date. Returns the amount added (0 when nothing was due). */
   async accrue(session: Session): Promise<number> {
     if (!session.billingStartedAt) return 0;
-    const end = session.stoppedAt ?? this.options.clock.now();
-    const total = elapsedSeconds(session.billingStartedAt, end);
+    const total = billedSeconds(session, this.options.clock.now());
     const ledger = this.options.repositories.costs;
     const accrued = await ledger.accruedSeconds(session.id);
     if (total <= accrued) return 0;

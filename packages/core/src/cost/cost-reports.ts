@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/domain-errors.js';
 import { Err, Ok, type Result } from '../errors/result.js';
-import { elapsedSeconds } from '../money/money.js';
+import { billedSeconds } from './billing.js';
 import { type CostLedgerRepository, type SessionRepository } from '../ports/repositories.js';
 import { LIVE_STATUSES, TERMINAL_STATUSES } from '../sessions/session.js';
 import { accrualEntry, summarizeCosts, type CostEntry, type CostTotals } from './cost-entry.js';
@@ -62,7 +62,7 @@ async function accruingEntries(ledger: CostLedgerRepository, live: LiveAccrualSo
     if (!session.billingStartedAt || session.stoppedAt || TERMINAL_STATUSES.includes(session.status)) continue;
     if (query.consumerId !== undefined && session.consumerId !== query.consumerId) continue;
     if (query.provider !== undefined && session.provider !== query.provider) continue;
-    const total = elapsedSeconds(session.billingStartedAt, live.now);
+    const total = billedSeconds(session, live.now);
     const accrued = await ledger.accruedSeconds(session.id);
     if (total <= accrued) continue;
     entries.push(accrualEntry({ ...session, billingStartedAt: session.billingStartedAt }, accrued, total, `accruing_${session.id}`, live.now));

@@ -1,9 +1,11 @@
 import { type CostAccountant } from '../cost/cost-accountant.js';
+import { type IdGenerator } from '../ids/ids.js';
 import { noopLogger, type Logger } from '../logging/logger.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type GpuActivitySampler, type SecretCipher } from '../ports/session-access.js';
 import { type SessionTerminator, type StopRequest } from '../provisioning/session-terminator.js';
 import { LIVE_STATUSES, type Session } from '../sessions/session.js';
+import { decide, SessionWriter } from '../sessions/session-writer.js';
 import { type Clock } from '../time/clock.js';
 import { forEachBounded } from './bounded.js';
 
@@ -12,6 +14,7 @@ export interface LifecycleManagerOptions {
   readonly terminator: SessionTerminator;
   readonly costs: CostAccountant;
   readonly clock: Clock;
+  readonly ids: IdGenerator;
   readonly logger?: Logger;
   /** Needed for the idle timeout; without it idle timeouts are not enforced (and a warning says so). */
   readonly activity?: GpuActivitySampler;
@@ -45,7 +48,10 @@ export class LifecycleManager {
   /** Consecutive failed idle samples per session (in memory: a restart starts counting again). */
   private readonly idleSampleFailures = new Map<string, number>();
 
+  private readonly writer: SessionWriter;
+
   constructor(private readonly options: LifecycleManagerOptions) {
+    this.writer = new SessionWriter({ sessions: options.repositories.sessions, clock: options.clock, ids: options.ids });
     this.logger = (options.logger ?? noopLogger).child({ component: 'lifecycle' });
   }
 
@@ -139,7 +145,8 @@ export class LifecycleManager {
     this.idleSampleFailures.delete(session.id);
     const now = this.options.clock.now();
     if (sample.val.busy) {
-      await this.options.repositories.sessions.update(session.id, session.version, { lastActiveAt: now }, []);
+      // Best effort, on the version just sampled: a session changing meanwhile is looked at next tick.
+      await this.writer.update(session, () => decide.write({ lastActiveAt: now }), 1);
       return false;
     }
     const since = session.lastActiveAt ?? session.statusChangedAt;

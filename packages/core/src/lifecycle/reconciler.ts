@@ -3,6 +3,7 @@ import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-a
 import { type Repositories } from '../ports/repositories.js';
 import { type SessionTerminator } from '../provisioning/session-terminator.js';
 import { type ProviderName } from '../providers/provider-name.js';
+import { sessionEvent } from '../sessions/session-event.js';
 import { isTerminalStatus, parseSessionLabel, type Session, type SessionStatus } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
 import { type IdGenerator } from '../ids/ids.js';
@@ -196,17 +197,17 @@ export class Reconciler {
     const destroyed = await provider.destroyInstance(instance.providerInstanceId);
     if (session) {
       // The session's event log explains every instance ever destroyed under its label.
-      await this.options.repositories.sessions.appendEvent({
-        id: this.options.ids.next('sessionEvent'),
-        sessionId: session.id,
-        type: destroyed.ok ? 'destroy_attempted' : 'destroy_failed',
-        fromStatus: null,
-        toStatus: null,
-        actor: 'reconciler',
-        reason: `orphan instance ${instance.providerInstanceId} destroyed (session is ${session.status})`,
-        occurredAt: this.options.clock.now(),
-        data: { providerInstanceId: instance.providerInstanceId, orphan: true },
-      });
+      await this.options.repositories.sessions.appendEvent(
+        sessionEvent({
+          id: this.options.ids.next('sessionEvent'),
+          sessionId: session.id,
+          type: destroyed.ok ? 'destroy_attempted' : 'destroy_failed',
+          actor: 'reconciler',
+          reason: `orphan instance ${instance.providerInstanceId} destroyed (session is ${session.status})`,
+          at: this.options.clock.now(),
+          data: { providerInstanceId: instance.providerInstanceId, orphan: true },
+        }),
+      );
     }
     if (destroyed.ok) {
       report.orphansDestroyed++;

@@ -1,12 +1,13 @@
 import { BudgetCommitments } from '../consumers/budget-commitments.js';
-import { type BudgetExceededError, InvalidTransitionError, SafetyLimitExceededError, SessionNotFoundError, ValidationError } from '../errors/domain-errors.js';
+import { type BudgetExceededError, type ConcurrentUpdateError, InvalidTransitionError, SafetyLimitExceededError, type SessionNotFoundError, ValidationError } from '../errors/domain-errors.js';
 import { formatUsd, worstCaseCost } from '../money/money.js';
-import { Err, Ok, type Result } from '../errors/result.js';
+import { Err, type Result } from '../errors/result.js';
 import { type IdGenerator } from '../ids/ids.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type SessionTerminator } from '../provisioning/session-terminator.js';
 import { type SessionActor } from '../sessions/session-state-machine.js';
 import { MAX_RESERVATION_HOURS, MIN_RESERVATION_HOURS, type Session } from '../sessions/session.js';
+import { decide, SessionWriter } from '../sessions/session-writer.js';
 import { addHours, type Clock } from '../time/clock.js';
 
 export interface SessionCommandsOptions {
@@ -20,7 +21,10 @@ export interface SessionCommandsOptions {
 export class SessionCommands {
   private readonly budgets: BudgetCommitments;
 
+  private readonly writer: SessionWriter;
+
   constructor(private readonly options: SessionCommandsOptions) {
+    this.writer = new SessionWriter({ sessions: options.repositories.sessions, clock: options.clock, ids: options.ids });
     this.budgets = new BudgetCommitments({ repositories: options.repositories, clock: options.clock });
   }
 
@@ -43,64 +47,39 @@ export class SessionCommands {
     sessionId: string,
     hours: number,
     actor: SessionActor = 'api',
-  ): Promise<Result<Session, ValidationError | SafetyLimitExceededError | SessionNotFoundError | InvalidTransitionError | BudgetExceededError>> {
+  ): Promise<Result<Session, ValidationError | SafetyLimitExceededError | SessionNotFoundError | InvalidTransitionError | BudgetExceededError | ConcurrentUpdateError>> {
     if (!Number.isInteger(hours) || hours < MIN_RESERVATION_HOURS || hours > MAX_RESERVATION_HOURS) {
       return Err(new ValidationError(`hours must be a whole number from ${MIN_RESERVATION_HOURS} to ${MAX_RESERVATION_HOURS}`, [{ path: 'hours', message: 'out of range' }]));
     }
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const session = await this.options.repositories.sessions.get(sessionId);
-      if (!session) return Err(new SessionNotFoundError(sessionId));
+    return this.writer.update<InvalidTransitionError | SafetyLimitExceededError | BudgetExceededError>(sessionId, async (session) => {
       if (session.status !== 'running' && session.status !== 'provisioning' && session.status !== 'pending') {
-        return Err(new InvalidTransitionError(session.status, 'extend', sessionId));
+        return decide.refuse(new InvalidTransitionError(session.status, 'extend', sessionId));
       }
       const expiresAt = addHours(session.expiresAt, hours);
       if (!session.hardMaxOverride && expiresAt.getTime() > session.hardMaxAt.getTime()) {
-        const allowed = Math.floor((session.hardMaxAt.getTime() - session.expiresAt.getTime()) / 3_600_000);
-        return Err(
-          new SafetyLimitExceededError('hard_max_hours', hours, Math.max(0, allowed), `extending by ${hours} h would pass the hard maximum at ${session.hardMaxAt.toISOString()}; at most ${Math.max(0, allowed)} h more is possible`),
+        const allowed = Math.max(0, Math.floor((session.hardMaxAt.getTime() - session.expiresAt.getTime()) / 3_600_000));
+        return decide.refuse(
+          new SafetyLimitExceededError('hard_max_hours', hours, allowed, `extending by ${hours} h would pass the hard maximum at ${session.hardMaxAt.toISOString()}; at most ${allowed} h more is possible`),
         );
       }
       const headroom = await this.budgets.headroom(session.consumerId);
       const allowed = this.budgets.check(headroom, worstCaseCost(session.pricePerHourMicros, hours), `extending ${session.id} by ${hours} h at ${formatUsd(session.pricePerHourMicros, 4)}/h`);
-      if (!allowed.ok) return allowed;
-      const updated = await this.options.repositories.sessions.update(session.id, session.version, { expiresAt, reservationHours: session.reservationHours + hours }, [
-        {
-          id: this.options.ids.next('sessionEvent'),
-          sessionId: session.id,
-          type: 'extended',
-          fromStatus: null,
-          toStatus: null,
-          actor,
-          reason: `extended by ${hours} h`,
-          occurredAt: this.options.clock.now(),
-          data: { hours, previousExpiresAt: session.expiresAt.toISOString(), expiresAt: expiresAt.toISOString() },
-        },
-      ], headroom.guard);
-      if (updated.ok) return Ok(updated.val);
-    }
-    return Err(new InvalidTransitionError('changing', 'extend', sessionId));
+      if (!allowed.ok) return decide.refuse(allowed.err);
+      const event = this.writer.event(session.id, 'extended', actor, `extended by ${hours} h`, {
+        hours,
+        previousExpiresAt: session.expiresAt.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+      });
+      return decide.write({ expiresAt, reservationHours: session.reservationHours + hours }, [event], { guard: headroom.guard });
+    });
   }
 
   /** Admin only: lets a session run (and be extended) past the hard maximum. Recorded as an event. */
-  async setHardMaxOverride(sessionId: string, override: boolean): Promise<Result<Session, SessionNotFoundError>> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const session = await this.options.repositories.sessions.get(sessionId);
-      if (!session) return Err(new SessionNotFoundError(sessionId));
-      const updated = await this.options.repositories.sessions.update(session.id, session.version, { hardMaxOverride: override }, [
-        {
-          id: this.options.ids.next('sessionEvent'),
-          sessionId: session.id,
-          type: 'note',
-          fromStatus: null,
-          toStatus: null,
-          actor: 'admin',
-          reason: override ? 'hard maximum override set' : 'hard maximum override cleared',
-          occurredAt: this.options.clock.now(),
-          data: { hardMaxOverride: override },
-        },
-      ]);
-      if (updated.ok) return Ok(updated.val);
-    }
-    return Err(new SessionNotFoundError(sessionId));
+  async setHardMaxOverride(sessionId: string, override: boolean): Promise<Result<Session, SessionNotFoundError | ConcurrentUpdateError>> {
+    return this.writer.update(sessionId, (session) =>
+      decide.write({ hardMaxOverride: override }, [
+        this.writer.event(session.id, 'note', 'admin', override ? 'hard maximum override set' : 'hard maximum override cleared', { hardMaxOverride: override }),
+      ]),
+    );
   }
 }

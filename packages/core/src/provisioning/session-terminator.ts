@@ -1,13 +1,13 @@
 import { billingStart } from '../cost/billing.js';
-import { type ConcurrentUpdateError, InvalidTransitionError, SessionNotFoundError } from '../errors/domain-errors.js';
-import { Err, Ok, type Result } from '../errors/result.js';
+import { type ConcurrentUpdateError, type InvalidTransitionError, type SessionNotFoundError } from '../errors/domain-errors.js';
+import { type Result } from '../errors/result.js';
 import { type IdGenerator } from '../ids/ids.js';
 import { noopLogger, type Logger } from '../logging/logger.js';
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type SessionOwnership } from '../ports/session-ownership.js';
 import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
-import { planSessionTransition } from '../sessions/session-transition.js';
+import { decide, SessionWriter } from '../sessions/session-writer.js';
 import { type Session, type SessionChanges, type SessionErrorType, type StopReason } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
 import { type ProviderName } from '../providers/provider-name.js';
@@ -82,24 +82,25 @@ export class SessionTerminator {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly inFlight = new Map<string, Promise<Session>>();
 
+  private readonly writer: SessionWriter;
+
   constructor(private readonly options: SessionTerminatorOptions) {
+    this.writer = new SessionWriter({ sessions: options.repositories.sessions, clock: options.clock, ids: options.ids });
     this.logger = (options.logger ?? noopLogger).child({ component: 'terminator' });
     this.sleep = options.sleep ?? defaultSleep;
   }
 
   /** Requests the end of a session and drives it as far as it can go now. Idempotent for sessions already stopping or ended. */
   async stop(sessionId: string, request: StopRequest): Promise<Result<Session, StopError>> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const session = await this.options.repositories.sessions.get(sessionId);
-      if (!session) return Err(new SessionNotFoundError(sessionId));
-      if (session.status === 'terminated' || session.status === 'failed') return Ok(session);
-      if (session.status === 'stopping') return Ok(await this.destroyAndVerify(session, request.actor));
+    return this.writer.update<InvalidTransitionError>(sessionId, async (session) => {
+      if (session.status === 'terminated' || session.status === 'failed') return decide.keep(session);
+      if (session.status === 'stopping') return decide.keep(await this.destroyAndVerify(session, request.actor));
       const preserving = session.storagePolicy === 'preserve' && request.errorType === undefined && PRESERVING_REASONS.has(request.stopReason);
       // Already stopped with its disk kept: `done` again changes nothing; delete, hard max and budget destroy it.
-      if (session.status === 'stopped' && preserving) return Ok(session);
+      if (session.status === 'stopped' && preserving) return decide.keep(session);
       if (session.status === 'running' && preserving) {
         const preserved = await this.preserve(session, request);
-        if (preserved) return Ok(preserved);
+        if (preserved) return decide.keep(preserved);
         // Not verifiably stopped (or its storage cannot be billed exactly): destroyed instead, as
         // an unverified "stopped" would be a GPU billing unseen.
       }
@@ -113,20 +114,17 @@ export class SessionTerminator {
         ...(request.errorType ? { errorType: request.errorType, errorMessage: request.errorMessage ?? request.reason } : {}),
         ...(session.status === 'pending' ? { stoppedAt: now } : { nextDestroyAt: now }),
       };
-      const plan = planSessionTransition(session, { trigger, actor: request.actor, reason: request.reason, at: now, eventId: this.options.ids.next('sessionEvent'), changes });
-      if (!plan.ok) return plan;
-      const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
-      if (!updated.ok) {
-        if (updated.err.code === 'CONCURRENT_UPDATE') continue; // someone else moved it: decide again on fresh state
-        return updated;
-      }
-      if (updated.val.status !== 'stopping') {
-        await this.ended(updated.val);
-        return Ok(updated.val);
-      }
-      return Ok(await this.destroyAndVerify(updated.val, request.actor));
-    }
-    return Err(new InvalidTransitionError('changing', 'stop', sessionId));
+      const plan = this.writer.transition(session, { trigger, actor: request.actor, reason: request.reason, at: now, changes });
+      if (!plan.ok) return decide.refuse(plan.err);
+      // Lost to someone else's change: the writer reads again and this decides again on fresh state.
+      return decide.transition(plan.val, {
+        afterWrite: async (updated) => {
+          if (updated.status === 'stopping') return this.destroyAndVerify(updated, request.actor);
+          await this.ended(updated);
+          return updated;
+        },
+      });
+    });
   }
 
   /**
@@ -158,16 +156,15 @@ export class SessionTerminator {
       return undefined;
     }
     await this.options.onPreserving?.({ ...session, stoppedAt: sentAt });
-    const plan = planSessionTransition(session, {
+    const plan = this.writer.transition(session, {
       trigger: 'confirm_preserved',
       actor: request.actor,
       reason: `${request.reason}: instance stopped with its disk kept (storage policy preserve); storage bills until it is deleted or reaches the hard maximum`,
-      at: this.options.clock.now(),
-      eventId: this.options.ids.next('sessionEvent'),
       changes: { stopReason: request.stopReason, pricePerHourMicros: storageRate },
     });
     if (!plan.ok) return undefined;
-    const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
+    // One compare-and-set against the session the stop decided on: if it changed meanwhile, destroy.
+    const updated = await this.writer.update(session, () => decide.transition(plan.val), 1);
     return updated.ok ? updated.val : undefined;
   }
 
@@ -179,19 +176,17 @@ export class SessionTerminator {
     const now = this.options.clock.now();
     // Billing ended by the first read that found it missing, not by the read that confirmed it.
     const stoppedAt = goneSince ?? now;
-    const plan = planSessionTransition(session, {
+    const plan = this.writer.transition(session, {
       trigger: 'confirm_vanished',
       actor,
       reason,
       at: now,
-      eventId: this.options.ids.next('sessionEvent'),
       changes: { stoppedAt, stopReason: 'instance_vanished', errorType: 'instance_vanished', errorMessage: reason },
     });
     if (!plan.ok) return session;
-    const updated = await this.options.repositories.sessions.update(session.id, session.version, plan.val.changes, [plan.val.event]);
-    if (!updated.ok) return (await this.options.repositories.sessions.get(session.id)) ?? session;
-    await this.ended(updated.val);
-    return updated.val;
+    // Proven against this version of the session only: if anything changed, the caller looks again.
+    const updated = await this.writer.update(session, () => decide.transition(plan.val, { afterWrite: (ended) => this.endedWith(ended) }), 1);
+    return updated.ok ? updated.val : ((await this.options.repositories.sessions.get(session.id)) ?? session);
   }
 
   /**
@@ -228,30 +223,26 @@ export class SessionTerminator {
    * backoff, capped) and why, in the session row, so the retry survives a restart.
    */
   private async scheduleRetry(session: Session, reason: string, evidence: BillingEndEvidence): Promise<Session> {
-    for (let current: Session | undefined = session, attempt = 0; current && attempt < 5; attempt++) {
-      if (current.status !== 'stopping') return current;
+    const updated = await this.writer.update(session, (current) => {
+      if (current.status !== 'stopping') return decide.keep(current);
       const attempts = current.destroyAttempts + 1;
       const delayMs = Math.min(this.options.retryMaxDelayMs ?? 10 * 60_000, (this.options.retryBaseDelayMs ?? 15_000) * 2 ** (attempts - 1));
-      const updated = await this.options.repositories.sessions.update(
-        current.id,
-        current.version,
-        {
-          destroyAttempts: attempts,
-          nextDestroyAt: new Date(this.options.clock.now().getTime() + delayMs),
-          lastDestroyError: reason,
-          // Where billing ended, recorded now so it survives a restart before the stop is verified.
-          ...(evidence.billingEndedAt !== undefined ? { stoppedAt: evidence.billingEndedAt } : {}),
+      const changes: SessionChanges = {
+        destroyAttempts: attempts,
+        nextDestroyAt: new Date(this.options.clock.now().getTime() + delayMs),
+        lastDestroyError: reason,
+        // Where billing ended, recorded now so it survives a restart before the stop is verified.
+        ...(evidence.billingEndedAt !== undefined ? { stoppedAt: evidence.billingEndedAt } : {}),
+      };
+      return decide.write(changes, [], {
+        afterWrite: async (written) => {
+          const log = attempts >= (this.options.alertAfterAttempts ?? 5) ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
+          log('destroy not verified yet; will retry', { sessionId: written.id, attempts, retryInMs: delayMs, reason });
+          return written;
         },
-        [],
-      );
-      if (updated.ok) {
-        const log = attempts >= (this.options.alertAfterAttempts ?? 5) ? this.logger.error.bind(this.logger) : this.logger.warn.bind(this.logger);
-        log('destroy not verified yet; will retry', { sessionId: current.id, attempts, retryInMs: delayMs, reason });
-        return updated.val;
-      }
-      current = await this.options.repositories.sessions.get(session.id);
-    }
-    return (await this.options.repositories.sessions.get(session.id)) ?? session;
+      });
+    });
+    return updated.ok ? updated.val : ((await this.options.repositories.sessions.get(session.id)) ?? session);
   }
 
   /**
@@ -362,27 +353,26 @@ export class SessionTerminator {
    * any evidence is it now.
    */
   private async confirm(session: Session, actor: SessionActor, evidence: BillingEndEvidence): Promise<Session> {
-    for (let current: Session | undefined = session, attempt = 0; current && attempt < 5; attempt++) {
-      if (current.status !== 'stopping') return current;
+    const updated = await this.writer.update(session, (current) => {
+      if (current.status !== 'stopping') return decide.keep(current);
       const trigger: SessionTrigger = current.errorType ? 'confirm_destroyed_after_failure' : 'confirm_destroyed';
       const now = this.options.clock.now();
-      const plan = planSessionTransition(current, {
+      const plan = this.writer.transition(current, {
         trigger,
         actor,
         reason: 'provider confirmed the instance is gone',
         at: now,
-        eventId: this.options.ids.next('sessionEvent'),
         changes: { stoppedAt: evidence.billingEndedAt ?? current.stoppedAt ?? now, nextDestroyAt: null },
       });
-      if (!plan.ok) return current;
-      const updated = await this.options.repositories.sessions.update(current.id, current.version, plan.val.changes, [plan.val.event]);
-      if (updated.ok) {
-        await this.ended(updated.val);
-        return updated.val;
-      }
-      current = await this.options.repositories.sessions.get(session.id);
-    }
-    return (await this.options.repositories.sessions.get(session.id)) ?? session;
+      if (!plan.ok) return decide.keep(current);
+      return decide.transition(plan.val, { afterWrite: (ended) => this.endedWith(ended) });
+    });
+    return updated.ok ? updated.val : ((await this.options.repositories.sessions.get(session.id)) ?? session);
+  }
+
+  private async endedWith(session: Session): Promise<Session> {
+    await this.ended(session);
+    return session;
   }
 
   private async ended(session: Session): Promise<void> {
@@ -398,33 +388,18 @@ export class SessionTerminator {
     // The status change that sent the create is no longer known here (the session is stopping): the
     // session's creation is the earliest the create can have been sent.
     const start = billingStart(session.createdAt, listed.map((i) => i.startedAt));
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.options.repositories.sessions.get(session.id);
-      if (!current || current.billingStartedAt) return;
-      if ((await this.options.repositories.sessions.update(current.id, current.version, { billingStartedAt: start }, [])).ok) return;
-    }
+    // Best effort: a start someone else recorded meanwhile stands; a lost race leaves it to the next attempt.
+    await this.writer.update(session.id, (current) => (current.billingStartedAt ? decide.keep(current) : decide.write({ billingStartedAt: start })));
   }
 
   /** Stores a stopping session's billing-end estimate right away (a crash must not lose it). */
   private async recordBillingEnd(sessionId: string, at: Date, replace: boolean): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.options.repositories.sessions.get(sessionId);
-      if (!current || current.status !== 'stopping' || (current.stoppedAt && !replace)) return;
-      if ((await this.options.repositories.sessions.update(current.id, current.version, { stoppedAt: at }, [])).ok) return;
-    }
+    await this.writer.update(sessionId, (current) =>
+      current.status !== 'stopping' || (current.stoppedAt && !replace) ? decide.keep(current) : decide.write({ stoppedAt: at }),
+    );
   }
 
   private async note(session: Session, type: 'destroy_attempted' | 'destroy_failed', actor: SessionActor, reason: string, data: Record<string, unknown>): Promise<void> {
-    await this.options.repositories.sessions.appendEvent({
-      id: this.options.ids.next('sessionEvent'),
-      sessionId: session.id,
-      type,
-      fromStatus: null,
-      toStatus: null,
-      actor,
-      reason,
-      occurredAt: this.options.clock.now(),
-      data,
-    });
+    await this.writer.note(session.id, type, actor, reason, data);
   }
 }

@@ -2,7 +2,7 @@ import { ValidationError, SafetyLimitExceededError } from '../errors/domain-erro
 import { Err, Ok, type Result } from '../errors/result.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { addHours, addMs } from '../time/clock.js';
-import { type SessionEvent } from './session-event.js';
+import { sessionEvent, type SessionEvent } from './session-event.js';
 import {
   MAX_RESERVATION_HOURS,
   MIN_RESERVATION_HOURS,
@@ -115,16 +115,15 @@ export function createSessionIntent(
     errorMessage: null,
     version: 0,
   };
-  const event: SessionEvent = {
+  const event = sessionEvent({
     id: ctx.eventId,
     sessionId: ctx.sessionId,
     type: 'created',
-    fromStatus: null,
     toStatus: 'pending',
     actor: 'api',
     reason: `reserved ${hours} h of ${input.gpuCount}× ${input.gpuType} on ${input.provider}`,
-    occurredAt: ctx.now,
+    at: ctx.now,
     data: { offerId: input.offerId, pricePerHourMicros: input.pricePerHourMicros },
-  };
+  });
   return Ok({ session, event });
 }

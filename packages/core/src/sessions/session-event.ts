@@ -40,3 +40,34 @@ export const sessionEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 export type SessionEvent = z.infer<typeof sessionEventSchema>;
+
+/** What every session event carries; `from`/`to` only on status transitions and the creation. */
+export interface SessionEventInput {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly type: SessionEventType;
+  readonly actor: SessionEvent['actor'];
+  readonly reason: string;
+  readonly at: Date;
+  readonly data?: Record<string, unknown>;
+  readonly fromStatus?: SessionEvent['fromStatus'];
+  readonly toStatus?: SessionEvent['toStatus'];
+}
+
+/**
+ * The one place a session event is built: an event that changes no status has null from/to and
+ * empty data unless given, so no caller spells the record out (or forgets a field) by hand.
+ */
+export function sessionEvent(input: SessionEventInput): SessionEvent {
+  return {
+    id: input.id,
+    sessionId: input.sessionId,
+    type: input.type,
+    fromStatus: input.fromStatus ?? null,
+    toStatus: input.toStatus ?? null,
+    actor: input.actor,
+    reason: input.reason,
+    occurredAt: input.at,
+    data: input.data ?? {},
+  };
+}

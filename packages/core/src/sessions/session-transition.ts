@@ -1,6 +1,6 @@
 import { type InvalidTransitionError } from '../errors/domain-errors.js';
 import { Ok, type Result } from '../errors/result.js';
-import { type SessionEvent } from './session-event.js';
+import { sessionEvent, type SessionEvent } from './session-event.js';
 import { nextSessionStatus, type SessionActor, type SessionTrigger } from './session-state-machine.js';
 import { type Session, type SessionChanges } from './session.js';
 
@@ -35,7 +35,7 @@ export function planSessionTransition(
   const to = next.val;
   return Ok({
     changes: { ...input.changes, status: to, statusChangedAt: input.at },
-    event: {
+    event: sessionEvent({
       id: input.eventId,
       sessionId: session.id,
       type: input.trigger,
@@ -43,8 +43,8 @@ export function planSessionTransition(
       toStatus: to,
       actor: input.actor,
       reason: input.reason,
-      occurredAt: input.at,
-      data: input.data ?? {},
-    },
+      at: input.at,
+      data: input.data,
+    }),
   });
 }

@@ -1,17 +1,10 @@
+import { createCoreServices } from '../core-services.js';
+import { type BudgetAlert } from '../cost/cost-accountant.js';
 import { type Logger } from '../logging/logger.js';
-import { CostAccountant, type BudgetAlert } from '../cost/cost-accountant.js';
-import { InventoryService } from '../inventory/inventory-service.js';
-import { OfferFailureTracker } from '../inventory/offer-failure-tracker.js';
 import { type Offer } from '../inventory/offer.js';
-import { LifecycleManager } from '../lifecycle/lifecycle-manager.js';
-import { Reconciler } from '../lifecycle/reconciler.js';
-import { SessionCommands } from '../lifecycle/session-commands.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type GpuActivitySampler } from '../ports/session-access.js';
 import { type SessionOwnership } from '../ports/session-ownership.js';
-import { ProvisioningService } from '../provisioning/provisioning-service.js';
-import { SessionTerminator } from '../provisioning/session-terminator.js';
-import { TemplateService } from '../templates/template-service.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeProvider } from './fake-provider.js';
@@ -29,7 +22,7 @@ export interface CoreHarnessOptions {
   readonly orphanGraceMs?: number;
   /** HARD_MAX_HOURS. @default 12 */
   readonly hardMaxHours?: number;
-  /** The lifecycle's logger (e.g. a MemoryLogger to assert on warnings). */
+  /** The services' logger (e.g. a MemoryLogger to assert on the lifecycle's warnings); silent without. */
   readonly lifecycleLogger?: Logger;
   /** Replicas: who may drive a session's saga and destroy. @default sole owner */
   readonly sessionOwnership?: SessionOwnership;
@@ -56,53 +49,35 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
   provider.setCreatedState('running');
   const providers = new Map<ProviderName, FakeProvider>([['vastai', provider]]);
   const budgetAlerts: BudgetAlert[] = [];
-  const costs = new CostAccountant({ repositories, clock, ids, onBudgetAlert: (alert) => void budgetAlerts.push(alert) });
-  const terminator = new SessionTerminator({
-    repositories,
-    providers,
-    clock,
-    ids,
-    verifyDelayMs: 1000,
-    sleep,
-    onEnded: async (session) => void (await costs.accrue(session)),
-    onPreserving: async (session) => void (await costs.accrue(session)),
-    ...(options.sessionOwnership ? { sessionOwnership: options.sessionOwnership } : {}),
-  });
-  const inventory = new InventoryService({ providers: [provider], clock, cacheTtlMs: 60_000, backoffTtlMs: 300_000 });
-  const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock });
   const readiness = new FakeReadinessProbe();
-  const templates = new TemplateService({ providers: [provider], clock });
   const timing = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
-  const provisioning = new ProvisioningService({
-    repositories,
-    providers,
-    inventory,
-    terminator,
-    keys: new FakeKeyGenerator(),
-    cipher: fakeSecretCipher,
-    readiness,
-    clock,
-    ids,
-    deploymentId: DEPLOYMENT_ID,
-    hardMaxHours: options.hardMaxHours ?? 12,
-    timing: { vastai: timing, tensordock: timing, bluelobster: timing },
-    failures,
-    templates,
-    pollIntervalMs: 5000,
-    sleep,
-    ...(options.sessionOwnership ? { sessionOwnership: options.sessionOwnership } : {}),
-  });
-  const lifecycle = new LifecycleManager({
-    repositories,
-    terminator,
-    costs,
-    clock,
-    cipher: fakeSecretCipher,
-    ...(options.activity ? { activity: options.activity } : {}),
-    ...(options.lifecycleLogger ? { logger: options.lifecycleLogger } : {}),
-  });
-  const reconciler = new Reconciler({ repositories, providers, terminator, clock, ids, deploymentId: DEPLOYMENT_ID, orphanGraceMs: options.orphanGraceMs ?? 15 * 60_000 });
-  const commands = new SessionCommands({ repositories, terminator, clock, ids });
+  // Wired exactly as the server wires them (createCoreServices), on fakes.
+  const services = createCoreServices(
+    {
+      repositories,
+      providers: [provider],
+      clock,
+      ids,
+      keys: new FakeKeyGenerator(),
+      cipher: fakeSecretCipher,
+      readiness,
+      ...(options.activity ? { activity: options.activity } : {}),
+      ...(options.lifecycleLogger ? { logger: options.lifecycleLogger } : {}),
+      sleep,
+      ...(options.sessionOwnership ? { sessionOwnership: options.sessionOwnership } : {}),
+    },
+    {
+      deploymentId: DEPLOYMENT_ID,
+      hardMaxHours: options.hardMaxHours ?? 12,
+      timing: { vastai: timing, tensordock: timing, bluelobster: timing },
+      orphanGraceMs: options.orphanGraceMs ?? 15 * 60_000,
+      inventory: { cacheTtlMs: 60_000, backoffTtlMs: 300_000 },
+      pollIntervalMs: 5000,
+      destroy: { verifyDelayMs: 1000 },
+      hooks: { onBudgetAlert: (alert) => void budgetAlerts.push(alert) },
+    },
+  );
+  const { costs, terminator, inventory, templates, failures, provisioning, lifecycle, reconciler, commands } = services;
   return { clock, repositories, ids, provider, providers, costs, terminator, inventory, templates, failures, readiness, provisioning, lifecycle, reconciler, commands, budgetAlerts, deploymentId: DEPLOYMENT_ID };
 }
 

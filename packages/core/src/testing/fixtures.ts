@@ -1,3 +1,4 @@
+import { type ProvisionRequest } from '../provisioning/provisioning-options.js';
 import { type VendorTemplate } from '../templates/vendor-template.js';
 import { type Offer } from '../inventory/offer.js';
 import { createSessionIntent, type NewSessionInput } from '../sessions/new-session.js';
@@ -54,6 +55,19 @@ export function buildTemplate(overrides: Partial<VendorTemplate> = {}): VendorTe
     creatorId: null,
     createdAt: null,
     countCreated: null,
+    ...overrides,
+  };
+}
+
+/** A valid provisioning request for offer `vastai-1` (2 h, no idle timeout, destroy at the end); override what the test is about. */
+export function buildProvisionRequest(overrides: Partial<ProvisionRequest> = {}): ProvisionRequest {
+  return {
+    consumerId: 'my-app',
+    offerId: 'vastai-1',
+    reservationHours: 2,
+    workloadType: 'llm',
+    idleTimeoutMinutes: 0,
+    storagePolicy: 'destroy',
     ...overrides,
   };
 }

@@ -19,7 +19,7 @@ export {
 } from './in-memory-repositories.js';
 export { FakeProvider, type FakeProviderOperation } from './fake-provider.js';
 export { FakeRemoteExec } from './fake-remote-exec.js';
-export { buildOffer, buildSession, buildTemplate } from './fixtures.js';
+export { buildOffer, buildProvisionRequest, buildSession, buildTemplate } from './fixtures.js';
 export { describeRepositoryContract, type RepositoryHarness } from './repository-contract.js';
 export { FakeKeyGenerator, FakeReadinessProbe, fakeSecretCipher, type FakeReadinessStep } from './fake-session-access.js';
 export { createCoreHarness, type CoreHarness, type CoreHarnessOptions } from './core-harness.js';

@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import {
-  InventoryService,
-  OfferFailureTracker,
-  ProvisioningService,
-  SessionTerminator,
+  createCoreServices,
   UlidIdGenerator,
   systemClock,
   type NodeReadinessProbe,
-  type ProviderAdapter,
   type ProviderName,
   type ProviderTiming,
 } from '@gpu-shopper/core';
@@ -59,39 +55,40 @@ export async function provisioningOverhead(): Promise<FigureOutcome> {
       },
       { simulated: true, clock },
     ).map((adapter) => timedProxy(adapter, providerWatch));
-    const providers = new Map<ProviderName, ProviderAdapter>(adapters.map((a) => [a.name, a]));
-    const inventory = new InventoryService({ providers: adapters, clock, cacheTtlMs: 60_000, backoffTtlMs: 300_000 });
-    const terminator = new SessionTerminator({ repositories, providers, clock, ids, verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 });
-    const failures = new OfferFailureTracker({ repository: repositories.offerFailures, clock });
-    await failures.load();
     const readiness: NodeReadinessProbe = timedProxy(new SshNodeReadinessProbe(new NodeSshRemoteExec()), sshWatch);
-    const provisioning = new ProvisioningService({
-      repositories,
-      providers,
-      inventory,
-      terminator,
-      keys: new Ed25519SessionKeyGenerator(),
-      cipher: new BenchSecretCipher(),
-      readiness,
-      clock,
-      ids,
-      deploymentId,
-      hardMaxHours: 12,
-      timing: SIMULATED_TIMING,
-      failures,
-      pollIntervalMs: 500,
-      sleep: (ms, signal) =>
-        sleepWatch.time(
-          () =>
-            new Promise<void>((resolve, reject) => {
-              const timer = setTimeout(resolve, ms);
-              signal?.addEventListener('abort', () => {
-                clearTimeout(timer);
-                reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-              }, { once: true });
-            }),
-        ),
-    });
+    // Wired as the server wires them (createCoreServices), with the server's simulate-mode settings.
+    const { inventory, failures, provisioning } = createCoreServices(
+      {
+        repositories,
+        providers: adapters,
+        clock,
+        ids,
+        keys: new Ed25519SessionKeyGenerator(),
+        cipher: new BenchSecretCipher(),
+        readiness,
+        sleep: (ms, signal) =>
+          sleepWatch.time(
+            () =>
+              new Promise<void>((resolve, reject) => {
+                const timer = setTimeout(resolve, ms);
+                signal?.addEventListener('abort', () => {
+                  clearTimeout(timer);
+                  reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+                }, { once: true });
+              }),
+          ),
+      },
+      {
+        deploymentId,
+        hardMaxHours: 12,
+        timing: SIMULATED_TIMING,
+        orphanGraceMs: 15 * 60_000,
+        inventory: { cacheTtlMs: 60_000, backoffTtlMs: 300_000 },
+        pollIntervalMs: 500,
+        destroy: { verifyDelayMs: 300, retryBaseDelayMs: 1000, retryMaxDelayMs: 10_000 },
+      },
+    );
+    await failures.load();
 
     // Warm the catalogue first: the figure is about provisioning, not a cold inventory (figure 2).
     const warm = await inventory.query({ sort: 'price' });

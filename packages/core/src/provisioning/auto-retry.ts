@@ -1,0 +1,93 @@
+import { remainingCommitment } from '../consumers/budget-commitments.js';
+import { findGpuSku } from '../gpu/index.js';
+import { type Offer } from '../inventory/offer.js';
+import { formatUsd } from '../money/money.js';
+import { decide } from '../sessions/session-writer.js';
+import { type Session, type SessionChanges, type SessionErrorType } from '../sessions/session.js';
+import { offerSatisfiesTemplate, type VendorTemplate } from '../templates/vendor-template.js';
+import { type InstanceCreation } from './create-at-provider.js';
+import { type SagaContext } from './provisioning-options.js';
+
+/**
+ * Step 4 of the saga, when an attempt fails for a reason another host may not have: move the
+ * session to a comparable offer at the same provider and create again there.
+ */
+export class AutoRetry {
+  constructor(
+    private readonly ctx: SagaContext,
+    private readonly creation: InstanceCreation,
+  ) {}
+
+  /**
+   * Auto-retry: destroys this attempt's instance (verified), moves the session to the next comparable
+   * offer at the same provider — same session id, label and key — and sends the create. Returns
+   * undefined when no further attempt is possible, so the caller ends the session.
+   */
+  async retryElsewhere(session: Session, errorType: SessionErrorType, message: string): Promise<Session | undefined> {
+    const provider = this.ctx.options.providers.get(session.provider);
+    if (!provider) return undefined;
+    if (!(await this.ctx.options.terminator.destroyInstances(session, 'provisioner')).gone) return undefined;
+    const next = await this.comparableOffer(session);
+    if (!next) return undefined;
+    const now = this.ctx.options.clock.now();
+    // A pricier offer raises what the session may cost until its expiry: the budget must allow it,
+    // checked and written together like a create (invariant 11).
+    const headroom = await this.ctx.budgets.headroom(session.consumerId);
+    const raise = Math.max(0, remainingCommitment({ ...session, pricePerHourMicros: next.pricePerHourMicros }, now) - remainingCommitment(session, now));
+    const allowed = this.ctx.budgets.check(headroom, raise, `retrying on ${next.id} at ${formatUsd(next.pricePerHourMicros, 4)}/h`);
+    if (!allowed.ok) {
+      this.ctx.logger.warn('auto-retry refused by the budget', { sessionId: session.id, offerId: next.id, error: allowed.err.message });
+      return undefined;
+    }
+    const deadline = Math.min(now.getTime() + this.ctx.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
+    const changes: SessionChanges = {
+      offerId: next.id,
+      gpuType: next.gpuType,
+      gpuCount: next.gpuCount,
+      pricePerHourMicros: next.pricePerHourMicros,
+      providerInstanceId: null,
+      hostKeyFingerprint: null,
+      attempt: session.attempt + 1,
+      triedOfferIds: [...session.triedOfferIds, session.offerId],
+      provisioningDeadline: new Date(deadline),
+    };
+    const event = this.ctx.writer.event(session.id, 'attempt_failed', 'provisioner', `attempt ${session.attempt} on ${session.offerId} failed (${errorType}): ${message}; retrying on ${next.id}`, {
+      attempt: session.attempt,
+      offerId: session.offerId,
+      errorType,
+      nextOfferId: next.id,
+    });
+    // One compare-and-set against the attempt that failed: if anything changed, no retry (the caller ends it).
+    const updated = await this.ctx.writer.update(session, () => decide.write(changes, [event], { guard: raise > 0 ? headroom.guard : undefined }), 1);
+    if (!updated.ok) return undefined;
+    this.ctx.logger.info('retrying on a comparable offer', { sessionId: session.id, from: session.offerId, to: next.id, attempt: session.attempt + 1 });
+    return this.creation.createAtProvider(updated.val, provider, false);
+  }
+
+  /** The cheapest untried offer at the session's provider within the retry scope. */
+  private async comparableOffer(session: Session): Promise<Offer | undefined> {
+    const answer = await this.ctx.options.inventory.query({ provider: session.provider, sort: 'price' });
+    // A session on a template only moves to hosts that can run it; no template at hand, no retry.
+    let template: VendorTemplate | null = null;
+    if (session.templateHashId) {
+      const found = await this.ctx.resolveTemplate(session.templateHashId);
+      if (!found.ok || !found.val) return undefined;
+      template = found.val;
+    }
+    const tried = new Set([...session.triedOfferIds, session.offerId]);
+    const vram = findGpuSku(session.gpuType)?.vramGb ?? 0;
+    const within = (factor: number, offer: Offer) => offer.pricePerHourMicros <= session.pricePerHourMicros * factor;
+    return answer.offers.find((offer) => {
+      if (tried.has(offer.id) || offer.gpuCount < session.gpuCount) return false;
+      if (template && !offerSatisfiesTemplate(offer, template)) return false;
+      switch (session.retryScope) {
+        case 'same_gpu':
+          return offer.gpuType === session.gpuType && within(1.2, offer);
+        case 'same_vram':
+          return offer.vramGbPerGpu >= vram && within(1.5, offer);
+        case 'any':
+          return offer.vramGbPerGpu >= vram && within(2, offer);
+      }
+    });
+  }
+}

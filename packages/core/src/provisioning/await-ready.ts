@@ -1,0 +1,112 @@
+import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
+import { type Session } from '../sessions/session.js';
+import { type SagaContext } from './provisioning-options.js';
+import { nextWaitStep, progressForNextAttempt, WAIT_START, type WaitObservation, type WaitPolicy, type WaitProgress } from './wait-decision.js';
+
+/**
+ * Step 3 of the saga: wait until the instance runs, SSH answers with the session key and the node
+ * is ready (twice in a row), then move the session to `running`. Each round observes, asks
+ * `nextWaitStep` what to do, and does it; a failed attempt either ends the session or, with
+ * auto-retry, continues the wait on the next attempt's instance.
+ */
+export class ReadinessWait {
+  constructor(private readonly ctx: SagaContext) {}
+
+  async untilRunning(initial: Session, provider: ProviderAdapter, signal?: AbortSignal): Promise<Session> {
+    const options = this.ctx.options;
+    const policy: WaitPolicy = {
+      intervalMs: options.pollIntervalMs ?? 5000,
+      sshInitialDelayMs: options.timing[initial.provider].sshInitialDelayMs,
+      readinessConsecutive: options.readinessConsecutive ?? 2,
+      maxAuthFailures: options.maxAuthFailures ?? 3,
+    };
+    let session = initial;
+    let progress: WaitProgress = WAIT_START;
+    // What the current round has seen (kept for the step that moves the session to running).
+    let instance: ProviderInstance | undefined;
+    let hostKeyFingerprint: string | null = null;
+
+    for (;;) {
+      if (signal?.aborted) return session;
+      const fresh = await options.repositories.sessions.get(session.id);
+      // Someone else (a stop, the lifecycle) took over: the saga steps back.
+      if (!fresh || fresh.status !== 'provisioning') return fresh ?? session;
+      session = fresh;
+      const now = options.clock.now().getTime();
+      let observation: WaitObservation = { kind: 'round', now, deadline: session.provisioningDeadline, instanceRecorded: session.providerInstanceId !== null };
+
+      round: for (;;) {
+        const decision = nextWaitStep(progress, observation, policy);
+        progress = decision.progress;
+        const step = decision.step;
+        switch (step.kind) {
+          case 'read_instance': {
+            const read = await provider.getInstance(session.providerInstanceId ?? '', signal);
+            instance = read.ok ? read.val : undefined;
+            observation = {
+              kind: 'instance',
+              now,
+              read: read.ok ? { found: true, state: read.val.state, hasSsh: read.val.ssh !== null } : { found: false, notFound: read.err.code === 'PROVIDER_NOT_FOUND' },
+            };
+            continue;
+          }
+          case 'check_readiness': {
+            const checked = await this.checkReadiness(session, instance, signal);
+            hostKeyFingerprint = checked.hostKeyFingerprint;
+            observation = { kind: 'readiness', result: checked.result };
+            continue;
+          }
+          case 'sleep':
+            // Once per distinct reason: "package manager lock held" for ten minutes is one line, not a hundred.
+            if (step.notReady) this.ctx.logger.info('node reachable, not ready yet', { sessionId: session.id, reason: step.notReady });
+            await this.ctx.sleep(step.ms, signal);
+            break round;
+          case 'fail': {
+            // A check cut short by shutdown is no verdict on the instance: step back, never destroy (invariant 9).
+            if (signal?.aborted) return session;
+            if (step.offerFailure) await this.ctx.recordOfferFailure(session, step.offerFailure.type, step.offerFailure.reason);
+            const next = await this.ctx.fail(session, step.errorType, step.message);
+            if (next.status !== 'provisioning') return next;
+            // Auto-retry moved the session to another offer: wait for that attempt's instance.
+            session = next;
+            progress = progressForNextAttempt(progress);
+            break round;
+          }
+          case 'running': {
+            const ssh = instance?.ssh;
+            if (!ssh) throw new Error('readiness verified without SSH details');
+            const running = await this.ctx.transition(session, 'verify_ready', 'SSH verified and the node is ready', {
+              sshHost: ssh.host,
+              sshPort: ssh.port,
+              sshUser: ssh.user,
+              hostKeyFingerprint: hostKeyFingerprint ?? session.hostKeyFingerprint,
+            });
+            if (running) {
+              this.ctx.logger.info('session running', { sessionId: session.id, provider: session.provider });
+              return running;
+            }
+            // Someone else changed the session meanwhile: look again at once.
+            break round;
+          }
+        }
+      }
+    }
+  }
+
+  /** Asks the node over SSH, with the session's key, whether it is ready. */
+  private async checkReadiness(
+    session: Session,
+    instance: ProviderInstance | undefined,
+    signal?: AbortSignal,
+  ): Promise<{ result: Extract<WaitObservation, { kind: 'readiness' }>['result']; hostKeyFingerprint: string | null }> {
+    const secret = await this.ctx.options.repositories.sessionSecrets.get(session.id);
+    const ssh = instance?.ssh;
+    if (!secret || !ssh) return { result: { outcome: 'key_missing' }, hostKeyFingerprint: null };
+    const check = await this.ctx.options.readiness.check({ ...ssh, privateKey: this.ctx.options.cipher.decrypt(secret), hostKeyFingerprint: session.hostKeyFingerprint }, signal);
+    if (!check.ok) {
+      const result = check.err.kind === 'auth' ? ({ outcome: 'auth_rejected', message: check.err.message } as const) : ({ outcome: 'unreachable', retryable: check.err.retryable, message: check.err.message } as const);
+      return { result, hostKeyFingerprint: null };
+    }
+    return { result: check.val.ready ? { outcome: 'ready' } : { outcome: 'not_ready', reason: check.val.reason }, hostKeyFingerprint: check.val.hostKeyFingerprint ?? null };
+  }
+}
