@@ -215,6 +215,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     cacheTtlMs: env.INVENTORY_CACHE_TTL,
     backoffTtlMs: env.INVENTORY_BACKOFF_TTL,
     isSuppressed: failures.isSuppressed,
+    suppressionVersion: failures.version,
   });
   const templates = new TemplateService({ providers: adapters, clock, logger });
   const provisioning = new ProvisioningService({

@@ -10,6 +10,8 @@ export interface Figure {
   /** The issue's goal in words, and whether this run met it (null when the issue sets no goal). */
   readonly goal: string | null;
   readonly goalMet: boolean | null;
+  /** min/median/max of the rounds behind the value (null for a single count). */
+  readonly spread: { readonly min: number; readonly median: number; readonly max: number; readonly n: number } | null;
   /** Everything the value was computed from, so a reader can check the arithmetic. */
   readonly details: Record<string, unknown>;
   readonly notes: string[];

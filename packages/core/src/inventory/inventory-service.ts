@@ -21,6 +21,8 @@ export interface InventoryServiceOptions {
   readonly fetchTimeoutMs?: number;
   /** Offers to leave out of answers (e.g. suppressed after repeated provisioning failures). */
   readonly isSuppressed?: (offer: Offer, now: Date) => boolean;
+  /** Changes whenever `isSuppressed` may answer differently (see `OfferFailureTracker.version`). */
+  readonly suppressionVersion?: (now: Date) => string;
 }
 
 export type ProviderInventoryState = 'ok' | 'stale' | 'rate_limited' | 'error';
@@ -65,6 +67,8 @@ const BACKOFF_CODES = new Set(['PROVIDER_RATE_LIMITED', 'PROVIDER_UNAVAILABLE'])
 export class InventoryService {
   private readonly entries = new Map<ProviderName, CacheEntry>();
   private readonly logger: Logger;
+  /** Bumped by every change to a cached catalogue or its error state (see `version`). */
+  private generation = 0;
 
   constructor(private readonly options: InventoryServiceOptions) {
     this.logger = (options.logger ?? noopLogger).child({ component: 'inventory' });
@@ -85,6 +89,27 @@ export class InventoryService {
     const all = catalogues.flatMap((catalogue) => catalogue.offers);
     const visible = this.options.isSuppressed ? all.filter((offer) => !this.options.isSuppressed?.(offer, now)) : all;
     return { offers: selectOffers(visible, filter), providers: catalogues.map((catalogue) => catalogue.status) };
+  }
+
+  /**
+   * A token that changes whenever `query` could answer differently: a catalogue fetched, an offer
+   * rented or evicted, a provider's state moving (fresh → stale, rate limit over) or the suppressed
+   * offers changing. Callers cache what they derive from an answer (the API's serialized body) under
+   * it. Reading it starts no fetch; `query` does.
+   */
+  version(): string {
+    const now = this.options.clock.now();
+    const nowMs = now.getTime();
+    const states = this.options.providers
+      .map((p) => {
+        const entry = this.entry(p.name);
+        const fresh = entry.fetchedAtMs !== null && nowMs - entry.fetchedAtMs < this.options.cacheTtlMs;
+        // A refresh that is due but not started changes the token: the next query must start it.
+        const due = !fresh && nowMs >= entry.retryAfterMs && entry.inflight === null;
+        return `${this.status(p.name, entry).state[0] ?? ''}${due ? '!' : ''}`;
+      })
+      .join('');
+    return `${this.generation}.${states}${this.options.suppressionVersion ? `.${this.options.suppressionVersion(now)}` : ''}`;
   }
 
   /**
@@ -120,6 +145,7 @@ export class InventoryService {
       if (entry.offers?.some((offer) => offer.id === offerId)) {
         entry.offers = entry.offers.filter((offer) => offer.id !== offerId);
         entry.rented.add(offerId);
+        this.generation++;
       }
     }
   }
@@ -130,7 +156,10 @@ export class InventoryService {
    */
   evictOffer(offerId: string): void {
     for (const entry of this.entries.values()) {
-      if (entry.offers) entry.offers = entry.offers.filter((offer) => offer.id !== offerId);
+      if (entry.offers?.some((offer) => offer.id === offerId)) {
+        entry.offers = entry.offers.filter((offer) => offer.id !== offerId);
+        this.generation++;
+      }
     }
   }
 
@@ -161,6 +190,7 @@ export class InventoryService {
         entry.inflight = null;
       }
       const nowMs = this.options.clock.now().getTime();
+      this.generation++;
       if (result.ok) {
         entry.offers = result.val;
         entry.rented.clear();

@@ -6,10 +6,10 @@ import { UlidIdGenerator } from '@gpu-shopper/core';
 import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
 import { openStorage } from '@gpu-shopper/storage';
 
-import { closedLoop } from '../support/load.js';
+import { closedLoop, rawGet } from '../support/load.js';
 import { ADMIN_TOKEN, makeDataDir, runCli, startBareExpress, startServer, type OwnedProcess } from '../support/processes.js';
 import { seedLiveSessions } from '../support/seed.js';
-import { median, percentile, round, sleep } from '../support/stats.js';
+import { median, percentile, round, sleep, spread } from '../support/stats.js';
 import { type FigureOutcome } from './measure.js';
 
 /** Figure 7 wants 1,000 live sessions: these are seeded, figure 6 adds its 200 through the API. */
@@ -98,41 +98,75 @@ export class ServerBench {
 
   /**
    * Figure 1: requests per second of the server's cached inventory query vs a bare Express 5 route
-   * answering the same bytes, same load generator, same machine, alternating rounds.
+   * answering the same bytes, same load generator, same machine, alternating rounds, once per
+   * coding (none, gzip, br): the bare route serves the very bytes the server sent for that coding.
+   * Headline: the lowest of the three median ratios.
    */
   async cachedQueryThroughput(): Promise<FigureOutcome> {
     const all = await this.cachedOffers();
-    const res = await this.api(TYPICAL_QUERY);
-    const body = Buffer.from(await res.arrayBuffer());
-    if (!res.ok) throw new Error(`the typical query answered ${res.status}: ${body.toString('utf8').slice(0, 300)}`);
+    const codings = [
+      { coding: 'identity', accept: 'identity', suffix: '' },
+      { coding: 'gzip', accept: 'gzip', suffix: '.gz' },
+      { coding: 'br', accept: 'gzip, deflate, br', suffix: '.br' },
+    ] as const;
     const bodyFile = path.join(this.dataDir, 'typical-inventory.json');
-    await writeFile(bodyFile, body);
+    const wire: Record<string, { bytes: number; etag: string; contentEncoding: string | null }> = {};
+    let identityBody: Buffer | null = null;
+    for (const c of codings) {
+      // Twice: the first answer may be built while the cache is cold; the second is what the load sees.
+      await rawGet(`${this.server.url}${TYPICAL_QUERY}`, { ...AUTH, 'accept-encoding': c.accept });
+      const res = await rawGet(`${this.server.url}${TYPICAL_QUERY}`, { ...AUTH, 'accept-encoding': c.accept });
+      if (res.status !== 200) throw new Error(`the typical query answered ${res.status}: ${res.body.toString('utf8').slice(0, 300)}`);
+      const encoding = (res.headers['content-encoding']) ?? null;
+      if ((encoding ?? 'identity') !== c.coding) throw new Error(`asked for ${c.coding}, the server answered ${encoding ?? 'identity'}`);
+      wire[c.coding] = { bytes: res.body.length, etag: String(res.headers.etag ?? ''), contentEncoding: encoding };
+      if (c.coding === 'identity') identityBody = res.body;
+      await writeFile(`${bodyFile}${c.suffix}`, res.body);
+    }
+    if (!identityBody) throw new Error('no identity body');
+    const identityEtag = wire.identity?.etag ?? '';
+    const conditional = await rawGet(`${this.server.url}${TYPICAL_QUERY}`, { ...AUTH, 'accept-encoding': 'identity', 'if-none-match': identityEtag });
+    if (conditional.status !== 304) throw new Error(`If-None-Match with the current ETag answered ${conditional.status}, not 304`);
     const bare = await startBareExpress(bodyFile);
     try {
-      const load = { concurrency: 16, durationMs: 4000, headers: AUTH, expectBytes: body.length };
-      // Warm both (JIT, connections) before anything is counted.
-      await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, { ...load, durationMs: 1000 });
-      await closedLoop(`${bare.url}${TYPICAL_QUERY}`, { ...load, durationMs: 1000 });
-      const rounds: { server: number; bare: number; serverErrors: number; bareErrors: number }[] = [];
-      for (let i = 0; i < 3; i++) {
-        const server = await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, load);
-        const baseline = await closedLoop(`${bare.url}${TYPICAL_QUERY}`, load);
-        rounds.push({ server: round(server.perSecond, 1), bare: round(baseline.perSecond, 1), serverErrors: server.errors, bareErrors: baseline.errors });
+      const base = { concurrency: 16, durationMs: 2500 };
+      const byCoding: Record<string, { rounds: { server: number; bare: number; ratio: number }[]; ratio: ReturnType<typeof spread>; serverRps: ReturnType<typeof spread>; bareRps: ReturnType<typeof spread>; wireBytes: number }> = {};
+      for (const c of codings) {
+        const load = { ...base, headers: { ...AUTH, 'accept-encoding': c.accept }, expectBytes: wire[c.coding]?.bytes ?? -1 };
+        // Warm both (JIT, connections) before anything is counted.
+        await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, { ...load, durationMs: 700 });
+        await closedLoop(`${bare.url}${TYPICAL_QUERY}`, { ...load, durationMs: 700 });
+        const rounds: { server: number; bare: number; ratio: number }[] = [];
+        for (let i = 0; i < 3; i++) {
+          const server = await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, load);
+          const baseline = await closedLoop(`${bare.url}${TYPICAL_QUERY}`, load);
+          if (server.errors + baseline.errors > 0) throw new Error(`${server.errors + baseline.errors} ${c.coding} requests failed or returned other bytes during the load`);
+          rounds.push({ server: round(server.perSecond, 1), bare: round(baseline.perSecond, 1), ratio: round(server.perSecond / baseline.perSecond) });
+        }
+        byCoding[c.coding] = {
+          rounds,
+          ratio: spread(rounds.map((r) => r.ratio)),
+          serverRps: spread(rounds.map((r) => r.server), 1),
+          bareRps: spread(rounds.map((r) => r.bare), 1),
+          wireBytes: wire[c.coding]?.bytes ?? 0,
+        };
       }
-      const errors = rounds.reduce((n, r) => n + r.serverErrors + r.bareErrors, 0);
-      if (errors > 0) throw new Error(`${errors} requests failed or returned other bytes during the load: ${JSON.stringify(rounds)}`);
-      const serverRps = rounds.reduce((n, r) => n + r.server, 0) / rounds.length;
-      const bareRps = rounds.reduce((n, r) => n + r.bare, 0) / rounds.length;
-      const ratio = round(serverRps / bareRps);
-      const matched = (JSON.parse(body.toString('utf8')) as { count: number }).count;
+      // Revalidation: a client holding the body asks with If-None-Match and gets 304, no body.
+      const notModified = await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, { ...base, headers: { ...AUTH, 'accept-encoding': 'identity', 'if-none-match': identityEtag }, expectStatus: 304, expectBytes: 0 });
+      const ratio = Math.min(...Object.values(byCoding).map((c) => c.ratio.median));
+      const matched = (JSON.parse(identityBody.toString('utf8')) as { count: number }).count;
       const notes = [
-        `${round(serverRps, 0)} req/s (server) vs ${round(bareRps, 0)} req/s (bare Express, same ${body.length}-byte body): ${ratio}`,
+        ...Object.entries(byCoding).map(
+          ([coding, c]) => `${coding}: ${c.wireBytes} bytes on the wire; ${c.serverRps.median} req/s (server) vs ${c.bareRps.median} req/s (bare Express, same bytes): ${c.ratio.median} (rounds ${c.ratio.min}–${c.ratio.max})`,
+        ),
+        `If-None-Match with the current ETag: 304 with no body, ${round(notModified.perSecond, 0)} req/s`,
         `the server's cache holds ${all.length} offers, not 10,000: the simulator's catalogue is 10,000 listings but the Vast adapter asks for at most 2,000 bundles (maxOffers) and keeps reliability ≥ 0.95 on-demand ones`,
       ];
       return {
         value: ratio,
-        goalMet: ratio >= 0.5,
-        details: { query: TYPICAL_QUERY, cachedOffers: all.length, matchedOffers: matched, bodyBytes: body.length, concurrency: load.concurrency, roundSeconds: load.durationMs / 1000, rounds, serverRps: round(serverRps, 1), bareExpressRps: round(bareRps, 1) },
+        goalMet: ratio >= 0.8,
+        spread: Object.values(byCoding).find((c) => c.ratio.median === ratio)?.ratio,
+        details: { query: TYPICAL_QUERY, cachedOffers: all.length, matchedOffers: matched, concurrency: base.concurrency, roundSeconds: base.durationMs / 1000, wire, byCoding, notModifiedRps: round(notModified.perSecond, 1) },
         notes,
       };
     } finally {
