@@ -27,7 +27,7 @@ const SPECS = {
   5: { id: 5, name: 'readiness probe round, real OpenSSH (no-delay on)', unit: 'ms', goal: null },
   6: { id: 6, name: '200 concurrent session creations: p95 answer', unit: 'ms', goal: 'all answered, 0 duplicate instances' },
   7: { id: 7, name: 'server RSS with the offer cache and 1,000 live sessions', unit: 'MB', goal: null },
-  8: { id: 8, name: 'CLI wall time: --version (median)', unit: 'ms', goal: null },
+  8: { id: 8, name: 'CLI wall time: worse of --version / node -e 0 and inventory -o json / bare fetch', unit: '×', goal: '≤ 1.5 each' },
 } as const;
 
 async function main(): Promise<void> {
