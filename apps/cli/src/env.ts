@@ -77,3 +77,8 @@ export function answerCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME?.trim() || path.join(homedir(), '.cache');
   return path.join(base, 'gpu-shopper', 'answers');
 }
+
+/** GPU_SHOPPER_URL, as `--server` reads it through oclif (for the paths that run without oclif). */
+export function serverUrlFromEnv(): string | undefined {
+  return process.env.GPU_SHOPPER_URL;
+}

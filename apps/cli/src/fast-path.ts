@@ -8,7 +8,7 @@
 import { GpuShopper } from '@gpu-shopper/client';
 
 import { FileAnswerCache } from './answer-cache.js';
-import { answerCacheDir, apiKeyFromEnv } from './env.js';
+import { answerCacheDir, apiKeyFromEnv, serverUrlFromEnv } from './env.js';
 import { toJson } from './output.js';
 import { inventoryWarnings, listInventory, type InventoryOptions } from './services/inventory.js';
 
@@ -49,7 +49,7 @@ export function parseFastInventory(argv: readonly string[]): { server: string; o
     values.set(name, value);
   }
   if (command !== 'inventory' || values.get('output') !== 'json') return null;
-  const server = values.get('server') ?? process.env.GPU_SHOPPER_URL ?? 'http://localhost:8080';
+  const server = values.get('server') ?? serverUrlFromEnv() ?? 'http://localhost:8080';
   if (!URL.canParse(server) || !/^https?:$/.test(new URL(server).protocol)) return null;
   const int = (name: string, min: number): number | undefined | null => {
     const raw = values.get(name);

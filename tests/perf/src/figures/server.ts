@@ -7,7 +7,7 @@ import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
 import { openStorage } from '@gpu-shopper/storage';
 
 import { closedLoop, rawGet } from '../support/load.js';
-import { ADMIN_TOKEN, makeDataDir, runCli, startBareExpress, startServer, type OwnedProcess } from '../support/processes.js';
+import { ADMIN_TOKEN, baseEnv, makeDataDir, runCli, startBareExpress, startServer, type OwnedProcess } from '../support/processes.js';
 import { seedLiveSessions } from '../support/seed.js';
 import { median, percentile, round, sleep, spread } from '../support/stats.js';
 import { type FigureOutcome } from './measure.js';
@@ -319,7 +319,7 @@ export class ServerBench {
 async function nodeRun(args: readonly string[], env: Record<string, string> = {}): Promise<{ exitCode: number | null; wallMs: number }> {
   const start = performance.now();
   // stdout piped and read, as runCli does for the CLI: printing the body is part of the work.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...baseEnv(), ...env } });
   child.stdout.resume();
   const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return { exitCode, wallMs: performance.now() - start };
