@@ -1,8 +1,9 @@
 /**
- * `pnpm bench`: the eight figures of issue 9's performance section, in one run on one machine, so
- * every figure is a ratio or count that holds on a noisy machine. Writes report/latest.json and
- * prints a table. Exit code 0 when the suite ran (missed goals and unmeasured figures are in the
- * report, with their reasons); 1 when the suite itself could not run.
+ * `pnpm bench`: the performance figures and growth curves, in one run on one machine, so every
+ * figure is a ratio or count that holds on a noisy machine. Writes report/latest.json,
+ * report/latest.md (the table the README shows) and one SVG chart per curve. Exit code 1 when a
+ * figure or curve could not be measured (a missing prerequisite such as sshd is a failure, not a
+ * gap); missed goals are in the report with their figures.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -14,7 +15,9 @@ import { provisioningOverhead } from './figures/provisioning-overhead.js';
 import { readinessProbeRound } from './figures/readiness-probe.js';
 import { reconciliationCalls } from './figures/reconciliation.js';
 import { ServerBench } from './figures/server.js';
-import { formatTable, type Figure, type Report } from './report.js';
+import { inventoryQueryCurve, sessionCurves, type Curve } from './growth/curves.js';
+import { curveSvg } from './growth/svg.js';
+import { formatMarkdown, formatTable, type Figure, type Report } from './report.js';
 
 const REPORT_FILE = path.resolve(import.meta.dirname, '../report/latest.json');
 const log = (line: string): void => console.error(line);
@@ -24,7 +27,7 @@ const SPECS = {
   2: { id: 2, name: 'cold inventory aggregation / slowest provider (400/300/200 ms)', unit: '×', goal: '≤ 1.05' },
   3: { id: 3, name: 'provider calls per reconciliation pass, 1,000 live sessions', unit: 'calls', goal: '1 call per listing page (Vast: 25 instances a page) + 1 per discrepancy' },
   4: { id: 4, name: 'server-side overhead per provisioning (median)', unit: 'ms', goal: null },
-  5: { id: 5, name: 'readiness probe round, real OpenSSH (no-delay on)', unit: 'ms', goal: null },
+  5: { id: 5, name: 'readiness probe round / one OpenSSH client connect + true, same loopback sshd', unit: '×', goal: '≤ 1.5' },
   6: { id: 6, name: '200 concurrent session creations: p95 answer', unit: 'ms', goal: 'all answered, 0 duplicate instances' },
   7: { id: 7, name: 'server RSS with the offer cache and 1,000 live sessions', unit: 'MB', goal: null },
   8: { id: 8, name: 'CLI wall time: worse of --version / node -e 0 and inventory -o json / bare fetch', unit: '×', goal: '≤ 1.5 each' },
@@ -70,6 +73,26 @@ async function main(): Promise<void> {
     await bench?.stop();
   }
 
+  // Growth curves: how cost grows with the work, each drawn as an SVG chart beside its table.
+  const curves: Curve[] = [];
+  const curveErrors: string[] = [];
+  if (!only || only.has(0)) {
+    for (const [name, work] of [
+      ['inventory query vs catalogue size', async () => [await inventoryQueryCurve()]],
+      ['tick, pass and RSS vs live sessions', async () => Object.values(await sessionCurves())],
+    ] as const) {
+      const start = performance.now();
+      log(`[curves] ${name}…`);
+      try {
+        curves.push(...(await work()));
+        log(`[curves] ${name} (${((performance.now() - start) / 1000).toFixed(1)} s)`);
+      } catch (error) {
+        curveErrors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+        log(`[curves] ${name} failed: ${curveErrors[curveErrors.length - 1] ?? ''}`);
+      }
+    }
+  }
+
   figures.sort((a, b) => a.id - b.id);
   const cpus = os.cpus();
   const report: Report = {
@@ -78,13 +101,21 @@ async function main(): Promise<void> {
     durationMs: Math.round(performance.now() - start),
     machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30) },
     figures,
+    curves,
+    curveErrors,
   };
-  if (!only) {
-    await mkdir(path.dirname(REPORT_FILE), { recursive: true });
+  const reportDir = path.dirname(REPORT_FILE);
+  await mkdir(reportDir, { recursive: true });
+  for (const curve of curves) await writeFile(path.join(reportDir, `${curve.id}.svg`), curveSvg(curve));
+  if (only) await writeFile(path.join(reportDir, 'partial.json'), `${JSON.stringify(report, null, 2)}\n`);
+  else {
     await writeFile(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(path.join(reportDir, 'latest.md'), formatMarkdown(report));
   }
   console.log(formatTable(report));
   console.log(`\nreport: ${path.relative(process.cwd(), REPORT_FILE)}`);
+  // A curve that could not be measured fails the run: the suite measures everything or says it could not.
+  if (curveErrors.length > 0 || figures.some((f) => f.status === 'not_measured')) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
