@@ -16,6 +16,7 @@ export { isStaleInventoryMessage } from './tensordock/stale-inventory.js';
 export { BlueLobsterAdapter, BLUELOBSTER_DEFAULT_BASE_URL, blueLobsterInstanceState, type BlueLobsterAdapterOptions } from './bluelobster/bluelobster-adapter.js';
 export { blueLobsterNameToLabel, labelToBlueLobsterName } from './bluelobster/bluelobster-names.js';
 export { ProviderHttpClient, errorForStatus, parseRetryAfterMs, type HttpRequest, type HttpResponse, type ProviderHttpClientOptions } from './http/http-client.js';
+export { coalesceInstanceReads, type CoalesceOptions } from './http/coalesced-instance-reads.js';
 export { TokenBucket, type RateLimiter, type TokenBucketOptions } from './http/rate-limiter.js';
 export { redactText, safeSnippet } from './http/redact.js';
 export { createProviderAdapters, type ProviderCredentials, type CreateProviderAdaptersOptions } from './create-provider-adapters.js';
