@@ -61,7 +61,7 @@ export function formatTable(report: Report): string {
 const spreadText = (f: Figure): string => (f.spread ? `${f.spread.min} / ${f.spread.median} / ${f.spread.max} (${f.spread.n})` : '–');
 
 /** report/latest.md: the figure table, then each curve's table and chart, for the README to show. */
-export function formatMarkdown(report: Report): string {
+export function formatMarkdown(report: Report, chartDir = '.'): string {
   const m = report.machine;
   const out = [
     `Run ${report.startedAt} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.platform}, Node ${m.node}; ${(report.durationMs / 1000).toFixed(0)} s.`,
@@ -72,7 +72,7 @@ export function formatMarkdown(report: Report): string {
     '',
   ];
   for (const c of report.curves) {
-    out.push(`#### ${c.title}`, '', `![${c.title}](report/${c.id}.svg)`, '', curveTable(c), '', ...c.notes.map((n) => `- ${n}`), '');
+    out.push(`#### ${c.title}`, '', `![${c.title}](${chartDir}/${c.id}.svg)`, '', curveTable(c), '', ...c.notes.map((n) => `- ${n}`), '');
   }
   for (const e of report.curveErrors) out.push(`- curve not measured: ${e}`);
   return `${out.join('\n').trimEnd()}\n`;

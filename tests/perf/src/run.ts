@@ -5,7 +5,7 @@
  * figure or curve could not be measured (a missing prerequisite such as sshd is a failure, not a
  * gap); missed goals are in the report with their figures.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -26,7 +26,7 @@ const SPECS = {
   1: { id: 1, name: 'cached inventory query throughput / bare Express (same bytes; lowest of none/gzip/br)', unit: '×', goal: '≥ 0.8' },
   2: { id: 2, name: 'cold inventory aggregation / slowest provider (400/300/200 ms)', unit: '×', goal: '≤ 1.02' },
   3: { id: 3, name: 'provider calls per reconciliation pass, 1,000 live sessions', unit: 'calls', goal: '1 call per listing page (Vast: 25 instances a page) + 1 per discrepancy' },
-  4: { id: 4, name: 'server-side overhead per provisioning (median)', unit: 'ms', goal: null },
+  4: { id: 4, name: 'server-side work per provisioning (median)', unit: 'ms', goal: '≤ 6.25 (half of 12.5)' },
   5: { id: 5, name: 'readiness probe round / one OpenSSH client connect + true, same loopback sshd', unit: '×', goal: '≤ 1.5' },
   6: { id: 6, name: '200 concurrent creations: time until all running / floor of the vendors\' rate limits and boot', unit: '×', goal: '≤ 1.2, all answered, 0 duplicates' },
   7: { id: 7, name: 'server RSS with the offer cache and 1,000 live sessions', unit: 'MB', goal: null },
@@ -111,11 +111,25 @@ async function main(): Promise<void> {
   else {
     await writeFile(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(path.join(reportDir, 'latest.md'), formatMarkdown(report));
+    await updateReadme(formatMarkdown(report, 'tests/perf/report'));
   }
   console.log(formatTable(report));
   console.log(`\nreport: ${path.relative(process.cwd(), REPORT_FILE)}`);
   // A curve that could not be measured fails the run: the suite measures everything or says it could not.
   if (curveErrors.length > 0 || figures.some((f) => f.status === 'not_measured')) process.exitCode = 1;
+}
+
+const README_FILE = path.resolve(import.meta.dirname, '../../../README.md');
+const START = '<!-- bench:latest:start -->';
+const END = '<!-- bench:latest:end -->';
+
+/** The root README's performance section shows the latest table and charts: replaced between its markers. */
+async function updateReadme(markdown: string): Promise<void> {
+  const readme = await readFile(README_FILE, 'utf8');
+  const from = readme.indexOf(START);
+  const to = readme.indexOf(END);
+  if (from === -1 || to < from) throw new Error(`README.md has no ${START} … ${END} section to update`);
+  await writeFile(README_FILE, `${readme.slice(0, from + START.length)}\n${markdown}${readme.slice(to)}`);
 }
 
 main().catch((error: unknown) => {

@@ -169,7 +169,8 @@ export async function provisioningOverhead(): Promise<FigureOutcome> {
     };
     return {
       value: round(median(overheads), 2),
-      goalMet: null,
+      // The goal: half of the 12.5 ms the previous suite measured.
+      goalMet: median(overheads) <= 6.25,
       spread: spread(overheads, 2),
       details: {
         breakdownMs: breakdown,
@@ -184,7 +185,7 @@ export async function provisioningOverhead(): Promise<FigureOutcome> {
         failures: failuresSeen,
       },
       notes: [
-        `breakdown (median ms): storage ${breakdown.storage.median} (${median(runs.map((r) => r.storageCalls))} calls), event log ${breakdown.eventLog.median}, key generation ${breakdown.keyGeneration.median}, encryption ${breakdown.encryption.median}, other (saga logic, ids, validation) ${breakdown.other.median}`,
+        `breakdown (median ms): storage ${breakdown.storage.median} (${median(runs.map((r) => r.storageCalls))} calls; the saga writes each event with its session update, so the event log is inside it), separate event appends ${breakdown.eventLog.median}, key generation ${breakdown.keyGeneration.median}, encryption ${breakdown.encryption.median}, other (saga logic, ids, validation) ${breakdown.other.median}`,
         `median ${round(median(overheads), 2)} ms, p95 ${p95} ms of server-side work per provisioning (${runs.length} sessions, simulator boot 1 s); the rest of each ~${Math.round(median(runs.map((r) => r.totalMs)))} ms is provider calls, SSH probes and poll pauses`,
         'in-process ProvisioningService (the server composition copied from apps/server/src/compose.ts): HTTP routing and JSON of POST /sessions are not included (figure 6 measures the answered request)',
       ],

@@ -35,11 +35,16 @@ export function timedProxy<T extends object>(target: T, watch: Stopwatch, pick?:
       if (typeof value !== 'function') return value;
       const chosen = pick?.(String(property)) ?? watch;
       return (...args: unknown[]): unknown => {
+        // From before the call: an async method over a synchronous driver (SQLite) does all its
+        // work before it returns its promise.
         const start = performance.now();
+        const stop = (): void => {
+          chosen.totalMs += performance.now() - start;
+          chosen.calls++;
+        };
         const result: unknown = Reflect.apply(value as (...a: unknown[]) => unknown, object, args);
-        if (result instanceof Promise) return chosen.time(() => result);
-        chosen.totalMs += performance.now() - start;
-        chosen.calls++;
+        if (result instanceof Promise) return result.finally(stop);
+        stop();
         return result;
       };
     },
