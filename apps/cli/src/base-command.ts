@@ -1,7 +1,8 @@
 import { GpuShopper } from '@gpu-shopper/client';
 import { Command, Flags, type Interfaces } from '@oclif/core';
 
-import { apiKeyFromEnv } from './env.js';
+import { FileAnswerCache } from './answer-cache.js';
+import { answerCacheDir, apiKeyFromEnv } from './env.js';
 import { CliError, classifyError, failureJson, formatFailure } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { OUTPUT_FORMATS, processIo, toJson, type Io, type OutputFormat } from './output.js';
@@ -73,7 +74,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   /** The SDK client for `--server`, with GPU_SHOPPER_API_KEY when set (a local server without an admin token needs none). */
   protected client(): GpuShopper {
-    return new GpuShopper({ baseURL: this.flags.server, apiKey: apiKeyFromEnv() ?? null, timeout: 30_000, maxRetries: 2 });
+    return new GpuShopper({ baseURL: this.flags.server, apiKey: apiKeyFromEnv() ?? null, timeout: 30_000, maxRetries: 2, validatorCache: new FileAnswerCache(answerCacheDir()) });
   }
 
   /** Prints the result: JSON under `-o json`, else the human rendering. */

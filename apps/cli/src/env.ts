@@ -3,6 +3,7 @@
  * reads GPU_SHOPPER_URL through oclif's flag `env` option.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 
@@ -69,4 +70,15 @@ export function recordDirFromEnv(cwd: string = process.cwd()): string | undefine
   const dotEnv = path.join(cwd, '.env');
   const fromFile = existsSync(dotEnv) ? parseEnv(readFileSync(dotEnv, 'utf8')).PROVIDER_RECORD_DIR?.trim() : undefined;
   return fromFile ? fromFile : undefined;
+}
+
+/** Where the CLI keeps answers to revalidate (XDG_CACHE_HOME, else ~/.cache), under `gpu-shopper/answers`. */
+export function answerCacheDir(): string {
+  const base = process.env.XDG_CACHE_HOME?.trim() || path.join(homedir(), '.cache');
+  return path.join(base, 'gpu-shopper', 'answers');
+}
+
+/** GPU_SHOPPER_URL, as `--server` reads it through oclif (for the paths that run without oclif). */
+export function serverUrlFromEnv(): string | undefined {
+  return process.env.GPU_SHOPPER_URL;
 }

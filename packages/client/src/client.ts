@@ -16,6 +16,7 @@ import {
   SessionWaitTimeoutError,
   UnprocessableEntityError,
 } from './core/error.js';
+import { MemoryValidatorCache, type ValidatorCache } from './core/validator-cache.js';
 import { CursorPage, PagePromise, type CursorPageBody } from './core/pagination.js';
 import { Stream } from './core/streaming.js';
 import { consoleLogger, levelledLogger, redactHeaders, resolveLogLevel, type LogLevel, type Logger } from './internal/log.js';
@@ -80,6 +81,12 @@ export interface ClientOptions {
    * @default process.env.GPU_SHOPPER_LOG, else 'warn'
    */
   logLevel?: LogLevel | undefined;
+  /**
+   * Where answers of conditional requests (`inventory.list()`) are kept with their ETag, to be
+   * revalidated with `If-None-Match` rather than downloaded again. `null` turns conditional requests off.
+   * @default a MemoryValidatorCache of this client
+   */
+  validatorCache?: ValidatorCache | null | undefined;
 }
 
 const DEFAULT_BASE_URL = 'http://localhost:8080';
@@ -167,6 +174,7 @@ export class GpuShopper {
   readonly #options: ClientOptions;
   readonly #defaultHeaders: RequestHeaders;
   readonly #logger: Logger;
+  readonly #validators: ValidatorCache | null;
 
   constructor(options: ClientOptions = {}) {
     // No key at all is a valid client: a local server without an admin token (protected mode)
@@ -194,6 +202,7 @@ export class GpuShopper {
     this.#apiKey = apiKey;
     this.#fetch = fetchImpl;
     this.#defaultHeaders = { ...options.defaultHeaders };
+    this.#validators = options.validatorCache === undefined ? new MemoryValidatorCache() : options.validatorCache;
     this.#options = { ...pickRequestOptions(options), baseURL: this.baseURL, apiKey, timeout, maxRetries, fetch: fetchImpl, logger, logLevel: this.logLevel };
   }
 
@@ -277,6 +286,8 @@ export class GpuShopper {
     const url = this.buildURL(request.path, request.query);
     // Headers are built once, so an Idempotency-Key is the same on every attempt of this call.
     const headers = this.buildHeaders(request);
+    const kept = request.conditional && request.method === 'get' && !headers.has('if-none-match') ? this.#validators?.get(url) : undefined;
+    if (kept) headers.set('if-none-match', kept.etag);
     const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     // A POST is safe to repeat only when the route deduplicates it by Idempotency-Key.
     const retrySafe = RETRY_SAFE_METHODS.has(request.method) || request.idempotencyKey !== undefined;
@@ -314,6 +325,10 @@ export class GpuShopper {
 
       const requestID = response.headers.get('x-request-id');
       this.#logger.debug(`${method} ${url} → ${response.status}`, { requestID, durationMs: Date.now() - startedMs });
+      if (kept && response.status === 304) {
+        deadline.disarm();
+        return { response, request, requestID, controller, signal, transportError, notModified: kept };
+      }
       if (response.ok || request.acceptStatuses?.includes(response.status)) {
         // A stream's timeout covers connecting only; the stream itself may last for hours.
         if (request.stream) deadline.disarm();
@@ -358,10 +373,12 @@ export class GpuShopper {
     }
     let text: string;
     try {
-      text = await response.text();
+      text = props.notModified ? props.notModified.body : await response.text();
     } catch (cause) {
       throw props.transportError(cause);
     }
+    const etag = response.headers.get('etag');
+    if (request.conditional && response.status === 200 && etag !== null && !etag.startsWith('W/')) this.#validators?.set(this.buildURL(request.path, request.query), { etag, body: text });
     // Not validated: the server is ours, and additive changes must not break old clients.
     if (text === '') return undefined as T;
     try {

@@ -5,6 +5,7 @@
  * is self-contained.
  */
 export { GpuShopper, type ClientOptions, type Fetch } from './client.js';
+export { MemoryValidatorCache, type CachedAnswer, type ValidatorCache } from './core/validator-cache.js';
 export { VERSION } from './version.js';
 
 export { APIPromise, type APIResponseProps, type WithResponse } from './core/api-promise.js';

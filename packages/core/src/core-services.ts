@@ -108,6 +108,7 @@ export function createCoreServices(ports: CorePorts, config: CoreConfig) {
     cacheTtlMs: config.inventory.cacheTtlMs,
     backoffTtlMs: config.inventory.backoffTtlMs,
     isSuppressed: failures.isSuppressed,
+    suppressionVersion: failures.version,
   });
   const templates = new TemplateService({ providers: ports.providers, clock, ...withLogger });
   const provisioning = new ProvisioningService({

@@ -1,6 +1,7 @@
 import { type Clock, type Logger, type OfferPricing, type ProviderAdapter } from '@gpu-shopper/core';
 
 import { BlueLobsterAdapter } from './bluelobster/bluelobster-adapter.js';
+import { coalesceInstanceReads } from './http/coalesced-instance-reads.js';
 import { type ProviderExchange, type ProviderHttpClientOptions } from './http/http-client.js';
 import { createExchangeRecorder } from './record/exchange-recorder.js';
 import { TensorDockAdapter } from './tensordock/tensordock-adapter.js';
@@ -45,6 +46,9 @@ function exchangeObserver(options: CreateProviderAdaptersOptions): ((exchange: P
 }
 
 /** Builds the adapters for every configured vendor, in a stable order. */
+/** Vast's v1 instance listing answers 25 instances a page. */
+const VAST_INSTANCES_PER_PAGE = 25;
+
 export function createProviderAdapters(credentials: ProviderCredentials, options: CreateProviderAdaptersOptions = {}): ProviderAdapter[] {
   const onExchange = exchangeObserver(options);
   const http = {
@@ -60,8 +64,13 @@ export function createProviderAdapters(credentials: ProviderCredentials, options
     ...(Object.keys(http).length > 0 ? { http } : {}),
   };
   const adapters: ProviderAdapter[] = [];
-  if (credentials.vastai) adapters.push(new VastAiAdapter({ ...credentials.vastai, ...common, pricing: options.vastPricing ?? 'any' }));
-  if (credentials.tensordock) adapters.push(new TensorDockAdapter({ ...credentials.tensordock, ...common }));
-  if (credentials.bluelobster) adapters.push(new BlueLobsterAdapter({ ...credentials.bluelobster, ...common }));
+  // Status reads are coalesced per provider (one listing per poll round serves every waiting
+  // session), so the vendors' rate limits are spent on creates and readiness, not on polls.
+  if (credentials.vastai) {
+    const vast = new VastAiAdapter({ ...credentials.vastai, ...common, pricing: options.vastPricing ?? 'any' });
+    adapters.push(coalesceInstanceReads(vast, { listingCalls: (listed) => Math.ceil(listed / VAST_INSTANCES_PER_PAGE) }));
+  }
+  if (credentials.tensordock) adapters.push(coalesceInstanceReads(new TensorDockAdapter({ ...credentials.tensordock, ...common })));
+  if (credentials.bluelobster) adapters.push(coalesceInstanceReads(new BlueLobsterAdapter({ ...credentials.bluelobster, ...common })));
   return adapters;
 }

@@ -1,3 +1,6 @@
+import { type Curve } from './growth/curves.js';
+import { curveTable } from './growth/svg.js';
+
 /** One figure of issue 9's performance section, as written to report/latest.json. */
 export interface Figure {
   readonly id: number;
@@ -10,6 +13,8 @@ export interface Figure {
   /** The issue's goal in words, and whether this run met it (null when the issue sets no goal). */
   readonly goal: string | null;
   readonly goalMet: boolean | null;
+  /** min/median/max of the rounds behind the value (null for a single count). */
+  readonly spread: { readonly min: number; readonly median: number; readonly max: number; readonly n: number } | null;
   /** Everything the value was computed from, so a reader can check the arithmetic. */
   readonly details: Record<string, unknown>;
   readonly notes: string[];
@@ -23,6 +28,9 @@ export interface Report {
   readonly durationMs: number;
   readonly machine: { readonly node: string; readonly platform: string; readonly cpus: number; readonly cpuModel: string; readonly memoryGb: number };
   readonly figures: Figure[];
+  readonly curves: Curve[];
+  /** Curves that could not be measured: the run then fails (exit code 1). */
+  readonly curveErrors: string[];
 }
 
 function formatValue(figure: Figure): string {
@@ -48,4 +56,24 @@ export function formatTable(report: Report): string {
   }
   out.push('', `total ${(report.durationMs / 1000).toFixed(1)} s on ${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}`);
   return out.join('\n');
+}
+
+const spreadText = (f: Figure): string => (f.spread ? `${f.spread.min} / ${f.spread.median} / ${f.spread.max} (${f.spread.n})` : '–');
+
+/** report/latest.md: the figure table, then each curve's table and chart, for the README to show. */
+export function formatMarkdown(report: Report, chartDir = '.'): string {
+  const m = report.machine;
+  const out = [
+    `Run ${report.startedAt} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.platform}, Node ${m.node}; ${(report.durationMs / 1000).toFixed(0)} s.`,
+    '',
+    '| # | Figure | Value | Spread (min / median / max, rounds) | Goal | Verdict |',
+    '| --- | --- | ---: | --- | --- | --- |',
+    ...report.figures.map((f) => `| ${f.id} | ${f.name} | ${formatValue(f)} | ${spreadText(f)} | ${f.goal ?? '–'} | ${verdict(f)} |`),
+    '',
+  ];
+  for (const c of report.curves) {
+    out.push(`#### ${c.title}`, '', `![${c.title}](${chartDir}/${c.id}.svg)`, '', curveTable(c), '', ...c.notes.map((n) => `- ${n}`), '');
+  }
+  for (const e of report.curveErrors) out.push(`- curve not measured: ${e}`);
+  return `${out.join('\n').trimEnd()}\n`;
 }

@@ -37,6 +37,9 @@ export class WinstonLogger implements Logger {
   }
 
   debug(message: string, fields?: LogFields): void {
+    // Checked here: winston filters levels only after pushing the entry through its stream, a cost
+    // every request (one access-log line at debug) would pay with debug off.
+    if (!this.logger.isLevelEnabled('debug')) return;
     this.logger.log('debug', message, fields);
   }
   info(message: string, fields?: LogFields): void {

@@ -1,3 +1,4 @@
+import type { CachedAnswer } from './validator-cache.js';
 import type { APIRequest } from '../internal/request-options.js';
 
 /** What a successful attempt hands to the parser: the response (body unread) and its context. */
@@ -6,6 +7,8 @@ export interface APIResponseProps {
   response: Response;
   /** The request as the resource described it. */
   request: APIRequest;
+  /** For a conditional request answered `304 Not Modified`: the kept body it confirmed. */
+  notModified?: CachedAnswer | undefined;
   /** The `x-request-id` header, or `null`. */
   requestID: string | null;
   /** Aborts the underlying fetch (a stream ends through it). */

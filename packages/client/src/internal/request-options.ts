@@ -54,6 +54,11 @@ export interface APIRequest extends RequestOptions {
   idempotencyKey?: string | undefined;
   /** Statuses that are answers rather than errors (`/ready` answers 503 with its usual body). */
   acceptStatuses?: readonly number[] | undefined;
+  /**
+   * A GET whose answer the client keeps with its `ETag` and revalidates with `If-None-Match`: an
+   * unchanged answer comes back as `304` with no body, and the kept body is returned.
+   */
+  conditional?: boolean | undefined;
   /** Ask for `text/event-stream` and leave the body unread. */
   stream?: boolean | undefined;
 }

@@ -138,7 +138,7 @@ export class Inventory extends APIResource {
    * const { offers } = await client.inventory.list({ gpu: 'RTX4090', max_price: 0.5, sort: 'price' });
    */
   list(query: InventoryListParams = {}, options?: RequestOptions): APIPromise<InventoryResponse> {
-    return this._client.request<InventoryResponse>({ ...pickRequestOptions(options), method: 'get', path: '/api/v1/inventory', query });
+    return this._client.request<InventoryResponse>({ ...pickRequestOptions(options), method: 'get', path: '/api/v1/inventory', query, conditional: true });
   }
 
   /** Fetches one offer by id (`vastai-12345`); `NotFoundError` (`OFFER_NOT_FOUND`) when it is gone. */

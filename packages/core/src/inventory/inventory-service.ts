@@ -4,6 +4,7 @@ import { type ProviderAdapter } from '../ports/provider-adapter.js';
 import { ProviderRateLimitedError, type ProviderError } from '../ports/provider-errors.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { type Clock } from '../time/clock.js';
+import { matchesGpuQuery } from '../gpu/index.js';
 import { type Offer } from './offer.js';
 import { selectOffers, type OfferFilter } from './offer-filter.js';
 
@@ -21,6 +22,8 @@ export interface InventoryServiceOptions {
   readonly fetchTimeoutMs?: number;
   /** Offers to leave out of answers (e.g. suppressed after repeated provisioning failures). */
   readonly isSuppressed?: (offer: Offer, now: Date) => boolean;
+  /** Changes whenever `isSuppressed` may answer differently (see `OfferFailureTracker.version`). */
+  readonly suppressionVersion?: (now: Date) => string;
 }
 
 export type ProviderInventoryState = 'ok' | 'stale' | 'rate_limited' | 'error';
@@ -65,6 +68,10 @@ const BACKOFF_CODES = new Set(['PROVIDER_RATE_LIMITED', 'PROVIDER_UNAVAILABLE'])
 export class InventoryService {
   private readonly entries = new Map<ProviderName, CacheEntry>();
   private readonly logger: Logger;
+  /** Each cached catalogue's offers by GPU type, built on first use; keyed by the array, which every change replaces. */
+  private readonly byGpuType = new WeakMap<readonly Offer[], Map<string, Offer[]>>();
+  /** Bumped by every change to a cached catalogue or its error state (see `version`). */
+  private generation = 0;
 
   constructor(private readonly options: InventoryServiceOptions) {
     this.logger = (options.logger ?? noopLogger).child({ component: 'inventory' });
@@ -82,9 +89,55 @@ export class InventoryService {
     const providers = this.options.providers.filter((p) => filter.provider === undefined || p.name === filter.provider);
     const catalogues = await Promise.all(providers.map((provider) => this.ensureCatalogue(provider)));
     const now = this.options.clock.now();
-    const all = catalogues.flatMap((catalogue) => catalogue.offers);
-    const visible = this.options.isSuppressed ? all.filter((offer) => !this.options.isSuppressed?.(offer, now)) : all;
-    return { offers: selectOffers(visible, filter), providers: catalogues.map((catalogue) => catalogue.status) };
+    const candidates = catalogues.flatMap((catalogue) => this.candidates(catalogue.offers, filter));
+    const selected = selectOffers(candidates, filter);
+    // Suppression is checked on the matches only: its cost follows the answer, not the catalogue.
+    const offers = this.options.isSuppressed ? selected.filter((offer) => !this.options.isSuppressed?.(offer, now)) : selected;
+    return { offers, providers: catalogues.map((catalogue) => catalogue.status) };
+  }
+
+  /**
+   * The offers a filter can match: with a GPU query, only the offers of the GPU types it names,
+   * found through a per-catalogue index by type (a catalogue lists a few dozen types), so a query's
+   * cost grows with the offers of those types rather than with the whole catalogue.
+   */
+  private candidates(offers: Offer[], filter: OfferFilter): readonly Offer[] {
+    const gpu = filter.gpu;
+    if (gpu === undefined) return offers;
+    let byType = this.byGpuType.get(offers);
+    if (!byType) {
+      byType = new Map();
+      for (const offer of offers) {
+        const group = byType.get(offer.gpuType);
+        if (group) group.push(offer);
+        else byType.set(offer.gpuType, [offer]);
+      }
+      this.byGpuType.set(offers, byType);
+    }
+    const out: Offer[] = [];
+    for (const [type, group] of byType) if (matchesGpuQuery(gpu, type)) out.push(...group);
+    return out;
+  }
+
+  /**
+   * A token that changes whenever `query` could answer differently: a catalogue fetched, an offer
+   * rented or evicted, a provider's state moving (fresh → stale, rate limit over) or the suppressed
+   * offers changing. Callers cache what they derive from an answer (the API's serialized body) under
+   * it. Reading it starts no fetch; `query` does.
+   */
+  version(): string {
+    const now = this.options.clock.now();
+    const nowMs = now.getTime();
+    const states = this.options.providers
+      .map((p) => {
+        const entry = this.entry(p.name);
+        const fresh = entry.fetchedAtMs !== null && nowMs - entry.fetchedAtMs < this.options.cacheTtlMs;
+        // A refresh that is due but not started changes the token: the next query must start it.
+        const due = !fresh && nowMs >= entry.retryAfterMs && entry.inflight === null;
+        return `${this.status(p.name, entry).state[0] ?? ''}${due ? '!' : ''}`;
+      })
+      .join('');
+    return `${this.generation}.${states}${this.options.suppressionVersion ? `.${this.options.suppressionVersion(now)}` : ''}`;
   }
 
   /**
@@ -121,6 +174,7 @@ export class InventoryService {
       if (entry.offers?.some((offer) => offer.id === offerId)) {
         entry.offers = entry.offers.filter((offer) => offer.id !== offerId);
         entry.rented.add(offerId);
+        this.generation++;
       }
     }
   }
@@ -131,7 +185,10 @@ export class InventoryService {
    */
   evictOffer(offerId: string): void {
     for (const entry of this.entries.values()) {
-      if (entry.offers) entry.offers = entry.offers.filter((offer) => offer.id !== offerId);
+      if (entry.offers?.some((offer) => offer.id === offerId)) {
+        entry.offers = entry.offers.filter((offer) => offer.id !== offerId);
+        this.generation++;
+      }
     }
   }
 
@@ -162,6 +219,7 @@ export class InventoryService {
         entry.inflight = null;
       }
       const nowMs = this.options.clock.now().getTime();
+      this.generation++;
       if (result.ok) {
         entry.offers = result.val;
         entry.rented.clear();

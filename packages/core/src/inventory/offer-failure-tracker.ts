@@ -38,6 +38,8 @@ export interface OfferHealth {
  */
 export class OfferFailureTracker {
   private failures: OfferFailure[] = [];
+  /** Bumped on every load and record, for `version`. */
+  private changes = 0;
   private readonly logger: Logger;
 
   constructor(private readonly options: OfferFailureTrackerOptions) {
@@ -61,10 +63,12 @@ export class OfferFailureTracker {
   async load(): Promise<void> {
     const since = new Date(this.options.clock.now().getTime() - this.retentionMs);
     this.failures = await this.options.repository.listSince(since);
+    this.changes++;
   }
 
   async record(failure: OfferFailure): Promise<void> {
     this.failures.push(failure);
+    this.changes++;
     await this.options.repository.record(failure);
     const cutoff = new Date(this.options.clock.now().getTime() - this.retentionMs);
     this.failures = this.failures.filter((f) => f.occurredAt.getTime() >= cutoff.getTime());
@@ -74,6 +78,15 @@ export class OfferFailureTracker {
     }
     if (pruned > 0) this.logger.debug('pruned old offer failures', { pruned });
   }
+
+  /**
+   * Changes whenever `isSuppressed` may answer differently at `now`: a failure recorded, or a
+   * suppression ended by time. For caches of filtered inventory answers.
+   */
+  version = (now: Date): string => {
+    const suppressed = [...new Set(this.failures.map((f) => f.offerId))].filter((id) => this.isSuppressedId(id, now)).length;
+    return `${this.changes}-${suppressed}`;
+  };
 
   /** For the inventory's filter: a suppressed offer, or any offer on a suppressed host. */
   isSuppressed = (offer: Offer, now: Date): boolean => this.isSuppressedId(offer.id, now);

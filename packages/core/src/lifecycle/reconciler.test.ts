@@ -2,6 +2,7 @@ import { unwrap } from '../errors/result.js';
 import { ProviderUnavailableError } from '../ports/provider-errors.js';
 import { sessionLabel } from '../sessions/session.js';
 import { createCoreHarness, type CoreHarness } from '../testing/core-harness.js';
+import { Reconciler } from './reconciler.js';
 import { recoverSessions } from './startup-recovery.js';
 
 const GRACE = 15 * 60_000;
@@ -170,5 +171,25 @@ describe('reconciler', () => {
     await h.reconciler.pass();
     expect(h.reconciler.snapshot().orphans).toEqual([]);
     expect(h.reconciler.snapshot().recentlyDestroyed).toEqual([]);
+  });
+});
+
+describe('reconciler cost', () => {
+  it('a pass over many owned instances reads the sessions in one query, not one lookup per instance', async () => {
+    const h = createCoreHarness({ orphanGraceMs: GRACE });
+    for (let i = 0; i < 5; i++) await runningSession(h);
+    let lookups = 0;
+    const sessions = h.repositories.sessions;
+    const counting = new Proxy(sessions, {
+      get(target, prop, receiver) {
+        if (prop === 'findByLabel') lookups++;
+        const value: unknown = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const reconciler = new Reconciler({ repositories: { ...h.repositories, sessions: counting }, providers: h.providers, terminator: h.terminator, clock: h.clock, ids: h.ids, deploymentId: h.deploymentId, orphanGraceMs: GRACE });
+    const report = await reconciler.pass();
+    expect(report.orphansFound).toBe(0);
+    expect(lookups).toBe(0);
   });
 });

@@ -4,7 +4,7 @@ import { type Repositories } from '../ports/repositories.js';
 import { type SessionTerminator } from '../provisioning/session-terminator.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { sessionEvent } from '../sessions/session-event.js';
-import { isTerminalStatus, parseSessionLabel, type Session, type SessionStatus } from '../sessions/session.js';
+import { LIVE_STATUSES, isTerminalStatus, parseSessionLabel, type Session, type SessionStatus } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
 import { type IdGenerator } from '../ids/ids.js';
 
@@ -136,7 +136,12 @@ export class Reconciler {
           return { provider: name, status: 'paused', reason, instances: 0 };
         }
         const seenIds = new Set(listed.val.map((i) => i.providerInstanceId));
-        for (const instance of listed.val) await this.examine(instance, report);
+        // One query for the provider's live sessions instead of one lookup per listed instance: a
+        // pass over 50,000 instances must not be 50,000 queries. Only an instance this snapshot
+        // does not show as owned is looked up again, fresh, before anything is destroyed.
+        const live = await this.options.repositories.sessions.list({ provider: name, statuses: LIVE_STATUSES });
+        const byLabel = new Map(live.map((s) => [s.label, s]));
+        for (const instance of listed.val) await this.examine(instance, report, byLabel);
         await this.checkGhosts(name, provider, seenIds, report);
         this.forgetVanishedOrphans(name, seenIds);
         return { provider: name, status: 'ok', instances: listed.val.length };
@@ -149,7 +154,7 @@ export class Reconciler {
     return report;
   }
 
-  private async examine(instance: ProviderInstance, report: { orphansFound: number; orphansDestroyed: number; foreign: ForeignInstance[] }): Promise<void> {
+  private async examine(instance: ProviderInstance, report: { orphansFound: number; orphansDestroyed: number; foreign: ForeignInstance[] }, byLabel: ReadonlyMap<string, Session>): Promise<void> {
     const parsed = instance.label ? parseSessionLabel(instance.label) : undefined;
     if (!parsed || parsed.deploymentId !== this.options.deploymentId) {
       report.foreign.push({
@@ -159,6 +164,11 @@ export class Reconciler {
         deploymentId: parsed?.deploymentId ?? null,
         state: instance.state,
       });
+      return;
+    }
+    const snapshot = instance.label ? byLabel.get(instance.label) : undefined;
+    if (snapshot && this.owns(snapshot, instance)) {
+      this.orphanFirstSeen.delete(this.key(instance));
       return;
     }
     const session = instance.label ? await this.options.repositories.sessions.findByLabel(instance.label) : undefined;

@@ -110,6 +110,22 @@ describe('TokenBucket', () => {
     expect(waits).toEqual([250, 250]);
     expect(now).toBe(500);
   });
+
+  it('calls that change state go before queued reads; each class keeps its order; an aborted waiter leaves the queue', async () => {
+    let now = 0;
+    const bucket = new TokenBucket({ perSecond: 1, burst: 1, nowMs: () => now, sleep: (ms) => ((now += ms), new Promise((resolve) => setImmediate(resolve))) });
+    const order: string[] = [];
+    const take = (name: string, priority: 'first' | 'normal', signal?: AbortSignal) =>
+      bucket.acquire(signal, priority).then(
+        () => void order.push(name),
+        () => void order.push(`${name} aborted`),
+      );
+    const abort = new AbortController();
+    const all = [take('read 1', 'normal'), take('read 2', 'normal'), take('read 3', 'normal', abort.signal), take('create 1', 'first'), take('create 2', 'first')];
+    abort.abort();
+    await Promise.all(all);
+    expect(order).toEqual(['read 1', 'read 3 aborted', 'create 1', 'create 2', 'read 2']);
+  });
 });
 
 describe('redaction', () => {

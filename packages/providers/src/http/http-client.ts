@@ -199,7 +199,8 @@ export class ProviderHttpClient {
   }
 
   private async attempt(request: HttpRequest, onSent: (at: Date) => void = () => undefined): Promise<HttpResponse> {
-    await this.options.rateLimiter.acquire(request.signal);
+    // Reads wait behind calls that change state (see RatePriority).
+    await this.options.rateLimiter.acquire(request.signal, request.method === 'GET' ? 'normal' : 'first');
     const url = this.buildUrl(request);
     const timeoutMs = request.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const timeout = AbortSignal.timeout(timeoutMs);

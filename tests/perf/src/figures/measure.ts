@@ -10,6 +10,8 @@ export interface FigureSpec {
 export interface FigureOutcome {
   readonly value: number;
   readonly goalMet: boolean | null;
+  /** The headline value's min/median/max over the rounds it was computed from. */
+  readonly spread?: { readonly min: number; readonly median: number; readonly max: number; readonly n: number } | undefined;
   readonly details: Record<string, unknown>;
   readonly notes?: string[];
 }
@@ -31,12 +33,12 @@ export async function measure(spec: FigureSpec, run: () => Promise<FigureOutcome
   log(`[${spec.id}] ${spec.name}…`);
   try {
     const outcome = await run();
-    const figure: Figure = { ...spec, status: 'measured', value: outcome.value, goalMet: outcome.goalMet, details: outcome.details, notes: outcome.notes ?? [], durationMs: Math.round(performance.now() - start) };
+    const figure: Figure = { ...spec, status: 'measured', value: outcome.value, goalMet: outcome.goalMet, spread: outcome.spread ?? null, details: outcome.details, notes: outcome.notes ?? [], durationMs: Math.round(performance.now() - start) };
     log(`[${spec.id}] ${outcome.value} ${spec.unit} (${((performance.now() - start) / 1000).toFixed(1)} s)`);
     return figure;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     log(`[${spec.id}] not measured: ${reason}`);
-    return { ...spec, status: 'not_measured', value: null, goalMet: null, details: {}, notes: [], reason, durationMs: Math.round(performance.now() - start) };
+    return { ...spec, status: 'not_measured', value: null, goalMet: null, spread: null, details: {}, notes: [], reason, durationMs: Math.round(performance.now() - start) };
   }
 }

@@ -6,15 +6,18 @@ import { UlidIdGenerator } from '@gpu-shopper/core';
 import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
 import { openStorage } from '@gpu-shopper/storage';
 
-import { closedLoop } from '../support/load.js';
-import { ADMIN_TOKEN, makeDataDir, runCli, startBareExpress, startServer, type OwnedProcess } from '../support/processes.js';
+import { closedLoop, rawGet } from '../support/load.js';
+import { ADMIN_TOKEN, baseEnv, makeDataDir, runCli, startBareExpress, startServer, type OwnedProcess } from '../support/processes.js';
 import { seedLiveSessions } from '../support/seed.js';
-import { median, percentile, round, sleep } from '../support/stats.js';
+import { median, percentile, round, sleep, spread } from '../support/stats.js';
 import { type FigureOutcome } from './measure.js';
 
 /** Figure 7 wants 1,000 live sessions: these are seeded, figure 6 adds its 200 through the API. */
 const SEEDED_SESSIONS = 800;
 const CONCURRENT_CREATES = 200;
+/** The simulator's instance boot time and key propagation delay: part of figure 6's floor. */
+const BOOT_DELAY_MS = 1000;
+const KEY_PROPAGATION_MS = 300;
 /** A typical consumer query: one GPU model under a price cap, cheapest first. */
 const TYPICAL_QUERY = '/api/v1/inventory?gpu=RTX4090&max_price=2&sort=price';
 const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -33,7 +36,7 @@ export class ServerBench {
   ) {}
 
   static async start(): Promise<ServerBench> {
-    const sim = await startSimulator({ seed: 7, catalogSize: 10_000, bootDelayMs: 1000, keyPropagationMs: 300 });
+    const sim = await startSimulator({ seed: 7, catalogSize: 10_000, bootDelayMs: BOOT_DELAY_MS, keyPropagationMs: KEY_PROPAGATION_MS });
     try {
       const dataDir = await makeDataDir();
       const storage = openStorage({ path: path.join(dataDir, 'gpu-shopper.db') });
@@ -98,41 +101,76 @@ export class ServerBench {
 
   /**
    * Figure 1: requests per second of the server's cached inventory query vs a bare Express 5 route
-   * answering the same bytes, same load generator, same machine, alternating rounds.
+   * answering the same bytes, same load generator, same machine, alternating rounds, once per
+   * coding (none, gzip, br): the bare route serves the very bytes the server sent for that coding.
+   * Headline: the lowest of the three median ratios.
    */
   async cachedQueryThroughput(): Promise<FigureOutcome> {
     const all = await this.cachedOffers();
-    const res = await this.api(TYPICAL_QUERY);
-    const body = Buffer.from(await res.arrayBuffer());
-    if (!res.ok) throw new Error(`the typical query answered ${res.status}: ${body.toString('utf8').slice(0, 300)}`);
+    const codings = [
+      { coding: 'identity', accept: 'identity', suffix: '' },
+      { coding: 'gzip', accept: 'gzip', suffix: '.gz' },
+      { coding: 'br', accept: 'gzip, deflate, br', suffix: '.br' },
+    ] as const;
     const bodyFile = path.join(this.dataDir, 'typical-inventory.json');
-    await writeFile(bodyFile, body);
+    const wire: Record<string, { bytes: number; etag: string; contentEncoding: string | null }> = {};
+    let identityBody: Buffer | null = null;
+    for (const c of codings) {
+      // Twice: the first answer may be built while the cache is cold; the second is what the load sees.
+      await rawGet(`${this.server.url}${TYPICAL_QUERY}`, { ...AUTH, 'accept-encoding': c.accept });
+      const res = await rawGet(`${this.server.url}${TYPICAL_QUERY}`, { ...AUTH, 'accept-encoding': c.accept });
+      if (res.status !== 200) throw new Error(`the typical query answered ${res.status}: ${res.body.toString('utf8').slice(0, 300)}`);
+      const encoding = (res.headers['content-encoding']) ?? null;
+      if ((encoding ?? 'identity') !== c.coding) throw new Error(`asked for ${c.coding}, the server answered ${encoding ?? 'identity'}`);
+      wire[c.coding] = { bytes: res.body.length, etag: String(res.headers.etag ?? ''), contentEncoding: encoding };
+      if (c.coding === 'identity') identityBody = res.body;
+      await writeFile(`${bodyFile}${c.suffix}`, res.body);
+    }
+    if (!identityBody) throw new Error('no identity body');
+    const identityEtag = wire.identity?.etag ?? '';
+    const conditional = await rawGet(`${this.server.url}${TYPICAL_QUERY}`, { ...AUTH, 'accept-encoding': 'identity', 'if-none-match': identityEtag });
+    if (conditional.status !== 304) throw new Error(`If-None-Match with the current ETag answered ${conditional.status}, not 304`);
     const bare = await startBareExpress(bodyFile);
     try {
-      const load = { concurrency: 16, durationMs: 4000, headers: AUTH, expectBytes: body.length };
-      // Warm both (JIT, connections) before anything is counted.
-      await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, { ...load, durationMs: 1000 });
-      await closedLoop(`${bare.url}${TYPICAL_QUERY}`, { ...load, durationMs: 1000 });
-      const rounds: { server: number; bare: number; serverErrors: number; bareErrors: number }[] = [];
-      for (let i = 0; i < 3; i++) {
-        const server = await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, load);
-        const baseline = await closedLoop(`${bare.url}${TYPICAL_QUERY}`, load);
-        rounds.push({ server: round(server.perSecond, 1), bare: round(baseline.perSecond, 1), serverErrors: server.errors, bareErrors: baseline.errors });
+      // Short alternating rounds: load from other processes on the machine hits both sides alike.
+      const base = { concurrency: 16, durationMs: 1500 };
+      const byCoding: Record<string, { rounds: { server: number; bare: number; ratio: number }[]; ratio: ReturnType<typeof spread>; serverRps: ReturnType<typeof spread>; bareRps: ReturnType<typeof spread>; wireBytes: number }> = {};
+      for (const c of codings) {
+        const load = { ...base, headers: { ...AUTH, 'accept-encoding': c.accept }, expectBytes: wire[c.coding]?.bytes ?? -1 };
+        // Warm both (JIT, connections) before anything is counted.
+        await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, { ...load, durationMs: 700 });
+        await closedLoop(`${bare.url}${TYPICAL_QUERY}`, { ...load, durationMs: 700 });
+        const rounds: { server: number; bare: number; ratio: number }[] = [];
+        for (let i = 0; i < 5; i++) {
+          const server = await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, load);
+          const baseline = await closedLoop(`${bare.url}${TYPICAL_QUERY}`, load);
+          if (server.errors + baseline.errors > 0) throw new Error(`${server.errors + baseline.errors} ${c.coding} requests failed or returned other bytes during the load`);
+          rounds.push({ server: round(server.perSecond, 1), bare: round(baseline.perSecond, 1), ratio: round(server.perSecond / baseline.perSecond) });
+        }
+        byCoding[c.coding] = {
+          rounds,
+          ratio: spread(rounds.map((r) => r.ratio)),
+          serverRps: spread(rounds.map((r) => r.server), 1),
+          bareRps: spread(rounds.map((r) => r.bare), 1),
+          wireBytes: wire[c.coding]?.bytes ?? 0,
+        };
       }
-      const errors = rounds.reduce((n, r) => n + r.serverErrors + r.bareErrors, 0);
-      if (errors > 0) throw new Error(`${errors} requests failed or returned other bytes during the load: ${JSON.stringify(rounds)}`);
-      const serverRps = rounds.reduce((n, r) => n + r.server, 0) / rounds.length;
-      const bareRps = rounds.reduce((n, r) => n + r.bare, 0) / rounds.length;
-      const ratio = round(serverRps / bareRps);
-      const matched = (JSON.parse(body.toString('utf8')) as { count: number }).count;
+      // Revalidation: a client holding the body asks with If-None-Match and gets 304, no body.
+      const notModified = await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, { ...base, headers: { ...AUTH, 'accept-encoding': 'identity', 'if-none-match': identityEtag }, expectStatus: 304, expectBytes: 0 });
+      const ratio = Math.min(...Object.values(byCoding).map((c) => c.ratio.median));
+      const matched = (JSON.parse(identityBody.toString('utf8')) as { count: number }).count;
       const notes = [
-        `${round(serverRps, 0)} req/s (server) vs ${round(bareRps, 0)} req/s (bare Express, same ${body.length}-byte body): ${ratio}`,
+        ...Object.entries(byCoding).map(
+          ([coding, c]) => `${coding}: ${c.wireBytes} bytes on the wire; ${c.serverRps.median} req/s (server) vs ${c.bareRps.median} req/s (bare Express, same bytes): ${c.ratio.median} (rounds ${c.ratio.min}–${c.ratio.max})`,
+        ),
+        `If-None-Match with the current ETag: 304 with no body, ${round(notModified.perSecond, 0)} req/s`,
         `the server's cache holds ${all.length} offers, not 10,000: the simulator's catalogue is 10,000 listings but the Vast adapter asks for at most 2,000 bundles (maxOffers) and keeps reliability ≥ 0.95 on-demand ones`,
       ];
       return {
         value: ratio,
-        goalMet: ratio >= 0.5,
-        details: { query: TYPICAL_QUERY, cachedOffers: all.length, matchedOffers: matched, bodyBytes: body.length, concurrency: load.concurrency, roundSeconds: load.durationMs / 1000, rounds, serverRps: round(serverRps, 1), bareExpressRps: round(bareRps, 1) },
+        goalMet: ratio >= 0.8,
+        spread: Object.values(byCoding).find((c) => c.ratio.median === ratio)?.ratio,
+        details: { query: TYPICAL_QUERY, cachedOffers: all.length, matchedOffers: matched, concurrency: base.concurrency, roundSeconds: base.durationMs / 1000, wire, byCoding, notModifiedRps: round(notModified.perSecond, 1) },
         notes,
       };
     } finally {
@@ -141,23 +179,27 @@ export class ServerBench {
   }
 
   /**
-   * Figure 6: 200 session creations sent at once (distinct Vast and TensorDock offers), every answer
-   * timed; then, once provisioning settles, the simulator's ground truth is checked for any session
-   * label with more than one instance.
+   * Figure 6: 200 session creations sent at once (100 Vast, 100 TensorDock offers); every answer
+   * timed, then the time until every session is `running`, against the floor the vendors' limits
+   * set: per vendor, the calls that cannot be shared (creates, key attachments: counted in the
+   * simulator's request journal) beyond the token bucket's burst at the documented rate, plus the
+   * instance boot time and one readiness round. Duplicates are checked in the simulator's ground truth.
    */
   async concurrentCreations(): Promise<FigureOutcome> {
     const consumer = 'bench-load';
     await this.json('/api/v1/consumers', { method: 'POST', body: JSON.stringify({ id: consumer, name: 'Benchmark load' }) });
     const offers = await this.cachedOffers();
     const byProvider = ['vastai', 'tensordock'].map((p) => offers.filter((o) => o.provider === p && o.gpu_count === 1));
-    const chosen: string[] = [];
+    const chosen: { offerId: string; provider: string }[] = [];
     for (let i = 0; chosen.length < CONCURRENT_CREATES; i++) {
       const offer = byProvider[i % 2]?.[Math.floor(i / 2)];
       if (!offer) throw new Error(`only ${chosen.length} single-GPU Vast/TensorDock offers in the cache, ${CONCURRENT_CREATES} needed`);
-      chosen.push(offer.id);
+      chosen.push({ offerId: offer.id, provider: offer.provider });
     }
+    const journalStart = new Date();
+    const t0 = performance.now();
     const answers = await Promise.all(
-      chosen.map(async (offerId) => {
+      chosen.map(async ({ offerId }) => {
         const start = performance.now();
         try {
           const res = await this.api('/api/v1/sessions', { method: 'POST', body: JSON.stringify({ consumer_id: consumer, offer_id: offerId, reservation_hours: 1 }) });
@@ -174,18 +216,44 @@ export class ServerBench {
     const created = answers.filter((a) => a.sessionId !== null);
     const answered = answers.filter((a) => a.status !== 0).length;
 
-    // Let the background sagas finish (Vast's client-side limit is 4 creates/s) before judging duplicates.
-    const settleStart = performance.now();
+    // Every session's first `running` sighting (1 s resolution), until none is still coming up.
+    const runningAt = new Map<string, number>();
     let statuses: Record<string, number>;
+    const giveUpMs = 240_000;
     for (;;) {
       const sessions = await this.listSessions(consumer);
       statuses = {};
-      for (const s of sessions) statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+      const now = performance.now() - t0;
+      for (const s of sessions) {
+        statuses[s.status] = (statuses[s.status] ?? 0) + 1;
+        if (s.status === 'running' && !runningAt.has(s.id)) runningAt.set(s.id, now);
+      }
       const unsettled = sessions.filter((s) => s.status === 'pending' || s.status === 'provisioning').length;
-      if (unsettled === 0 || performance.now() - settleStart > 180_000) break;
-      await sleep(2000);
+      if (unsettled === 0 || now > giveUpMs) break;
+      await sleep(1000);
     }
-    const settleMs = performance.now() - settleStart;
+    const allRunningMs = runningAt.size === created.length ? Math.max(...runningAt.values()) : null;
+
+    // The floor: calls no coalescing can share, per vendor, at its documented rate after its burst.
+    const journal = (await this.sim.control.requests()).filter((r) => new Date(r.at) >= journalStart);
+    const truncated = journal.length >= 5000;
+    const LIMITS: Record<string, { perSecond: number; burst: number; source: string }> = {
+      vastai: { perSecond: 4, burst: 2, source: 'Vast answers 429 above ~4.5 requests/s (no documented figure; the adapter paces at 4/s)' },
+      tensordock: { perSecond: 100 / 60, burst: 10, source: 'TensorDock v2: 100 requests per minute per organisation' },
+    };
+    const perVendor: Record<string, { calls: Record<string, number>; unshareable: number; floorMs: number }> = {};
+    for (const vendor of Object.keys(LIMITS)) {
+      const calls: Record<string, number> = {};
+      for (const r of journal.filter((j) => j.vendor === vendor)) calls[r.operation ?? 'other'] = (calls[r.operation ?? 'other'] ?? 0) + 1;
+      const unshareable = (calls.createInstance ?? 0) + (calls.attachSshKey ?? 0);
+      const limit = LIMITS[vendor] ?? { perSecond: 1, burst: 1 };
+      perVendor[vendor] = { calls, unshareable, floorMs: round((Math.max(0, unshareable - limit.burst) / limit.perSecond) * 1000, 0) };
+    }
+    const bootMs = BOOT_DELAY_MS + KEY_PROPAGATION_MS;
+    const readinessMs = 300;
+    const floorMs = Math.max(...Object.values(perVendor).map((v) => v.floorMs)) + bootMs + readinessMs;
+    const ratio = allRunningMs === null ? null : round(allRunningMs / floorMs, 2);
+
     const ids = new Set(created.map((a) => a.sessionId ?? ''));
     const perSession = new Map<string, number>();
     for (const instance of await this.sim.control.instances()) {
@@ -195,21 +263,30 @@ export class ServerBench {
     const duplicates = [...perSession.values()].filter((n) => n > 1).length;
     const p95 = round(percentile(latencies, 95), 1);
     const allAnswered = answered === CONCURRENT_CREATES && created.length === CONCURRENT_CREATES;
+    const times = [...runningAt.values()];
+    if (ratio === null) throw new Error(`${runningAt.size} of ${created.length} sessions were running after ${giveUpMs / 1000} s: ${JSON.stringify(statuses)}`);
     return {
-      value: p95,
-      goalMet: allAnswered && duplicates === 0,
+      value: ratio,
+      goalMet: allAnswered && duplicates === 0 && ratio <= 1.2,
+      spread: times.length > 0 ? spread(times.map((t) => t / floorMs), 2) : undefined,
       details: {
         requests: CONCURRENT_CREATES,
         answered,
         created: created.length,
         refusals: answers.filter((a) => a.sessionId === null).map((a) => `${a.status}: ${a.error ?? ''}`).slice(0, 10),
-        latencyMs: { median: round(median(latencies), 1), p95, max: round(Math.max(...latencies), 1) },
+        answerLatencyMs: { ...spread(latencies, 1), p95 },
+        timeToRunningMs: times.length > 0 ? spread(times, 0) : null,
+        allRunningMs: round(allRunningMs ?? 0, 0),
+        floor: { floorMs: round(floorMs, 0), bootMs, readinessMs, perVendor, limits: LIMITS, journalTruncated: truncated },
         sessionsWithAnInstance: perSession.size,
         sessionsWithDuplicateInstances: duplicates,
         statusesAfterSettling: statuses,
-        settleSeconds: round(settleMs / 1000, 1),
       },
-      notes: [`${answered}/${CONCURRENT_CREATES} answered, ${created.length} created, p95 ${p95} ms, ${duplicates} sessions with duplicate instances; after ${round(settleMs / 1000, 0)} s: ${JSON.stringify(statuses)}`],
+      notes: [
+        `${answered}/${CONCURRENT_CREATES} answered (p95 ${p95} ms), ${created.length} created, ${duplicates} sessions with duplicate instances; all running after ${round((allRunningMs ?? 0) / 1000, 1)} s`,
+        `floor ${round(floorMs / 1000, 1)} s: ${Object.entries(perVendor).map(([v, c]) => `${v} ${c.unshareable} unshareable calls → ${round(c.floorMs / 1000, 1)} s`).join(', ')}, + ${bootMs} ms boot + ${readinessMs} ms readiness; ratio ${ratio}`,
+        `vendor calls during the run: ${Object.entries(perVendor).map(([v, c]) => `${v} ${JSON.stringify(c.calls)}`).join('; ')}${truncated ? ' (journal truncated at 5,000 entries)' : ''}`,
+      ],
     };
   }
 
@@ -228,46 +305,65 @@ export class ServerBench {
     };
   }
 
-  /** Figure 8: CLI wall time, fresh `node` each time, against `node -e 0` on the same machine. */
+  /**
+   * Figure 8: CLI wall time, fresh `node` each time, interleaved with its baseline so load on the
+   * machine hits both alike: `--version` against `node -e 0`, `inventory -o json` against a bare
+   * Node `fetch` of the same URL printing the body. Headline: the worse of the two ratios.
+   */
   async cliWallTime(): Promise<FigureOutcome> {
-    const runs = 7;
-    const times = async (args: readonly string[], env: Record<string, string> = {}, viaNode = false): Promise<number[]> => {
-      const out: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const result = viaNode ? await nodeBaseline() : await runCli(args, env);
-        if (result.exitCode !== 0) throw new Error(`\`gpu-shopper ${args.join(' ')}\` exited ${result.exitCode}: ${result.stderr.slice(0, 300)}`);
-        out.push(result.wallMs);
-      }
-      return out;
-    };
-    const nodeOnly = await times([], {}, true);
-    const version = await times(['--version']);
+    const runs = 9;
     const inventoryArgs = ['inventory', '-o', 'json', '--server', this.server.url];
-    const inventory = await times(inventoryArgs, { GPU_SHOPPER_API_KEY: ADMIN_TOKEN });
-    const check = await runCli(inventoryArgs, { GPU_SHOPPER_API_KEY: ADMIN_TOKEN });
+    const query = new URLSearchParams({ sort: 'price' });
+    const fetchScript = `fetch(${JSON.stringify(`${this.server.url}/api/v1/inventory?${query.toString()}`)}, { headers: { authorization: 'Bearer ' + process.env.GPU_SHOPPER_API_KEY } }).then((r) => r.text()).then((t) => process.stdout.write(t))`;
+    const env = { GPU_SHOPPER_API_KEY: ADMIN_TOKEN, XDG_CACHE_HOME: path.join(this.dataDir, 'cli-cache') };
+    const check = await runCli(inventoryArgs, env);
+    if (check.exitCode !== 0) throw new Error(`\`gpu-shopper ${inventoryArgs.join(' ')}\` exited ${check.exitCode}: ${check.stderr.slice(0, 300)}`);
     const offers = (JSON.parse(check.stdout) as { offers: unknown[] }).offers.length;
-    const v = round(median(version), 1);
-    const inv = round(median(inventory), 1);
-    const base = round(median(nodeOnly), 1);
+    const version: number[] = [];
+    const nodeOnly: number[] = [];
+    const inventory: number[] = [];
+    const bareFetch: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      nodeOnly.push((await nodeRun(['-e', '0'])).wallMs);
+      const v = await runCli(['--version']);
+      if (v.exitCode !== 0) throw new Error(`\`gpu-shopper --version\` exited ${v.exitCode}: ${v.stderr.slice(0, 300)}`);
+      version.push(v.wallMs);
+      const f = await nodeRun(['-e', fetchScript], env);
+      if (f.exitCode !== 0) throw new Error(`the bare fetch exited ${f.exitCode}`);
+      bareFetch.push(f.wallMs);
+      const inv = await runCli(inventoryArgs, env);
+      if (inv.exitCode !== 0) throw new Error(`\`gpu-shopper ${inventoryArgs.join(' ')}\` exited ${inv.exitCode}: ${inv.stderr.slice(0, 300)}`);
+      inventory.push(inv.wallMs);
+    }
+    const versionRatio = round(median(version) / median(nodeOnly), 2);
+    const inventoryRatio = round(median(inventory) / median(bareFetch), 2);
+    const value = Math.max(versionRatio, inventoryRatio);
     return {
-      value: v,
-      goalMet: null,
+      value,
+      goalMet: versionRatio <= 1.5 && inventoryRatio <= 1.5,
+      spread: value === versionRatio ? spread(version.map((t, i) => t / (nodeOnly[i] ?? t)), 2) : spread(inventory.map((t, i) => t / (bareFetch[i] ?? t)), 2),
       details: {
         runs,
-        versionMs: { median: v, p95: round(percentile(version, 95), 1) },
-        inventoryJsonMs: { median: inv, p95: round(percentile(inventory, 95), 1), offers, bytes: check.stdout.length },
-        nodeStartupMs: base,
-        versionOverNodeStartup: round(v / base, 2),
-        inventoryOverNodeStartup: round(inv / base, 2),
+        versionMs: spread(version, 1),
+        nodeStartupMs: spread(nodeOnly, 1),
+        inventoryJsonMs: { ...spread(inventory, 1), offers, bytes: check.stdout.length },
+        bareFetchMs: spread(bareFetch, 1),
+        versionOverNodeStartup: versionRatio,
+        inventoryOverBareFetch: inventoryRatio,
       },
-      notes: [`--version ${v} ms, inventory -o json ${inv} ms (${offers} offers); a bare \`node -e 0\` takes ${base} ms here`],
+      notes: [
+        `--version ${round(median(version), 1)} ms vs node -e 0 ${round(median(nodeOnly), 1)} ms: ${versionRatio}`,
+        `inventory -o json ${round(median(inventory), 1)} ms (${offers} offers) vs a bare Node fetch printing the body ${round(median(bareFetch), 1)} ms: ${inventoryRatio}`,
+      ],
     };
   }
 }
 
-async function nodeBaseline(): Promise<{ exitCode: number | null; wallMs: number; stderr: string }> {
+async function nodeRun(args: readonly string[], env: Record<string, string> = {}): Promise<{ exitCode: number | null; wallMs: number }> {
   const start = performance.now();
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  // stdout piped and read, as runCli does for the CLI: printing the body is part of the work.
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...baseEnv(), ...env } });
+  child.stdout.resume();
   const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return { exitCode, wallMs: performance.now() - start, stderr: '' };
+  return { exitCode, wallMs: performance.now() - start };
 }

@@ -15,7 +15,7 @@ export const BARE_EXPRESS_ENTRY = path.resolve(import.meta.dirname, 'bare-expres
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789abcdef';
 
 /** Only PATH and HOME are inherited: a developer's provider keys must never turn the bench live. */
-function baseEnv(): Record<string, string> {
+export function baseEnv(): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(process.env.HOME ? { HOME: process.env.HOME } : {}) };
 }
 

@@ -20,3 +20,8 @@ export function since(start: number): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Min, median and max of a figure's rounds: every headline value in the report carries its spread. */
+export function spread(values: readonly number[], digits = 3): { min: number; median: number; max: number; n: number } {
+  return { min: round(Math.min(...values), digits), median: round(median(values), digits), max: round(Math.max(...values), digits), n: values.length };
+}

@@ -24,15 +24,28 @@ export class Stopwatch {
   }
 }
 
-/** A proxy whose every function-valued property returning a promise is timed on `watch`. */
-export function timedProxy<T extends object>(target: T, watch: Stopwatch): T {
+/**
+ * A proxy whose every method is timed on `watch` (or on `pick(name)`'s watch): a promise until it
+ * settles, a synchronous call (key generation, encryption) for its own duration.
+ */
+export function timedProxy<T extends object>(target: T, watch: Stopwatch, pick?: (method: string) => Stopwatch): T {
   return new Proxy(target, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
+      const chosen = pick?.(String(property)) ?? watch;
       return (...args: unknown[]): unknown => {
+        // From before the call: an async method over a synchronous driver (SQLite) does all its
+        // work before it returns its promise.
+        const start = performance.now();
+        const stop = (): void => {
+          chosen.totalMs += performance.now() - start;
+          chosen.calls++;
+        };
         const result: unknown = Reflect.apply(value as (...a: unknown[]) => unknown, object, args);
-        return result instanceof Promise ? watch.time(() => result) : result;
+        if (result instanceof Promise) return result.finally(stop);
+        stop();
+        return result;
       };
     },
   });

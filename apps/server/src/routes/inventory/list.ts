@@ -5,11 +5,18 @@ import { offerSatisfiesTemplate, usdToMicros, type OfferFilter, type VendorTempl
 
 import { type AppDeps } from '../../deps.js';
 import { ApiError } from '../../http/api-error.js';
+import { BodyCache, sendCachedBody } from '../../http/body-cache.js';
 import { offerToDto, providerStatusToDto } from '../../http/mappers.js';
 import { validateWithAliases } from '../../http/validate.js';
 
-/** `GET /api/v1/inventory`: every provider's offers, filtered locally and sorted, with per-provider status. */
+/**
+ * `GET /api/v1/inventory`: every provider's offers, filtered locally and sorted, with per-provider
+ * status. The serialized answer is cached per (normalised query, inventory version) and served with
+ * a strong ETag, compressed when the client asks: a repeated query costs a map lookup, not a filter,
+ * a sort and a JSON.stringify of every matching offer.
+ */
 export function registerInventoryList(router: Router, deps: AppDeps): void {
+  const bodies = new BodyCache();
   router.get('/api/v1/inventory', async (req, res) => {
     const query = validateWithAliases(inventoryQuerySchema, REQUEST_ALIASES.inventoryQuery, req.query, 'query');
     const gpu = query.gpu ?? query.gpu_type;
@@ -45,9 +52,21 @@ export function registerInventoryList(router: Router, deps: AppDeps): void {
       ...(query.sort ? { sort: query.sort } : {}),
       ...(query.pricing ? { pricing: query.pricing } : {}),
     };
+    // Read before the query: an answer built while the data moved on is stored under the older
+    // version, which the next request no longer asks for.
+    const version = deps.inventory.version();
+    // A template's requirements live in the template service, outside the inventory's version.
+    const key = template === null ? JSON.stringify([filter, query.limit ?? null]) : null;
+    const cached = key === null ? undefined : bodies.get(version, key);
+    if (cached) return sendCachedBody(req, res, cached);
     const answer = await deps.inventory.query(filter);
     const matching = template === null ? answer.offers : answer.offers.filter((offer) => template !== null && offerSatisfiesTemplate(offer, template));
     const offers = matching.slice(0, query.limit ?? matching.length);
-    res.json({ offers: offers.map(offerToDto), count: offers.length, providers: answer.providers.map(providerStatusToDto) });
+    const body = Buffer.from(JSON.stringify({ offers: offers.map(offerToDto), count: offers.length, providers: answer.providers.map(providerStatusToDto) }));
+    if (key === null) {
+      res.type('application/json').send(body);
+      return;
+    }
+    return sendCachedBody(req, res, bodies.set(version, key, body));
   });
 }
