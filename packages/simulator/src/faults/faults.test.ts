@@ -178,7 +178,8 @@ describe('fault injection on the wire', () => {
     await sim.control.injectFault({ vendor: 'bluelobster', kind: 'destroy_ignored', count: 1 });
     const deleted = (await vendorRequest(sim, 'bluelobster', 'DELETE', `/instances/${launched.vm_uuid}`)).body as { task_id: string; status: string };
     expect(deleted.status).toBe('PENDING');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Far past when a deletion task completes: the clock moves, nobody sleeps.
+    await sim.control.advance(3_600_000);
     expect(((await vendorRequest(sim, 'bluelobster', 'GET', `/tasks/${deleted.task_id}`)).body as { status: string }).status).not.toBe('COMPLETED');
     expect((await vendorRequest(sim, 'bluelobster', 'GET', `/instances/${launched.vm_uuid}`)).status).toBe(200);
   });
@@ -229,7 +230,7 @@ describe('fault injection on the wire', () => {
       return body.status === 'FAILED' ? body : undefined;
     });
     expect(failed.message).toBe('Task processing failed: Failed to create VM: Disk resize failed');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sim.control.advance(3_600_000);
     expect(((await vendorRequest(sim, 'bluelobster', 'GET', `/tasks/${stuck.task_id}`)).body as { status: string }).status).toBe('PROCESSING');
     expect((await sim.control.instances()).map((i) => [i.label, i.state])).toEqual([['shopper-stuck', 'provisioning']]);
   });
