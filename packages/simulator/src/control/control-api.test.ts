@@ -1,7 +1,7 @@
 import net from 'node:net';
 
 import { startSimulator, SimulatorOptionsError, type RunningSimulator } from '../simulator.js';
-import { startFastSimulator, vendorRequest } from '../testing/sim-client.js';
+import { startFastSimulator, useFastSimulator, vendorRequest } from '../testing/sim-client.js';
 
 /** The union of control API reply fields, loosely typed for assertions. */
 interface ControlReply {
@@ -91,17 +91,11 @@ describe('control API', () => {
 });
 
 describe('control API: clock, boot hold and waits', () => {
+  // A boot delay no test could wait out: only the clock and the hold decide.
+  const simulator = useFastSimulator({ bootDelayMs: 3_600_000 });
   let sim: RunningSimulator;
-
-  beforeAll(async () => {
-    // A boot delay no test could wait out: only the clock and the hold decide.
-    sim = await startFastSimulator({ bootDelayMs: 3_600_000 });
-  });
-  afterEach(async () => {
-    await sim.control.reset();
-  });
-  afterAll(async () => {
-    await sim.stop();
+  beforeEach(() => {
+    sim = simulator();
   });
 
   const createVast = async (label: string): Promise<string> => {

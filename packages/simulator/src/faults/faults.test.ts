@@ -264,7 +264,7 @@ describe('fault injection on the wire', () => {
   it('refuses, hangs or denies SSH on a node', async () => {
     const launched = (await launchBl('shopper-ssh-faults')).body as { vm_uuid: string };
     const port = await waitFor(async () => ((await vendorRequest(sim, 'bluelobster', 'GET', `/instances/${launched.vm_uuid}`)).body as { ssh_port: number | null }).ssh_port);
-    await waitFor(() => connectSsh('127.0.0.1', port, 'ubuntu', key.privateKey).then((ssh) => (ssh.dispose(), true)).catch(() => false), 3000);
+    await waitFor(() => connectSsh('127.0.0.1', port, 'ubuntu', key.privateKey).then((ssh) => (ssh.dispose(), true)).catch(() => false));
     await sim.control.injectFault({ kind: 'ssh_refused', instanceId: launched.vm_uuid, count: 1 });
     await expect(connectSsh('127.0.0.1', port, 'ubuntu', key.privateKey)).rejects.toThrow();
     await sim.control.injectFault({ kind: 'ssh_auth_fail', count: 1 });

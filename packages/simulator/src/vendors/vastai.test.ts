@@ -91,7 +91,7 @@ describe('Vast.ai fake', () => {
     expect(statuses.has('running')).toBe(true);
     expect(running.ssh_host).toBe('127.0.0.1');
     expect(running.ports['22/tcp']?.[0]?.HostPort).toBe(String(running.ssh_port));
-    const ssh = await waitFor(() => connectSsh(running.ssh_host, running.ssh_port, 'root', key.privateKey).catch(() => undefined), 3000);
+    const ssh = await waitFor(() => connectSsh(running.ssh_host, running.ssh_port, 'root', key.privateKey).catch(() => undefined));
     expect((await ssh.execCommand('echo ok')).stdout).toBe('ok');
     ssh.dispose();
 

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { APIConnectionError, APIError, GpuShopper } from '@gpu-shopper/client';
 import { startSimulator, type FaultSpec, type RunningSimulator } from '@gpu-shopper/simulator';
 
-import { ADMIN_TOKEN, ServerProcess } from '../support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from '../support/server-process.js';
 import { Prng } from './prng.js';
 import { judge, type SessionFacts } from './verdict.js';
 
@@ -209,7 +209,7 @@ async function listAll(client: GpuShopper): Promise<SessionFacts[]> {
 async function main(): Promise<number> {
   log(`seed ${SEED}: ${SESSIONS} sessions, ${CONSUMERS} consumers, ${KILLS} kills`);
   const sim: RunningSimulator = await startSimulator({ seed: SEED, bootDelayMs: 300, keyPropagationMs: 50, blueLobsterDpkgLockMs: 600, catalogSize: 120 });
-  const server = await ServerProcess.start({
+  const server = await startServer({
     env: {
       SIMULATOR_URL: sim.urls.control,
       LIFECYCLE_CHECK_INTERVAL: '1s',
