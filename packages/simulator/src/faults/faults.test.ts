@@ -110,6 +110,8 @@ describe('fault injection on the wire', () => {
     expect([td.status, td.body]).toEqual([200, { status: 400, error: 'No available public IPs on hostnode' }]);
     await sim.control.clearFaults();
 
+    // Held at boot: the state below is provisioning however long the machine takes to get there.
+    await sim.control.holdBoot();
     await sim.control.injectFault({ vendor: 'vastai', kind: 'error_body_200', instanceCreated: true });
     const vast = await createVast(await vastOffer(), 'shopper-bid');
     expect(vast.status).toBe(200);
@@ -185,6 +187,7 @@ describe('fault injection on the wire', () => {
   });
 
   it('fails destroys N times while the instance survives, or acknowledges a destroy that did nothing', async () => {
+    await sim.control.holdBoot();
     const created = await createTd();
     const id = (created.body as { data: { id: string } }).data.id;
     await sim.control.injectFault({ vendor: 'tensordock', kind: 'destroy_fail', count: 2 });
