@@ -30,5 +30,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test-support/setup.ts'],
+    // A ceiling, not a wait: a rendering test that takes 1 s idle can take many on a loaded machine.
+    testTimeout: 60_000,
   },
 });

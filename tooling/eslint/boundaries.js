@@ -24,6 +24,8 @@ import path from 'node:path';
  * @property {string[]} [external] when set, the only third-party modules it may import
  * @property {boolean} [builtins]  whether `node:*` modules are allowed (default true)
  * @property {string[]} [testInternal] workspace packages its test files may import as well
+ * @property {boolean} [testCode] every file of the package is test code (suites and benchmarks), so it
+ *   may import `@gpu-shopper/<pkg>/testing` and `testInternal` packages from any file
  */
 
 /** @type {Record<string, Boundary>} */
@@ -32,14 +34,15 @@ export const BOUNDARIES = {
   '@gpu-shopper/contract': { internal: [], external: ['zod'], builtins: false },
   '@gpu-shopper/client': { internal: [], typeOnly: ['@gpu-shopper/contract'], external: [] },
   // Adapter tests run against the simulator's vendor fakes; production code never sees it.
-  '@gpu-shopper/providers': { internal: ['@gpu-shopper/core'], testInternal: ['@gpu-shopper/simulator'] },
-  '@gpu-shopper/storage': { internal: ['@gpu-shopper/core'] },
-  '@gpu-shopper/ssh': { internal: ['@gpu-shopper/core'], testInternal: ['@gpu-shopper/simulator'] },
+  '@gpu-shopper/providers': { internal: ['@gpu-shopper/core'], testInternal: ['@gpu-shopper/simulator', '@gpu-shopper/test-support'] },
+  '@gpu-shopper/storage': { internal: ['@gpu-shopper/core'], testInternal: ['@gpu-shopper/test-support'] },
+  '@gpu-shopper/ssh': { internal: ['@gpu-shopper/core'], testInternal: ['@gpu-shopper/simulator', '@gpu-shopper/test-support'] },
   // bench reaches nodes through core's RemoteExec port, never through @gpu-shopper/ssh.
   '@gpu-shopper/bench': { internal: ['@gpu-shopper/core'] },
   // The simulator is written from the vendor contracts, so adapter tests against it are not circular.
   '@gpu-shopper/simulator': { internal: [] },
   '@gpu-shopper/server': {
+    testInternal: ['@gpu-shopper/test-support'],
     internal: [
       '@gpu-shopper/core',
       '@gpu-shopper/contract',
@@ -53,13 +56,19 @@ export const BOUNDARIES = {
   // End-to-end tests drive the built server process through the SDK and SSH, against the simulator;
   // the replica tests and the replicated chaos soak take a throwaway PostgreSQL from storage.
   '@gpu-shopper/e2e': {
-    internal: ['@gpu-shopper/client', '@gpu-shopper/core', '@gpu-shopper/server', '@gpu-shopper/simulator', '@gpu-shopper/ssh', '@gpu-shopper/storage'],
+    internal: ['@gpu-shopper/client', '@gpu-shopper/core', '@gpu-shopper/server', '@gpu-shopper/simulator', '@gpu-shopper/ssh', '@gpu-shopper/storage', '@gpu-shopper/test-support'],
+    testCode: true,
   },
-  // The benchmark suite (`pnpm bench`) runs the built server and CLI as processes (never their
-  // sources) and drives core's services with the real adapters, storage and SSH in-process.
+  // The benchmark suite (`pnpm bench`) runs the built server and CLI as processes and drives core's
+  // services with the real adapters, storage and SSH in-process. Of the server's code it imports only
+  // the AES-GCM cipher (`@gpu-shopper/server/security`), so its figure costs what the server's does.
   '@gpu-shopper/perf': {
-    internal: ['@gpu-shopper/core', '@gpu-shopper/providers', '@gpu-shopper/simulator', '@gpu-shopper/ssh', '@gpu-shopper/storage'],
+    internal: ['@gpu-shopper/core', '@gpu-shopper/providers', '@gpu-shopper/simulator', '@gpu-shopper/ssh', '@gpu-shopper/storage', '@gpu-shopper/server', '@gpu-shopper/test-support'],
+    testCode: true,
   },
+  // Helpers shared by the suites above: they run processes and wait for states, and import no
+  // project package (helpers that need one live in that package's `testing` export).
+  '@gpu-shopper/test-support': { internal: [] },
   // Deployment checks start the built server and read its metrics; they import no source.
   '@gpu-shopper/deploy': { internal: ['@gpu-shopper/server'] },
   // The web console talks to the server only through the SDK, in the browser.
@@ -70,9 +79,11 @@ export const BOUNDARIES = {
   '@gpu-shopper/tsconfig': { internal: [] },
   // The CLI talks to the server through the SDK; providers (cleanup-orphans) and ssh (transfer) are
   // the two direct commands by design.
+  // It reads session labels with core's own parser rather than a copy of it (core is pure, and
+  // already reaches the CLI through providers).
   '@gpu-shopper/cli': {
-    internal: ['@gpu-shopper/client', '@gpu-shopper/providers', '@gpu-shopper/ssh'],
-    testInternal: ['@gpu-shopper/simulator'],
+    internal: ['@gpu-shopper/client', '@gpu-shopper/core', '@gpu-shopper/providers', '@gpu-shopper/ssh'],
+    testInternal: ['@gpu-shopper/simulator', '@gpu-shopper/test-support'],
   },
 };
 
@@ -123,7 +134,7 @@ export function checkImport({ filename, specifier, typeOnly }) {
   const owner = owningPackage(filename);
   if (!owner) return undefined;
   const boundary = BOUNDARIES[owner.name];
-  const isTest = TEST_FILE.test(filename);
+  const isTest = boundary?.testCode === true || TEST_FILE.test(filename);
 
   if (specifier.startsWith('.')) {
     const target = path.resolve(path.dirname(filename), specifier);

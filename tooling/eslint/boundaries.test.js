@@ -30,8 +30,11 @@ describe('checkImport', () => {
     ['packages/simulator', '@gpu-shopper/core'],
     ['packages/storage', '@gpu-shopper/providers'],
     ['packages/providers', '@gpu-shopper/storage'],
-    ['apps/cli', '@gpu-shopper/core'],
     ['apps/cli', '@gpu-shopper/storage'],
+    ['apps/cli', '@gpu-shopper/test-support'],
+    ['apps/server', '@gpu-shopper/test-support'],
+    ['packages/test-support', '@gpu-shopper/core'],
+    ['packages/test-support', '@gpu-shopper/server'],
     ['apps/server', '@gpu-shopper/cli'],
     ['packages/client', 'zod'],
   ];
@@ -51,6 +54,10 @@ describe('checkImport', () => {
     ['apps/server', '@gpu-shopper/storage'],
     ['apps/cli', '@gpu-shopper/client'],
     ['apps/cli', '@gpu-shopper/providers'],
+    ['apps/cli', '@gpu-shopper/core'],
+    ['tests/perf', '@gpu-shopper/test-support'],
+    ['tests/perf', '@gpu-shopper/server'],
+    ['tests/e2e', '@gpu-shopper/test-support'],
   ];
   for (const [pkg, specifier] of allowed) {
     it(`allows ${specifier} in ${pkg}`, () => {
@@ -67,6 +74,18 @@ describe('checkImport', () => {
   it('lets adapter tests, and only tests, use the simulator', () => {
     assert.equal(checkImport({ filename: file('packages/providers', 'src/vastai/vastai.test.ts'), specifier: '@gpu-shopper/simulator', typeOnly: false }), undefined);
     assert.match(checkImport({ filename: file('packages/providers'), specifier: '@gpu-shopper/simulator', typeOnly: false }) ?? '', /may not import/);
+  });
+
+  it('lets suites, and only test files elsewhere, use the shared test support', () => {
+    assert.equal(checkImport({ filename: file('apps/cli', 'src/cli.test.ts'), specifier: '@gpu-shopper/test-support', typeOnly: false }), undefined);
+    assert.equal(checkImport({ filename: file('packages/ssh', 'src/x.test.ts'), specifier: '@gpu-shopper/test-support', typeOnly: false }), undefined);
+    assert.match(checkImport({ filename: file('packages/ssh'), specifier: '@gpu-shopper/test-support', typeOnly: false }) ?? '', /may not import/);
+  });
+
+  it('treats every file of the benchmark and end-to-end suites as test code (testing exports allowed)', () => {
+    assert.equal(checkImport({ filename: file('tests/perf', 'src/support/sshd.ts'), specifier: '@gpu-shopper/ssh/testing', typeOnly: false }), undefined);
+    assert.equal(checkImport({ filename: file('tests/e2e', 'src/support/server-process.ts'), specifier: '@gpu-shopper/ssh/testing', typeOnly: false }), undefined);
+    assert.match(checkImport({ filename: file('apps/server'), specifier: '@gpu-shopper/ssh/testing', typeOnly: false }) ?? '', /test files/);
   });
 
   it('refuses relative imports that leave the package', () => {
@@ -92,7 +111,7 @@ describe('checkImport', () => {
   });
 
   it('covers every workspace package that holds code', () => {
-    for (const name of ['core', 'contract', 'client', 'providers', 'storage', 'ssh', 'bench', 'simulator', 'server', 'cli']) {
+    for (const name of ['core', 'contract', 'client', 'providers', 'storage', 'ssh', 'bench', 'simulator', 'server', 'cli', 'test-support', 'e2e', 'perf']) {
       assert.ok(BOUNDARIES[`@gpu-shopper/${name}`], name);
     }
   });

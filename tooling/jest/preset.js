@@ -10,6 +10,9 @@
 export function createJestConfig(overrides = {}) {
   return {
     testEnvironment: 'node',
+    // A ceiling for a state that never comes, not a wait: on a loaded two-core machine (parallel
+    // suites, other work) a test that takes 1 s idle can take 20, and jest's 5 s default fails it.
+    testTimeout: 60_000,
     roots: ['<rootDir>/src'],
     testMatch: ['**/*.test.ts'],
     extensionsToTreatAsEsm: ['.ts'],

@@ -1,11 +1,10 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { GpuShopper, type BenchmarkListResponse, type RankedBenchmark, type Recommendations } from '@gpu-shopper/client';
+import { type BenchmarkListResponse, type RankedBenchmark, type Recommendations } from '@gpu-shopper/client';
 
-import { runCli, type CliResult } from './test-support/run-cli.js';
-import { ServerProcess } from './test-support/server-process.js';
+import { useCliWorld } from './test-support/cli-world.js';
+import { jsonOf, type CliResult } from './test-support/run-cli.js';
 
 const ADMIN_TOKEN = 'cli-bench-admin-token-0123456789abcdef';
 
@@ -38,28 +37,9 @@ const resultFile = (gpuName: string, tps: number): Record<string, unknown> => ({
 
 /** The benchmark commands of the built binary against the built server in simulate mode (published seed data, live simulator offers). */
 describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
-  let server: ServerProcess;
-  let admin: GpuShopper;
-  let work: string;
-  let env: Record<string, string>;
-
-  const cli = (args: string[]): Promise<CliResult> => runCli(args, { env, cwd: work });
-  const json = <T>(result: CliResult): T => {
-    if (result.code !== 0) throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-    return JSON.parse(result.stdout) as T;
-  };
-
-  beforeAll(async () => {
-    server = await ServerProcess.start({ GPU_SHOPPER_ADMIN_TOKEN: ADMIN_TOKEN });
-    admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0 });
-    work = await mkdtemp(path.join(tmpdir(), 'gpushop-cli-bench-'));
-    env = { HOME: work, GPU_SHOPPER_URL: server.url, GPU_SHOPPER_API_KEY: ADMIN_TOKEN };
-  });
-
-  afterAll(async () => {
-    await server?.dispose();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  const world = useCliWorld('bench', ADMIN_TOKEN);
+  const cli = (args: string[]): Promise<CliResult> => world().cli(args);
+  const json = jsonOf;
 
   it('every benchmark command has help with examples', async () => {
     for (const command of BENCHMARK_COMMANDS) {
@@ -75,7 +55,7 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
 
   it('recommend -o json ranks live offers by estimated $/M tokens with evidence, and lists unmeasured GPUs without a guess', async () => {
     const answer = json<Recommendations>(await cli(['recommend', '--model', 'llama3.1:8b', '-o', 'json']));
-    const live = new Set((await admin.inventory.list({})).offers.map((o) => o.id));
+    const live = new Set((await world().admin.inventory.list({})).offers.map((o) => o.id));
     expect(answer.model).toBe('llama3.1:8b');
     const ranked = answer.recommendations.filter((r) => r.status === 'recommended');
     const unmeasured = answer.recommendations.filter((r) => r.status === 'unmeasured');
@@ -123,9 +103,9 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
 
   it('benchmarks best and cheapest pick the fastest and the cheapest per token, with evidence', async () => {
     const best = json<RankedBenchmark>(await cli(['benchmarks', 'best', '-m', 'llama3.1:8b', '-o', 'json']));
-    const sdkBest = await admin.benchmarks.best({ model: 'llama3.1:8b' });
+    const sdkBest = await world().admin.benchmarks.best({ model: 'llama3.1:8b' });
     expect({ gpu: best.gpu, provider: best.provider }).toEqual({ gpu: sdkBest.gpu, provider: sdkBest.provider });
-    const compare = await admin.benchmarks.compare({ model: 'llama3.1:8b' });
+    const compare = await world().admin.benchmarks.compare({ model: 'llama3.1:8b' });
     for (const row of compare.comparisons) expect(best.median_tokens_per_second).toBeGreaterThanOrEqual(row.median_tokens_per_second);
     const table = await cli(['benchmarks', 'best', '-m', 'llama3.1:8b']);
     expect(table.code).toBe(0);
@@ -149,18 +129,18 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
   });
 
   it('benchmark-loader submits result files (once per file content) and reports a rejected file with exit 2', async () => {
-    const dir = path.join(work, 'results');
+    const dir = path.join(world().work, 'results');
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir);
     await writeFile(path.join(dir, 'benchmark_a.json'), JSON.stringify(resultFile('NVIDIA GeForce RTX 3080', 120.5)));
-    const before = await admin.benchmarks.list({ model: 'llama3.1:8b', gpu: 'RTX3080' });
+    const before = await world().admin.benchmarks.list({ model: 'llama3.1:8b', gpu: 'RTX3080' });
     expect(before.count).toBe(0);
 
     const loaded = json<{ files: { status: string; benchmark_id: string }[]; submitted: number; failed: number }>(
       await cli(['benchmark-loader', '--dir', dir, '--provider', 'vastai', '--price', '0.10', '--location', 'US', '-o', 'json']),
     );
     expect(loaded).toMatchObject({ submitted: 1, failed: 0 });
-    const stored = await admin.benchmarks.get(loaded.files[0]?.benchmark_id ?? '');
+    const stored = await world().admin.benchmarks.get(loaded.files[0]?.benchmark_id ?? '');
     expect(stored).toMatchObject({ source: 'submitted', gpu_sku: 'RTX 3080', provider: 'vastai', location: 'US', price_per_hour: 0.1 });
     expect(stored.results.avg_tokens_per_second).toBe(120.5);
 
@@ -168,7 +148,7 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
     const again = await cli(['benchmark-loader', '--dir', dir, '--provider', 'vastai', '--price', '0.10', '--location', 'US']);
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Total: 1 of 1 file submitted/);
-    expect((await admin.benchmarks.list({ model: 'llama3.1:8b', gpu: 'RTX3080' })).count).toBe(1);
+    expect((await world().admin.benchmarks.list({ model: 'llama3.1:8b', gpu: 'RTX3080' })).count).toBe(1);
 
     // The submitted result now measures the RTX 3080: recommend estimates it instead of listing it unmeasured.
     const rec = json<Recommendations>(await cli(['recommend', '-m', 'llama3.1:8b', '-g', 'RTX3080', '-o', 'json']));
@@ -212,7 +192,7 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
   });
 
   it('benchmark-loader --dry-run checks each file as the real load does, and stores nothing', async () => {
-    const dir = path.join(work, 'dry');
+    const dir = path.join(world().work, 'dry');
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir);
     await writeFile(path.join(dir, 'good.json'), JSON.stringify(resultFile('NVIDIA GeForce RTX 2080 Ti', 80)));
@@ -229,7 +209,7 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
     expect(body.files[1]?.error).toMatch(/avg_tokens_per_second/);
     // The real load agrees, file for file.
     expect((await cli(['benchmark-loader', path.join(dir, 'negative.json')])).code).toBe(2);
-    expect((await admin.benchmarks.list({ gpu: 'RTX2080Ti' })).count).toBe(0);
+    expect((await world().admin.benchmarks.list({ gpu: 'RTX2080Ti' })).count).toBe(0);
   });
 
   it('benchmarks run --wait provisions, benchmarks and stores a result; runs list/get show it', async () => {
@@ -239,7 +219,7 @@ describe('gpu-shopper benchmark commands (built binary, simulate mode)', () => {
     expect(result.stderr).toMatch(/Benchmark run \S+ started \(1 entries\)/);
     expect(result.stderr).toMatch(/completed: 1 succeeded/);
     const resultId = run.entries[0]?.result_id ?? '';
-    expect((await admin.benchmarks.get(resultId)).source).toBe('measured');
+    expect((await world().admin.benchmarks.get(resultId)).source).toBe('measured');
 
     const list = await cli(['benchmarks', 'runs', 'list']);
     expect(list.stdout).toMatch(new RegExp(`^${run.id}\\s+completed\\s+llama3\\.1:8b\\s+1/1`, 'm'));

@@ -4,10 +4,11 @@ import path from 'node:path';
 
 import { GpuShopper } from '@gpu-shopper/client';
 import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
+import { rentVastDirectly } from '@gpu-shopper/simulator/testing';
 
 import { parseLabel } from './services/cleanup-orphans.js';
 import { runCli, type CliResult } from './test-support/run-cli.js';
-import { ServerProcess, freePort } from './test-support/server-process.js';
+import { freePort, ServerProcess } from '@gpu-shopper/test-support';
 
 const VAST_KEY = 'fake-vast-key';
 
@@ -29,24 +30,14 @@ describe('gpu-shopper cleanup-orphans (built binary) against the simulated vendo
   const cli = (args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<CliResult> =>
     runCli(args, { env: { HOME: work, ...providerEnv, ...options.env }, cwd: work, ...(options.input !== undefined ? { input: options.input } : {}) });
 
-  const vast = async (method: string, route: string, body?: unknown): Promise<unknown> => {
-    const res = await fetch(`${sim.urls.vastai}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${VAST_KEY}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-    return res.json();
-  };
-
-  /** Rents a Vast bundle directly at the vendor, with any label. */
+  /**
+   * Rents a Vast bundle directly at the vendor, with any label, and waits until it runs: the
+   * verdicts below show the vendor's status, which is `starting` until the boot is over.
+   */
   const rentDirectly = async (label: string): Promise<string> => {
-    const { offers } = (await vast('GET', `/bundles/?q=${encodeURIComponent(JSON.stringify({ rentable: { eq: true } }))}`)) as { offers: { id: number }[] };
-    const rented = new Set(Object.values(ids));
-    const bundle = offers.find((o) => !rented.has(String(o.id)));
-    if (!bundle) throw new Error('no bundle left');
-    const created = (await vast('PUT', `/asks/${bundle.id}/`, { client_id: 'me', image: 'pytorch/pytorch', label, runtype: 'ssh' })) as { new_contract: number };
-    return String(created.new_contract);
+    const id = await rentVastDirectly(sim.urls.vastai, VAST_KEY, label);
+    await sim.control.waitForInstance({ vendor: 'vastai', id, states: ['running'], timeoutMs: 30_000 });
+    return id;
   };
 
   const liveStates = async (): Promise<Record<string, string>> => {
@@ -58,7 +49,7 @@ describe('gpu-shopper cleanup-orphans (built binary) against the simulated vendo
     sim = await startSimulator({ seed: 11, bootDelayMs: 300 });
     work = await mkdtemp(path.join(tmpdir(), 'gpushop-cli-orphans-'));
     providerEnv = { VASTAI_API_KEY: VAST_KEY, VASTAI_BASE_URL: sim.urls.vastai };
-    server = await ServerProcess.start(providerEnv);
+    server = await ServerProcess.start({ env: providerEnv });
     deploymentId = (await server.health()).deployment_id;
     const client = new GpuShopper({ baseURL: server.url, apiKey: null, maxRetries: 0 });
     const { offers } = await client.inventory.list({ provider: 'vastai', sort: 'price' });

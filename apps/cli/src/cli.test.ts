@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, symlink, mkdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, symlink, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { GpuShopper } from '@gpu-shopper/client';
+import { type GpuShopper } from '@gpu-shopper/client';
+import { freePort, SEED_AUTOMATION_PATTERN, waitFor, type ServerProcess } from '@gpu-shopper/test-support';
 
-import { CLI_BIN, runCli, runShell, type CliResult } from './test-support/run-cli.js';
-import { ServerProcess, freePort } from './test-support/server-process.js';
+import { CliWorld } from './test-support/cli-world.js';
+import { CLI_BIN, jsonOf, runCli, runShell, type CliResult } from './test-support/run-cli.js';
 
 const ADMIN_TOKEN = 'cli-e2e-admin-token-0123456789abcdef';
 
@@ -40,19 +40,15 @@ interface SimInstance {
  * round trip over SFTP, and the failure modes (exit codes, one-line errors, JSON errors).
  */
 describe('gpu-shopper (built binary) against the built server in simulate mode', () => {
+  let world: CliWorld;
   let server: ServerProcess;
   let admin: GpuShopper;
   let simControl: string;
   let work: string;
-  let env: Record<string, string>;
+  let env: Readonly<Record<string, string>>;
 
-  const cli = (args: string[], extra: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliResult> =>
-    runCli(args, { env: { ...env, ...extra.env }, ...(extra.input !== undefined ? { input: extra.input } : {}), cwd: extra.cwd ?? work });
-
-  const json = <T = Record<string, unknown>>(result: CliResult): T => {
-    if (result.code !== 0) throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-    return JSON.parse(result.stdout) as T;
-  };
+  const cli = (args: string[], extra: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Promise<CliResult> => world.cli(args, extra);
+  const json = jsonOf;
 
   // Sessions that name an offer take a distinct one each (from the expensive end, so the cheap
   // ones stay for `--gpu`): the inventory is cached, and an offer rented once is gone.
@@ -66,20 +62,17 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
   const simInstances = async (): Promise<SimInstance[]> => ((await (await fetch(`${simControl}/_sim/instances`)).json()) as { instances: SimInstance[] }).instances;
 
   beforeAll(async () => {
-    server = await ServerProcess.start({ GPU_SHOPPER_ADMIN_TOKEN: ADMIN_TOKEN });
-    admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0 });
+    world = await CliWorld.start('e2e', ADMIN_TOKEN);
+    ({ server, admin, work, env } = world);
     const health = await server.health();
     if (!health.simulator) throw new Error('simulate mode must report the simulator control URL');
     simControl = health.simulator.control;
-    work = await mkdtemp(path.join(tmpdir(), 'gpushop-cli-'));
-    env = { HOME: work, GPU_SHOPPER_URL: server.url, GPU_SHOPPER_API_KEY: ADMIN_TOKEN };
     const { offers } = await admin.inventory.list({ gpu: 'RTX4090', sort: 'price' });
     spareOffers = offers.filter((o) => o.available && o.provider === 'vastai').map((o) => o.id);
   });
 
   afterAll(async () => {
-    await server?.dispose();
-    if (work) await rm(work, { recursive: true, force: true });
+    await world?.dispose();
   });
 
   describe('help, topics and autocomplete', () => {
@@ -287,6 +280,8 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
     });
   });
 
+  // The first four tests read one running session; none changes its status, so each holds alone
+  // and in any order (the stopping test provisions sessions of its own).
   describe('sessions, shutdown and costs', () => {
     let sessionId: string;
 
@@ -347,8 +342,8 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
 
     it('sessions done, shutdown, shutdown --force and sessions delete stop sessions (table and JSON)', async () => {
       const ids: string[] = [];
-      for (let i = 0; i < 4; i++) ids.push(json<{ session: { id: string } }>(await cli(['provision', '-c', 'stopper', '-i', nextOffer(), '-t', '1', '-o', 'json'])).session.id);
-      const [a, b, c, d] = ids as [string, string, string, string];
+      for (let i = 0; i < 5; i++) ids.push(json<{ session: { id: string } }>(await cli(['provision', '-c', 'stopper', '-i', nextOffer(), '-t', '1', '-o', 'json'])).session.id);
+      const [a, b, c, d, e] = ids as [string, string, string, string, string];
       const done = await cli(['sessions', 'done', a]);
       expect(done).toMatchObject({ code: 0, stdout: `Session ${a} shutdown initiated.\n` });
       const graceful = await cli(['shutdown', b]);
@@ -358,17 +353,12 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
       const deleted = await cli(['sessions', 'delete', d]);
       expect(deleted.code).toBe(0);
       expect(deleted.stdout).toMatch(new RegExp(`^Session ${d} destroyed`));
-      const doneJson = json<{ session: { id: string } }>(await cli(['sessions', 'done', sessionId, '-o', 'json']));
-      expect(doneJson.session.id).toBe(sessionId);
-      for (const id of [...ids, sessionId]) {
-        const deadline = Date.now() + 30_000;
-        while ((await admin.sessions.retrieve(id)).status !== 'terminated') {
-          if (Date.now() > deadline) throw new Error(`${id} did not terminate`);
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
-      }
+      const doneJson = json<{ session: { id: string } }>(await cli(['sessions', 'done', e, '-o', 'json']));
+      expect(doneJson.session.id).toBe(e);
+      for (const id of ids) await waitFor(`${id} to terminate`, async () => (await admin.sessions.retrieve(id)).status === 'terminated', { intervalMs: 200 });
       const labels = (await simInstances()).filter((i) => ids.some((id) => i.label.endsWith(id) || i.label.endsWith(id.replace(/^ses_/, ''))));
-      expect(labels.map((i) => i.state)).toEqual(['destroyed', 'destroyed', 'destroyed', 'destroyed']);
+      expect(labels.map((i) => i.state)).toEqual(['destroyed', 'destroyed', 'destroyed', 'destroyed', 'destroyed']);
+      expect((await admin.sessions.retrieve(sessionId)).status).toBe('running');
     });
   });
 
@@ -377,16 +367,7 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
     await mkdir(bin, { recursive: true });
     await symlink(CLI_BIN, path.join(bin, 'gpu-shopper')).catch(() => undefined);
     const script = `
-# Provision and capture session ID
-SESSION_ID=$(./bin/gpu-shopper provision -c batch-job -g RTX4090 -t 2 -o json | jq -r '.session.id')
-# Wait for session to be running
-while [ "$(./bin/gpu-shopper sessions get $SESSION_ID -o json | jq -r '.status')" != "running" ]; do
-sleep 5
-done
-# Run your workload...
-echo "workload on $SESSION_ID"
-# Clean up when done
-./bin/gpu-shopper sessions done $SESSION_ID
+${SEED_AUTOMATION_PATTERN.replace('# Run your workload...\n', '# Run your workload...\necho "workload on $SESSION_ID"\n')}
 # Find the absolute cheapest available GPU
 ./bin/gpu-shopper inventory --max-price 0.30 -o json | jq -r '.offers[0].id'
 `;

@@ -1,39 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { type InventoryResponse, type Template, type TemplateListResponse } from '@gpu-shopper/client';
 
-import { GpuShopper, type InventoryResponse, type Template, type TemplateListResponse } from '@gpu-shopper/client';
-
-import { runCli, type CliResult } from './test-support/run-cli.js';
-import { ServerProcess } from './test-support/server-process.js';
+import { useCliWorld } from './test-support/cli-world.js';
+import { jsonOf, type CliResult } from './test-support/run-cli.js';
 
 const ADMIN_TOKEN = 'cli-templates-admin-token-0123456789abcdef';
 const VLLM = 'a4d2a0b85ae6719c0906ff66e7b3b434';
 
 /** `templates list|get` and `inventory --template` of the built binary against the built server in simulate mode (the simulated Vast catalogue). */
 describe('gpu-shopper templates (built binary, simulate mode)', () => {
-  let server: ServerProcess;
-  let admin: GpuShopper;
-  let work: string;
-  let env: Record<string, string>;
-
-  const cli = (args: string[]): Promise<CliResult> => runCli(args, { env, cwd: work });
-  const json = <T>(result: CliResult): T => {
-    if (result.code !== 0) throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
-    return JSON.parse(result.stdout) as T;
-  };
-
-  beforeAll(async () => {
-    server = await ServerProcess.start({ GPU_SHOPPER_ADMIN_TOKEN: ADMIN_TOKEN });
-    admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0 });
-    work = await mkdtemp(path.join(tmpdir(), 'gpushop-cli-templates-'));
-    env = { HOME: work, GPU_SHOPPER_URL: server.url, GPU_SHOPPER_API_KEY: ADMIN_TOKEN };
-  });
-
-  afterAll(async () => {
-    await server?.dispose();
-    if (work) await rm(work, { recursive: true, force: true });
-  });
+  const world = useCliWorld('templates', ADMIN_TOKEN);
+  const cli = (args: string[]): Promise<CliResult> => world().cli(args);
+  const json = jsonOf;
 
   it('templates list prints the recommended set with requirements; -o json and the filters work', async () => {
     const table = await cli(['templates', 'list']);
@@ -57,7 +34,7 @@ describe('gpu-shopper templates (built binary, simulate mode)', () => {
   });
 
   it('inventory --template keeps only Vast hosts that meet the template, and an unknown hash is an error, not every offer', async () => {
-    const all = await admin.inventory.list({ provider: 'vastai' });
+    const all = await world().admin.inventory.list({ provider: 'vastai' });
     const narrowed = json<InventoryResponse>(await cli(['inventory', '--template', VLLM, '-o', 'json']));
     expect(narrowed.offers.length).toBeGreaterThan(0);
     expect(narrowed.offers.length).toBeLessThan(all.offers.length);

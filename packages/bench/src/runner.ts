@@ -33,8 +33,9 @@ import {
   type SessionErrorType,
 } from '@gpu-shopper/core';
 
+import { mkdirCommand, parsePollAnswer, parseStartedPid, pollCommand, resultPath, scriptPath, startCommand } from './node-protocol.js';
 import { parseBenchmarkResultJson } from './result-parser.js';
-import { loadOllamaBenchScript, ollamaBenchArgs, shellQuote, type OllamaBenchArgs } from './script.js';
+import { loadOllamaBenchScript, ollamaBenchArgs, type OllamaBenchArgs } from './script.js';
 
 export interface BenchmarkRunnerOptions {
   readonly benchmarks: Pick<BenchmarkRepositories, 'runs' | 'results'>;
@@ -571,9 +572,9 @@ export class BenchmarkRunner {
     const tries = this.options.uploadAttempts ?? 3;
     let lastError = '';
     for (let i = 1; i <= tries; i++) {
-      const mkdir = await this.options.remote.exec(target, `mkdir -p ${shellQuote(dir)}`, this.execOptions(signal));
+      const mkdir = await this.options.remote.exec(target, mkdirCommand(dir), this.execOptions(signal));
       if (mkdir.ok && mkdir.val.exitCode === 0) {
-        const sent = await this.options.remote.upload(target, this.script, `${dir}/ollama-bench.sh`, this.execOptions(signal));
+        const sent = await this.options.remote.upload(target, this.script, scriptPath(dir), this.execOptions(signal));
         if (sent.ok) return;
         lastError = sent.err.message;
         if (!sent.err.retryable && sent.err.kind !== 'transfer') break;
@@ -597,27 +598,19 @@ export class BenchmarkRunner {
 
   private async startScript(target: RemoteTarget, dir: string, model: string, durationSeconds: number, signal: AbortSignal): Promise<number> {
     const args = ollamaBenchArgs({ ...this.options.scriptArgs, model, outDir: dir, durationSeconds });
-    const q = shellQuote(dir);
-    // Detached from the SSH session (nohup, stdin closed), so a dropped connection never kills it.
-    const command = `cd ${q} && nohup bash ./ollama-bench.sh ${args.join(' ')} > ${q}/stdout.log 2>&1 < /dev/null & echo $!`;
-    const started = await this.options.remote.exec(target, command, this.execOptions(signal));
+    const started = await this.options.remote.exec(target, startCommand(dir, args), this.execOptions(signal));
     if (!started.ok) throw new AttemptFailure('start_failed', `could not start the script: ${started.err.message}`);
-    const pid = Number.parseInt(started.val.stdout.trim(), 10);
-    if (started.val.exitCode !== 0 || !Number.isInteger(pid) || pid <= 0) {
+    const pid = parseStartedPid(started.val.stdout);
+    if (started.val.exitCode !== 0 || pid === undefined) {
       throw new AttemptFailure('start_failed', `could not start the script (exit ${started.val.exitCode}): ${started.val.stderr.trim() || started.val.stdout.trim()}`);
     }
     return pid;
   }
 
-  /**
-   * One remote command per poll: done, failed, still running (PID alive; prints the heartbeat), or
-   * dead without a marker (killed: OOM, reboot). `done` is checked again after the PID check, since
-   * the script writes it just before exiting.
-   */
+  /** Polls the script (see `pollCommand`) until it is done, or fails the attempt with why not. */
   private async poll(target: RemoteTarget, dir: string, attempt: BenchmarkAttempt, signal: AbortSignal): Promise<void> {
-    const q = shellQuote(dir);
     const pid = attempt.remotePid ?? 0;
-    const command = `cd ${q} 2>/dev/null || { echo MISSING; exit 0; }; if [ -f done ]; then echo DONE; elif [ -f failed ]; then echo FAILED; cat failed; elif kill -0 ${pid} 2>/dev/null; then echo RUNNING; cat heartbeat 2>/dev/null; elif [ -f done ]; then echo DONE; else echo DEAD; fi`;
+    const command = pollCommand(dir, pid);
     const deadline = attempt.startedAt.getTime() + (this.options.attemptTimeoutMs ?? 90 * 60_000);
     let failures = 0;
     let lastHeartbeat = '';
@@ -625,12 +618,11 @@ export class BenchmarkRunner {
       const answer = await this.options.remote.exec(target, command, this.execOptions(signal));
       if (answer.ok && answer.val.exitCode === 0) {
         failures = 0;
-        const [status = '', ...rest] = answer.val.stdout.trim().split('\n');
-        const detail = rest.join(' ').trim();
-        if (status === 'DONE') return;
-        if (status === 'FAILED') throw new AttemptFailure('script_failed', `the benchmark script failed: ${detail}`);
-        if (status === 'DEAD' || status === 'MISSING') throw new AttemptFailure('script_crashed', `the benchmark script (pid ${pid}) ended without a result or failure marker`);
-        lastHeartbeat = detail;
+        const state = parsePollAnswer(answer.val.stdout);
+        if (state.state === 'done') return;
+        if (state.state === 'failed') throw new AttemptFailure('script_failed', `the benchmark script failed: ${state.detail}`);
+        if (state.state === 'gone') throw new AttemptFailure('script_crashed', `the benchmark script (pid ${pid}) ended without a result or failure marker`);
+        lastHeartbeat = state.heartbeat;
       } else if (++failures >= (this.options.maxPollFailures ?? 5)) {
         throw new AttemptFailure('ssh_timeout', `the node stopped answering polls: ${answer.ok ? answer.val.stderr.trim() : answer.err.message}`);
       }
@@ -655,7 +647,7 @@ export class BenchmarkRunner {
     // Stored already (a restart after the insert): the dedupe key finds it.
     const existing = await this.options.benchmarks.results.findByDedupeKey(key);
     if (existing) return existing.id;
-    const downloaded = await this.options.remote.download(target, `${dir}/result.json`, this.execOptions(signal));
+    const downloaded = await this.options.remote.download(target, resultPath(dir), this.execOptions(signal));
     if (!downloaded.ok) throw new AttemptFailure('result_download_failed', `could not download the result: ${downloaded.err.message}`);
     await save({ stage: 'parse' });
     let json: unknown;

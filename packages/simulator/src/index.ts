@@ -10,7 +10,13 @@ export {
   type SimulatorOptions,
   type SimulatorUrls,
 } from './simulator.js';
-export { type SimulatorControl } from './control/control-api.js';
+export {
+  INSTANCE_STATES,
+  InstanceWaitTimeoutError,
+  type ClockState,
+  type InstanceWait,
+  type SimulatorControl,
+} from './control/control-api.js';
 export { FaultValidationError, parseFaultSpec, type ActiveFault, type FaultKind, type FaultSpec } from './faults/fault-schema.js';
 export {
   OPERATIONS,

@@ -1,15 +1,17 @@
 import { z } from 'zod';
 
 import { generateCatalog, listSimulatedOffers } from './catalog/catalog.js';
-import { startControlServer, type SimulatorControl } from './control/control-api.js';
+import { InstanceWaitTimeoutError, startControlServer, type ClockState, type SimulatorControl } from './control/control-api.js';
 import { FaultRegistry } from './faults/fault-registry.js';
 import { startVendorServer, RequestJournal, type VendorApi } from './http/vendor-server.js';
+import { SimClock } from './internal/clock.js';
 import { Prng } from './internal/prng.js';
 import { FakeGpuNode } from './node/fake-gpu-node.js';
 import { generateSshKeyPair } from './node/ssh-keys.js';
 import { World } from './state/world.js';
 import { createBlueLobsterApi, blueLobsterStatus } from './vendors/bluelobster.js';
 import { type NodeSpec, type VendorDeps } from './vendors/common.js';
+import { type SimulatedInstance } from './model.js';
 import { createTensorDockApi, tensorDockStatus } from './vendors/tensordock.js';
 import { createVastApi, vastStatus } from './vendors/vastai.js';
 
@@ -95,6 +97,8 @@ export class SimulatorOptionsError extends Error {
 
 /** How often instance faults (`vanish`, `instance_stopped`) are checked between requests. */
 const TICK_INTERVAL_MS = 100;
+/** How often a wait for an instance state looks again (in-process, so cheap). */
+const WAIT_POLL_MS = 10;
 
 /**
  * Starts the three vendor fakes, the control API and (per instance, on demand) fake GPU nodes, all
@@ -108,7 +112,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const config = parsed.data;
   const catalog = generateCatalog(config.seed, config.catalogSize);
   const faults = new FaultRegistry(config.seed);
-  const world = new World(catalog, faults, config.seed, { vastai: vastStatus, tensordock: tensorDockStatus, bluelobster: blueLobsterStatus }, Date.now, config.vastOutbidRatePerHour);
+  const clock = new SimClock();
+  const world = new World(catalog, faults, config.seed, { vastai: vastStatus, tensordock: tensorDockStatus, bluelobster: blueLobsterStatus }, clock.now, config.vastOutbidRatePerHour);
   const journal = new RequestJournal();
   let stopped = false;
   const closers: (() => Promise<void>)[] = [];
@@ -208,7 +213,41 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         }
         return { ok: true, instance: world.snapshot(record) };
       },
+      clock: async () => clockState(),
+      advance: async (ms) => {
+        clock.advance(ms);
+        await world.tick();
+        return clockState();
+      },
+      holdBoot: async () => world.holdBoot(),
+      releaseBoot: async () => world.releaseBoot(),
+      waitForInstance: async (wait) => {
+        const timeoutMs = Math.min(wait.timeoutMs ?? 10_000, 120_000);
+        // Real time, not the simulator's: a test that advances the clock must not shorten its own wait.
+        const deadline = Date.now() + timeoutMs;
+        const find = (): SimulatedInstance | undefined => {
+          const record = world
+            .all(wait.vendor)
+            .filter((r) => (wait.id === undefined || r.id === wait.id) && (wait.label === undefined || r.label === wait.label))
+            .at(-1);
+          return record ? world.snapshot(record) : undefined;
+        };
+        for (;;) {
+          await world.tick();
+          const instance = find();
+          if (instance && wait.states.includes(instance.state)) return instance;
+          if (stopped || Date.now() >= deadline) {
+            const who = [wait.vendor, wait.id && `id ${wait.id}`, wait.label && `label ${wait.label}`].filter(Boolean).join(' ');
+            throw new InstanceWaitTimeoutError(
+              `instance ${who} did not reach ${wait.states.join('|')} within ${timeoutMs} ms (${instance ? `it is ${instance.state}` : 'it does not exist'})`,
+              instance,
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+        }
+      },
     };
+    const clockState = (): ClockState => ({ now: new Date(clock.now()).toISOString(), advancedMs: clock.advancedMs, bootHeld: world.bootHeld });
 
     const controlServer = await startControlServer(control, () => ({ ...urls }), config.basePort === 0 ? 0 : config.basePort + 3);
     closers.push(() => controlServer.close());

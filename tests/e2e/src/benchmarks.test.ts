@@ -1,6 +1,6 @@
 import { GpuShopper, type Offer } from '@gpu-shopper/client';
 
-import { ADMIN_TOKEN, ServerProcess } from './support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from './support/server-process.js';
 import { SimulatorControlClient, type SimulatedInstance } from './support/simulator-control.js';
 
 const MODEL = 'llama3.1:8b';
@@ -19,7 +19,7 @@ describe('benchmarks end to end (simulate mode)', () => {
   let gpuTypes: [string, string];
 
   beforeAll(async () => {
-    server = await ServerProcess.start();
+    server = await startServer();
     admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 1 });
     const health = await admin.health();
     if (!health.simulator) throw new Error('simulate mode must report the simulator control URL');

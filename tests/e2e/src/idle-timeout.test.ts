@@ -1,7 +1,7 @@
 import { GpuShopper } from '@gpu-shopper/client';
 import { NodeSshRemoteExec } from '@gpu-shopper/ssh';
 
-import { ADMIN_TOKEN, ServerProcess } from './support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from './support/server-process.js';
 import { waitFor } from './support/simulator-control.js';
 
 /**
@@ -14,7 +14,7 @@ describe('idle timeout (built server, simulate mode)', () => {
   let admin: GpuShopper;
 
   beforeAll(async () => {
-    server = await ServerProcess.start({ env: { LIFECYCLE_CHECK_INTERVAL: '2s' } });
+    server = await startServer({ env: { LIFECYCLE_CHECK_INTERVAL: '2s' } });
     admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0 });
   });
 

@@ -1,6 +1,6 @@
 import { GpuShopper, type Offer } from '@gpu-shopper/client';
 
-import { ADMIN_TOKEN, ServerProcess } from './support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from './support/server-process.js';
 import { SimulatorControlClient, waitFor } from './support/simulator-control.js';
 
 /**
@@ -14,7 +14,7 @@ describe('provisioning saga against the simulator (built server)', () => {
   let sim: SimulatorControlClient;
 
   beforeAll(async () => {
-    server = await ServerProcess.start({ env: { INVENTORY_CACHE_TTL: '1s', INVENTORY_BACKOFF_TTL: '1s' } });
+    server = await startServer({ env: { INVENTORY_CACHE_TTL: '1s', INVENTORY_BACKOFF_TTL: '1s' } });
     client = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 5 });
     const health = await client.health();
     if (!health.simulator) throw new Error('not in simulate mode');

@@ -2,7 +2,7 @@ import { GpuShopper } from '@gpu-shopper/client';
 import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
 import { describeWithPostgres, startPostgresCluster, type PostgresCluster } from '@gpu-shopper/storage/testing';
 
-import { ADMIN_TOKEN, ServerProcess } from './support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from './support/server-process.js';
 import { SimulatorControlClient, waitFor } from './support/simulator-control.js';
 
 interface ReplicaHealth {
@@ -36,7 +36,7 @@ describeWithPostgres('replicas on PostgreSQL (three built servers)', () => {
   const replicas: ServerProcess[] = [];
 
   const start = async (id: string, databaseUrl: string) =>
-    ServerProcess.start({
+    startServer({
       env: {
         DATABASE_URL: databaseUrl,
         GPU_SHOPPER_ENCRYPTION_KEY: 'ab'.repeat(32),

@@ -1,7 +1,7 @@
 import { GpuShopper, NotFoundError } from '@gpu-shopper/client';
 import { NodeSshRemoteExec } from '@gpu-shopper/ssh';
 
-import { ADMIN_TOKEN, ServerProcess } from './support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from './support/server-process.js';
 import { SimulatorControlClient, waitFor } from './support/simulator-control.js';
 
 /**
@@ -18,7 +18,7 @@ describe('SDK against the built server (simulate mode)', () => {
   const privateKeys: string[] = [];
 
   beforeAll(async () => {
-    server = await ServerProcess.start();
+    server = await startServer();
     admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0 });
     const health = await admin.health();
     if (!health.simulator) throw new Error('simulate mode must report the simulator control URL');

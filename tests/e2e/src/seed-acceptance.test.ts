@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,8 +5,9 @@ import { pathToFileURL } from 'node:url';
 
 import { GpuShopper } from '@gpu-shopper/client';
 import { NodeSshRemoteExec } from '@gpu-shopper/ssh';
+import { runProcess, SEED_AUTOMATION_PATTERN, type ProcessResult } from '@gpu-shopper/test-support';
 
-import { ServerProcess } from './support/server-process.js';
+import { startServer, type ServerProcess } from './support/server-process.js';
 import { SimulatorControlClient } from './support/simulator-control.js';
 
 /**
@@ -41,27 +41,11 @@ const NOT_RUN = [
   { line: 'pnpm cli:install (README.md, apps/cli/README.md)', why: 'run by CI in .ci/cli-install.sh; here ./bin/gpu-shopper and gpu-shopper are the same binary on PATH' },
 ] as const;
 
-interface ShellResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type ShellResult = ProcessResult;
 
+/** A script through a real bash, with pipefail, exactly as a user types it. */
 function runBash(script: string, options: { cwd: string; env: Record<string, string>; input?: string; timeoutMs?: number }): Promise<ShellResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-eo', 'pipefail', '-c', script], { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+  return runProcess('bash', ['-eo', 'pipefail', '-c', script], { ...options, timeoutMs: options.timeoutMs ?? 90_000 });
 }
 
 /** Replaces each placeholder of a documented line with a real value (and nothing else). */
@@ -111,7 +95,7 @@ describe("SEED.md, README.md and apps/cli/README.md as written, against the buil
   };
 
   beforeAll(async () => {
-    server = await ServerProcess.start({ adminToken: null });
+    server = await startServer({ adminToken: null });
     // Local protected mode: no credentials, as the documents' examples are written.
     api = new GpuShopper({ baseURL: server.url, apiKey: null, maxRetries: 0 });
     const health = await api.health();
@@ -378,16 +362,7 @@ chmod 600 ~/.ssh/session_key`;
     });
 
     it('Tips: the automation pattern, verbatim (provision, wait for running, done)', async () => {
-      const script = `# Provision and capture session ID
-SESSION_ID=$(./bin/gpu-shopper provision -c batch-job -g RTX4090 -t 2 -o json | jq -r '.session.id')
-# Wait for session to be running
-while [ "$(./bin/gpu-shopper sessions get $SESSION_ID -o json | jq -r '.status')" != "running" ]; do
-sleep 5
-done
-# Run your workload...
-# Clean up when done
-./bin/gpu-shopper sessions done $SESSION_ID`;
-      expect((await sh(script)).stdout).toMatch(/^Session ses_\w+ shutdown initiated\.\n$/);
+      expect((await sh(SEED_AUTOMATION_PATTERN)).stdout).toMatch(/^Session ses_\w+ shutdown initiated\.\n$/);
     }, 120_000);
   });
 

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 
 import { APIConnectionError, AuthenticationError, NotFoundError, PermissionDeniedError, type GpuShopper } from '@gpu-shopper/client';
+import { parseSessionLabel } from '@gpu-shopper/core';
 import { createProviderAdapters, type ProviderCredentials } from '@gpu-shopper/providers';
 
 import { formatTime, formatUsd, renderTable, type Io } from '../output.js';
@@ -8,17 +9,9 @@ import { formatTime, formatUsd, renderTable, type Io } from '../output.js';
 export const CLEANUP_PROVIDERS = ['vastai', 'tensordock', 'bluelobster'] as const;
 export type CleanupProvider = (typeof CLEANUP_PROVIDERS)[number];
 
-/** The label prefix every instance GPU Shopper creates carries: `gpushop-<deploymentId>-<sessionId>`. */
-export const LABEL_PREFIX = 'gpushop-';
-
-/**
- * Reads a label back into deployment and session ids, exactly as core's `parseSessionLabel` does
- * (the CLI may not import core; the end-to-end test checks both agree on a label the server made).
- */
+/** Reads a label back into deployment and session ids with core's own rule (`gpushop-<deploymentId>-<sessionId>`). */
 export function parseLabel(label: string | null): { deploymentId: string; sessionId: string } | undefined {
-  const match = label ? /^gpushop-([A-Za-z0-9_]+)-([A-Za-z0-9_]+)$/.exec(label.trim()) : null;
-  if (!match?.[1] || !match[2]) return undefined;
-  return { deploymentId: match[1], sessionId: match[2] };
+  return label ? parseSessionLabel(label) : undefined;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+
+import { runProcess } from '@gpu-shopper/test-support';
 
 /** The built binary, exactly what `gpu-shopper` runs (bin/run.js → dist/commands). */
 export const CLI_BIN = path.resolve(import.meta.dirname, '../../bin/run.js');
@@ -29,32 +30,27 @@ function assertBuilt(): void {
 /** Runs `node bin/run.js …args` and collects its exit code and output. */
 export async function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   assertBuilt();
-  return runProcess(process.execPath, [CLI_BIN, ...args], options);
+  return run(process.execPath, [CLI_BIN, ...args], options);
 }
 
 /** Runs a script through a real `bash` (pipes, jq, loops exactly as a user types them). */
 export async function runShell(script: string, options: RunOptions = {}): Promise<CliResult> {
   assertBuilt();
-  return runProcess('bash', ['-euo', 'pipefail', '-c', script], options);
+  return run('bash', ['-euo', 'pipefail', '-c', script], options);
 }
 
-async function runProcess(command: string, args: readonly string[], options: RunOptions): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
+async function run(command: string, args: readonly string[], options: RunOptions): Promise<CliResult> {
+  const { code, stdout, stderr } = await runProcess(command, args, {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   });
+  return { code, stdout, stderr };
+}
+
+/** The parsed JSON output of a command that must have succeeded (its output in the error otherwise). */
+export function jsonOf<T = Record<string, unknown>>(result: CliResult): T {
+  if (result.code !== 0) throw new Error(`exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T;
 }

@@ -1,7 +1,7 @@
 import net from 'node:net';
 
 import { startSimulator, SimulatorOptionsError, type RunningSimulator } from '../simulator.js';
-import { startFastSimulator, vendorRequest } from '../testing/sim-client.js';
+import { startFastSimulator, useFastSimulator, vendorRequest } from '../testing/sim-client.js';
 
 /** The union of control API reply fields, loosely typed for assertions. */
 interface ControlReply {
@@ -61,18 +61,20 @@ describe('control API', () => {
 
   it('reports ground truth with billing, journals requests, and resets', async () => {
     const offer = (await sim.control.catalog()).find((o) => o.vendor === 'vastai' && o.available);
+    // The boot is held and the clock moved: the state and the bill are exact, however busy the machine.
+    await sim.control.holdBoot();
     await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer?.vendorOfferId ?? ''}/`, { body: { client_id: 'me', image: 'img', label: 'shopper-truth', runtype: 'ssh' } });
-    // Billing runs from the create: wait until some has accrued (a state, not a fixed pause).
-    let body = (await control(sim, 'GET', '/_sim/instances')).body;
-    while ((body.instances[0]?.billedSeconds ?? 0) < 0.05) body = (await control(sim, 'GET', '/_sim/instances')).body;
+    await sim.control.advance(60_000);
+    const body = (await control(sim, 'GET', '/_sim/instances')).body;
     expect(body.instances).toEqual([
       expect.objectContaining({
-        // A loaded machine may take longer than the boot delay to get here.
-        vendor: 'vastai', label: 'shopper-truth', state: expect.stringMatching(/^(provisioning|running)$/), createdAt: expect.any(String), endedAt: null, sshHost: '127.0.0.1', sshPort: expect.any(Number),
+        vendor: 'vastai', label: 'shopper-truth', state: 'provisioning', createdAt: expect.any(String), runningAt: null, endedAt: null, sshHost: '127.0.0.1', sshPort: expect.any(Number),
         pricePerHourUsd: offer?.pricePerHourUsd, pricePerHourMicroUsd: Math.round((offer?.pricePerHourUsd ?? 0) * 1e6), billedSeconds: expect.any(Number), costMicroUsd: expect.any(Number), costUsd: expect.any(Number),
       }),
     ]);
-    expect(body.instances[0]?.billedSeconds).toBeGreaterThanOrEqual(0.05);
+    expect(body.instances[0]?.billedSeconds).toBeGreaterThanOrEqual(60);
+    await sim.control.releaseBoot();
+    expect(await sim.control.waitForInstance({ label: 'shopper-truth', states: ['running'] })).toMatchObject({ state: 'running', runningAt: expect.any(String) });
 
     const journal = (await control(sim, 'GET', '/_sim/requests?vendor=vastai')).body.requests;
     expect(journal).toEqual([expect.objectContaining({ vendor: 'vastai', operation: 'createInstance', method: 'PUT', status: 200, body: expect.objectContaining({ label: 'shopper-truth' }) })]);
@@ -85,6 +87,67 @@ describe('control API', () => {
     expect((await control(sim, 'GET', '/_sim/catalog')).body.offers.length).toBe(80);
     expect((await control(sim, 'GET', '/_sim/nope')).status).toBe(404);
     expect((await control(sim, 'PUT', '/_sim/instances')).status).toBe(405);
+  });
+});
+
+describe('control API: clock, boot hold and waits', () => {
+  // A boot delay no test could wait out: only the clock and the hold decide.
+  const simulator = useFastSimulator({ bootDelayMs: 3_600_000 });
+  let sim: RunningSimulator;
+  beforeEach(() => {
+    sim = simulator();
+  });
+
+  const createVast = async (label: string): Promise<string> => {
+    const offer = (await sim.control.catalog()).find((o) => o.vendor === 'vastai' && o.available);
+    const created = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer?.vendorOfferId ?? ''}/`, { body: { client_id: 'me', image: 'img', label, runtype: 'ssh' } });
+    return String((created.body as { new_contract: number }).new_contract);
+  };
+  const vastStatus = async (id: string): Promise<string | null> =>
+    ((await vendorRequest(sim, 'vastai', 'GET', `/instances/${id}/`)).body as { instances: { actual_status: string | null } }).instances.actual_status;
+
+  it('advance moves boots forward: an hour-long boot is running one advance later, at the vendor and in the ground truth', async () => {
+    const id = await createVast('shopper-clock');
+    expect((await sim.control.instances())[0]?.state).toBe('provisioning');
+    const before = await sim.control.clock();
+    const after = await sim.control.advance(3_600_000);
+    expect(after.advancedMs - before.advancedMs).toBe(3_600_000);
+    expect(Date.parse(after.now) - Date.parse(before.now)).toBeGreaterThanOrEqual(3_600_000);
+    expect((await sim.control.instances())[0]?.state).toBe('running');
+    expect(await vastStatus(id)).toBe('running');
+  });
+
+  it('holdBoot keeps instances provisioning past their boot time until released; release boots them', async () => {
+    await sim.control.holdBoot();
+    expect((await sim.control.clock()).bootHeld).toBe(true);
+    const id = await createVast('shopper-held');
+    await sim.control.advance(7_200_000);
+    expect((await sim.control.instances())[0]).toMatchObject({ state: 'provisioning', runningAt: null });
+    expect(await vastStatus(id)).not.toBe('running');
+    expect(await sim.control.releaseBoot()).toBe(1);
+    expect((await sim.control.waitForInstance({ vendor: 'vastai', id, states: ['running'], timeoutMs: 2000 })).state).toBe('running');
+    expect(await vastStatus(id)).toBe('running');
+  });
+
+  it('waits for a state over HTTP, times out with 408 and the current state, and validates the query', async () => {
+    const id = await createVast('shopper-wait');
+    const timedOut = await control(sim, 'GET', `/_sim/instances/wait?id=${id}&state=running&timeout_ms=50`);
+    expect(timedOut.status).toBe(408);
+    expect(timedOut.body).toMatchObject({ error: { code: 'TIMEOUT', message: expect.stringContaining('it is provisioning') }, instance: { id, state: 'provisioning' } });
+    const waiting = fetch(`${sim.urls.control}/_sim/instances/wait?label=shopper-wait&state=running,failed&timeout_ms=10000`);
+    await sim.control.advance(3_600_000);
+    const reached = await waiting;
+    expect(reached.status).toBe(200);
+    expect(((await reached.json()) as { instance: { state: string } }).instance.state).toBe('running');
+
+    expect((await control(sim, 'GET', '/_sim/instances/wait?state=running')).body.error.message).toContain('id= or label=');
+    expect((await control(sim, 'GET', `/_sim/instances/wait?id=${id}&state=booting`)).status).toBe(400);
+    expect((await control(sim, 'GET', `/_sim/instances/wait?id=${id}&state=running&timeout_ms=999999`)).status).toBe(400);
+    expect((await control(sim, 'POST', '/_sim/clock/advance', JSON.stringify({ ms: -5 }))).body.error.message).toMatch(/^invalid advance body: ms: /);
+    expect((await control(sim, 'POST', '/_sim/clock/advance')).status).toBe(400);
+    expect((await control(sim, 'PUT', '/_sim/holds/boot')).status).toBe(405);
+    expect(await control(sim, 'POST', '/_sim/holds/boot')).toEqual({ status: 200, body: { held: true } });
+    expect(await control(sim, 'DELETE', '/_sim/holds/boot')).toEqual({ status: 200, body: { held: false, released: 0 } });
   });
 });
 

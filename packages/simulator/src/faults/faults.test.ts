@@ -110,6 +110,8 @@ describe('fault injection on the wire', () => {
     expect([td.status, td.body]).toEqual([200, { status: 400, error: 'No available public IPs on hostnode' }]);
     await sim.control.clearFaults();
 
+    // Held at boot: the state below is provisioning however long the machine takes to get there.
+    await sim.control.holdBoot();
     await sim.control.injectFault({ vendor: 'vastai', kind: 'error_body_200', instanceCreated: true });
     const vast = await createVast(await vastOffer(), 'shopper-bid');
     expect(vast.status).toBe(200);
@@ -178,12 +180,14 @@ describe('fault injection on the wire', () => {
     await sim.control.injectFault({ vendor: 'bluelobster', kind: 'destroy_ignored', count: 1 });
     const deleted = (await vendorRequest(sim, 'bluelobster', 'DELETE', `/instances/${launched.vm_uuid}`)).body as { task_id: string; status: string };
     expect(deleted.status).toBe('PENDING');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Far past when a deletion task completes: the clock moves, nobody sleeps.
+    await sim.control.advance(3_600_000);
     expect(((await vendorRequest(sim, 'bluelobster', 'GET', `/tasks/${deleted.task_id}`)).body as { status: string }).status).not.toBe('COMPLETED');
     expect((await vendorRequest(sim, 'bluelobster', 'GET', `/instances/${launched.vm_uuid}`)).status).toBe(200);
   });
 
   it('fails destroys N times while the instance survives, or acknowledges a destroy that did nothing', async () => {
+    await sim.control.holdBoot();
     const created = await createTd();
     const id = (created.body as { data: { id: string } }).data.id;
     await sim.control.injectFault({ vendor: 'tensordock', kind: 'destroy_fail', count: 2 });
@@ -229,7 +233,7 @@ describe('fault injection on the wire', () => {
       return body.status === 'FAILED' ? body : undefined;
     });
     expect(failed.message).toBe('Task processing failed: Failed to create VM: Disk resize failed');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sim.control.advance(3_600_000);
     expect(((await vendorRequest(sim, 'bluelobster', 'GET', `/tasks/${stuck.task_id}`)).body as { status: string }).status).toBe('PROCESSING');
     expect((await sim.control.instances()).map((i) => [i.label, i.state])).toEqual([['shopper-stuck', 'provisioning']]);
   });
@@ -263,7 +267,7 @@ describe('fault injection on the wire', () => {
   it('refuses, hangs or denies SSH on a node', async () => {
     const launched = (await launchBl('shopper-ssh-faults')).body as { vm_uuid: string };
     const port = await waitFor(async () => ((await vendorRequest(sim, 'bluelobster', 'GET', `/instances/${launched.vm_uuid}`)).body as { ssh_port: number | null }).ssh_port);
-    await waitFor(() => connectSsh('127.0.0.1', port, 'ubuntu', key.privateKey).then((ssh) => (ssh.dispose(), true)).catch(() => false), 3000);
+    await waitFor(() => connectSsh('127.0.0.1', port, 'ubuntu', key.privateKey).then((ssh) => (ssh.dispose(), true)).catch(() => false));
     await sim.control.injectFault({ kind: 'ssh_refused', instanceId: launched.vm_uuid, count: 1 });
     await expect(connectSsh('127.0.0.1', port, 'ubuntu', key.privateKey)).rejects.toThrow();
     await sim.control.injectFault({ kind: 'ssh_auth_fail', count: 1 });

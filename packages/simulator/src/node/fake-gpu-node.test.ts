@@ -1,36 +1,11 @@
 import { findSku } from '../catalog/gpu-skus.js';
-import { FaultRegistry } from '../faults/fault-registry.js';
-import { Prng } from '../internal/prng.js';
-import { vastMounts, vmMounts } from '../vendors/common.js';
-import { FakeGpuNode, type FakeGpuNodeOptions } from './fake-gpu-node.js';
-import { generateSshKeyPair } from './ssh-keys.js';
+import { makeTestNode } from '../testing/node-fixture.js';
+import { vastMounts } from '../vendors/common.js';
 
 const READINESS_PROBE =
   "fuser /var/lib/dpkg/lock-frontend >/dev/null 2>&1 && echo LOCKED || (nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1 | grep -q '[A-Za-z]' && echo READY || echo NOT_READY)";
 
-function makeNode(overrides: Partial<FakeGpuNodeOptions> = {}, clock = { now: 1_000_000 }): { node: FakeGpuNode; faults: FaultRegistry; clock: { now: number } } {
-  const sku = findSku('RTX 4090');
-  if (!sku) throw new Error('missing SKU');
-  const faults = new FaultRegistry(1);
-  const node = new FakeGpuNode({
-    vendor: 'bluelobster',
-    instanceId: 'vm-1',
-    hostname: 'gpu-node-1',
-    hostKey: generateSshKeyPair().privateKey,
-    sku,
-    gpuCount: 2,
-    driver: { driverVersion: '560.35.05', cudaVersion: '12.6' },
-    mounts: vmMounts(250, 18.2),
-    users: ['ubuntu'],
-    sshReadyAtMs: 0,
-    upgradeUntilMs: null,
-    faults,
-    now: () => clock.now,
-    rng: new Prng(1, 'node'),
-    ...overrides,
-  });
-  return { node, faults, clock };
-}
+const makeNode = makeTestNode;
 
 describe('fake GPU node shell', () => {
   it('answers nvidia-smi query forms for its SKU and GPU count', async () => {

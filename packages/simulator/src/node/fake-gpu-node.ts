@@ -38,6 +38,8 @@ export interface FakeGpuNodeOptions {
   readonly users: readonly string[];
   /** Before this instant sshd is not up: connections are closed before the banner. */
   readonly sshReadyAtMs: number;
+  /** While true the machine is still booting whatever the time (the simulator's boot hold). */
+  readonly bootHeld?: () => boolean;
   /** The boot-time dist-upgrade: dpkg lock held, and with driverAfterUpgrade, NVML mismatch. */
   readonly upgradeUntilMs: number | null;
   /**
@@ -128,8 +130,13 @@ export class FakeGpuNode {
   private readonly runtimeForFiles: NodeRuntime;
   /** Answers the benchmark runner's start and poll commands (see bench-emulator.ts). */
   readonly bench: BenchEmulator;
+  /** The boot and dpkg-lock times, moved later when a boot hold outlasts them (`delayBoot`). */
+  private sshReadyAtMs: number;
+  private upgradeUntilMs: number | null;
 
   constructor(private readonly options: FakeGpuNodeOptions) {
+    this.sshReadyAtMs = options.sshReadyAtMs;
+    this.upgradeUntilMs = options.upgradeUntilMs;
     this.fs = new MemoryFs(options.fsCapacityBytes ?? 512 * 1024 * 1024);
     this.gpus = this.buildGpus();
     this.workloads = new GpuWorkloads({ memoryTotalMiB: options.sku.memoryMiB, now: () => new Date(options.now()) });
@@ -179,6 +186,20 @@ export class FakeGpuNode {
     return address.port;
   }
 
+  /**
+   * A boot hold released `delayMs` after the planned boot: sshd comes up that much later, and so
+   * does everything planned from the boot on (keys not yet usable, the dpkg lock).
+   */
+  delayBoot(delayMs: number): void {
+    if (delayMs <= 0) return;
+    const bootAt = this.sshReadyAtMs;
+    this.sshReadyAtMs += delayMs;
+    if (this.upgradeUntilMs !== null) this.upgradeUntilMs += delayMs;
+    for (const [user, grants] of this.grants) {
+      this.grants.set(user, grants.map((g) => (g.activeAtMs >= bootAt ? { ...g, activeAtMs: g.activeAtMs + delayMs } : g)));
+    }
+  }
+
   /** Installs a public key for `user`, usable from `activeAtMs` on (vendor key propagation). */
   authorize(user: string, key: AuthorizedKey, activeAtMs: number): void {
     const grants = this.grants.get(user) ?? [];
@@ -225,7 +246,7 @@ export class FakeGpuNode {
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
     socket.on('error', () => socket.destroy());
-    if (this.options.now() < this.options.sshReadyAtMs) {
+    if (!this.booted()) {
       // sshd is not up yet: the connection closes before any banner, like a booting VM.
       socket.destroy();
       return;
@@ -242,8 +263,13 @@ export class FakeGpuNode {
   }
 
   private activeKeys(user: string): AuthorizedKey[] {
+    if (!this.booted()) return [];
     const now = this.options.now();
     return (this.grants.get(user) ?? []).filter((g) => g.activeAtMs <= now).map((g) => g.key);
+  }
+
+  private booted(): boolean {
+    return this.options.now() >= this.sshReadyAtMs && this.options.bootHeld?.() !== true;
   }
 
   private onClient(client: Connection): void {
@@ -446,12 +472,13 @@ export class FakeGpuNode {
   }
 
   private driver(): DriverStack {
-    const { upgradeUntilMs, driverAfterUpgrade, driver, now } = this.options;
+    const { driverAfterUpgrade, driver, now } = this.options;
+    const upgradeUntilMs = this.upgradeUntilMs;
     return driverAfterUpgrade && upgradeUntilMs !== null && now() >= upgradeUntilMs ? driverAfterUpgrade : driver;
   }
 
   private upgrading(): boolean {
-    return this.options.upgradeUntilMs !== null && this.options.now() < this.options.upgradeUntilMs;
+    return this.upgradeUntilMs !== null && this.options.now() < this.upgradeUntilMs;
   }
 
   private runtime(): NodeRuntime {
@@ -467,7 +494,7 @@ export class FakeGpuNode {
       kernelRelease: '5.15.0-122-generic',
       cpuCount: Math.max(4, 8 * options.gpuCount),
       fs: this.fs,
-      bootedAt: () => new Date(options.sshReadyAtMs - 15_000),
+      bootedAt: () => new Date(this.sshReadyAtMs - 15_000),
       now: () => new Date(options.now()),
       driverVersion: () => this.driver().driverVersion,
       nvidiaState: (): NvidiaSmiState => {

@@ -1,33 +1,12 @@
-import { findSku } from '../catalog/gpu-skus.js';
-import { FaultRegistry } from '../faults/fault-registry.js';
-import { Prng } from '../internal/prng.js';
-import { vmMounts } from '../vendors/common.js';
-import { FakeGpuNode } from './fake-gpu-node.js';
-import { generateSshKeyPair } from './ssh-keys.js';
+import { makeTestNode } from '../testing/node-fixture.js';
+import { type FakeGpuNode } from './fake-gpu-node.js';
 
 // The idle probe's two commands (packages/ssh: GPU_STATUS_COMMAND, GPU_APPS_COMMAND), verbatim.
 const GPU_STATUS_COMMAND = 'nvidia-smi --query-gpu=name,memory.used,memory.total,utilization.gpu,temperature.gpu,power.draw --format=csv,noheader,nounits';
 const GPU_APPS_COMMAND = 'nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv,noheader,nounits';
 
 function makeNode(): FakeGpuNode {
-  const sku = findSku('RTX 4090');
-  if (!sku) throw new Error('missing SKU');
-  return new FakeGpuNode({
-    vendor: 'tensordock',
-    instanceId: 'vm-1',
-    hostname: 'gpu-node-1',
-    hostKey: generateSshKeyPair().privateKey,
-    sku,
-    gpuCount: 2,
-    driver: { driverVersion: '560.35.05', cudaVersion: '12.6' },
-    mounts: vmMounts(250, 18.2),
-    users: ['user'],
-    sshReadyAtMs: 0,
-    upgradeUntilMs: null,
-    faults: new FaultRegistry(1),
-    now: () => 1_000_000,
-    rng: new Prng(1, 'node'),
-  });
+  return makeTestNode({ vendor: 'tensordock', users: ['user'] }).node;
 }
 
 const utilizations = (stdout: string): number[] => stdout.trim().split('\n').map((line) => Number(line.split(',')[3]));

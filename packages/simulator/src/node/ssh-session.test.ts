@@ -28,7 +28,7 @@ describe('SSH into a simulated Vast instance with node-ssh', () => {
     const id = (created.body as { new_contract: number }).new_contract;
     await vendorRequest(sim, 'vastai', 'POST', `/instances/${id}/ssh/`, { body: { ssh_key: `${sessionKey.publicKey}\n` } });
     port = await waitFor(async () => ((await vendorRequest(sim, 'vastai', 'GET', `/instances/${id}/`)).body as { instances: { ssh_port: number | null } }).instances.ssh_port);
-    ssh = await waitFor(() => connectSsh('127.0.0.1', port, 'root', sessionKey.privateKey).catch(() => undefined), 3000);
+    ssh = await waitFor(() => connectSsh('127.0.0.1', port, 'root', sessionKey.privateKey).catch(() => undefined));
     workDir = await mkdtemp(join(tmpdir(), 'sim-sftp-'));
   });
 

@@ -55,8 +55,13 @@ export interface InstanceRecord {
   readonly pricePerHourUsd: number;
   readonly pricePerHourMicros: number;
   readonly createdAtMs: number;
-  /** When it becomes reachable; null if it never will (failed or stuck launch). */
-  readonly runningAtMs: number | null;
+  /**
+   * When it becomes reachable; null if it never will (failed or stuck launch). Moves later only
+   * when a boot hold is released after it (see `World.releaseBoot`).
+   */
+  runningAtMs: number | null;
+  /** Held by `World.holdBoot`: not running (nor reachable) whatever the time, until released. */
+  bootHeld: boolean;
   /** Billing stops here: destroy, vanish, or the planned failure time of a failed launch. */
   endAtMs: number | null;
   endState: 'destroyed' | 'vanished' | 'failed' | null;
@@ -103,6 +108,7 @@ export class World {
   private vastCounter: number;
   private outbids: Prng;
   private lastOutbidRollMs: number;
+  private bootHoldActive = false;
 
   constructor(
     readonly catalog: GeneratedCatalog,
@@ -139,6 +145,7 @@ export class World {
       createOutcome: 'ok',
       destroyRequests: 0,
       node: null,
+      bootHeld: this.bootHoldActive && input.runningAtMs !== null,
     };
     this.records.push(record);
     this.byKey.set(`${record.vendor}:${record.id}`, record);
@@ -167,8 +174,44 @@ export class World {
     if (record.endAtMs !== null && nowMs >= record.endAtMs) return record.endState ?? 'destroyed';
     if (record.preemptedAtMs !== null && nowMs >= record.preemptedAtMs) return 'preempted';
     if (record.stoppedAtMs !== null && nowMs >= record.stoppedAtMs) return 'stopped';
-    if (record.runningAtMs !== null && nowMs >= record.runningAtMs) return 'running';
+    if (hasBooted(record, nowMs)) return 'running';
     return 'provisioning';
+  }
+
+  /**
+   * From now on no instance that is still booting (or created later) becomes running, whatever the
+   * time, until `releaseBoot()`: a test can look at the provisioning state for as long as it needs.
+   */
+  holdBoot(): void {
+    this.bootHoldActive = true;
+    const now = this.now();
+    for (const record of this.records) {
+      if (record.runningAtMs !== null && now < record.runningAtMs && !this.isGone(record, now)) record.bootHeld = true;
+    }
+  }
+
+  /**
+   * Lets the held instances boot: one whose boot time has passed during the hold boots now, and its
+   * node's later events (key propagation, the dpkg lock) move by the same amount. Returns how many.
+   */
+  releaseBoot(): number {
+    this.bootHoldActive = false;
+    const now = this.now();
+    let released = 0;
+    for (const record of this.records) {
+      if (!record.bootHeld) continue;
+      record.bootHeld = false;
+      released++;
+      if (record.runningAtMs === null) continue;
+      const delayMs = Math.max(0, now - record.runningAtMs);
+      record.runningAtMs += delayMs;
+      record.node?.delayBoot(delayMs);
+    }
+    return released;
+  }
+
+  get bootHeld(): boolean {
+    return this.bootHoldActive;
   }
 
   /** Ends an instance now: billing stops, its node goes away, its offer frees up. */
@@ -291,7 +334,7 @@ export class World {
       gpuModel: record.sku.model,
       gpuCount: record.gpuCount,
       createdAt: new Date(record.createdAtMs).toISOString(),
-      runningAt: record.runningAtMs === null || record.endState === 'failed' ? null : new Date(record.runningAtMs).toISOString(),
+      runningAt: record.runningAtMs === null || record.bootHeld || record.endState === 'failed' ? null : new Date(record.runningAtMs).toISOString(),
       endedAt: record.endAtMs !== null && now >= record.endAtMs ? new Date(record.endAtMs).toISOString() : null,
       createOutcome: record.createOutcome,
       destroyRequests: record.destroyRequests,
@@ -309,6 +352,7 @@ export class World {
   }
 
   async reset(): Promise<void> {
+    this.bootHoldActive = false;
     const nodes = this.records.flatMap((r) => (r.node ? [r.node] : []));
     for (const record of this.records) record.node = null;
     this.records = [];
@@ -326,6 +370,11 @@ export class World {
     for (const record of this.records) record.node = null;
     await Promise.all(nodes.map((n) => n.close('graceful')));
   }
+}
+
+/** Whether an instance is up at `nowMs`: its boot time has come and no boot hold keeps it back. */
+export function hasBooted(record: InstanceRecord, nowMs: number): boolean {
+  return record.runningAtMs !== null && nowMs >= record.runningAtMs && !record.bootHeld;
 }
 
 const DEFAULT_STOPPED_STATUS: Readonly<Record<VendorName, string>> = {

@@ -55,7 +55,8 @@ export async function vendorRequest(
   return { status: res.status, headers: res.headers, text, body };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5000, intervalMs = 25): Promise<T> {
+/** Polls until `probe` gives a value. The timeout is only a ceiling for a state that never comes: generous, because a loaded machine is slow. */
+export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, intervalMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -100,4 +101,25 @@ export function tensorDockRuncmd(publicKey: string): string[] {
     'nvidia-smi || apt-get install -y -o DPkg::Lock::Timeout=120 nvidia-driver-550',
     'modprobe nvidia',
   ];
+}
+
+/**
+ * One fast simulator for a describe block: started before its tests, reset after each (instances,
+ * faults, journal and boot hold), stopped after all. Returns its getter.
+ */
+export function useFastSimulator(overrides: SimulatorOptions = {}): () => RunningSimulator {
+  let sim: RunningSimulator | undefined;
+  beforeAll(async () => {
+    sim = await startFastSimulator(overrides);
+  });
+  afterEach(async () => {
+    await sim?.control.reset();
+  });
+  afterAll(async () => {
+    await sim?.stop();
+  });
+  return () => {
+    if (!sim) throw new Error('the simulator is not started yet (use it inside a test or hook)');
+    return sim;
+  };
 }

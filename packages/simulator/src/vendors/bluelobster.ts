@@ -2,7 +2,7 @@ import { BLUE_LOBSTER_REGIONS } from '../catalog/catalog.js';
 import { jsonReply, type HttpReply } from '../http/http-kit.js';
 import { type RouteContext, type RouteResult, type VendorApi, type VendorRoute } from '../http/vendor-server.js';
 import { parseAuthorizedKey } from '../node/ssh-keys.js';
-import { type BlueLobsterDetails, type InstanceRecord } from '../state/world.js';
+import { hasBooted, type BlueLobsterDetails, type InstanceRecord } from '../state/world.js';
 import { isObject, optionalString, vmMounts, type VendorDeps } from './common.js';
 
 /**
@@ -62,7 +62,7 @@ export function createBlueLobsterApi(deps: VendorDeps): BlueLobsterApi {
   const vmJson = (record: InstanceRecord): Record<string, unknown> => {
     const d = record.details as BlueLobsterDetails;
     const now = world.now();
-    const up = record.runningAtMs !== null && now >= record.runningAtMs;
+    const up = hasBooted(record, now);
     const stopped = record.stoppedAtMs !== null && now >= record.stoppedAtMs;
     const withIp = up || stopped || d.taskOutcome === 'failed';
     return {
@@ -182,6 +182,7 @@ export function createBlueLobsterApi(deps: VendorDeps): BlueLobsterApi {
         mounts: vmMounts(type.specs.storage_gib, 18.2),
         users: [username],
         sshReadyAtMs: runningAtMs,
+        bootHeld: () => record.bootHeld,
         upgradeUntilMs: runningAtMs + deps.timings.blueLobsterDpkgLockMs,
       });
       const key = parseAuthorizedKey(sshKey);
@@ -194,9 +195,13 @@ export function createBlueLobsterApi(deps: VendorDeps): BlueLobsterApi {
     const task = tasks.get(ctx.match[1] ?? '');
     if (!task) return blError(404, 'not_found', 'Task not found');
     const now = world.now();
-    const progress = (now - task.createdAtMs) / Math.max(1, task.completeAtMs - task.createdAtMs);
+    // A launch that made a VM completes when the VM boots, so a boot hold holds the task too.
+    const vm = task.operation === 'launch' ? world.get('bluelobster', task.vmUuid) : undefined;
+    const completeAtMs = vm?.runningAtMs ?? task.completeAtMs;
+    const held = vm?.bootHeld === true;
+    const progress = (now - task.createdAtMs) / Math.max(1, completeAtMs - task.createdAtMs);
     let status = progress < 0.2 ? 'PENDING' : 'PROCESSING';
-    if (now >= task.completeAtMs && task.outcome !== 'stuck') status = task.outcome === 'failed' ? 'FAILED' : task.outcome === 'cancelled' ? 'CANCELLED' : 'COMPLETED';
+    if (now >= completeAtMs && !held && task.outcome !== 'stuck') status = task.outcome === 'failed' ? 'FAILED' : task.outcome === 'cancelled' ? 'CANCELLED' : 'COMPLETED';
     const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return jsonReply(200, {
       task_id: task.taskId,
@@ -205,7 +210,7 @@ export function createBlueLobsterApi(deps: VendorDeps): BlueLobsterApi {
       message: status === 'FAILED' || status === 'CANCELLED' ? task.message : '',
       params: { vm_uuid: task.vmUuid, instance_type: task.instanceType, region: task.region },
       created_at: iso(task.createdAtMs),
-      updated_at: iso(Math.min(now, task.completeAtMs)),
+      updated_at: iso(Math.min(now, completeAtMs)),
     });
   };
 

@@ -88,7 +88,7 @@ describe('TensorDock fake', () => {
     const forward = vm.portForwards.find((f) => f.internal_port === 22);
     expect(forward).toEqual({ protocol: 'tcp', internal_port: 22, external_port: expect.any(Number) });
 
-    const ssh = await waitFor(() => connectSsh(vm.ipAddress, forward?.external_port ?? 0, 'user', key.privateKey).catch(() => undefined), 3000);
+    const ssh = await waitFor(() => connectSsh(vm.ipAddress, forward?.external_port ?? 0, 'user', key.privateKey).catch(() => undefined));
     expect((await ssh.execCommand('nvidia-smi --query-gpu=name --format=csv,noheader')).stdout).toBe(offer.smiName);
     ssh.dispose();
 

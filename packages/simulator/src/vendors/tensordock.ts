@@ -2,7 +2,7 @@ import { jsonReply, type HttpReply } from '../http/http-kit.js';
 import { type RouteContext, type RouteResult, type VendorApi, type VendorRoute } from '../http/vendor-server.js';
 import { roundPrice } from '../internal/money.js';
 import { findAuthorizedKeys, parseAuthorizedKey } from '../node/ssh-keys.js';
-import { type InstanceRecord, type TensorDockDetails } from '../state/world.js';
+import { hasBooted, type InstanceRecord, type TensorDockDetails } from '../state/world.js';
 import { isObject, vmMounts, type VendorDeps } from './common.js';
 
 /**
@@ -29,7 +29,7 @@ export function tensorDockStatus(record: InstanceRecord, nowMs: number): string 
   if (record.endAtMs !== null && nowMs >= record.endAtMs) return null;
   if (record.stoppedAtMs !== null && nowMs >= record.stoppedAtMs) return record.stoppedStatus ?? 'stopped';
   if (record.runningAtMs === null) return 'creating';
-  if (nowMs >= record.runningAtMs) return 'running';
+  if (hasBooted(record, nowMs)) return 'running';
   const progress = (nowMs - record.createdAtMs) / Math.max(1, record.runningAtMs - record.createdAtMs);
   return progress < 0.4 ? 'creating' : 'starting';
 }
@@ -199,6 +199,7 @@ export function createTensorDockApi(deps: VendorDeps): VendorApi {
       mounts: vmMounts(storageGb, 11.6),
       users: ['user', 'root'],
       sshReadyAtMs: runningAtMs,
+      bootHeld: () => record.bootHeld,
       upgradeUntilMs: null,
     });
     const keyActiveAt = runningAtMs + deps.timings.keyPropagationMs;

@@ -67,7 +67,8 @@ describe('Vast.ai fake', () => {
     const offer = (await sim.control.catalog()).find((o) => o.vendor === 'vastai' && o.available);
     if (!offer) throw new Error('no Vast offer');
 
-    // When creating and attaching the session key
+    // When creating (held at boot, so the early view is seen however busy the machine) and attaching the session key
+    await sim.control.holdBoot();
     const created = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer.vendorOfferId}/`, {
       body: { client_id: 'me', image: 'nvidia/cuda:12.6.3-runtime-ubuntu22.04', disk: 50, label: 'shopper-sess-vast-1', runtype: 'ssh_proxy', ssh_key: key.publicKey },
     });
@@ -79,6 +80,7 @@ describe('Vast.ai fake', () => {
     expect([null, 'created', 'loading']).toContain((early.body as { instances: { actual_status: string | null } }).instances.actual_status);
     const attached = await vendorRequest(sim, 'vastai', 'POST', `/instances/${contract}/ssh/`, { body: { ssh_key: key.publicKey } });
     expect(attached.status).toBe(200);
+    await sim.control.releaseBoot();
 
     // Then status moves to running and the SSH endpoint appears in Vast's fields
     const statuses = new Set<string | null>();
@@ -91,7 +93,7 @@ describe('Vast.ai fake', () => {
     expect(statuses.has('running')).toBe(true);
     expect(running.ssh_host).toBe('127.0.0.1');
     expect(running.ports['22/tcp']?.[0]?.HostPort).toBe(String(running.ssh_port));
-    const ssh = await waitFor(() => connectSsh(running.ssh_host, running.ssh_port, 'root', key.privateKey).catch(() => undefined), 3000);
+    const ssh = await waitFor(() => connectSsh(running.ssh_host, running.ssh_port, 'root', key.privateKey).catch(() => undefined));
     expect((await ssh.execCommand('echo ok')).stdout).toBe('ok');
     ssh.dispose();
 

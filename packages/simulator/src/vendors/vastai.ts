@@ -2,7 +2,7 @@ import { type VastBundle } from '../catalog/catalog.js';
 import { jsonReply, type HttpReply } from '../http/http-kit.js';
 import { type RouteContext, type RouteResult, type VendorApi, type VendorRoute } from '../http/vendor-server.js';
 import { parseAuthorizedKey } from '../node/ssh-keys.js';
-import { type InstanceRecord, type VastDetails } from '../state/world.js';
+import { hasBooted, type InstanceRecord, type VastDetails } from '../state/world.js';
 import { isObject, optionalString, vastMounts, type VendorDeps } from './common.js';
 
 /**
@@ -187,7 +187,7 @@ export function vastStatus(record: InstanceRecord, nowMs: number): string | null
   if (record.endAtMs !== null && nowMs >= record.endAtMs) return null;
   if (record.stoppedAtMs !== null && nowMs >= record.stoppedAtMs) return record.stoppedStatus ?? 'exited';
   if (record.runningAtMs === null) return null;
-  if (nowMs >= record.runningAtMs) return 'running';
+  if (hasBooted(record, nowMs)) return 'running';
   const progress = (nowMs - record.createdAtMs) / Math.max(1, record.runningAtMs - record.createdAtMs);
   if (progress < 0.15) return null;
   if (progress < 0.35) return 'created';
@@ -348,6 +348,7 @@ export function createVastApi(deps: VendorDeps): VendorApi {
         mounts: vastMounts(typeof body.disk === 'number' ? body.disk : 10),
         users: ['root'],
         sshReadyAtMs: runningAtMs,
+        bootHeld: () => record.bootHeld,
         upgradeUntilMs: null,
       });
       const createKey = typeof body.ssh_key === 'string' ? parseAuthorizedKey(body.ssh_key) : null;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { generateSessionKeyPair } from '../keys/session-key-pair.js';
 import { NodeSshRemoteExec } from '../remote-exec/node-ssh-remote-exec.js';
 import { startFakeNode, type FakeNode } from '../test-support/fake-node.js';
-import { installFakeTools } from '../test-support/fake-tools.js';
+import { installFakeTools } from '../testing/fake-tools.js';
 import { describeProbeScenarios, type ProbeNode } from '../test-support/probe-scenarios.js';
 
 describe('probes end to end over SSH: in-process fake node', () => {

@@ -12,7 +12,9 @@ import { checkNodeReadiness, probeStableReadiness } from './readiness.js';
  * the boot-time dist-upgrade holding the dpkg lock — seen by an unprivileged login.
  */
 describe('probes against the simulator fake node (Blue Lobster VM, unprivileged user)', () => {
-  const DPKG_LOCK_MS = 2500;
+  // Longer than any test could take on a loaded machine: the lock ends when the test moves the
+  // simulator's clock past it, not when a wall-clock window closes.
+  const DPKG_LOCK_MS = 3_600_000;
   let sim: RunningSimulator;
   const key = generateSessionKeyPair();
   const remote = new NodeSshRemoteExec({ closeGraceMs: 200 });
@@ -40,13 +42,9 @@ describe('probes against the simulator fake node (Blue Lobster VM, unprivileged 
       name: 'gpushop-probe-test',
       template_name: 'UBUNTU-22-04-NV',
     })) as { task_id: string; vm_uuid: string };
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const task = (await bl('GET', `/tasks/${launched.task_id}`)) as { status: string };
-      if (task.status === 'COMPLETED') break;
-      if (Date.now() > deadline) throw new Error(`launch task stuck in ${task.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    // The launch task completes when the VM is up.
+    await sim.control.waitForInstance({ vendor: 'bluelobster', id: launched.vm_uuid, states: ['running'], timeoutMs: 30_000 });
+    expect(((await bl('GET', `/tasks/${launched.task_id}`)) as { status: string }).status).toBe('COMPLETED');
     const vm = (await bl('GET', `/instances/${launched.vm_uuid}`)) as { ip_address: string; ssh_port: number };
     target = { host: vm.ip_address, port: vm.ssh_port, user: 'ubuntu', privateKey: key.privateKey };
   });
@@ -61,7 +59,7 @@ describe('probes against the simulator fake node (Blue Lobster VM, unprivileged 
     expect(blocked.val.ready).toBe(false);
     expect(blocked.val.blockers).toEqual([{ kind: 'package_lock_held', lockFiles: ['/var/lib/dpkg/lock-frontend', '/var/lib/dpkg/lock'] }]);
 
-    await new Promise((resolve) => setTimeout(resolve, DPKG_LOCK_MS));
+    await sim.control.advance(DPKG_LOCK_MS);
     const stable = await probeStableReadiness(remote, target, { timeoutMs: 5000, intervalMs: 10 });
     expect(stable.ok && stable.val).toMatchObject({ ready: true, reason: 'ready' });
   });

@@ -9,7 +9,7 @@ import { MemoryLogger } from '@gpu-shopper/core/testing';
 
 import { generateSessionKeyPair, type SessionKeyPair } from '../keys/session-key-pair.js';
 import { startFakeNode, type FakeExecReply, type FakeNode } from '../test-support/fake-node.js';
-import { installFakeTools } from '../test-support/fake-tools.js';
+import { installFakeTools } from '../testing/fake-tools.js';
 import { freePort, startMisbehavingServer } from '../test-support/net-fixtures.js';
 import { NodeSshRemoteExec } from './node-ssh-remote-exec.js';
 

@@ -14,11 +14,13 @@ import {
 } from '@gpu-shopper/core';
 import { NodeSSH } from 'node-ssh';
 // ssh2 is CommonJS: Node's ESM loader only sees its default export (toolchain pitfall 15).
-import ssh2, { type Client, type ClientChannel, type SFTPWrapper } from 'ssh2';
+import ssh2, { type ClientChannel, type SFTPWrapper } from 'ssh2';
 
 import { sameFingerprint, sshFingerprint } from '../keys/host-key.js';
 import { shellQuote } from '../shell/shell-quote.js';
+import { CallScope } from './call-scope.js';
 import { CappedBuffer } from './capped-buffer.js';
+import { SshSession } from './ssh-session.js';
 import { classifyConnectError } from './classify-ssh-error.js';
 import { PidMarkerReader, killProcessGroupCommand, withPidMarker } from './pid-marker.js';
 import { remotePathProblem, temporaryUploadPath } from './remote-path.js';
@@ -51,128 +53,6 @@ export interface NodeSshRemoteExecOptions {
    * suite (`pnpm bench`, figure 5) can measure what it saves. @default true
    */
   readonly noDelay?: boolean;
-}
-
-type StopReason = 'timeout' | 'aborted';
-
-/**
- * The lifetime of one port call: its deadline (the caller's `timeoutMs` covers connect + work) and
- * the caller's abort signal. Stopping runs the registered hooks (kill the remote command, destroy
- * the socket) synchronously, so their packets are written before the connection is closed.
- */
-class CallScope {
-  stopReason: StopReason | null = null;
-  private readonly deadlineAt: number;
-  private readonly timer: NodeJS.Timeout;
-  private readonly hooks = new Set<() => void>();
-  private readonly stoppedListeners = new Set<() => void>();
-  private readonly cleanups: (() => Promise<void>)[] = [];
-  private readonly onAbort = (): void => this.stop('aborted');
-
-  constructor(
-    private readonly target: RemoteTarget,
-    private readonly timeoutMs: number,
-    private readonly signal: AbortSignal | undefined,
-  ) {
-    this.deadlineAt = Date.now() + timeoutMs;
-    this.timer = setTimeout(() => this.stop('timeout'), timeoutMs);
-    if (signal?.aborted) this.stop('aborted');
-    else signal?.addEventListener('abort', this.onAbort, { once: true });
-  }
-
-  remainingMs(): number {
-    return Math.max(0, this.deadlineAt - Date.now());
-  }
-
-  /** Registers a hook run once on timeout/abort; returns its unregistration. */
-  onStop(hook: () => void): () => void {
-    this.hooks.add(hook);
-    return () => this.hooks.delete(hook);
-  }
-
-  /** Work to finish after a stop, before the connection closes (e.g. kill the remote command). */
-  addCleanup(cleanup: () => Promise<void>): void {
-    this.cleanups.push(cleanup);
-  }
-
-  async runCleanups(): Promise<void> {
-    await Promise.all(this.cleanups.splice(0).map((cleanup) => cleanup().catch(() => undefined)));
-  }
-
-  /** Resolves with the stop error when the call is stopped (never resolves otherwise). */
-  whenStopped(): Promise<RemoteExecError> {
-    return new Promise((resolve) => {
-      if (this.stopReason) resolve(this.stopError());
-      else this.stoppedListeners.add(() => resolve(this.stopError()));
-    });
-  }
-
-  stopError(): RemoteExecError {
-    if (this.stopReason === 'timeout') return new RemoteExecError('timeout', this.target, `timed out after ${this.timeoutMs} ms`);
-    // AbortSignal.timeout() aborts with a TimeoutError: a deadline, not a cancellation.
-    const reason: unknown = this.signal?.reason;
-    // Duck-typed: the DOMException may come from another realm (jest's vm contexts, worker threads).
-    const isDeadline = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
-    return new RemoteExecError(isDeadline ? 'timeout' : 'unknown', this.target, isDeadline ? 'the caller’s deadline passed' : 'aborted by the caller', reason);
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.signal?.removeEventListener('abort', this.onAbort);
-    this.hooks.clear();
-    this.stoppedListeners.clear();
-  }
-
-  private stop(reason: StopReason): void {
-    if (this.stopReason) return;
-    this.stopReason = reason;
-    clearTimeout(this.timer);
-    for (const hook of [...this.hooks]) {
-      try {
-        hook();
-      } catch {
-        // A hook tears down something that may already be gone; the next hook must still run.
-      }
-    }
-    for (const listener of this.stoppedListeners) listener();
-  }
-}
-
-/** One authenticated SSH connection, used for a single port call. */
-class SshSession {
-  /** The first error ssh2 reported after `ready` (a later socket reset, say). */
-  lateError: unknown = undefined;
-  closed = false;
-
-  constructor(
-    readonly client: Client,
-    readonly hostKeyFingerprint: string | null,
-  ) {
-    // node-ssh removes its own 'error' listener once connected: without this one, a reset after
-    // 'ready' would be an unhandled 'error' event and crash the process.
-    client.on('error', (error: unknown) => {
-      this.lateError ??= error;
-    });
-    client.on('close', () => {
-      this.closed = true;
-    });
-  }
-
-  /** Ends the connection politely; destroys the socket if the peer does not finish in time. */
-  close(graceMs: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.client.destroy();
-        resolve();
-      }, graceMs);
-      this.client.once('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      this.client.end();
-    });
-  }
 }
 
 interface CommandOutput {

@@ -5,19 +5,16 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { type RemoteTarget } from '@gpu-shopper/core';
+import { requireTools, SSH_KEYGEN, SSHD } from '@gpu-shopper/test-support';
 
 import { generateSessionKeyPair, type SessionKeyPair } from '../keys/session-key-pair.js';
 import { freePort } from '../test-support/net-fixtures.js';
 import { describeProbeScenarios, type ProbeNode } from '../test-support/probe-scenarios.js';
-import { SSHD_PATH, sshdInstalled, startRealSshd, type RealSshd } from '../test-support/real-sshd.js';
+import { SSHD_PATH, startRealSshd, type RealSshd } from '../testing/real-sshd.js';
 import { NodeSshRemoteExec } from './node-ssh-remote-exec.js';
 
-// CI installs openssh-server, so there this suite always runs; it skips only where sshd is absent.
-const available = sshdInstalled();
-if (!available) {
-  console.warn(`real-sshd suite SKIPPED: ${SSHD_PATH} not found (install openssh-server to run it)`);
-}
-const describeWithSshd = available ? describe : describe.skip;
+// Under CI a missing sshd or ssh-keygen fails this suite; elsewhere it is skipped with a loud notice.
+const describeWithSshd = requireTools('the real-sshd suite', [SSHD, SSH_KEYGEN]) ? describe : describe.skip;
 
 const OPTS = { timeoutMs: 10_000 };
 

@@ -10,7 +10,7 @@ import { probeOom } from '../probes/oom.js';
 import { SshNodeReadinessProbe, checkNodeReadiness, probeStableReadiness } from '../probes/readiness.js';
 import { diagnoseNode } from '../probes/node-diagnostics.js';
 import { probeEcho } from '../probes/ssh-echo.js';
-import { fakeStateFile } from './fake-tools.js';
+import { fakeStateFile } from '../testing/fake-tools.js';
 import { fixture } from './fixtures.js';
 
 /** A node running the fake tools (fake-bin/), reachable through a real `RemoteExec`. */

@@ -18,7 +18,7 @@ import { APIConnectionError, APIError, GpuShopper } from '@gpu-shopper/client';
 import { startSimulator, type FaultSpec, type RunningSimulator } from '@gpu-shopper/simulator';
 import { startPostgresCluster, type PostgresCluster } from '@gpu-shopper/storage/postgres-cluster';
 
-import { ADMIN_TOKEN, ServerProcess } from '../support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from '../support/server-process.js';
 import { Prng } from './prng.js';
 import { judge, type SessionFacts } from './verdict.js';
 
@@ -243,7 +243,7 @@ async function main(): Promise<number> {
   const servers: ServerProcess[] = [];
   for (let i = 1; i <= REPLICAS; i++) {
     servers.push(
-      await ServerProcess.start({
+      await startServer({
         env: {
           SIMULATOR_URL: sim.urls.control,
           LIFECYCLE_CHECK_INTERVAL: '1s',

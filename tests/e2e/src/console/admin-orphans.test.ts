@@ -1,25 +1,16 @@
 import { GpuShopper } from '@gpu-shopper/client';
+import { CHROMIUM, requireTools } from '@gpu-shopper/test-support';
 import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
 
-import { ServerProcess } from '../support/server-process.js';
-import { CHROMIUM_PATH, HAVE_CHROMIUM, launchChromium, REQUIRE_CHROMIUM, screenshot, seriousA11yViolations, type LaunchedBrowser } from './browser.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { launchChromium, screenshot, seriousA11yViolations, type LaunchedBrowser } from './browser.js';
 
 /**
  * The admin page shows the orphans the reconciler finds: an instance with this deployment's label
  * and no session (what a crash between the vendor's create and the database write leaves) appears
  * with its grace period counting down, then among the destroyed, and the vendor confirms it gone.
  */
-if (!HAVE_CHROMIUM) {
-  const message = `\n\n!!! The console's orphan view test did NOT run: no Chromium at ${CHROMIUM_PATH}. !!!\n`;
-  if (REQUIRE_CHROMIUM) {
-    describe('console admin: orphans', () => {
-      it('needs Chromium under CI', () => {
-        throw new Error(message);
-      });
-    });
-  } else process.stderr.write(message);
-}
-const describeBrowser = HAVE_CHROMIUM ? describe : describe.skip;
+const describeBrowser = requireTools("the console's orphan view test (CHROMIUM_PATH overrides the path)", [CHROMIUM]) ? describe : describe.skip;
 
 const LOST_SESSION = 'ses_01M96ZZZZZZZZZZZZZZZZZLOST';
 
@@ -30,7 +21,7 @@ describeBrowser('console admin: orphans found by reconciliation (simulate mode)'
 
   beforeAll(async () => {
     sim = await startSimulator({ seed: 7, catalogSize: 60, bootDelayMs: 200 });
-    server = await ServerProcess.start({ adminToken: null, env: { SIMULATOR_URL: sim.urls.control, RECONCILIATION_INTERVAL: '1s', ORPHAN_GRACE_PERIOD: '20s' } });
+    server = await startServer({ adminToken: null, env: { SIMULATOR_URL: sim.urls.control, RECONCILIATION_INTERVAL: '1s', ORPHAN_GRACE_PERIOD: '20s' } });
     launched = await launchChromium();
   });
 

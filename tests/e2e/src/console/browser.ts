@@ -1,18 +1,16 @@
-import fs from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+import { CHROMIUM } from '@gpu-shopper/test-support';
+
 /**
  * Debian's Chromium (installed by .ci/run): playwright-core drives it, since a test tool's own
  * browser download cannot work on a machine without internet. CHROMIUM_PATH overrides the path.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM_PATH);
-/** Under CI a missing browser is a failure, never a silent skip. */
-export const REQUIRE_CHROMIUM = process.env.CI === 'true';
+export const CHROMIUM_PATH = CHROMIUM.path ?? '/usr/bin/chromium';
 
 /** Where screenshots go: test artifacts, one PNG per page. */
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../artifacts/console');

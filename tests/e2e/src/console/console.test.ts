@@ -2,30 +2,18 @@ import fs from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
 import { GpuShopper } from '@gpu-shopper/client';
+import { CHROMIUM, requireTools } from '@gpu-shopper/test-support';
 import { type BrowserContext, type Page } from 'playwright-core';
 
-import { ADMIN_TOKEN, ServerProcess } from '../support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from '../support/server-process.js';
 import { SimulatorControlClient } from '../support/simulator-control.js';
-import { CHROMIUM_PATH, CONSOLE_INDEX, HAVE_CHROMIUM, launchChromium, REQUIRE_CHROMIUM, screenshot, seriousA11yViolations, type LaunchedBrowser } from './browser.js';
+import { CONSOLE_INDEX, launchChromium, screenshot, seriousA11yViolations, type LaunchedBrowser } from './browser.js';
 
 /**
  * The web console in a real browser (Debian's Chromium, driven by playwright-core) against the built
  * server in simulate mode. Without Chromium these tests skip loudly; under CI=true that is a failure.
  */
-if (!HAVE_CHROMIUM) {
-  const message = `\n\n!!! The web console's browser tests did NOT run: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH). !!!\n`;
-  if (REQUIRE_CHROMIUM) {
-    describe('web console in a browser', () => {
-      it('needs Chromium under CI', () => {
-        throw new Error(message);
-      });
-    });
-  } else {
-    process.stderr.write(message);
-  }
-}
-
-const describeBrowser = HAVE_CHROMIUM ? describe : describe.skip;
+const describeBrowser = requireTools("the web console's browser tests (CHROMIUM_PATH overrides the path)", [CHROMIUM]) ? describe : describe.skip;
 
 /** Everything the page asked for stays on the server's origin (no CDN, no external request), and no CSP violation. */
 function watchPage(page: Page, origin: string) {
@@ -62,7 +50,7 @@ describeBrowser('web console in a browser (simulate mode, protected mode: a loca
 
   beforeAll(async () => {
     if (!fs.existsSync(CONSOLE_INDEX)) throw new Error(`the console is not built (${CONSOLE_INDEX} is missing): run \`pnpm build\` first`);
-    server = await ServerProcess.start({ adminToken: null });
+    server = await startServer({ adminToken: null });
     // Setup through the SDK from this process (loopback, no Origin): protected mode acts as admin.
     const admin = new GpuShopper({ baseURL: server.url, apiKey: null, maxRetries: 0 });
     await admin.consumers.create({ id: 'alice', name: 'Alice', monthly_budget: 50 });
@@ -243,7 +231,7 @@ describeBrowser('web console with an admin token: sign-in, and a consumer sees o
   const shots: string[] = [];
 
   beforeAll(async () => {
-    server = await ServerProcess.start();
+    server = await startServer();
     launched = await launchChromium();
   });
 

@@ -2,10 +2,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+import { CHROMIUM, requireTools } from '@gpu-shopper/test-support';
 import { type Page } from 'playwright-core';
 
-import { ServerProcess } from '../support/server-process.js';
-import { ARTIFACTS, CHROMIUM_PATH, HAVE_CHROMIUM, launchChromium, REQUIRE_CHROMIUM, screenshot, seriousA11yViolations, type LaunchedBrowser } from './browser.js';
+import { startServer, type ServerProcess } from '../support/server-process.js';
+import { ARTIFACTS, launchChromium, screenshot, seriousA11yViolations, type LaunchedBrowser } from './browser.js';
 
 /**
  * The inventory with 6,000 offers stays smooth: the table renders only the rows on screen (so the
@@ -19,17 +20,7 @@ import { ARTIFACTS, CHROMIUM_PATH, HAVE_CHROMIUM, launchChromium, REQUIRE_CHROMI
  * page: every field as the server sent it, each copy with its own id. What is measured is the console.
  */
 const OFFERS = 6000;
-if (!HAVE_CHROMIUM) {
-  const message = `\n\n!!! The console's inventory scale test did NOT run: no Chromium at ${CHROMIUM_PATH}. !!!\n`;
-  if (REQUIRE_CHROMIUM) {
-    describe('console inventory at scale', () => {
-      it('needs Chromium under CI', () => {
-        throw new Error(message);
-      });
-    });
-  } else process.stderr.write(message);
-}
-const describeBrowser = HAVE_CHROMIUM ? describe : describe.skip;
+const describeBrowser = requireTools("the console's 6,000-offer inventory test (CHROMIUM_PATH overrides the path)", [CHROMIUM]) ? describe : describe.skip;
 
 /** Rows of offers in the DOM now (spacers excluded). */
 async function renderedRows(page: Page): Promise<number> {
@@ -72,7 +63,7 @@ describeBrowser('console inventory with 6,000 offers (simulate mode)', () => {
   let launched: LaunchedBrowser;
 
   beforeAll(async () => {
-    server = await ServerProcess.start({ adminToken: null });
+    server = await startServer({ adminToken: null });
     launched = await launchChromium();
   });
 

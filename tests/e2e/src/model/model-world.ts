@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,8 +5,10 @@ import path from 'node:path';
 
 import { APIError, GpuShopper, type Session } from '@gpu-shopper/client';
 import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
+import { rentVastDirectly } from '@gpu-shopper/simulator/testing';
+import { runProcess } from '@gpu-shopper/test-support';
 
-import { ADMIN_TOKEN, ServerProcess } from '../support/server-process.js';
+import { ADMIN_TOKEN, startServer, type ServerProcess } from '../support/server-process.js';
 import { SimulatorControlClient, type SimulatedInstance } from '../support/simulator-control.js';
 
 /** The built CLI, exactly what `gpu-shopper` runs. */
@@ -40,12 +41,12 @@ export class ModelWorld {
     if (!fs.existsSync(CLI_BIN)) throw new Error(`the CLI is not built (${CLI_BIN} is missing): run \`pnpm build\` first`);
     const simulator = await startSimulator({ seed, bootDelayMs: 200, keyPropagationMs: 50, catalogSize: 2000 });
     const work = await mkdtemp(path.join(tmpdir(), 'gpushop-model-'));
-    const server = await ServerProcess.start({
+    const server = await startServer({
       env: { VASTAI_API_KEY: VAST_KEY, VASTAI_BASE_URL: simulator.urls.vastai, LIFECYCLE_CHECK_INTERVAL: '1s', LOG_LEVEL: 'info' },
     });
     const admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0 });
     const control = new SimulatorControlClient(simulator.urls.control);
-    const other = await rentDirectly(simulator.urls.vastai, OTHER_DEPLOYMENT_LABEL);
+    const other = await rentVastDirectly(simulator.urls.vastai, VAST_KEY, OTHER_DEPLOYMENT_LABEL);
     // The GPU types with the most offers, so creates by GPU name rarely find none.
     const { offers } = await admin.inventory.list({ provider: 'vastai', limit: 10_000 });
     const counts = new Map<string, number>();
@@ -84,7 +85,7 @@ export class ModelWorld {
     const args = [CLI_BIN, 'cleanup-orphans', '-p', 'vastai', '--execute', '--force', '-o', 'json', ...(apiKey === null ? ['--no-check-server'] : ['--server', this.server.url])];
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.work, VASTAI_API_KEY: VAST_KEY, VASTAI_BASE_URL: this.simulator.urls.vastai };
     if (apiKey !== null) env.GPU_SHOPPER_API_KEY = apiKey;
-    const { code, stdout, stderr } = await run(process.execPath, args, env, this.work);
+    const { code, stdout, stderr } = await runProcess(process.execPath, args, { env, cwd: this.work });
     let parsed: { destroyed: { instance_id: string }[] };
     try {
       parsed = JSON.parse(stdout) as { destroyed: { instance_id: string }[] };
@@ -140,25 +141,3 @@ export function apiCode(error: unknown): string {
   throw error;
 }
 
-async function rentDirectly(vastUrl: string, label: string): Promise<string> {
-  const headers = { authorization: `Bearer ${VAST_KEY}`, 'content-type': 'application/json' };
-  const listed = await fetch(`${vastUrl}/bundles/?q=${encodeURIComponent(JSON.stringify({ rentable: { eq: true } }))}`, { headers });
-  const { offers } = (await listed.json()) as { offers: { id: number }[] };
-  const bundle = offers.at(-1);
-  if (!bundle) throw new Error('the simulator lists no Vast bundle');
-  const created = await fetch(`${vastUrl}/asks/${bundle.id}/`, { method: 'PUT', headers, body: JSON.stringify({ client_id: 'me', image: 'pytorch/pytorch', label, runtype: 'ssh' }) });
-  if (!created.ok) throw new Error(`renting the other deployment's instance failed: ${created.status} ${await created.text()}`);
-  return String(((await created.json()) as { new_contract: number }).new_contract);
-}
-
-function run(command: string, args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}

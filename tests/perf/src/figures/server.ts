@@ -7,7 +7,7 @@ import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
 import { openStorage } from '@gpu-shopper/storage';
 
 import { closedLoop, rawGet } from '../support/load.js';
-import { ADMIN_TOKEN, baseEnv, makeDataDir, runCli, startBareExpress, startServer, type OwnedProcess } from '../support/processes.js';
+import { ADMIN_TOKEN, baseEnv, makeDataDir, runCli, startBareExpress, startServer, type BenchServer } from '../support/processes.js';
 import { seedLiveSessions } from '../support/seed.js';
 import { median, percentile, round, sleep, spread } from '../support/stats.js';
 import { type FigureOutcome } from './measure.js';
@@ -30,7 +30,7 @@ const AUTH = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 export class ServerBench {
   private constructor(
     readonly sim: RunningSimulator,
-    readonly server: OwnedProcess,
+    readonly server: BenchServer,
     readonly dataDir: string,
     readonly rssAtStartBytes: number,
   ) {}

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -11,10 +11,6 @@ import { installFakeTools } from './fake-tools.js';
 
 /** Where Debian's openssh-server puts sshd; it must be started by absolute path (it re-execs itself). */
 export const SSHD_PATH = '/usr/sbin/sshd';
-
-export function sshdInstalled(): boolean {
-  return existsSync(SSHD_PATH);
-}
 
 export interface RealSshdOptions {
   readonly port: number;

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
  */
 export const FAKE_TOOLS = ['nvidia-smi', 'dmesg', 'sudo'] as const;
 
-const SOURCE_DIR = fileURLToPath(new URL('./fake-bin/', import.meta.url));
+// The scripts stay in src/ (tsc does not copy them): the same path from src/testing/ and dist/testing/.
+const SOURCE_DIR = fileURLToPath(new URL('../../src/testing/fake-bin/', import.meta.url));
 
 /** Copies the fake tools into `binDir` (created if needed), executable. */
 export async function installFakeTools(binDir: string): Promise<void> {
