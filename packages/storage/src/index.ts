@@ -12,6 +12,7 @@ export {
   type Storage,
   type StorageOptions,
 } from './open-storage.js';
+export { PostgresRateBudgetStore, type PostgresRateBudgetStoreOptions } from './postgres/repositories/rate-budgets.js';
 export { openPostgresStorage, redactDatabaseUrl, type PostgresStorage, type PostgresStorageOptions } from './postgres/open-postgres-storage.js';
 export { SqliteApiKeyRepository } from './repositories/api-keys.js';
 export { SqliteBenchmarkResultRepository, SqliteBenchmarkRunRepository, SqliteBenchmarkScheduleRepository } from './repositories/benchmarks.js';

@@ -5,11 +5,12 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 
-import { type BenchmarkRepositories, type LeaseRepository, type Repositories } from '@gpu-shopper/core';
+import { type BenchmarkRepositories, type LeaseRepository, type RateBudgetStore, type Repositories } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../database.js';
 import { PostgresBenchmarkResultRepository, PostgresBenchmarkRunRepository, PostgresBenchmarkScheduleRepository } from './repositories/benchmarks.js';
 import { PostgresCostLedgerRepository } from './repositories/cost-ledger.js';
+import { PostgresRateBudgetStore } from './repositories/rate-budgets.js';
 import { PostgresSessionRepository } from './repositories/sessions.js';
 import {
   PostgresApiKeyRepository,
@@ -37,6 +38,8 @@ export interface PostgresStorage {
   readonly repositories: Repositories;
   readonly benchmarks: BenchmarkRepositories;
   readonly leases: LeaseRepository;
+  /** The vendors' call budgets shared by the replicas (one token bucket per vendor). */
+  readonly rateBudgets: RateBudgetStore;
   readonly db: PostgresDatabase;
   /** Quick liveness probe for `/ready`: a trivial query on a pooled connection. */
   ping(): Promise<boolean>;
@@ -100,6 +103,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         schedules: new PostgresBenchmarkScheduleRepository(db),
       },
       leases: new PostgresLeaseRepository(db),
+      rateBudgets: new PostgresRateBudgetStore(db),
       ping: async () => {
         try {
           const result = await db.execute(sql`select 1 as ok`);
