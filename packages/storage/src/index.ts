@@ -25,3 +25,4 @@ export { SqliteLeaseRepository } from './repositories/leases.js';
 export { SqliteOfferFailureRepository } from './repositories/offer-failures.js';
 export { SqliteSessionSecretRepository } from './repositories/session-secrets.js';
 export { SqliteSessionRepository } from './repositories/sessions.js';
+export { StorageQueryError, redactQueryError } from './query-errors.js';

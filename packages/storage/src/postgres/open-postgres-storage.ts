@@ -22,6 +22,7 @@ import {
   PostgresOfferFailureRepository,
   PostgresSessionSecretRepository,
 } from './repositories/small.js';
+import { guardQueryErrors, guardRepositories } from '../query-errors.js';
 import * as schema from './schema.js';
 
 export interface PostgresStorageOptions {
@@ -86,7 +87,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     return {
       kind: 'postgres',
       db,
-      repositories: {
+      // Errors leave storage without the queries' parameters (see query-errors.ts).
+      repositories: guardRepositories({
         sessions: new PostgresSessionRepository(db),
         costs: new PostgresCostLedgerRepository(db),
         consumers: new PostgresConsumerRepository(db),
@@ -96,14 +98,14 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         idempotency: new PostgresIdempotencyRepository(db),
         deployment: new PostgresDeploymentIdentityRepository(db),
         sessionSecrets: new PostgresSessionSecretRepository(db),
-      },
-      benchmarks: {
+      }),
+      benchmarks: guardRepositories({
         results: new PostgresBenchmarkResultRepository(db),
         runs: new PostgresBenchmarkRunRepository(db),
         schedules: new PostgresBenchmarkScheduleRepository(db),
-      },
-      leases: new PostgresLeaseRepository(db),
-      rateBudgets: new PostgresRateBudgetStore(db),
+      }),
+      leases: guardQueryErrors(new PostgresLeaseRepository(db)),
+      rateBudgets: guardQueryErrors(new PostgresRateBudgetStore(db)),
       ping: async () => {
         try {
           const result = await db.execute(sql`select 1 as ok`);
