@@ -30,6 +30,8 @@ import { judge, judgeDeadlines, type SessionFacts } from './verdict.js';
 
 /** The documented leader takeover bound (docs/operations.md): a deadline is enforced at most this late. */
 const TAKEOVER_BOUND_MS = 15_000;
+/** How long the leader killed after the workload stays down: past its 10 s lease, so another replica leads. */
+const LEADER_DOWN_MS = 13_000;
 /** Running sessions whose reservation is moved to end right after each leader kill. */
 const DEADLINES_PER_LEADER_KILL = 2;
 
@@ -147,7 +149,7 @@ class Killer {
     if (this.inFlight || this.remaining <= 0) return;
     if (!force && Date.now() - this.lastKillAt < this.minGapMs) return;
     // Any replica, the leader included (with one server: that one).
-    this.kill(reason, delayMs, async () => prng.pick(this.servers));
+    this.kill(reason, delayMs, async () => prng.pick(this.servers), prng.int(300, 1500));
   }
 
   /**
@@ -157,14 +159,21 @@ class Killer {
   async killLeader(reason: string): Promise<void> {
     await this.settled();
     this.planned++;
-    this.kill(reason, 0, async () => {
-      const roles = await Promise.all(this.servers.map(roleOf));
-      return this.servers[roles.indexOf('leader')] ?? prng.pick(this.servers);
-    });
+    // It stays down past the leader lease, so another replica takes over (a replica restarted
+    // with its own id at once would take its own lease back).
+    this.kill(
+      reason,
+      0,
+      async () => {
+        const roles = await Promise.all(this.servers.map(roleOf));
+        return this.servers[roles.indexOf('leader')] ?? prng.pick(this.servers);
+      },
+      LEADER_DOWN_MS,
+    );
     await this.settled();
   }
 
-  private kill(reason: string, delayMs: number, pick: () => Promise<ServerProcess>): void {
+  private kill(reason: string, delayMs: number, pick: () => Promise<ServerProcess>, downMs: number): void {
     this.inFlight = true;
     this.lastKillAt = Date.now();
     this.busy = (async () => {
@@ -175,7 +184,7 @@ class Killer {
       log(`SIGKILL #${this.kills.length} (${this.kills[this.kills.length - 1] ?? reason})`);
       await victim.kill();
       if (role === 'leader') await this.onLeaderKilled().catch((error: unknown) => log(`moving deadlines failed: ${error instanceof Error ? error.message : String(error)}`));
-      await sleep(prng.int(300, 1500));
+      await sleep(downMs);
       await victim.restart();
       log('server restarted');
       this.inFlight = false;
