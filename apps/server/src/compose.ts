@@ -159,6 +159,8 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     clock,
     simulated: simulate,
     ...(env.PROVIDER_RECORD_DIR ? { recordDir: env.PROVIDER_RECORD_DIR } : {}),
+    // Replicas share the vendor accounts, so they share each vendor's call budget (a row per vendor).
+    ...(storage.kind === 'postgres' ? { rateBudgets: storage.rateBudgets } : {}),
     onCall: (call) => {
       const status = call.status === null ? 'network_error' : String(call.status);
       metrics.providerCalls.inc({ provider: call.provider, operation: call.operation, status });

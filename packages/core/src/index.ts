@@ -307,6 +307,7 @@ export type {
   SessionSecretRepository,
 } from './ports/repositories.js';
 export type { Lease, LeaseRepository } from './ports/leases.js';
+export type { CallRate, RateBudgetStore } from './ports/rate-budgets.js';
 export type { SessionOwnership } from './ports/session-ownership.js';
 export { LeaderElection, type LeaderElectionOptions, type LeadershipListener, type ReplicaRole } from './coordination/leader-election.js';
 export { LeasedSessionOwnership, sessionLeaseName, type LeasedSessionOwnershipOptions } from './coordination/leased-session-ownership.js';

@@ -1,8 +1,9 @@
-import { type Clock, type Logger, type OfferPricing, type ProviderAdapter } from '@gpu-shopper/core';
+import { type Clock, type Logger, type OfferPricing, type ProviderAdapter, type ProviderName, type RateBudgetStore } from '@gpu-shopper/core';
 
 import { BlueLobsterAdapter } from './bluelobster/bluelobster-adapter.js';
 import { coalesceInstanceReads } from './http/coalesced-instance-reads.js';
 import { type ProviderExchange, type ProviderHttpClientOptions } from './http/http-client.js';
+import { SharedTokenBucket, type RateLimiter } from './http/rate-limiter.js';
 import { createExchangeRecorder } from './record/exchange-recorder.js';
 import { TensorDockAdapter } from './tensordock/tensordock-adapter.js';
 import { VastAiAdapter } from './vastai/vastai-adapter.js';
@@ -34,6 +35,12 @@ export interface CreateProviderAdaptersOptions {
    * without a second catalogue.
    */
   readonly vastPricing?: OfferPricing;
+  /**
+   * Replicas on one database: each vendor's calls draw on one budget in this store (named after the
+   * vendor, since vendors throttle per account), so N replicas together keep the vendor's rate.
+   * Without it each adapter keeps its own bucket in memory (one process).
+   */
+  readonly rateBudgets?: RateBudgetStore;
 }
 
 /** The exchange observers of the options, as one (or none). */
@@ -58,6 +65,14 @@ export function createProviderAdapters(credentials: ProviderCredentials, options
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
   };
+  const { rateBudgets, logger } = options;
+  const limiterOf = (provider: ProviderName) =>
+    rateBudgets
+      ? {
+          rateLimiterFor: (rate: { perSecond: number; burst: number }): RateLimiter =>
+            new SharedTokenBucket({ name: provider, rate, store: rateBudgets, ...(logger ? { logger: logger.child({ provider }) } : {}) }),
+        }
+      : {};
   const common = {
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.simulated ? { simulated: true } : {}),
@@ -67,10 +82,10 @@ export function createProviderAdapters(credentials: ProviderCredentials, options
   // Status reads are coalesced per provider (one listing per poll round serves every waiting
   // session), so the vendors' rate limits are spent on creates and readiness, not on polls.
   if (credentials.vastai) {
-    const vast = new VastAiAdapter({ ...credentials.vastai, ...common, pricing: options.vastPricing ?? 'any' });
+    const vast = new VastAiAdapter({ ...credentials.vastai, ...common, ...limiterOf('vastai'), pricing: options.vastPricing ?? 'any' });
     adapters.push(coalesceInstanceReads(vast, { listingCalls: (listed) => Math.ceil(listed / VAST_INSTANCES_PER_PAGE) }));
   }
-  if (credentials.tensordock) adapters.push(coalesceInstanceReads(new TensorDockAdapter({ ...credentials.tensordock, ...common })));
-  if (credentials.bluelobster) adapters.push(coalesceInstanceReads(new BlueLobsterAdapter({ ...credentials.bluelobster, ...common })));
+  if (credentials.tensordock) adapters.push(coalesceInstanceReads(new TensorDockAdapter({ ...credentials.tensordock, ...common, ...limiterOf('tensordock') })));
+  if (credentials.bluelobster) adapters.push(coalesceInstanceReads(new BlueLobsterAdapter({ ...credentials.bluelobster, ...common, ...limiterOf('bluelobster') })));
   return adapters;
 }

@@ -17,7 +17,7 @@ export { BlueLobsterAdapter, BLUELOBSTER_DEFAULT_BASE_URL, blueLobsterInstanceSt
 export { blueLobsterNameToLabel, labelToBlueLobsterName } from './bluelobster/bluelobster-names.js';
 export { ProviderHttpClient, errorForStatus, parseRetryAfterMs, type HttpRequest, type HttpResponse, type ProviderHttpClientOptions } from './http/http-client.js';
 export { coalesceInstanceReads, type CoalesceOptions } from './http/coalesced-instance-reads.js';
-export { TokenBucket, type RateLimiter, type RatePriority, type TokenBucketOptions } from './http/rate-limiter.js';
+export { SharedTokenBucket, TokenBucket, type RateLimiter, type RatePriority, type SharedTokenBucketOptions, type TokenBucketOptions } from './http/rate-limiter.js';
 export { redactText, safeSnippet } from './http/redact.js';
 export { createProviderAdapters, type ProviderCredentials, type CreateProviderAdaptersOptions } from './create-provider-adapters.js';
 export { diagnoseProviders, type ProviderDiagnosis, type DoctorCall, type DoctorCount, type DiagnoseOptions } from './doctor/provider-doctor.js';

@@ -5,6 +5,7 @@ import { type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { openStorage } from './open-storage.js';
 import { openPostgresStorage } from './postgres/open-postgres-storage.js';
 import * as pgSchema from './postgres/schema.js';
+import { redactQueryError } from './query-errors.js';
 import * as schema from './schema.js';
 
 /**
@@ -69,6 +70,9 @@ export async function copySqliteToPostgres(sqlitePath: string, databaseUrl: stri
       await tx.execute(sql`select setval(pg_get_serial_sequence('session_events', 'seq'), coalesce((select max(seq) from session_events), 0) + 1, false)`);
     });
     return { rows };
+  } catch (error) {
+    // A failed insert's message would list the copied rows: keys, hashes, encrypted private keys.
+    throw redactQueryError(error);
   } finally {
     source.close();
     await target.close();

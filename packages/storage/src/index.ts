@@ -12,6 +12,7 @@ export {
   type Storage,
   type StorageOptions,
 } from './open-storage.js';
+export { PostgresRateBudgetStore, type PostgresRateBudgetStoreOptions } from './postgres/repositories/rate-budgets.js';
 export { openPostgresStorage, redactDatabaseUrl, type PostgresStorage, type PostgresStorageOptions } from './postgres/open-postgres-storage.js';
 export { SqliteApiKeyRepository } from './repositories/api-keys.js';
 export { SqliteBenchmarkResultRepository, SqliteBenchmarkRunRepository, SqliteBenchmarkScheduleRepository } from './repositories/benchmarks.js';
@@ -24,3 +25,4 @@ export { SqliteLeaseRepository } from './repositories/leases.js';
 export { SqliteOfferFailureRepository } from './repositories/offer-failures.js';
 export { SqliteSessionSecretRepository } from './repositories/session-secrets.js';
 export { SqliteSessionRepository } from './repositories/sessions.js';
+export { StorageQueryError, redactQueryError } from './query-errors.js';

@@ -9,6 +9,7 @@ import { type BenchmarkRepositories, type LeaseRepository, type Repositories } f
 
 import { type StorageDatabase } from './database.js';
 import { openPostgresStorage, type PostgresStorage } from './postgres/open-postgres-storage.js';
+import { guardQueryErrors, guardRepositories } from './query-errors.js';
 
 import { SqliteApiKeyRepository } from './repositories/api-keys.js';
 import { SqliteBenchmarkResultRepository, SqliteBenchmarkRunRepository, SqliteBenchmarkScheduleRepository } from './repositories/benchmarks.js';
@@ -74,7 +75,8 @@ export function openStorage(options: StorageOptions): SqliteStorage {
     return {
       kind: 'sqlite',
       db,
-      repositories: {
+      // Errors leave storage without the queries' parameters (see query-errors.ts).
+      repositories: guardRepositories({
         sessions: new SqliteSessionRepository(db),
         costs: new SqliteCostLedgerRepository(db),
         consumers: new SqliteConsumerRepository(db),
@@ -84,13 +86,13 @@ export function openStorage(options: StorageOptions): SqliteStorage {
         idempotency: new SqliteIdempotencyRepository(db),
         deployment: new SqliteDeploymentIdentityRepository(db),
         sessionSecrets: new SqliteSessionSecretRepository(db),
-      },
-      benchmarks: {
+      }),
+      benchmarks: guardRepositories({
         results: new SqliteBenchmarkResultRepository(db),
         runs: new SqliteBenchmarkRunRepository(db),
         schedules: new SqliteBenchmarkScheduleRepository(db),
-      },
-      leases: new SqliteLeaseRepository(db),
+      }),
+      leases: guardQueryErrors(new SqliteLeaseRepository(db)),
       ping: () => sqlite.prepare('select 1 as ok').get() !== undefined,
       close: () => sqlite.close(),
     };

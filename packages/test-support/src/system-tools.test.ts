@@ -1,4 +1,8 @@
-import { findTool, MissingToolError, requireTools, type SystemTool } from './system-tools.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { findTool, MissingToolError, POSTGRES, requireTools, type SystemTool } from './system-tools.js';
 
 const ABSENT: SystemTool = { name: 'gpushop-no-such-tool', path: '/nonexistent/gpushop-no-such-tool', debianPackage: 'gpushop-tools' };
 const ON_PATH: SystemTool = { name: 'sh', debianPackage: 'dash' };
@@ -26,5 +30,21 @@ describe('requireTools: a suite that needs a system tool never passes without ru
     const notices: string[] = [];
     expect(requireTools('the sshd suite', [ABSENT], { env: {}, warn: (n) => notices.push(n) })).toBe(false);
     expect(notices.join('')).toContain('!!! SKIPPED: the sshd suite did NOT run: gpushop-no-such-tool (/nonexistent/gpushop-no-such-tool) not installed (apt-get install gpushop-tools). !!!');
+  });
+});
+
+describe('POSTGRES: the server with initdb and pg_ctl beside it', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'gpushop-pgbin-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is found in POSTGRES_BIN_DIR only when all three programs are there, and nowhere else then', () => {
+    for (const bin of ['postgres', 'pg_ctl']) writeFileSync(path.join(dir, bin), '');
+    expect(findTool(POSTGRES, { POSTGRES_BIN_DIR: dir })).toBeUndefined();
+    expect(() => requireTools('a PostgreSQL suite', [POSTGRES], { env: { POSTGRES_BIN_DIR: dir, CI: 'true' } })).toThrow(/postgres not installed \(apt-get install postgresql\)/);
+    writeFileSync(path.join(dir, 'initdb'), '');
+    expect(findTool(POSTGRES, { POSTGRES_BIN_DIR: dir })).toBe(path.join(dir, 'postgres'));
   });
 });

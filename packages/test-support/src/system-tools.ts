@@ -6,28 +6,51 @@ export interface SystemTool {
   readonly name: string;
   /** Where it must be (sshd must be started by absolute path); otherwise it is looked up on PATH. */
   readonly path?: string;
-  /** Extra folders to look in besides PATH (PostgreSQL's binaries are not on it). */
+  /** Extra folders to look in besides PATH. */
   readonly searchDirs?: () => readonly string[];
+  /** A lookup of its own, replacing PATH and `searchDirs` (PostgreSQL's binaries come as a set). */
+  readonly locate?: (env: Readonly<Record<string, string | undefined>>) => string | undefined;
   readonly debianPackage: string;
 }
 
 export const SSHD: SystemTool = { name: 'sshd', path: '/usr/sbin/sshd', debianPackage: 'openssh-server' };
 export const SSH_KEYGEN: SystemTool = { name: 'ssh-keygen', debianPackage: 'openssh-client' };
 export const CHROMIUM: SystemTool = { name: 'chromium', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', debianPackage: 'chromium' };
+
+/** A folder holding the three programs a throwaway cluster needs. */
+function isPostgresBinDir(dir: string): boolean {
+  return ['initdb', 'pg_ctl', 'postgres'].every((bin) => existsSync(path.join(dir, bin)));
+}
+
+/**
+ * PostgreSQL's server (`postgres`, with `initdb` and `pg_ctl` beside it): from POSTGRES_BIN_DIR when
+ * set (and only there), else Debian's newest major (`/usr/lib/postgresql/<major>/bin`, not on PATH),
+ * else PATH. Storage's throwaway cluster starts the binaries found here, so the suites that skip
+ * and the cluster that runs agree on what is installed.
+ */
 export const POSTGRES: SystemTool = {
   name: 'postgres',
   debianPackage: 'postgresql',
-  searchDirs: () => {
+  locate: (env) => {
+    const fromEnv = env.POSTGRES_BIN_DIR;
+    if (fromEnv) return isPostgresBinDir(fromEnv) ? path.join(fromEnv, 'postgres') : undefined;
+    let majors: string[] = [];
     try {
-      return readdirSync('/usr/lib/postgresql').map((version) => `/usr/lib/postgresql/${version}/bin`);
+      majors = readdirSync('/usr/lib/postgresql')
+        .filter((name) => /^\d+$/.test(name))
+        .sort((a, b) => Number(b) - Number(a));
     } catch {
-      return [];
+      // No Debian cluster binaries; PATH may still have them.
     }
+    const dirs = [...majors.map((major) => `/usr/lib/postgresql/${major}/bin`), ...(env.PATH ?? process.env.PATH ?? '').split(path.delimiter).filter(Boolean)];
+    const dir = dirs.find(isPostgresBinDir);
+    return dir === undefined ? undefined : path.join(dir, 'postgres');
   },
 };
 
-/** The tool's absolute path, or undefined when it is not installed. */
-export function findTool(tool: SystemTool): string | undefined {
+/** The tool's absolute path, or undefined when it is not installed (`env` is read by a tool's own lookup). */
+export function findTool(tool: SystemTool, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  if (tool.locate) return tool.locate(env);
   if (tool.path) return existsSync(tool.path) ? tool.path : undefined;
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean), ...(tool.searchDirs?.() ?? [])];
   return dirs.map((dir) => path.join(dir, tool.name)).find((candidate) => existsSync(candidate));
@@ -52,7 +75,7 @@ export function requireTools(
   options: { env?: Readonly<Record<string, string | undefined>>; warn?: (notice: string) => void } = {},
 ): boolean {
   const { env = process.env, warn = (notice: string) => void process.stderr.write(notice) } = options;
-  const missing = tools.filter((tool) => findTool(tool) === undefined);
+  const missing = tools.filter((tool) => findTool(tool, env) === undefined);
   if (missing.length === 0) return true;
   const names = missing.map((tool) => `${tool.name}${tool.path ? ` (${tool.path})` : ''}`).join(', ');
   const packages = [...new Set(missing.map((tool) => tool.debianPackage))].join(' ');

@@ -1,5 +1,6 @@
 import { GpuShopper } from '@gpu-shopper/client';
 import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
+import { openPostgresStorage } from '@gpu-shopper/storage';
 import { describeWithPostgres, startPostgresCluster, type PostgresCluster } from '@gpu-shopper/storage/testing';
 
 import { ADMIN_TOKEN, startServer, type ServerProcess } from './support/server-process.js';
@@ -34,6 +35,7 @@ describeWithPostgres('replicas on PostgreSQL (three built servers)', () => {
   let sim: RunningSimulator;
   let control: SimulatorControlClient;
   const replicas: ServerProcess[] = [];
+  let databaseUrl: string;
 
   const start = async (id: string, databaseUrl: string) =>
     startServer({
@@ -52,7 +54,7 @@ describeWithPostgres('replicas on PostgreSQL (three built servers)', () => {
     // Boots take 6 s: long enough to kill a replica while its saga waits for the instance.
     sim = await startSimulator({ seed: 17, bootDelayMs: 6_000, keyPropagationMs: 50, blueLobsterDpkgLockMs: 300 });
     control = new SimulatorControlClient(sim.urls.control);
-    const databaseUrl = await cluster.createDatabase('replicas');
+    databaseUrl = await cluster.createDatabase('replicas');
     // A first, alone, so it is the leader; then B and C join as followers.
     replicas.push(await start('replica-a', databaseUrl));
     await waitFor('replica-a to lead', async () => (await replicaOf(replicas[0]!))?.role === 'leader');
@@ -121,4 +123,39 @@ describeWithPostgres('replicas on PostgreSQL (three built servers)', () => {
     await waitFor('the resumed session terminated', async () => (await viaB.sessions.retrieve(halfWay.id)).status === 'terminated', 45_000, 200);
     expect(await control.instancesOf(halfWay.id)).toEqual([expect.objectContaining({ state: 'destroyed', destroyRequests: 1 })]);
   }, 240_000);
+
+  it('an offer suppressed by failures recorded by one replica is suppressed on every replica, not only after a restart', async () => {
+    // B and C: alive whatever the test above did to A.
+    const live = replicas.slice(1);
+    // The failures as a replica records them: in the shared database, after every replica loaded its own at startup.
+    const storage = await openPostgresStorage({ url: databaseUrl, maxConnections: 2 });
+    const now = Date.now();
+    try {
+      for (let i = 1; i <= 3; i++) {
+        await storage.repositories.offerFailures.record({
+          id: `ofl_replicas_${i}`,
+          offerId: 'vastai-suppressed-elsewhere',
+          provider: 'vastai',
+          gpuType: 'RTX 4090',
+          hostId: null,
+          failureType: 'provider_error',
+          reason: 'recorded by another replica',
+          sessionId: null,
+          consumerId: null,
+          occurredAt: new Date(now - (4 - i) * 1000),
+        });
+      }
+    } finally {
+      await storage.close();
+    }
+    for (const replica of live) {
+      const client = new GpuShopper({ baseURL: replica.url, apiKey: ADMIN_TOKEN, maxRetries: 5 });
+      await waitFor(
+        `the suppression to reach ${replica.url}`,
+        async () => (await client.offerHealth.list()).offers.some((o) => o.offer_id === 'vastai-suppressed-elsewhere' && o.suppressed),
+        30_000,
+        200,
+      );
+    }
+  }, 60_000);
 });

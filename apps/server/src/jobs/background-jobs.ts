@@ -6,6 +6,11 @@ import { SESSION_LEASE_TTL_MS } from '../replicas/replica.js';
 import { IntervalJob } from './interval-job.js';
 
 const IDEMPOTENCY_PURGE_INTERVAL_MS = 3_600_000;
+/**
+ * Replicas: how often each one reads the offer failures the others recorded, so a suppression
+ * decided on one replica hides the offer on every replica within this time.
+ */
+export const OFFER_FAILURE_REFRESH_MS = 5_000;
 
 /**
  * The server's background work: provisioning sagas started by requests, the lifecycle tick, the
@@ -23,6 +28,8 @@ export class BackgroundJobs {
   /** Only while leading on PostgreSQL: the first sweep after election also continues destroys. */
   private readonly sweep: IntervalJob | null;
   private sweepIncludesStopping = true;
+  /** Replicas only, on every replica (not just the leader): each serves the inventory. */
+  private readonly failureRefresh: IntervalJob | null;
 
   constructor(
     private readonly services: Services,
@@ -65,10 +72,14 @@ export class BackgroundJobs {
     this.sweep = services.replica.ownership
       ? new IntervalJob('session takeover sweep', SESSION_LEASE_TTL_MS, () => this.takeOverSessions(), logger)
       : null;
+    this.failureRefresh = services.replica.ownership
+      ? new IntervalJob('offer failure refresh', OFFER_FAILURE_REFRESH_MS, () => services.failures.refresh(), logger)
+      : null;
   }
 
   /** Leads at once (one process) or campaigns for the lead (replicas); the leader's work starts when elected. */
   async start(): Promise<void> {
+    this.failureRefresh?.start();
     await this.services.replica.lead({
       elected: () => this.startLeading(),
       deposed: () => this.stopLeading(),
@@ -142,7 +153,7 @@ export class BackgroundJobs {
     await this.services.benchmarkRunner.stop();
     // Sagas stop between steps; their sessions stay as recorded and resume on the next start.
     this.abort.abort();
-    await Promise.all([...this.jobs, ...(this.sweep ? [this.sweep] : [])].map((job) => job.stop()));
+    await Promise.all([...this.jobs, ...(this.sweep ? [this.sweep] : []), ...(this.failureRefresh ? [this.failureRefresh] : [])].map((job) => job.stop()));
     await this.idle();
     // Last: the lease is released only once this replica's loops have stopped.
     await this.services.replica.stop();

@@ -1,3 +1,4 @@
+import { type OfferFailureRepository } from '../ports/repositories.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { buildOffer } from '../testing/fixtures.js';
 import { InMemoryOfferFailureRepository } from '../testing/in-memory-repositories.js';
@@ -82,5 +83,53 @@ describe('OfferFailureTracker', () => {
     await tracker.record(failure(2, clock.now(), { offerId: 'vastai-2' }));
     expect(tracker.health().map((h) => h.offerId)).toEqual(['vastai-2']);
     expect((await repository.listSince(new Date(0))).map((f) => f.id)).toEqual(['ofl_2']);
+  });
+});
+
+describe('OfferFailureTracker across replicas (one shared repository)', () => {
+  it('a suppression recorded on one replica takes effect on another at its next refresh; a refresh that finds nothing new keeps the version', async () => {
+    const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+    const shared = new InMemoryOfferFailureRepository();
+    const [a, b] = [new OfferFailureTracker({ repository: shared, clock }), new OfferFailureTracker({ repository: shared, clock })];
+    await Promise.all([a.load(), b.load()]);
+    const offer = buildOffer({ id: 'vastai-1' });
+    for (let i = 1; i <= 3; i++) await a.record(failure(i, clock.advanceMinutes(1), { failureType: 'provider_error' }));
+    expect(a.isSuppressed(offer, clock.now())).toBe(true);
+    expect(b.isSuppressed(offer, clock.now())).toBe(false);
+
+    const before = b.version(clock.now());
+    await b.refresh();
+    expect(b.isSuppressed(offer, clock.now())).toBe(true);
+    expect(b.suppressedUntil('vastai-1', clock.now())).toEqual(a.suppressedUntil('vastai-1', clock.now()));
+    const after = b.version(clock.now());
+    expect(after).not.toBe(before);
+    await b.refresh();
+    expect(b.version(clock.now())).toBe(after);
+  });
+
+  it('keeps a failure recorded here while a refresh was reading', async () => {
+    const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+    const repository = new InMemoryOfferFailureRepository();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The read answers what storage held when it started, after a record here has gone through.
+    const slowRead: OfferFailureRepository = {
+      record: (f) => repository.record(f),
+      prune: (cutoff) => repository.prune(cutoff),
+      listSince: async (since) => {
+        const answer = await repository.listSince(since);
+        await gate;
+        return answer;
+      },
+    };
+    const tracker = new OfferFailureTracker({ repository: slowRead, clock });
+    const offer = buildOffer({ id: 'vastai-1' });
+    await tracker.record(failure(1, clock.advanceMinutes(1), { failureType: 'provider_error' }));
+    await tracker.record(failure(2, clock.advanceMinutes(1), { failureType: 'provider_error' }));
+    const refreshing = tracker.refresh();
+    await tracker.record(failure(3, clock.advanceMinutes(1), { failureType: 'provider_error' }));
+    release();
+    await refreshing;
+    expect(tracker.isSuppressed(offer, clock.now())).toBe(true);
   });
 });

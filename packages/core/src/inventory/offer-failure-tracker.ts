@@ -66,8 +66,39 @@ export class OfferFailureTracker {
     this.changes++;
   }
 
+  /**
+   * Replicas share the failures through the database: this reads them again, so a suppression
+   * recorded on another replica takes effect here (the server calls it every few seconds). The
+   * version moves only when the failures differ, so cached inventory answers survive a refresh that
+   * found nothing new. Failures this process records meanwhile are kept even if the read missed them.
+   */
+  async refresh(): Promise<void> {
+    const recordedMeanwhile: OfferFailure[] = [];
+    this.recordedDuringRefresh = recordedMeanwhile;
+    let loaded: OfferFailure[];
+    try {
+      const since = new Date(this.options.clock.now().getTime() - this.retentionMs);
+      loaded = await this.options.repository.listSince(since);
+    } finally {
+      if (this.recordedDuringRefresh === recordedMeanwhile) this.recordedDuringRefresh = null;
+    }
+    const ids = new Set(loaded.map((f) => f.id));
+    const next = [...loaded, ...recordedMeanwhile.filter((f) => !ids.has(f.id))];
+    const before = new Set(this.failures.map((f) => f.id));
+    const changed = next.length !== before.size || next.some((f) => !before.has(f.id));
+    if (!changed) return;
+    const added = next.filter((f) => !before.has(f.id)).length;
+    this.failures = next;
+    this.changes++;
+    if (added > 0) this.logger.debug('offer failures recorded elsewhere read', { added });
+  }
+
+  /** Set while `refresh` reads storage: what `record` adds meanwhile, which that read may miss. */
+  private recordedDuringRefresh: OfferFailure[] | null = null;
+
   async record(failure: OfferFailure): Promise<void> {
     this.failures.push(failure);
+    this.recordedDuringRefresh?.push(failure);
     this.changes++;
     await this.options.repository.record(failure);
     const cutoff = new Date(this.options.clock.now().getTime() - this.retentionMs);

@@ -23,7 +23,7 @@ import {
 
 import { ProviderHttpClient, errorForStatus, type HttpResponse, type ProviderHttpClientOptions } from '../http/http-client.js';
 import { parseBody } from '../http/parse-body.js';
-import { TokenBucket, sleep } from '../http/rate-limiter.js';
+import { TokenBucket, sleep, type RateLimiter } from '../http/rate-limiter.js';
 import { gpuFields, joinLocation } from '../shared/offer-mapping.js';
 import { checkInstanceId, checkSshPublicKey, refuseSpot } from '../shared/validation.js';
 import { blueLobsterNameToLabel, labelToBlueLobsterName } from './bluelobster-names.js';
@@ -56,6 +56,11 @@ export interface BlueLobsterAdapterOptions {
   readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Applies to every call, task polls included. @default { perSecond: 2, burst: 3 } */
   readonly rateLimit?: { perSecond: number; burst: number };
+  /**
+   * Builds the limiter for `rate` (the replicas' shared budget); an in-memory TokenBucket by default.
+   * The adapter names its rate, so every replica draws on the same budget at the same rate.
+   */
+  readonly rateLimiterFor?: (rate: { perSecond: number; burst: number }) => RateLimiter;
 }
 
 const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: false, templates: false, idleDetection: false, asyncCreate: true };
@@ -102,7 +107,7 @@ export class BlueLobsterAdapter implements ProviderAdapter {
     this.client = new ProviderHttpClient({
       provider: 'bluelobster',
       baseUrl: options.baseUrl ?? BLUELOBSTER_DEFAULT_BASE_URL,
-      rateLimiter: new TokenBucket(options.rateLimit ?? { perSecond: 2, burst: 3 }),
+      rateLimiter: (options.rateLimiterFor ?? ((rate) => new TokenBucket(rate)))(options.rateLimit ?? { perSecond: 2, burst: 3 }),
       secrets: [options.apiKey],
       defaultHeaders: { 'X-API-Key': options.apiKey },
       logger: this.logger,

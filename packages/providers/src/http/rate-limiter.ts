@@ -1,6 +1,10 @@
+import { noopLogger, type CallRate, type Logger, type RateBudgetStore } from '@gpu-shopper/core';
+
 /**
  * A token bucket per provider: vendors throttle per account (Vast answers 429 above ~4.5 req/s), so
- * every call of one adapter waits for a token instead of bursting into a 429.
+ * every call of one adapter waits for a token instead of bursting into a 429. One process keeps the
+ * bucket in memory (TokenBucket); replicas sharing an account share one through a store
+ * (SharedTokenBucket on core's RateBudgetStore).
  */
 export interface RateLimiter {
   /**
@@ -50,22 +54,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-export class TokenBucket implements RateLimiter {
-  private tokens: number;
-  private lastRefillMs: number;
-  private readonly nowMs: () => number;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Waiters in order, `first` ones before the others, so a burst of callers cannot starve an early one. */
+/**
+ * The waiting room every limiter shares: waiters in order, `first` ones before the others (so a
+ * burst of callers cannot starve an early one), served one at a time by a single pump that asks
+ * `take` for a call and sleeps as long as it says when there is none.
+ */
+abstract class QueuedLimiter implements RateLimiter {
   private readonly waiting: Record<RatePriority, Waiter[]> = { first: [], normal: [] };
   private pumping = false;
 
-  constructor(private readonly options: TokenBucketOptions) {
-    if (!(options.perSecond > 0) || !(options.burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
-    this.nowMs = options.nowMs ?? (() => performance.now());
-    this.sleep = options.sleep ?? sleep;
-    this.tokens = options.burst;
-    this.lastRefillMs = this.nowMs();
-  }
+  protected constructor(private readonly sleepFor: (ms: number, signal?: AbortSignal) => Promise<void>) {}
+
+  /** Takes one call: 0 when taken, otherwise the milliseconds until one is due (nothing taken). */
+  protected abstract take(): number | Promise<number>;
 
   acquire(signal?: AbortSignal, priority: RatePriority = 'normal'): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -87,29 +88,61 @@ export class TokenBucket implements RateLimiter {
     });
   }
 
-  /** Hands out tokens to the waiters, one at a time, sleeping until the next token when there is none. */
+  /** Hands out calls to the waiters, one at a time, sleeping until the next one is due when there is none. */
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
       for (;;) {
+        if (this.waiting.first.length === 0 && this.waiting.normal.length === 0) return;
+        // A local bucket answers at once (no turn of the event loop); a shared one asks its store.
+        const taking = this.take();
+        const waitMs = typeof taking === 'number' ? taking : await taking;
+        // The head is read after the take: a waiter may have left (aborted) or a `first` one
+        // arrived while a shared budget was asked, and the call taken goes to whoever leads now.
         const queue = this.waiting.first.length > 0 ? this.waiting.first : this.waiting.normal;
         const next = queue[0];
-        if (!next) return;
-        this.refill();
-        if (this.tokens >= 1) {
-          this.tokens -= 1;
+        if (waitMs <= 0) {
+          if (!next) return; // everyone left while the call was taken; it is spent, as a real call would be
           queue.shift();
           next.signal?.removeEventListener('abort', next.onAbort);
           next.resolve();
           continue;
         }
-        const waitMs = Math.ceil(((1 - this.tokens) / this.options.perSecond) * 1000);
-        await this.sleep(waitMs);
+        await this.sleepFor(waitMs);
       }
     } finally {
       this.pumping = false;
     }
+  }
+}
+
+/** A token bucket in this process's memory: one server on SQLite, the CLI, the doctor. */
+export class TokenBucket extends QueuedLimiter {
+  private tokens: number;
+  private lastRefillMs: number;
+  private readonly nowMs: () => number;
+
+  constructor(private readonly options: TokenBucketOptions) {
+    super(options.sleep ?? sleep);
+    if (!(options.perSecond > 0) || !(options.burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
+    this.nowMs = options.nowMs ?? (() => performance.now());
+    this.tokens = options.burst;
+    this.lastRefillMs = this.nowMs();
+  }
+
+  /** Takes a token if one is there: 0 when taken, otherwise the milliseconds until one is due. */
+  takeNow(): number {
+    return this.take();
+  }
+
+  protected take(): number {
+    this.refill();
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.tokens) / this.options.perSecond) * 1000);
   }
 
   private refill(): void {
@@ -117,5 +150,55 @@ export class TokenBucket implements RateLimiter {
     const elapsedSec = (now - this.lastRefillMs) / 1000;
     this.lastRefillMs = now;
     this.tokens = Math.min(this.options.burst, this.tokens + elapsedSec * this.options.perSecond);
+  }
+}
+
+export interface SharedTokenBucketOptions {
+  /** The budget's name in the store: the vendor, since vendors throttle per account. */
+  readonly name: string;
+  readonly rate: CallRate;
+  readonly store: RateBudgetStore;
+  readonly logger?: Logger;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The local bucket used while the store cannot be reached. @default a TokenBucket at `rate` */
+  readonly fallback?: TokenBucket;
+}
+
+/**
+ * A token bucket shared by the replicas through a store (a row per vendor in PostgreSQL): every
+ * call of every replica takes from one budget, so N replicas together stay within the vendor's
+ * rate instead of N times it. Waiters still queue here, in priority order, and one pump per
+ * replica asks the store. While the store cannot be reached the replica falls back to its own
+ * bucket at the same rate: a destroy must not wait for the database, and the fallback still
+ * limits this replica (the vendor may then see up to one budget per replica until the store is back).
+ */
+export class SharedTokenBucket extends QueuedLimiter {
+  private readonly fallback: TokenBucket;
+  private readonly logger: Logger;
+  private storeFailing = false;
+
+  constructor(private readonly options: SharedTokenBucketOptions) {
+    super(options.sleep ?? sleep);
+    if (!(options.rate.perSecond > 0) || !(options.rate.burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
+    this.fallback = options.fallback ?? new TokenBucket(options.rate);
+    this.logger = options.logger ?? noopLogger;
+  }
+
+  protected async take(): Promise<number> {
+    try {
+      const waitMs = await this.options.store.take(this.options.name, this.options.rate);
+      if (this.storeFailing) this.logger.info('shared rate budget reachable again', { budget: this.options.name });
+      this.storeFailing = false;
+      return waitMs;
+    } catch (error) {
+      if (!this.storeFailing) {
+        this.logger.warn('shared rate budget unreachable; limiting this replica alone until it is back', {
+          budget: this.options.name,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      this.storeFailing = true;
+      return this.fallback.takeNow();
+    }
   }
 }

@@ -22,7 +22,7 @@ import {
 
 import { ProviderHttpClient, errorForStatus, type HttpResponse, type ProviderHttpClientOptions } from '../http/http-client.js';
 import { parseBody } from '../http/parse-body.js';
-import { TokenBucket, sleep } from '../http/rate-limiter.js';
+import { TokenBucket, sleep, type RateLimiter } from '../http/rate-limiter.js';
 import { gpuFields, joinLocation } from '../shared/offer-mapping.js';
 import { checkInstanceId, checkSshPublicKey, refuseSpot, shellQuote } from '../shared/validation.js';
 import { isStaleInventoryMessage } from './stale-inventory.js';
@@ -59,6 +59,11 @@ export interface TensorDockAdapterOptions {
   readonly createTimeoutMs?: number;
   /** The v2 API allows 100 requests per minute per organisation. @default { perSecond: 100 / 60, burst: 10 } */
   readonly rateLimit?: { perSecond: number; burst: number };
+  /**
+   * Builds the limiter for `rate` (the replicas' shared budget); an in-memory TokenBucket by default.
+   * The adapter names its rate, so every replica draws on the same budget at the same rate.
+   */
+  readonly rateLimiterFor?: (rate: { perSecond: number; burst: number }) => RateLimiter;
 }
 
 const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: false, templates: false, idleDetection: false, asyncCreate: true };
@@ -149,7 +154,7 @@ export class TensorDockAdapter implements ProviderAdapter {
     this.client = new ProviderHttpClient({
       provider: 'tensordock',
       baseUrl: options.baseUrl ?? TENSORDOCK_DEFAULT_BASE_URL,
-      rateLimiter: new TokenBucket(options.rateLimit ?? { perSecond: 100 / 60, burst: 10 }),
+      rateLimiter: (options.rateLimiterFor ?? ((rate) => new TokenBucket(rate)))(options.rateLimit ?? { perSecond: 100 / 60, burst: 10 }),
       secrets: [options.authId, options.apiToken],
       logger: this.logger,
       ...options.http,

@@ -30,7 +30,7 @@ import {
 
 import { ProviderHttpClient, errorForStatus, type ProviderHttpClientOptions } from '../http/http-client.js';
 import { parseBody } from '../http/parse-body.js';
-import { TokenBucket } from '../http/rate-limiter.js';
+import { TokenBucket, type RateLimiter } from '../http/rate-limiter.js';
 import { gpuFields } from '../shared/offer-mapping.js';
 import { checkInstanceId, checkSshPublicKey } from '../shared/validation.js';
 import {
@@ -71,6 +71,11 @@ export interface VastAiAdapterOptions {
   readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Vast throttles above ~4.5 requests/s per endpoint. @default { perSecond: 4, burst: 2 } */
   readonly rateLimit?: { perSecond: number; burst: number };
+  /**
+   * Builds the limiter for `rate` (the replicas' shared budget); an in-memory TokenBucket by default.
+   * The adapter names its rate, so every replica draws on the same budget at the same rate.
+   */
+  readonly rateLimiterFor?: (rate: { perSecond: number; burst: number }) => RateLimiter;
 }
 
 const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: true, templates: true, idleDetection: false, asyncCreate: true };
@@ -176,7 +181,7 @@ export class VastAiAdapter implements ProviderAdapter {
     this.client = new ProviderHttpClient({
       provider: 'vastai',
       baseUrl: options.baseUrl ?? VASTAI_DEFAULT_BASE_URL,
-      rateLimiter: new TokenBucket(options.rateLimit ?? { perSecond: 4, burst: 2 }),
+      rateLimiter: (options.rateLimiterFor ?? ((rate) => new TokenBucket(rate)))(options.rateLimit ?? { perSecond: 4, burst: 2 }),
       secrets: [options.apiKey],
       defaultHeaders: { Authorization: `Bearer ${options.apiKey}` },
       logger: this.logger,

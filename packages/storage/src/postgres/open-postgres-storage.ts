@@ -5,11 +5,12 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 
-import { type BenchmarkRepositories, type LeaseRepository, type Repositories } from '@gpu-shopper/core';
+import { type BenchmarkRepositories, type LeaseRepository, type RateBudgetStore, type Repositories } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../database.js';
 import { PostgresBenchmarkResultRepository, PostgresBenchmarkRunRepository, PostgresBenchmarkScheduleRepository } from './repositories/benchmarks.js';
 import { PostgresCostLedgerRepository } from './repositories/cost-ledger.js';
+import { PostgresRateBudgetStore } from './repositories/rate-budgets.js';
 import { PostgresSessionRepository } from './repositories/sessions.js';
 import {
   PostgresApiKeyRepository,
@@ -21,6 +22,7 @@ import {
   PostgresOfferFailureRepository,
   PostgresSessionSecretRepository,
 } from './repositories/small.js';
+import { guardQueryErrors, guardRepositories } from '../query-errors.js';
 import * as schema from './schema.js';
 
 export interface PostgresStorageOptions {
@@ -37,6 +39,8 @@ export interface PostgresStorage {
   readonly repositories: Repositories;
   readonly benchmarks: BenchmarkRepositories;
   readonly leases: LeaseRepository;
+  /** The vendors' call budgets shared by the replicas (one token bucket per vendor). */
+  readonly rateBudgets: RateBudgetStore;
   readonly db: PostgresDatabase;
   /** Quick liveness probe for `/ready`: a trivial query on a pooled connection. */
   ping(): Promise<boolean>;
@@ -83,7 +87,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     return {
       kind: 'postgres',
       db,
-      repositories: {
+      // Errors leave storage without the queries' parameters (see query-errors.ts).
+      repositories: guardRepositories({
         sessions: new PostgresSessionRepository(db),
         costs: new PostgresCostLedgerRepository(db),
         consumers: new PostgresConsumerRepository(db),
@@ -93,13 +98,14 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
         idempotency: new PostgresIdempotencyRepository(db),
         deployment: new PostgresDeploymentIdentityRepository(db),
         sessionSecrets: new PostgresSessionSecretRepository(db),
-      },
-      benchmarks: {
+      }),
+      benchmarks: guardRepositories({
         results: new PostgresBenchmarkResultRepository(db),
         runs: new PostgresBenchmarkRunRepository(db),
         schedules: new PostgresBenchmarkScheduleRepository(db),
-      },
-      leases: new PostgresLeaseRepository(db),
+      }),
+      leases: guardQueryErrors(new PostgresLeaseRepository(db)),
+      rateBudgets: guardQueryErrors(new PostgresRateBudgetStore(db)),
       ping: async () => {
         try {
           const result = await db.execute(sql`select 1 as ok`);

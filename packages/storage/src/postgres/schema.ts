@@ -296,3 +296,14 @@ export const leases = pgTable('leases', {
   acquiredAt: ms('acquired_at').notNull(),
   expiresAt: ms('expires_at').notNull(),
 });
+
+/**
+ * The vendors' call budgets shared by the replicas (a token bucket per vendor; see
+ * postgres/repositories/rate-budgets.ts). PostgreSQL only: a single process on SQLite keeps its
+ * budget in memory. Time is epoch milliseconds as a number, refilled from the database's clock.
+ */
+export const rateBudgets = pgTable('rate_budgets', {
+  name: text('name').primaryKey(),
+  tokens: doublePrecision('tokens').notNull(),
+  refilledAtMs: bigint('refilled_at_ms', { mode: 'number' }).notNull(),
+});

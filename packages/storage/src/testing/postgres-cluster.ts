@@ -13,32 +13,21 @@ import { promisify } from 'node:util';
 
 import pg from 'pg';
 
+import { findTool, POSTGRES } from '@gpu-shopper/test-support';
+
 const execFile = promisify(execFileCallback);
 
 /** What to install when the binaries are missing (named in the skip message and the CI failure). */
 export const POSTGRES_DEBIAN_PACKAGE = 'postgresql';
 
-function binDirHas(dir: string): boolean {
-  return ['initdb', 'pg_ctl', 'postgres'].every((bin) => fs.existsSync(path.join(dir, bin)));
-}
-
-/** The folder holding initdb, pg_ctl and postgres, newest major first; undefined when none is installed. */
+/**
+ * The folder holding initdb, pg_ctl and postgres (POSTGRES_BIN_DIR, else Debian's newest major, else
+ * PATH); undefined when none is installed. The lookup is test-support's POSTGRES tool, the one the
+ * suites' skip-or-fail rule (requireTools) uses, so a suite runs exactly when a cluster can start.
+ */
 export function findPostgresBinDir(): string | undefined {
-  const fromEnv = process.env['POSTGRES_BIN_DIR'];
-  if (fromEnv) return binDirHas(fromEnv) ? fromEnv : undefined;
-  const debianRoot = '/usr/lib/postgresql';
-  const majors = fs.existsSync(debianRoot)
-    ? fs
-        .readdirSync(debianRoot)
-        .filter((name) => /^\d+$/.test(name))
-        .sort((a, b) => Number(b) - Number(a))
-    : [];
-  for (const major of majors) {
-    const dir = path.join(debianRoot, major, 'bin');
-    if (binDirHas(dir)) return dir;
-  }
-  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) if (dir && binDirHas(dir)) return dir;
-  return undefined;
+  const server = findTool(POSTGRES);
+  return server === undefined ? undefined : path.dirname(server);
 }
 
 export type PostgresAvailability = { readonly available: true; readonly binDir: string } | { readonly available: false; readonly reason: string };

@@ -8,7 +8,12 @@
  * ledger equal to the bill to the cent. Exit 1 on any violation, printing the seed to replay it.
  *
  * `--replicas N --database postgres`: N server processes on one throwaway PostgreSQL, consumers
- * spread across them, and the kills hit any replica, the leader included.
+ * spread across them, and the kills hit any replica, the leader included. Right after the leader is
+ * killed (and once more when the workload is over, an extra kill of the leader while the sessions
+ * consumers left running still run), a few running sessions' reservations are moved to end a second
+ * later (in the shared database), so deadlines fall due while no leader lives; the drain leaves those
+ * to the leader, and the verdict checks that every deadline that fell due was enforced within the
+ * takeover bound.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,11 +21,19 @@ import { parseArgs } from 'node:util';
 
 import { APIConnectionError, APIError, GpuShopper } from '@gpu-shopper/client';
 import { startSimulator, type FaultSpec, type RunningSimulator } from '@gpu-shopper/simulator';
+import { openPostgresStorage, type PostgresStorage } from '@gpu-shopper/storage';
 import { startPostgresCluster, type PostgresCluster } from '@gpu-shopper/storage/postgres-cluster';
 
 import { ADMIN_TOKEN, startServer, type ServerProcess } from '../support/server-process.js';
 import { Prng } from './prng.js';
-import { judge, type SessionFacts } from './verdict.js';
+import { judge, judgeDeadlines, type SessionFacts } from './verdict.js';
+
+/** The documented leader takeover bound (docs/operations.md): a deadline is enforced at most this late. */
+const TAKEOVER_BOUND_MS = 15_000;
+/** How long the leader killed after the workload stays down: past its 10 s lease, so another replica leads. */
+const LEADER_DOWN_MS = 13_000;
+/** Running sessions whose reservation is moved to end right after each leader kill. */
+const DEADLINES_PER_LEADER_KILL = 2;
 
 const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N] [--replicas N --database postgres]
   CI size (default): 40 sessions, 6 consumers, 3 kills. Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6
@@ -119,7 +132,9 @@ class Killer {
 
   constructor(
     private readonly servers: readonly ServerProcess[],
-    private readonly planned: number,
+    private planned: number,
+    /** Called right after the leader is killed, while no leader lives. */
+    private readonly onLeaderKilled: () => Promise<void> = async () => undefined,
   ) {}
 
   get remaining(): number {
@@ -133,17 +148,43 @@ class Killer {
   request(reason: string, delayMs = 0, force = false): void {
     if (this.inFlight || this.remaining <= 0) return;
     if (!force && Date.now() - this.lastKillAt < this.minGapMs) return;
+    // Any replica, the leader included (with one server: that one).
+    this.kill(reason, delayMs, async () => prng.pick(this.servers), prng.int(300, 1500));
+  }
+
+  /**
+   * One more kill, of the leader, once the workload is over (replicas only): the sessions consumers
+   * left running are still running then, so the deadlines moved after it fall due with no leader.
+   */
+  async killLeader(reason: string): Promise<void> {
+    await this.settled();
+    this.planned++;
+    // It stays down past the leader lease, so another replica takes over (a replica restarted
+    // with its own id at once would take its own lease back).
+    this.kill(
+      reason,
+      0,
+      async () => {
+        const roles = await Promise.all(this.servers.map(roleOf));
+        return this.servers[roles.indexOf('leader')] ?? prng.pick(this.servers);
+      },
+      LEADER_DOWN_MS,
+    );
+    await this.settled();
+  }
+
+  private kill(reason: string, delayMs: number, pick: () => Promise<ServerProcess>, downMs: number): void {
     this.inFlight = true;
     this.lastKillAt = Date.now();
     this.busy = (async () => {
       await sleep(delayMs);
-      // Any replica, the leader included (with one server: that one).
-      const victim = prng.pick(this.servers);
+      const victim = await pick();
       const role = this.servers.length > 1 ? await roleOf(victim) : 'only';
       this.kills.push(this.servers.length > 1 ? `${reason} (replica ${this.servers.indexOf(victim) + 1}, ${role})` : reason);
       log(`SIGKILL #${this.kills.length} (${this.kills[this.kills.length - 1] ?? reason})`);
       await victim.kill();
-      await sleep(prng.int(300, 1500));
+      if (role === 'leader') await this.onLeaderKilled().catch((error: unknown) => log(`moving deadlines failed: ${error instanceof Error ? error.message : String(error)}`));
+      await sleep(downMs);
       await victim.restart();
       log('server restarted');
       this.inFlight = false;
@@ -257,7 +298,22 @@ async function main(): Promise<number> {
     );
   }
   const server = servers[0] as ServerProcess;
-  const killer = new Killer(servers, KILLS);
+  // The shared database, for moving deadlines (replicas only: the point is a deadline falling due while the leader is dead).
+  const deadlineStore: PostgresStorage | null = databaseUrl && REPLICAS > 1 ? await openPostgresStorage({ url: databaseUrl, maxConnections: 2 }) : null;
+  /** Sessions whose reservation end was moved, and when. */
+  const warped = new Map<string, number>();
+  const killer = new Killer(servers, KILLS, async () => {
+    if (!deadlineStore) return;
+    // Not through the API (a reservation is at least an hour): the row's deadline moves, as time would.
+    const moved = await deadlineStore.db.$client.query<{ id: string }>(
+      `update sessions set expires_at = now() + interval '1 second'
+       where id in (select id from sessions where status = 'running' and expires_at > now() + interval '1 second' order by random() limit $1)
+       returning id`,
+      [DEADLINES_PER_LEADER_KILL],
+    );
+    for (const row of moved.rows) warped.set(row.id, Date.now());
+    log(`leader dead: ${moved.rows.length} reservations now end in 1 s (${moved.rows.map((r) => r.id).join(', ')})`);
+  });
   const faultsInjected = new Map<string, number>();
   const work: Workload = { answersByKey: new Map(), unanswered: [], refused: new Map(), privateKeys: [], actions: new Map() };
   const admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0, timeout: 20_000 });
@@ -307,6 +363,7 @@ async function main(): Promise<number> {
       await killer.settled();
     }
     await killer.settled();
+    if (deadlineStore) await killer.killLeader('deadlines falling due');
     await sim.control.clearFaults();
     log('workload done; faults cleared; finishing every live session');
 
@@ -319,14 +376,32 @@ async function main(): Promise<number> {
         log(`${live.length} sessions still live after 3 minutes of drain`);
         break;
       }
-      for (const s of live) if (s.status !== 'stopping') await reliably('done', () => admin.sessions.done(s.id)).catch(() => undefined);
+      for (const s of live) {
+        // A moved deadline is the leader's to enforce: the drain leaves it alone until the bound has passed.
+        const movedAt = warped.get(s.id);
+        if (movedAt !== undefined && Date.now() < movedAt + 1000 + TAKEOVER_BOUND_MS + 5000) continue;
+        if (s.status !== 'stopping') await reliably('done', () => admin.sessions.done(s.id)).catch(() => undefined);
+      }
       await sleep(1000);
     }
     await sleep(3 * 2000 + 5000 + 1000); // three reconciliation passes past the orphan grace period
 
-    const sessions = await reliably('list', () => listAll(admin));
+    const listed = await reliably('list', () => listAll(admin));
+    const judgedAt = new Date();
+    // Sessions whose deadline fell due: when the service decided to stop each, from its event log.
+    const sessions = await Promise.all(
+      listed.map(async (s) => {
+        const dueMs = Math.min(Date.parse(s.expires_at ?? ''), Date.parse(s.hard_max_at ?? ''));
+        if (!(dueMs <= judgedAt.getTime())) return s;
+        const { events } = await reliably('events', () => admin.sessions.events(s.id));
+        const stop = events.find((e) => e.to_status !== null && e.to_status !== e.from_status && ['stopping', 'stopped', 'terminated', 'failed'].includes(e.to_status));
+        return { ...s, stop_requested_at: stop?.occurred_at ?? null };
+      }),
+    );
     const instances = await sim.control.instances();
-    const verdict = judge(deploymentId, sessions, instances, { answersByKey: work.answersByKey });
+    const deadlineFacts = { judgedAt, boundMs: TAKEOVER_BOUND_MS };
+    const verdict = judge(deploymentId, sessions, instances, { answersByKey: work.answersByKey }, deadlineFacts);
+    const deadlines = judgeDeadlines(sessions, deadlineFacts);
     for (const key of work.unanswered) verdict.violations.push(`create with idempotency key ${key} was never answered`);
 
     // Secrets: nothing the service must keep to itself reaches its logs, and listings carry no key.
@@ -357,6 +432,9 @@ async function main(): Promise<number> {
       replicas: REPLICAS,
       database: DATABASE,
       leader_changes: entries.filter((e) => e.msg === 'became leader').length,
+      deadlines_moved_while_leader_dead: warped.size,
+      deadlines_due: deadlines.dueDeadlines,
+      deadline_worst_lateness_s: deadlines.worstLatenessMs / 1000,
       log_lines: allLogs.length,
       violations: verdict.violations,
     };
@@ -379,6 +457,7 @@ async function main(): Promise<number> {
       else await s.dispose();
     }
     await sim.stop();
+    await deadlineStore?.close();
     await cluster?.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { judge, sessionIdOfLabel, type InstanceFacts, type SessionFacts } from './verdict.js';
+import { judge, judgeDeadlines, sessionIdOfLabel, type InstanceFacts, type SessionFacts } from './verdict.js';
 
 const DEP = 'dep_01ABC';
 const session = (id: string, over: Partial<SessionFacts> = {}): SessionFacts => ({
@@ -78,5 +78,46 @@ describe('chaos verdict: ledger granularity', () => {
     expect(rounded.violations).toEqual([]);
     const over = judge(DEP, [priced('ses_1', 130_000)], [instance('ses_1', { costMicroUsd: 100_000 })], noWorkload);
     expect(over.violations).toHaveLength(1);
+  });
+
+  describe('deadlines: nothing enforced later than the takeover bound', () => {
+    const judgedAt = new Date('2026-12-07T12:10:00.000Z');
+    const facts = { judgedAt, boundMs: 15_000 };
+    const at = (iso: string) => `2026-12-07T${iso}Z`;
+    const timed = (id: string, over: Partial<SessionFacts>) => session(id, { expires_at: at('12:00:00.000'), hard_max_at: at('13:00:00.000'), ...over });
+
+    it("passes a reservation end enforced within the bound (a new leader's first tick), and one the consumer beat", () => {
+      const verdict = judgeDeadlines([timed('ses_1', { stop_reason: 'expired', stopped_at: at('12:00:14.000') }), timed('ses_2', { stopped_at: at('11:59:00.000') })], facts);
+      expect(verdict).toEqual({ violations: [], dueDeadlines: 1, worstLatenessMs: 14_000 });
+    });
+
+    it('names a reservation end or hard maximum enforced late, whoever stopped it', () => {
+      const verdict = judgeDeadlines(
+        [
+          timed('ses_late', { stop_reason: 'expired', stopped_at: at('12:00:16.500') }),
+          timed('ses_hard', { expires_at: at('14:00:00.000'), hard_max_at: at('12:05:00.000'), stop_reason: 'done', stopped_at: at('12:06:00.000') }),
+        ],
+        facts,
+      );
+      expect(verdict.violations).toEqual([
+        'session ses_late: its reservation end fell due at 2026-12-07T12:00:00.000Z and was enforced 16.5 s late (bound 15 s)',
+        'session ses_hard: its hard maximum fell due at 2026-12-07T12:05:00.000Z and was enforced 60.0 s late (bound 15 s)',
+      ]);
+    });
+
+    it('names a session still live past its deadline and the bound, but not one whose deadline has just fallen due', () => {
+      const verdict = judgeDeadlines(
+        [timed('ses_live', { status: 'running', stopped_at: null }), timed('ses_recent', { status: 'running', stopped_at: null, expires_at: at('12:09:50.000') })],
+        facts,
+      );
+      expect(verdict.violations).toEqual(['session ses_live: its reservation end fell due at 2026-12-07T12:00:00.000Z and it is still running 600.0 s later (bound 15 s)']);
+      expect(verdict.dueDeadlines).toBe(2);
+    });
+
+    it('is part of the verdict when the soak gives the facts', () => {
+      const late = timed('ses_1', { stopped_at: at('12:01:00.000') });
+      expect(judge(DEP, [late], [instance('ses_1')], noWorkload).violations).toEqual([]);
+      expect(judge(DEP, [late], [instance('ses_1')], noWorkload, facts).violations).toHaveLength(1);
+    });
   });
 });

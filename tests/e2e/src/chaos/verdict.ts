@@ -14,6 +14,27 @@ export interface SessionFacts {
   readonly error_type: string | null;
   readonly cost_so_far_micros: number;
   readonly price_per_hour_micros?: number;
+  /** The reservation's end and the hard maximum (ISO 8601), as the session stands at the end. */
+  readonly expires_at?: string;
+  readonly hard_max_at?: string;
+  /** When its billing ended (the destroy confirmed), whoever asked. */
+  readonly stopped_at?: string | null;
+  /**
+   * When the service decided to stop it (its first event towards stopping or an end), read from its
+   * event log by the soak; the enforcement time, before the vendor's destroy takes its own time.
+   */
+  readonly stop_requested_at?: string | null;
+}
+
+/**
+ * Deadlines: a reservation end or hard maximum that fell due must be enforced within `boundMs` of
+ * falling due (the leader takeover bound: a deadline falling due while the leader is dead is
+ * enforced by the next leader's first tick), whoever stopped the session.
+ */
+export interface DeadlineFacts {
+  /** When the facts were read: deadlines due after `judgedAt - boundMs` cannot be late yet. */
+  readonly judgedAt: Date;
+  readonly boundMs: number;
 }
 
 /** What the simulator knows about one instance. */
@@ -63,8 +84,51 @@ export interface Verdict {
   readonly counts: Readonly<Record<string, number>>;
 }
 
-export function judge(deploymentId: string, sessions: readonly SessionFacts[], instances: readonly InstanceFacts[], workload: WorkloadFacts): Verdict {
+/** How late each session's deadline was enforced, as violations; `deadlines` counts the deadlines that fell due. */
+export function judgeDeadlines(sessions: readonly SessionFacts[], facts: DeadlineFacts): { violations: string[]; dueDeadlines: number; worstLatenessMs: number } {
   const violations: string[] = [];
+  let dueDeadlines = 0;
+  let worstLatenessMs = 0;
+  for (const session of sessions) {
+    const candidates = [
+      { what: 'reservation end', at: session.expires_at },
+      { what: 'hard maximum', at: session.hard_max_at },
+    ]
+      .filter((d): d is { what: string; at: string } => typeof d.at === 'string')
+      .map((d) => ({ what: d.what, atMs: Date.parse(d.at) }))
+      .sort((a, b) => a.atMs - b.atMs);
+    const due = candidates[0];
+    if (!due || Number.isNaN(due.atMs)) continue;
+    const stoppedAt = session.stop_requested_at ?? session.stopped_at ?? null;
+    const stoppedMs = stoppedAt ? Date.parse(stoppedAt) : null;
+    // Stopped before it fell due (done, deleted, failed…): nothing to enforce.
+    if (stoppedMs !== null && stoppedMs <= due.atMs) continue;
+    if (due.atMs > facts.judgedAt.getTime()) continue;
+    dueDeadlines++;
+    if (stoppedMs === null) {
+      if (due.atMs <= facts.judgedAt.getTime() - facts.boundMs && LIVE_STATUSES.has(session.status)) {
+        violations.push(`session ${session.id}: its ${due.what} fell due at ${new Date(due.atMs).toISOString()} and it is still ${session.status} ${((facts.judgedAt.getTime() - due.atMs) / 1000).toFixed(1)} s later (bound ${facts.boundMs / 1000} s)`);
+      }
+      continue;
+    }
+    const lateMs = stoppedMs - due.atMs;
+    worstLatenessMs = Math.max(worstLatenessMs, lateMs);
+    if (lateMs > facts.boundMs) {
+      violations.push(`session ${session.id}: its ${due.what} fell due at ${new Date(due.atMs).toISOString()} and was enforced ${(lateMs / 1000).toFixed(1)} s late (bound ${facts.boundMs / 1000} s)`);
+    }
+  }
+  return { violations, dueDeadlines, worstLatenessMs };
+}
+
+export function judge(
+  deploymentId: string,
+  sessions: readonly SessionFacts[],
+  instances: readonly InstanceFacts[],
+  workload: WorkloadFacts,
+  deadlines?: DeadlineFacts,
+): Verdict {
+  const violations: string[] = [];
+  if (deadlines) violations.push(...judgeDeadlines(sessions, deadlines).violations);
   const byId = new Map(sessions.map((s) => [s.id, s]));
   const ours = instances.filter((i) => sessionIdOfLabel(i.label, deploymentId) !== null);
 
