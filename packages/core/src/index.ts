@@ -47,8 +47,13 @@ export {
 } from './providers/provider-name.js';
 
 export {
+  DEFAULT_BID_MARGIN_PERCENT,
   DEFAULT_HARD_MAX_HOURS,
   LABEL_PREFIX,
+  ON_PREEMPT_POLICIES,
+  bidFor,
+  onPreemptSchema,
+  type OnPreempt,
   LIVE_STATUSES,
   MAX_RESERVATION_HOURS,
   MIN_RESERVATION_HOURS,

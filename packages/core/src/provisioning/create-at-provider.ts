@@ -38,6 +38,8 @@ export class InstanceCreation {
       templateHashId: session.templateHashId,
       diskGb: session.diskGb,
       onStartScript: null,
+      // A spot session rents with its bid; on-demand sends none.
+      bidPricePerHourMicros: session.interruptible ? session.bidPerHourMicros : null,
     });
     if (created.ok) {
       // Rented: the next `gpu` request must not pick the same offer from the cache before the
