@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import {
   createCoreServices,
+  type PreemptionHandler,
   LIVE_STATUSES,
   UlidIdGenerator,
   type CostAccountant,
@@ -63,6 +64,8 @@ export interface Services {
   readonly provisioning: ProvisioningService;
   readonly lifecycle: LifecycleManager;
   readonly reconciler: Reconciler;
+  /** Spot sessions outbid: recorded, then ended or reprovisioned (the reprovisioning saga runs with the others). */
+  readonly preemptions: PreemptionHandler;
   readonly commands: SessionCommands;
   readonly costs: CostAccountant;
   readonly nodes: NodeAccess;
@@ -227,7 +230,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
       },
     },
   );
-  const { costs, terminator, failures, inventory, templates, provisioning, lifecycle, reconciler, commands } = core;
+  const { costs, terminator, failures, inventory, templates, provisioning, lifecycle, reconciler, preemptions, commands } = core;
   budgetStop.sessionsOf = async (consumerId) => {
     const live = await repositories.sessions.list({ consumerId, statuses: LIVE_STATUSES });
     logger.warn('budget exhausted: stopping the consumer\'s sessions (BUDGET_EXHAUSTED_POLICY=stop)', { consumerId, sessions: live.length });
@@ -287,6 +290,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     provisioning,
     lifecycle,
     reconciler,
+    preemptions,
     commands,
     costs,
     nodes,

@@ -198,7 +198,8 @@ export {
   type BudgetAlertThreshold,
   type Consumer,
 } from './consumers/consumer.js';
-export { BudgetCommitments, remainingCommitment, type BudgetHeadroom } from './consumers/budget-commitments.js';
+export { BudgetCommitments, remainingCommitment, worstCaseRate, type BudgetHeadroom } from './consumers/budget-commitments.js';
+export { PreemptionHandler, type PreemptionHandlerOptions, type PreemptionOutcome } from './lifecycle/preemption.js';
 
 export * from './gpu/index.js';
 

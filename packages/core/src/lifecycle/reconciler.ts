@@ -1,6 +1,7 @@
 import { noopLogger, type Logger } from '../logging/logger.js';
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
 import { type Repositories } from '../ports/repositories.js';
+import { type PreemptionHandler } from './preemption.js';
 import { type SessionTerminator } from '../provisioning/session-terminator.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { sessionEvent } from '../sessions/session-event.js';
@@ -23,6 +24,8 @@ export interface ReconcilerOptions {
   readonly onOrphanFound?: (instance: ProviderInstance) => void;
   readonly onOrphanDestroyed?: (instance: ProviderInstance) => void;
   readonly onPaused?: (provider: ProviderName, reason: string) => void;
+  /** Spot sessions: what is done with an instance a listing shows outbid (`preempted`). */
+  readonly preemptions?: PreemptionHandler;
 }
 
 /** An instance the reconciler will never touch: another deployment's, or not labelled by us at all. */
@@ -77,6 +80,8 @@ export interface ReconcileReport {
   readonly orphansFound: number;
   readonly orphansDestroyed: number;
   readonly ghostsConfirmed: number;
+  /** Spot instances seen outbid in this pass and handled (ended or reprovisioning). */
+  readonly preempted: number;
   readonly foreign: ForeignInstance[];
 }
 
@@ -123,7 +128,7 @@ export class Reconciler {
   }
 
   async pass(): Promise<ReconcileReport> {
-    const report = { providers: [] as ReconcileReport['providers'], orphansFound: 0, orphansDestroyed: 0, ghostsConfirmed: 0, foreign: [] as ForeignInstance[] };
+    const report = { providers: [] as ReconcileReport['providers'], orphansFound: 0, orphansDestroyed: 0, ghostsConfirmed: 0, preempted: 0, foreign: [] as ForeignInstance[] };
     // Providers in parallel: one hanging or retrying vendor must not delay the others' cleanup.
     const perProvider = await Promise.all(
       [...this.options.providers].map(async ([name, provider]): Promise<ReconcileReport['providers'][number]> => {
@@ -154,7 +159,11 @@ export class Reconciler {
     return report;
   }
 
-  private async examine(instance: ProviderInstance, report: { orphansFound: number; orphansDestroyed: number; foreign: ForeignInstance[] }, byLabel: ReadonlyMap<string, Session>): Promise<void> {
+  private async examine(
+    instance: ProviderInstance,
+    report: { orphansFound: number; orphansDestroyed: number; preempted: number; foreign: ForeignInstance[] },
+    byLabel: ReadonlyMap<string, Session>,
+  ): Promise<void> {
     const parsed = instance.label ? parseSessionLabel(instance.label) : undefined;
     if (!parsed || parsed.deploymentId !== this.options.deploymentId) {
       report.foreign.push({
@@ -169,6 +178,7 @@ export class Reconciler {
     const snapshot = instance.label ? byLabel.get(instance.label) : undefined;
     if (snapshot && this.owns(snapshot, instance)) {
       this.orphanFirstSeen.delete(this.key(instance));
+      if (instance.state === 'preempted' && snapshot.interruptible && this.options.preemptions) await this.preempted(snapshot.id, instance, report);
       return;
     }
     const session = instance.label ? await this.options.repositories.sessions.findByLabel(instance.label) : undefined;
@@ -230,6 +240,15 @@ export class Reconciler {
       this.orphanRecords.set(key, { ...record, outcome: 'destroy_failed', error: `${destroyed.err.code}: ${destroyed.err.message}` });
       this.logger.error('orphan destroy failed; will retry next pass', { provider: instance.provider, providerInstanceId: instance.providerInstanceId, error: destroyed.err.message });
     }
+  }
+
+  /** An owned spot instance listed outbid: noticed in this pass, handled on the session as it is now. */
+  private async preempted(sessionId: string, instance: ProviderInstance, report: { preempted: number }): Promise<void> {
+    const seenAt = this.options.clock.now();
+    const session = await this.options.repositories.sessions.get(sessionId);
+    if (!session || !this.options.preemptions) return;
+    const outcome = await this.options.preemptions.handle(session, instance, seenAt);
+    if (outcome === 'ended' || outcome === 'reprovisioning') report.preempted++;
   }
 
   /**

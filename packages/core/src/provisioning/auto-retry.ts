@@ -91,7 +91,8 @@ export class AutoRetry {
     }
     const tried = new Set([...session.triedOfferIds, session.offerId]);
     const vram = findGpuSku(session.gpuType)?.vramGb ?? 0;
-    const within = (factor: number, offer: Offer) => offer.pricePerHourMicros <= session.pricePerHourMicros * factor;
+    // A spot session's price is bounded by its maximum bid (checked below), not by its current price.
+    const within = (factor: number, offer: Offer) => session.interruptible || offer.pricePerHourMicros <= session.pricePerHourMicros * factor;
     const maxBid = session.maxBidPerHourMicros;
     return answer.offers.find((offer) => {
       if (tried.has(offer.id) || offer.gpuCount < session.gpuCount) return false;

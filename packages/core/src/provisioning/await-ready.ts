@@ -83,6 +83,15 @@ export class ReadinessWait {
             });
             if (running) {
               this.ctx.logger.info('session running', { sessionId: session.id, provider: session.provider });
+              // Back after a preemption: say that the session now lives on another host (SSE, webhooks).
+              if (running.preemptions > 0) {
+                await this.ctx.writer.note(running.id, 'host_changed', 'provisioner', `the session moved to ${ssh.host}:${ssh.port} after its instance was preempted`, {
+                  sshHost: ssh.host,
+                  sshPort: ssh.port,
+                  providerInstanceId: running.providerInstanceId,
+                  offerId: running.offerId,
+                });
+              }
               return running;
             }
             // Someone else changed the session meanwhile: look again at once.
