@@ -219,7 +219,14 @@ export class SessionIntents {
       ...(template ? { provider: template.provider } : {}),
     });
     // With a template, the cheapest offer whose host meets its requirements.
-    const cheapest = answer.offers.find((offer) => this.ctx.options.providers.has(offer.provider) && (template === null || offerSatisfiesTemplate(offer, template)));
+    // With a maximum bid, only spot offers whose minimum bid is within it compete.
+    const maxBid = input.pricing === 'spot' ? input.maxBidPerHourMicros : null;
+    const cheapest = answer.offers.find(
+      (offer) =>
+        this.ctx.options.providers.has(offer.provider) &&
+        (template === null || offerSatisfiesTemplate(offer, template)) &&
+        (maxBid == null || (offer.minBidPerHourMicros ?? Infinity) <= maxBid),
+    );
     return cheapest ? Ok(cheapest) : Err(new NotFoundError('offer for GPU', input.gpu ?? ''));
   }
 

@@ -27,6 +27,16 @@ describe('spot sessions: rented with a bid', () => {
     expect(session).toMatchObject({ offerId: 'vastai-spot-1', bidPerHourMicros: 155_000, maxBidPerHourMicros: 155_000, onPreempt: 'end', pricePerHourMicros: 165_000 });
   });
 
+  it('by GPU, the cheapest spot offer whose minimum bid is within the maximum bid', async () => {
+    // Cheaper in all (little storage) but with a higher minimum bid than spot-1.
+    const cheaperHigherBid = buildOffer({ id: 'vastai-spot-8', providerOfferId: '8', pricePerHourMicros: 155_000, interruptible: true, minBidPerHourMicros: 154_000 });
+    const h = createCoreHarness({ offers: [...OFFERS, cheaperHigherBid] });
+    const uncapped = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: undefined, gpu: 'RTX 4090', pricing: 'spot' })));
+    expect(uncapped.session.offerId).toBe('vastai-spot-8');
+    const capped = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: undefined, gpu: 'RTX 4090', pricing: 'spot', maxBidPerHourMicros: 152_000 })));
+    expect(capped.session).toMatchObject({ offerId: 'vastai-spot-1', bidPerHourMicros: 152_000 });
+  });
+
   it('refuses a spot offer without pricing spot, a bid on an on-demand offer and a maximum under the minimum, writing nothing', async () => {
     const h = createCoreHarness({ offers: OFFERS });
     const refusals = [
