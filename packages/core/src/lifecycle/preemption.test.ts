@@ -1,3 +1,4 @@
+import { costSoFar } from '../cost/billing.js';
 import { unwrap } from '../errors/result.js';
 import { costForSeconds, elapsedSeconds } from '../money/money.js';
 import { createCoreHarness } from '../testing/core-harness.js';
@@ -69,7 +70,11 @@ describe('spot sessions: preemption', () => {
     expect(secondStart.getTime()).toBeGreaterThanOrEqual(seenAt.getTime());
     h.clock.advanceSeconds(3600);
     await h.lifecycle.tick();
-    expect(await h.costs.sessionCost(session.id)).toBe(costForSeconds(175_000, first) + costForSeconds(186_000, elapsedSeconds(secondStart, h.clock.now())));
+    const ledger = await h.costs.sessionCost(session.id);
+    expect(ledger).toBe(costForSeconds(175_000, first) + costForSeconds(186_000, elapsedSeconds(secondStart, h.clock.now())));
+    // What the API shows as cost so far is the ledger's figure, each instance at its own price.
+    const current = await h.repositories.sessions.get(session.id);
+    expect(current && costSoFar(current, h.clock.now())).toBe(ledger);
   });
 
   it('on_preempt reprovision with no offer within the maximum bid ends the session instead', async () => {

@@ -93,16 +93,15 @@ export class InstanceCreation {
 
   /** Stores the provider id the moment it is known, whatever else changed meanwhile (a stop needs it). */
   private async recordInstance(session: Session, providerInstanceId: string, startedAt: Date | null, pricePerHourMicros?: number | null): Promise<Session> {
-    // After a preemption the ledger already holds the earlier instance's seconds: the billing start is
-    // set that many seconds before the new create, so accrual goes on from the new instance's start
-    // at its own price, one high-water mark for the whole session.
-    const billedBefore = session.preemptions > 0 && !session.billingStartedAt ? await this.ctx.options.repositories.costs.accruedSeconds(session.id) : 0;
+    // After a preemption the ledger already holds the earlier instances' seconds (priorBilledSeconds):
+    // the billing start is set that many seconds before the new create, so accrual goes on from the
+    // new instance's start at its own price, one high-water mark for the whole session.
     const recorded = await this.ctx.writer.update(session, (current) =>
       decide.write(
         {
           providerInstanceId,
           // Vendors bill from creation: cost accrues from here (invariant 10).
-          billingStartedAt: current.billingStartedAt ?? new Date((startedAt ?? this.ctx.options.clock.now()).getTime() - billedBefore * 1000),
+          billingStartedAt: current.billingStartedAt ?? new Date((startedAt ?? this.ctx.options.clock.now()).getTime() - current.priorBilledSeconds * 1000),
           ...(pricePerHourMicros ? { pricePerHourMicros } : {}),
         },
         [this.ctx.writer.event(current.id, 'provider_instance_recorded', 'provisioner', `instance ${providerInstanceId} created`, { providerInstanceId })],

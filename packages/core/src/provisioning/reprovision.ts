@@ -30,6 +30,9 @@ export class Reprovisioning {
     const raise = Math.max(0, remainingCommitment({ ...session, ...pricing }, now) - remainingCommitment(session, now));
     const allowed = this.ctx.budgets.check(headroom, raise, `reprovisioning on ${next.id} at ${formatUsd(pricing.pricePerHourMicros, 4)}/h`);
     if (!allowed.ok) return { ok: false, reason: allowed.err.message };
+    // What the ledger holds for the earlier instances (accrued up to the preemption by the caller).
+    const priorBilledSeconds = await this.ctx.options.repositories.costs.accruedSeconds(session.id);
+    const priorCostMicros = (await this.ctx.options.repositories.costs.totals({ sessionId: session.id })).totalMicros;
     const deadline = Math.min(now.getTime() + this.ctx.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
     const changes: SessionChanges = {
       offerId: next.id,
@@ -44,6 +47,8 @@ export class Reprovisioning {
       // The new instance bills from its own create; the ledger keeps what the old one cost (see create-at-provider).
       billingStartedAt: null,
       stoppedAt: null,
+      priorBilledSeconds,
+      priorCostMicros,
       triedOfferIds: [...session.triedOfferIds, session.offerId],
       provisioningDeadline: new Date(deadline),
     };

@@ -96,6 +96,8 @@ export function createSessionIntent(
     maxBidPerHourMicros: input.spot?.maxBidPerHourMicros ?? null,
     onPreempt: input.spot?.onPreempt ?? null,
     preemptions: 0,
+    priorBilledSeconds: 0,
+    priorCostMicros: 0,
     autoRetry: input.autoRetry != null && input.autoRetry.maxAttempts > 1,
     retryScope: input.autoRetry?.scope ?? 'same_gpu',
     maxAttempts: input.autoRetry?.maxAttempts ?? 1,

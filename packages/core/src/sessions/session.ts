@@ -170,6 +170,13 @@ export const sessionSchema = z.object({
   onPreempt: onPreemptSchema.nullable(),
   /** How many of its instances were preempted so far. */
   preemptions: z.number().int().nonnegative(),
+  /**
+   * After a preemption and reprovision: the seconds and cost the ledger holds for the earlier
+   * instances. The billing start is set that many seconds before the current instance's create, so
+   * the ledger's one high-water mark goes on; the current price applies only past these seconds.
+   */
+  priorBilledSeconds: z.number().int().nonnegative(),
+  priorCostMicros: z.number().int().nonnegative(),
   /** Auto-retry: after a failed attempt, try the next comparable offer with the same session id and key. */
   autoRetry: z.boolean(),
   retryScope: retryScopeSchema,

@@ -61,6 +61,8 @@ export const sessions = pgTable(
     maxBidPerHourMicros: micros('max_bid_per_hour_micros'),
     onPreempt: text('on_preempt'),
     preemptions: integer('preemptions').notNull().default(0),
+    priorBilledSeconds: integer('prior_billed_seconds').notNull().default(0),
+    priorCostMicros: micros('prior_cost_micros').notNull().default(0),
     autoRetry: boolean('auto_retry').notNull().default(false),
     retryScope: text('retry_scope').notNull().default('same_gpu'),
     maxAttempts: integer('max_attempts').notNull().default(1),
