@@ -227,6 +227,28 @@ export async function composeServices(options: ComposeOptions): Promise<Services
           metrics.destroys.inc({ initiator: 'reconciler', outcome: 'orphan' });
         },
         onPaused: (provider) => metrics.reconciliationPauses.inc({ provider }),
+        onPreempted: (session) => {
+          metrics.preemptions.inc({ provider: session.provider, on_preempt: session.onPreempt ?? 'end' });
+          if (!env.PREEMPTION_WEBHOOK_URL) return;
+          // Best effort and never awaited by the reconciler: a slow receiver must not delay the reprovision.
+          void fetch(env.PREEMPTION_WEBHOOK_URL, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              event: 'session.preempted',
+              session_id: session.id,
+              consumer_id: session.consumerId,
+              provider: session.provider,
+              offer_id: session.offerId,
+              provider_instance_id: session.providerInstanceId,
+              bid: session.bidPerHourMicros === null ? null : microsToUsd(session.bidPerHourMicros),
+              on_preempt: session.onPreempt,
+              preemptions: session.preemptions,
+              preempted_at: session.stoppedAt?.toISOString() ?? null,
+            }),
+            signal: AbortSignal.timeout(10_000),
+          }).catch((error: unknown) => logger.warn('preemption webhook failed', { sessionId: session.id, error: error instanceof Error ? error.message : String(error) }));
+        },
       },
     },
   );

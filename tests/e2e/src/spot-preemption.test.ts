@@ -1,3 +1,6 @@
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
+
 import { GpuShopper, type Offer, type Session } from '@gpu-shopper/client';
 import { NodeSshRemoteExec } from '@gpu-shopper/ssh';
 import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
@@ -25,10 +28,24 @@ describe('spot sessions: preemption survived (simulate mode)', () => {
   let admin: GpuShopper;
   let control: SimulatorControlClient;
   const ssh = new NodeSshRemoteExec({ closeGraceMs: 100 });
+  /** What the server POSTed to PREEMPTION_WEBHOOK_URL. */
+  const webhooks: Record<string, unknown>[] = [];
+  const receiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      webhooks.push(JSON.parse(body) as Record<string, unknown>);
+      res.writeHead(204).end();
+    });
+  });
 
   beforeAll(async () => {
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/preempted`;
     sim = await startSimulator({ seed: 11, catalogSize: 120, bootDelayMs: 200, keyPropagationMs: 50 });
-    server = await startServer({ env: { SIMULATOR_URL: sim.urls.control, LIFECYCLE_CHECK_INTERVAL: '1s', RECONCILIATION_INTERVAL: '1s', INVENTORY_CACHE_TTL: '5s' } });
+    server = await startServer({
+      env: { SIMULATOR_URL: sim.urls.control, LIFECYCLE_CHECK_INTERVAL: '1s', RECONCILIATION_INTERVAL: '1s', INVENTORY_CACHE_TTL: '5s', PREEMPTION_WEBHOOK_URL: webhookUrl },
+    });
     admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 2 });
     control = new SimulatorControlClient(sim.urls.control);
   });
@@ -36,6 +53,7 @@ describe('spot sessions: preemption survived (simulate mode)', () => {
   afterAll(async () => {
     await server?.dispose();
     await sim?.stop();
+    await new Promise((resolve) => receiver.close(resolve));
   });
 
   /** A GPU type with at least `count` available spot offers at Vast.ai, cheapest first. */
@@ -106,6 +124,8 @@ describe('spot sessions: preemption survived (simulate mode)', () => {
     expect(instances.filter((i) => i.state !== 'destroyed').map((i) => i.id)).toEqual([after.provider_instance_id]);
     const events = (await admin.sessions.events(created.session.id)).events.map((e) => e.type);
     expect(events).toEqual(expect.arrayContaining(['preempted', 'reprovision_after_preemption', 'host_changed']));
+    const hook = await waitFor('the preemption webhook', () => Promise.resolve(webhooks.find((w) => w['session_id'] === created.session.id)));
+    expect(hook).toMatchObject({ event: 'session.preempted', provider_instance_id: oldInstance.id, on_preempt: 'reprovision', preemptions: 1 });
 
     await admin.sessions.done(created.session.id);
     const ended = await waitFor('terminated', async () => {
