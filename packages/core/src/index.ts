@@ -199,6 +199,7 @@ export {
   type Consumer,
 } from './consumers/consumer.js';
 export { BudgetCommitments, remainingCommitment, worstCaseRate, type BudgetHeadroom } from './consumers/budget-commitments.js';
+export { defaultMaxBid, offerStorageRate, type SessionPricing, type SpotTerms } from './provisioning/spot-terms.js';
 export { PreemptionHandler, type PreemptionHandlerOptions, type PreemptionOutcome } from './lifecycle/preemption.js';
 
 export * from './gpu/index.js';
