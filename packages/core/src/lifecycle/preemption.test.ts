@@ -1,5 +1,6 @@
 import { costSoFar } from '../cost/billing.js';
 import { unwrap } from '../errors/result.js';
+import { ProviderRateLimitedError, ProviderUnavailableError } from '../ports/provider-errors.js';
 import { costForSeconds, elapsedSeconds } from '../money/money.js';
 import { createCoreHarness } from '../testing/core-harness.js';
 import { buildOffer, buildProvisionRequest } from '../testing/fixtures.js';
@@ -75,6 +76,43 @@ describe('spot sessions: preemption', () => {
     // What the API shows as cost so far is the ledger's figure, each instance at its own price.
     const current = await h.repositories.sessions.get(session.id);
     expect(current && costSoFar(current, h.clock.now())).toBe(ledger);
+  });
+
+  it('a preemption whose handling was cut short after the destroy is carried on by the next pass, not taken for a vanished instance', async () => {
+    const { h, session, instanceId } = await runningSpot('reprovision');
+    h.provider.preempt(instanceId);
+    // The destroy is sent but cannot be verified in this pass: nothing else may be rented yet.
+    for (let i = 0; i < 3; i++) h.provider.failNext('getInstance', new ProviderUnavailableError('503', { provider: 'vastai', operation: 'getInstance' }));
+    await h.reconciler.pass();
+    expect(await h.repositories.sessions.get(session.id)).toMatchObject({ status: 'running', preemptions: 1, providerInstanceId: instanceId });
+    expect(h.provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(1);
+    expect(h.provider.liveInstances()).toEqual([]);
+    // The outbid instance is gone from the listing now; the next pass resumes the preemption.
+    await h.reconciler.pass();
+    await until(async () => (await h.repositories.sessions.get(session.id))?.status === 'running' && (await h.repositories.sessions.get(session.id))?.providerInstanceId !== instanceId);
+    const moved = await h.repositories.sessions.get(session.id);
+    expect(moved).toMatchObject({ status: 'running', errorType: null, preemptions: 1 });
+    expect((await h.repositories.sessions.listEvents(session.id)).map((e) => e.type)).not.toContain('confirm_vanished');
+  });
+
+  it('outbid before it ever ran: the saga records the preemption and ends the session; billing ends at the sighting, not at the destroy', async () => {
+    const h = createCoreHarness({ offers: OFFERS });
+    h.provider.setCreatedState('starting');
+    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', onPreempt: 'reprovision' })));
+    const saga = h.provisioning.run(session.id);
+    await until(async () => (await h.repositories.sessions.get(session.id))?.providerInstanceId != null);
+    const recorded = await h.repositories.sessions.get(session.id);
+    h.provider.preempt(recorded?.providerInstanceId ?? '');
+    // The first destroy is refused: the one that ends it comes a minute later, and bills nothing more.
+    h.provider.failNext('destroyInstance', new ProviderRateLimitedError('429', { provider: 'vastai', operation: 'destroyInstance' }, null));
+    expect(await saga).toMatchObject({ status: 'stopping' });
+    h.clock.advanceSeconds(60);
+    await h.lifecycle.tick();
+    const ended = await h.repositories.sessions.get(session.id);
+    expect(ended).toMatchObject({ status: 'terminated', stopReason: 'preempted', preemptions: 1 });
+    expect(h.provider.liveInstances()).toEqual([]);
+    const preempted = (await h.repositories.sessions.listEvents(session.id)).find((e) => e.type === 'preempted');
+    expect(ended?.stoppedAt?.toISOString()).toBe(preempted?.data['preemptedAt']);
   });
 
   it('on_preempt reprovision with no offer within the maximum bid ends the session instead', async () => {

@@ -59,8 +59,25 @@ export class PreemptionHandler {
    */
   async handle(session: Session, instance: ProviderInstance, seenAt: Date): Promise<PreemptionOutcome> {
     if (!session.interruptible || session.status !== 'running' || instance.state !== 'preempted' || session.providerInstanceId !== instance.providerInstanceId) return 'not_preempted';
-    const recorded = session.stoppedAt ? session : await this.record(session, instance, seenAt);
+    const recorded = this.isRecorded(session) ? session : await this.record(session, instance, seenAt);
     if (!recorded) return 'retry_later';
+    return this.apply(recorded);
+  }
+
+  /**
+   * A preemption recorded by an earlier pass whose work was cut short (a restart): its instance may
+   * already be destroyed, so no listing shows it preempted any more. Carries on from the destroy.
+   */
+  async resume(session: Session): Promise<PreemptionOutcome> {
+    return this.isRecorded(session) && session.status === 'running' ? this.apply(session) : 'not_preempted';
+  }
+
+  /** Recorded and not yet acted on: a running spot session whose billing already ended (stoppedAt). */
+  isRecorded(session: Session): boolean {
+    return session.interruptible && session.status === 'running' && session.stoppedAt !== null && session.preemptions > 0;
+  }
+
+  private async apply(recorded: Session): Promise<PreemptionOutcome> {
     await this.options.costs.accrue(recorded);
     const destroyed = await this.options.terminator.destroyInstances(recorded, 'reconciler');
     if (recorded.onPreempt !== 'reprovision') return this.end(recorded, 'instance preempted (outbid); policy end');

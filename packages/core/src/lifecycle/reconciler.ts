@@ -262,13 +262,20 @@ export class Reconciler {
     return session.providerInstanceId === null || session.providerInstanceId === instance.providerInstanceId;
   }
 
-  private async checkGhosts(name: ProviderName, provider: ProviderAdapter, listed: Set<string>, report: { ghostsConfirmed: number }): Promise<void> {
+  private async checkGhosts(name: ProviderName, provider: ProviderAdapter, listed: Set<string>, report: { ghostsConfirmed: number; preempted: number }): Promise<void> {
     const sessions = await this.options.repositories.sessions.list({ provider: name, statuses: ['provisioning', 'running', 'stopped'] });
     for (const session of sessions) {
       const id = session.providerInstanceId;
       if (!id) continue;
       if (listed.has(id)) {
         this.ghostMisses.delete(session.id);
+        continue;
+      }
+      // A preemption recorded before a restart cut its handling short: the outbid instance may be
+      // destroyed already — by us, so it did not vanish. The handler carries on from the destroy.
+      if (this.options.preemptions?.isRecorded(session)) {
+        const outcome = await this.options.preemptions.resume(session);
+        if (outcome !== 'not_preempted' && outcome !== 'retry_later') report.preempted++;
         continue;
       }
       const read = await provider.getInstance(id);
