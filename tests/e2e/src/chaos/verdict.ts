@@ -14,6 +14,9 @@ export interface SessionFacts {
   readonly error_type: string | null;
   readonly cost_so_far_micros: number;
   readonly price_per_hour_micros?: number;
+  readonly interruptible?: boolean;
+  /** Spot: instances outbid so far (each destroyed before any other was rented). */
+  readonly preemptions?: number;
 }
 
 /** What the simulator knows about one instance. */
@@ -37,7 +40,7 @@ export interface WorkloadFacts {
 const LIVE_STATUSES = new Set(['pending', 'provisioning', 'running', 'stopping']);
 const DEAD_INSTANCE_STATES = new Set(['destroyed', 'vanished', 'failed']);
 /** Reasons a session may end `terminated` with (failures end `failed`); anything else means we destroyed a workload on our own. */
-const ACCEPTED_STOP_REASONS = new Set(['done', 'deleted', 'expired', 'hard_max', 'idle', 'budget', 'admin']);
+const ACCEPTED_STOP_REASONS = new Set(['done', 'deleted', 'expired', 'hard_max', 'idle', 'budget', 'admin', 'preempted']);
 /** "To the cent". */
 export const LEDGER_TOLERANCE_MICROS = 10_000;
 
