@@ -191,7 +191,9 @@ async function consumer(index: number, client: GpuShopper, gpus: readonly string
     // Spot sessions are outbid at random by the simulator: half end then, half reprovision elsewhere.
     const spot = spotGpus.length > 0 && prng.chance(SPOT_PERCENT / 100);
     const gpu = spot ? prng.pick(spotGpus) : prng.pick(gpus);
-    const pricing = spot ? ({ pricing: 'spot', on_preempt: prng.pick(['end', 'reprovision'] as const) } as const) : {};
+    // Reprovisioning ones bid up to $5/h, so a comparable spot offer is usually within their maximum.
+    const onPreempt = spot ? prng.pick(['end', 'reprovision'] as const) : null;
+    const pricing = onPreempt ? { pricing: 'spot' as const, on_preempt: onPreempt, ...(onPreempt === 'reprovision' ? { max_bid: 5 } : {}) } : {};
     let sessionId: string;
     try {
       const created = await reliably('create', () => client.sessions.create({ consumer_id: `chaos-${index}`, gpu, reservation_hours: prng.int(1, 3), ...pricing }, { idempotencyKey: key }));
