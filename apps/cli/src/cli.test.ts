@@ -235,6 +235,29 @@ describe('gpu-shopper (built binary) against the built server in simulate mode',
       expect((await admin.sessions.list({ consumer_id: 'dry' })).data).toEqual([]);
     });
 
+    it('--spot rents an interruptible offer with a bid and a preemption policy; --max-bid needs --spot, and under the minimum bid nothing is rented', async () => {
+      const { offers } = await admin.inventory.list({ gpu: 'RTX4090', sort: 'price', pricing: 'spot' });
+      const spot = offers.filter((o) => o.available && o.min_bid_micros !== null);
+      const [dry, rented] = [spot[0], spot[spot.length - 1]];
+      if (!dry || !rented || dry === rented) throw new Error('the simulator lists too few spot RTX 4090 offers');
+      const storage = (dry.price_per_hour_micros - (dry.min_bid_micros ?? 0)) / 1_000_000;
+      const body = json(await cli(['provision', '-c', 'spotter', '-i', dry.id, '-t', '2', '--spot', '--max-bid', '1.5', '--dry-run', '-o', 'json']));
+      expect(body).toMatchObject({ dry_run: true, spot: true, worst_case_cost: Number(((1.5 + storage) * 2).toFixed(6)) });
+
+      const usage = await cli(['provision', '-c', 'spotter', '-i', rented.id, '--max-bid', '0.5']);
+      expect(usage.code).not.toBe(0);
+      expect(usage.stderr).toContain('--spot');
+      const under = await cli(['provision', '-c', 'spotter', '-i', rented.id, '--spot', '--max-bid', String(((rented.min_bid_micros ?? 0) - 1000) / 1_000_000)]);
+      expect(under.code).not.toBe(0);
+      expect(under.stderr).toContain('minimum bid');
+      expect((await admin.sessions.list({ consumer_id: 'spotter' })).data).toEqual([]);
+
+      const created = json<{ session: Record<string, unknown> }>(await cli(['provision', '-c', 'spotter', '-i', rented.id, '-t', '1', '--spot', '--on-preempt', 'reprovision', '-o', 'json']));
+      expect(created.session).toMatchObject({ interruptible: true, on_preempt: 'reprovision', preemptions: 0 });
+      expect(created.session['bid']).toBeGreaterThanOrEqual(rented.min_bid ?? Infinity);
+      await admin.sessions.delete(String(created.session['id']));
+    });
+
     it('--save-key writes the key with mode 0600, --wait reports progress on stderr, and an existing key file is never overwritten', async () => {
       const keyPath = path.join(work, 'keys', 'wait_key');
       await mkdir(path.dirname(keyPath), { recursive: true });

@@ -115,11 +115,27 @@ describe('inventory', () => {
     expect((await list('?pricing=any')).map((o) => o.id)).toEqual(['vastai-spot-1', 'vastai-1']);
     expectEnvelope(await request(h.app).get('/api/v1/inventory?pricing=cheap').set(h.auth(alice)), 400, 'VALIDATION_FAILED');
 
-    // Sessions do not bid yet: naming a spot offer is refused up front, and nothing is rented.
+    // A spot offer is rented only when spot pricing is asked for: refused up front otherwise, nothing rented.
     const refused = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).send({ consumer_id: 'alice', offer_id: 'vastai-spot-1', reservation_hours: 1 });
     expectEnvelope(refused, 400, 'VALIDATION_FAILED');
     expect(refused.body.error.message).toContain('interruptible (spot)');
+    const underMinimum = await request(h.app)
+      .post('/api/v1/sessions')
+      .set(h.auth(alice))
+      .send({ consumer_id: 'alice', offer_id: 'vastai-spot-1', reservation_hours: 1, pricing: 'spot', max_bid: 0.1 });
+    expectEnvelope(underMinimum, 400, 'VALIDATION_FAILED');
+    expect(underMinimum.body.error.message).toContain('minimum bid');
+    const onDemandBid = await request(h.app).post('/api/v1/sessions').set(h.auth(alice)).send({ consumer_id: 'alice', offer_id: 'vastai-1', reservation_hours: 1, pricing: 'spot' });
+    expectEnvelope(onDemandBid, 400, 'VALIDATION_FAILED');
     expect(h.core.provider.calls.filter((c) => c.operation === 'createInstance')).toEqual([]);
+
+    // With pricing spot: the minimum bid plus the 10 % margin by default, billed with the storage on top.
+    const spot = await request(h.app)
+      .post('/api/v1/sessions')
+      .set(h.auth(alice))
+      .send({ consumer_id: 'alice', offer_id: 'vastai-spot-1', reservation_hours: 1, pricing: 'spot', on_preempt: 'reprovision' })
+      .expect(201);
+    expect(spot.body.session).toMatchObject({ interruptible: true, bid: 0.165, max_bid: 0.165, on_preempt: 'reprovision', preemptions: 0, price_per_hour_micros: 175_000 });
   });
 
   it('error: a bad filter is a 400 naming the field', async () => {

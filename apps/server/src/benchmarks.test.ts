@@ -1,4 +1,5 @@
 import { toBenchmarkResultWire } from '@gpu-shopper/bench';
+import { type Offer } from '@gpu-shopper/core';
 import { buildBenchmarkResult, buildOffer } from '@gpu-shopper/core/testing';
 
 import { createAppHarness, request, type AppHarness } from './test-support/app-harness.js';
@@ -11,9 +12,10 @@ function expectEnvelope(res: request.Response, status: number, code: string): vo
 const MODEL = 'llama3.1:8b';
 
 /** RTX 3090 at Vast (2 samples), RTX 4090 at TensorDock, an invalid 4090 row and another model. */
-async function seeded(): Promise<{ h: AppHarness; alice: string }> {
+async function seeded(extraOffers: Offer[] = []): Promise<{ h: AppHarness; alice: string }> {
   const h = createAppHarness({
     offers: [
+      ...extraOffers,
       buildOffer({ id: 'vastai-3090', providerOfferId: '3090', provider: 'vastai', gpuType: 'RTX 3090', gpuName: 'RTX 3090', vramGbPerGpu: 24, pricePerHourMicros: 100_000 }),
       buildOffer({ id: 'vastai-4090', providerOfferId: '4090', provider: 'vastai', gpuType: 'RTX 4090', gpuName: 'RTX 4090', pricePerHourMicros: 300_000 }),
       buildOffer({ id: 'vastai-a100', providerOfferId: 'a100', provider: 'vastai', gpuType: 'A100 PCIE', gpuName: 'A100 PCIE', vramGbPerGpu: 80, pricePerHourMicros: 900_000 }),
@@ -160,6 +162,21 @@ describe('GET /api/v1/recommendations', () => {
     expect(rows[1]?.estimated_cost_per_million_tokens).toBeCloseTo(perMillion(0.3, 169), 10);
     expect(rows[2]).toMatchObject({ expected_tokens_per_second: null, estimated_cost_per_million_tokens: null, evidence: null, reason: `no benchmark of ${MODEL} on A100 PCIE` });
     expect(res.body.counts).toEqual({ recommended: 2, below_min_tps: 0, unmeasured: 1 });
+  });
+
+  it('pricing=spot ranks interruptible offers only, at the default bid plus storage; on-demand rankings never include them', async () => {
+    const spot3090 = buildOffer({ id: 'vastai-spot-3090', providerOfferId: '3090', provider: 'vastai', gpuType: 'RTX 3090', gpuName: 'RTX 3090', vramGbPerGpu: 24, pricePerHourMicros: 60_000, interruptible: true, minBidPerHourMicros: 50_000 });
+    const { h, alice } = await seeded([spot3090]);
+    const onDemand = await request(h.app).get('/api/v1/recommendations').query({ model: MODEL }).set(h.auth(alice)).expect(200);
+    expect(onDemand.body.pricing).toBe('on-demand');
+    expect(onDemand.body.recommendations.map((r: { offer: { id: string } }) => r.offer.id)).not.toContain('vastai-spot-3090');
+    const spot = await request(h.app).get('/api/v1/recommendations').query({ model: MODEL, pricing: 'spot' }).set(h.auth(alice)).expect(200);
+    expect(spot.body.pricing).toBe('spot');
+    expect(spot.body.recommendations).toEqual([expect.objectContaining({ status: 'recommended', offer: expect.objectContaining({ id: 'vastai-spot-3090', interruptible: true }) })]);
+    // Bid 0.055 (minimum 0.05 + 10 %) plus storage 0.01, not the 0.06 floor.
+    expect(spot.body.recommendations[0].offer.price_per_hour_micros).toBe(65_000);
+    expect(spot.body.recommendations[0].estimated_cost_per_million_tokens).toBeCloseTo(perMillion(0.065, 145), 10);
+    expectEnvelope(await request(h.app).get('/api/v1/recommendations').query({ model: MODEL, pricing: 'any' }).set(h.auth(alice)), 400, 'VALIDATION_FAILED');
   });
 
   it('min_tps moves slower SKUs after the recommended ones; the /benchmarks alias answers the same', async () => {

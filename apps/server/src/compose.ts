@@ -2,6 +2,7 @@ import path from 'node:path';
 
 import {
   createCoreServices,
+  type PreemptionHandler,
   LIVE_STATUSES,
   UlidIdGenerator,
   type CostAccountant,
@@ -63,6 +64,8 @@ export interface Services {
   readonly provisioning: ProvisioningService;
   readonly lifecycle: LifecycleManager;
   readonly reconciler: Reconciler;
+  /** Spot sessions outbid: recorded, then ended or reprovisioned (the reprovisioning saga runs with the others). */
+  readonly preemptions: PreemptionHandler;
   readonly commands: SessionCommands;
   readonly costs: CostAccountant;
   readonly nodes: NodeAccess;
@@ -226,10 +229,32 @@ export async function composeServices(options: ComposeOptions): Promise<Services
           metrics.destroys.inc({ initiator: 'reconciler', outcome: 'orphan' });
         },
         onPaused: (provider) => metrics.reconciliationPauses.inc({ provider }),
+        onPreempted: (session) => {
+          metrics.preemptions.inc({ provider: session.provider, on_preempt: session.onPreempt ?? 'end' });
+          if (!env.PREEMPTION_WEBHOOK_URL) return;
+          // Best effort and never awaited by the reconciler: a slow receiver must not delay the reprovision.
+          void fetch(env.PREEMPTION_WEBHOOK_URL, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              event: 'session.preempted',
+              session_id: session.id,
+              consumer_id: session.consumerId,
+              provider: session.provider,
+              offer_id: session.offerId,
+              provider_instance_id: session.providerInstanceId,
+              bid: session.bidPerHourMicros === null ? null : microsToUsd(session.bidPerHourMicros),
+              on_preempt: session.onPreempt,
+              preemptions: session.preemptions,
+              preempted_at: session.stoppedAt?.toISOString() ?? null,
+            }),
+            signal: AbortSignal.timeout(10_000),
+          }).catch((error: unknown) => logger.warn('preemption webhook failed', { sessionId: session.id, error: error instanceof Error ? error.message : String(error) }));
+        },
       },
     },
   );
-  const { costs, terminator, failures, inventory, templates, provisioning, lifecycle, reconciler, commands } = core;
+  const { costs, terminator, failures, inventory, templates, provisioning, lifecycle, reconciler, preemptions, commands } = core;
   budgetStop.sessionsOf = async (consumerId) => {
     const live = await repositories.sessions.list({ consumerId, statuses: LIVE_STATUSES });
     logger.warn('budget exhausted: stopping the consumer\'s sessions (BUDGET_EXHAUSTED_POLICY=stop)', { consumerId, sessions: live.length });
@@ -289,6 +314,7 @@ export async function composeServices(options: ComposeOptions): Promise<Services
     provisioning,
     lifecycle,
     reconciler,
+    preemptions,
     commands,
     costs,
     nodes,

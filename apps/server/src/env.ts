@@ -78,6 +78,8 @@ export const serverEnvSchema = z.object({
 
   /** Optional: budget alerts are POSTed here as JSON. */
   BUDGET_ALERT_WEBHOOK_URL: url,
+  /** Spot sessions: each preemption (an instance outbid) is POSTed here as JSON when set. */
+  PREEMPTION_WEBHOOK_URL: url,
   /** Simulate mode's catalogue seed (simulate mode starts when no provider credentials are set). */
   SIMULATOR_SEED: z.coerce.number().int().min(0).default(1),
   /**

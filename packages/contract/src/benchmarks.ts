@@ -235,6 +235,9 @@ export const recommendationsQuerySchema = z
     gpu: queryString(),
     max_price: queryNumber().meta({ description: 'Maximum price per hour, USD' }),
     limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1000).optional()),
+    pricing: z
+      .preprocess(emptyToUndefined, z.enum(['on-demand', 'spot']).optional())
+      .meta({ description: '`spot`: interruptible offers only (Vast.ai), each priced at the bid a spot session places by default (minimum bid plus 10 %, plus storage); never mixed with on-demand. Default `on-demand`' }),
   })
   .strict();
 
@@ -257,6 +260,7 @@ export const recommendationsResponseSchema = z
   .object({
     model: z.string(),
     min_tps: z.number().nullable(),
+    pricing: z.enum(['on-demand', 'spot']).meta({ description: 'Which offers are ranked: on-demand, or interruptible (spot) at the default bid' }),
     generated_at: timestampSchema,
     recommendations: z.array(offerRecommendationSchema),
     counts: z.object({ recommended: z.number().int(), below_min_tps: z.number().int(), unmeasured: z.number().int() }),

@@ -7,6 +7,8 @@ export const SESSION_STATUSES = ['pending', 'provisioning', 'running', 'stopped'
 export const WORKLOAD_TYPES = ['llm', 'llm_vllm', 'llm_tgi', 'training', 'batch', 'interactive', 'benchmark'] as const;
 export const STORAGE_POLICIES = ['destroy', 'preserve'] as const;
 export const RETRY_SCOPES = ['same_gpu', 'same_vram', 'any'] as const;
+export const SESSION_PRICINGS = ['on-demand', 'spot'] as const;
+export const ON_PREEMPT_POLICIES = ['end', 'reprovision'] as const;
 
 const consumerId = z
   .string()
@@ -44,6 +46,11 @@ export const sessionSchema = z
     retry_suggested: z.boolean().meta({ description: 'Whether trying again (another offer) may succeed' }),
     auto_retry: z.boolean(),
     attempt: z.number().int(),
+    interruptible: z.boolean().meta({ description: 'An interruptible (spot) session, rented with a bid' }),
+    bid: usdSchema.nullable().meta({ description: 'Spot: the bid placed for the current instance, USD per hour (storage not included); null on-demand' }),
+    max_bid: usdSchema.nullable().meta({ description: 'Spot: the highest bid the session may place, also when it reprovisions; null on-demand' }),
+    on_preempt: z.enum(ON_PREEMPT_POLICIES).nullable().meta({ description: 'Spot: what a preemption (outbid) does; null on-demand' }),
+    preemptions: z.number().int().meta({ description: 'How many of its instances were preempted so far' }),
     cost_so_far: usdSchema,
     cost_so_far_micros: microsSchema,
     simulated: z.boolean(),
@@ -65,6 +72,20 @@ export const createSessionRequestSchema = z
     auto_retry: z.boolean().default(false),
     max_retries: z.number().int().min(0).max(9).default(2).meta({ description: 'Further attempts after the first, with auto_retry' }),
     retry_scope: z.enum(RETRY_SCOPES).default('same_gpu'),
+    pricing: z
+      .enum(SESSION_PRICINGS)
+      .default('on-demand')
+      .meta({ description: '`spot` rents an interruptible offer (Vast.ai) with a bid; the offer must be listed with pricing=spot' }),
+    max_bid: z
+      .number()
+      .positive()
+      .max(128)
+      .optional()
+      .meta({ description: 'Spot: the highest bid, USD per hour for the instance (storage not included). Default: the offer\'s minimum bid plus 10 %' }),
+    on_preempt: z
+      .enum(ON_PREEMPT_POLICIES)
+      .optional()
+      .meta({ description: 'Spot: when outbid, `end` the session (default) or `reprovision` on a comparable spot offer within the budget and max_bid, with the same key' }),
   })
   .strict()
   .refine((body) => (body.offer_id === undefined) !== (body.gpu === undefined), {

@@ -3,6 +3,7 @@ import { type IdGenerator } from './ids/ids.js';
 import { InventoryService } from './inventory/inventory-service.js';
 import { OfferFailureTracker } from './inventory/offer-failure-tracker.js';
 import { LifecycleManager } from './lifecycle/lifecycle-manager.js';
+import { PreemptionHandler } from './lifecycle/preemption.js';
 import { Reconciler } from './lifecycle/reconciler.js';
 import { SessionCommands } from './lifecycle/session-commands.js';
 import { type Logger } from './logging/logger.js';
@@ -45,6 +46,8 @@ export interface CoreHooks {
   readonly onOrphanFound?: (instance: ProviderInstance) => void;
   readonly onOrphanDestroyed?: (instance: ProviderInstance) => void;
   readonly onPaused?: (provider: ProviderName, reason: string) => void;
+  /** A spot session's instance was outbid (recorded; the policy is applied next). */
+  readonly onPreempted?: (session: Session) => void;
 }
 
 export interface CoreConfig {
@@ -141,7 +144,18 @@ export function createCoreServices(ports: CorePorts, config: CoreConfig) {
     ...(ports.activity ? { activity: ports.activity } : {}),
     cipher: ports.cipher,
   });
+  const preemptions = new PreemptionHandler({
+    repositories,
+    terminator,
+    provisioning,
+    costs,
+    clock,
+    ids,
+    ...withLogger,
+    ...(hooks.onPreempted ? { onPreempted: hooks.onPreempted } : {}),
+  });
   const reconciler = new Reconciler({
+    preemptions,
     repositories,
     providers,
     terminator,
@@ -155,7 +169,7 @@ export function createCoreServices(ports: CorePorts, config: CoreConfig) {
     ...(hooks.onPaused ? { onPaused: hooks.onPaused } : {}),
   });
   const commands = new SessionCommands({ repositories, terminator, clock, ids });
-  return { providers, costs, terminator, failures, inventory, templates, provisioning, lifecycle, reconciler, commands };
+  return { providers, costs, terminator, failures, inventory, templates, provisioning, lifecycle, reconciler, preemptions, commands };
 }
 
 export type CoreServices = ReturnType<typeof createCoreServices>;

@@ -47,8 +47,13 @@ export {
 } from './providers/provider-name.js';
 
 export {
+  DEFAULT_BID_MARGIN_PERCENT,
   DEFAULT_HARD_MAX_HOURS,
   LABEL_PREFIX,
+  ON_PREEMPT_POLICIES,
+  bidFor,
+  onPreemptSchema,
+  type OnPreempt,
   LIVE_STATUSES,
   MAX_RESERVATION_HOURS,
   MIN_RESERVATION_HOURS,
@@ -193,7 +198,9 @@ export {
   type BudgetAlertThreshold,
   type Consumer,
 } from './consumers/consumer.js';
-export { BudgetCommitments, remainingCommitment, type BudgetHeadroom } from './consumers/budget-commitments.js';
+export { BudgetCommitments, remainingCommitment, worstCaseRate, type BudgetHeadroom } from './consumers/budget-commitments.js';
+export { defaultMaxBid, offerStorageRate, type SessionPricing, type SpotTerms } from './provisioning/spot-terms.js';
+export { PreemptionHandler, type PreemptionHandlerOptions, type PreemptionOutcome } from './lifecycle/preemption.js';
 
 export * from './gpu/index.js';
 

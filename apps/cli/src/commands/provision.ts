@@ -2,7 +2,9 @@ import { SessionTerminalError } from '@gpu-shopper/client';
 import { Flags } from '@oclif/core';
 
 import { BaseCommand } from '../base-command.js';
+import { usdFlag } from '../flags.js';
 import {
+  ON_PREEMPT,
   STORAGE_POLICIES,
   WORKLOADS,
   checkKeyPath,
@@ -35,6 +37,10 @@ export default class Provision extends BaseCommand<typeof Provision> {
     { description: 'Provision for vLLM inference with a 30-minute idle timeout', command: '<%= config.bin %> <%= command.id %> -c vllm-api -g A100 -w llm_vllm -t 6 --idle-timeout 30' },
     { description: 'See what would be rented, and the most it can cost', command: '<%= config.bin %> <%= command.id %> -c my-app -g RTX4090 -t 2 --dry-run' },
     {
+      description: 'Rent an interruptible (spot) RTX 4090 bidding at most $0.30/h, moving to another host when outbid',
+      command: '<%= config.bin %> <%= command.id %> -c batch-job -g RTX4090 -t 4 --spot --max-bid 0.30 --on-preempt reprovision',
+    },
+    {
       description: 'Provision, wait until running, and capture the session id',
       command: "SESSION_ID=$(<%= config.bin %> <%= command.id %> -c batch-job -g RTX4090 -t 2 --wait -o json | jq -r '.session.id')",
     },
@@ -56,6 +62,16 @@ export default class Provision extends BaseCommand<typeof Provision> {
     'save-key': Flags.string({ description: 'Save the SSH private key to this file (mode 0600; never overwrites)', helpValue: '<path>' }),
     wait: Flags.boolean({ description: 'Wait until the session is running (or failed); progress goes to stderr', default: false }),
     'dry-run': Flags.boolean({ char: 'n', description: 'Print the chosen offer and the worst-case cost without renting', default: false }),
+    spot: Flags.boolean({
+      // No default: --max-bid and --on-preempt depend on it, and a default would count as given.
+      description: 'Rent an interruptible (spot) offer with a bid (Vast.ai): a fraction of the price, but a higher bid can stop it (see --on-preempt)',
+    }),
+    'max-bid': usdFlag({ description: "With --spot: the highest bid, USD per hour for the instance (storage not included); default: the offer's minimum bid plus 10 %", dependsOn: ['spot'] }),
+    'on-preempt': Flags.option({
+      description: 'With --spot: when outbid, end the session, or reprovision it on a comparable spot offer within the budget and --max-bid (same key, new host)',
+      options: ON_PREEMPT,
+      dependsOn: ['spot'],
+    })(),
   };
 
   public async run(): Promise<void> {
@@ -68,6 +84,9 @@ export default class Provision extends BaseCommand<typeof Provision> {
       workload: flags.workload,
       idleTimeout: flags['idle-timeout'],
       storage: flags.storage,
+      spot: flags.spot === true,
+      maxBid: flags['max-bid'],
+      onPreempt: flags['on-preempt'],
     };
     const client = this.client();
     const autoSelected = !flags.offer;

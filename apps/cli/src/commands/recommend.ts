@@ -39,6 +39,9 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
     gpu: Flags.string({ char: 'g', description: 'Only offers of this GPU type (e.g. "RTX4090")' }),
     'max-price': usdFlag({ description: 'Maximum price per hour, in USD' }),
     limit: Flags.integer({ char: 'n', description: 'At most this many offers', min: 1 }),
+    spot: Flags.boolean({
+      description: 'Rank interruptible (spot) Vast.ai offers instead, at the bid provision --spot places by default (minimum bid plus 10 %, plus storage); a higher bid can stop them',
+    }),
   };
 
   public async run(): Promise<void> {
@@ -49,6 +52,7 @@ export default class Recommend extends BaseCommand<typeof Recommend> {
       gpu: this.flags.gpu,
       max_price: this.flags['max-price'],
       limit: this.flags.limit,
+      ...(this.flags.spot ? { pricing: 'spot' as const } : {}),
     });
     for (const warning of inventoryWarnings({ providers: answer.providers })) this.note(warning);
     this.print(answer, () => renderRecommendations(answer));

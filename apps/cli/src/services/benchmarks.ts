@@ -47,7 +47,8 @@ export function resultCostPerMtok(result: BenchmarkResult): number | null {
 export function renderRecommendations(answer: Recommendations): string {
   const ranked = answer.recommendations.filter((r) => r.status !== 'unmeasured');
   const unmeasured = answer.recommendations.filter((r) => r.status === 'unmeasured');
-  const lines: string[] = [`Live offers for ${answer.model}${answer.min_tps !== null ? ` (min ${answer.min_tps} tokens/s)` : ''}, by estimated $ per million tokens:`, ''];
+  const kind = answer.pricing === 'spot' ? 'Interruptible (spot) offers, at the default bid,' : 'Live offers';
+  const lines: string[] = [`${kind} for ${answer.model}${answer.min_tps !== null ? ` (min ${answer.min_tps} tokens/s)` : ''}, by estimated $ per million tokens:`, ''];
   if (ranked.length === 0) lines.push('No offer has a benchmark of this model yet.');
   else {
     const row = (r: OfferRecommendation, i: number): string[] => [
@@ -78,6 +79,7 @@ export function renderRecommendations(answer: Recommendations): string {
   const { recommended, below_min_tps: below, unmeasured: none } = answer.counts;
   lines.push('', `Total: ${recommended} recommended, ${below} below min TPS, ${none} unmeasured`);
   lines.push('Estimate: offer price / (median tokens/s of the newest valid samples × 3600) × 1,000,000. Scope "provider": measured at that provider; "sku": same GPU at other providers.');
+  if (answer.pricing === 'spot') lines.push('Interruptible: priced at the default bid (minimum bid + 10 %, plus storage); someone bidding more stops the instance. Rent one with provision --spot.');
   return lines.join('\n');
 }
 

@@ -2,7 +2,7 @@ import { chmod, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 
-import type { GpuShopper, Offer, Session, SessionCreateParams, SessionCreateResponse, StoragePolicy, WorkloadType } from '@gpu-shopper/client';
+import type { GpuShopper, Offer, OnPreempt, Session, SessionCreateParams, SessionCreateResponse, StoragePolicy, WorkloadType } from '@gpu-shopper/client';
 
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -11,6 +11,10 @@ import { sshCommand } from './sessions.js';
 
 export const WORKLOADS = ['llm', 'llm_vllm', 'llm_tgi', 'training', 'batch', 'interactive'] as const satisfies readonly WorkloadType[];
 export const STORAGE_POLICIES = ['destroy', 'preserve'] as const satisfies readonly StoragePolicy[];
+export const ON_PREEMPT = ['end', 'reprovision'] as const satisfies readonly OnPreempt[];
+
+/** The server's default maximum bid over an offer's minimum bid, in percent (core's DEFAULT_BID_MARGIN_PERCENT). */
+const DEFAULT_BID_MARGIN_PERCENT = 10;
 
 /** Further offers tried by the server when `--gpu`'s pick turns out to be taken. */
 export const GPU_AUTO_RETRIES = 3;
@@ -23,6 +27,10 @@ export interface ProvisionOptions {
   readonly workload: WorkloadType;
   readonly idleTimeout: number;
   readonly storage: StoragePolicy;
+  /** Interruptible (spot) with a bid. */
+  readonly spot?: boolean | undefined;
+  readonly maxBid?: number | undefined;
+  readonly onPreempt?: OnPreempt | undefined;
 }
 
 /** `~/x` → `$HOME/x`; relative paths against the working directory. */
@@ -64,11 +72,13 @@ export async function saveKey(keyPath: string, privateKey: string): Promise<void
 }
 
 /** The offer a provision would rent: the one named, or the cheapest available of the GPU type. */
-export async function chooseOffer(client: GpuShopper, options: Pick<ProvisionOptions, 'offer' | 'gpu'>): Promise<Offer> {
+export async function chooseOffer(client: GpuShopper, options: Pick<ProvisionOptions, 'offer' | 'gpu' | 'spot' | 'maxBid'>): Promise<Offer> {
   if (options.offer) return client.inventory.retrieve(options.offer);
   const gpu = options.gpu ?? '';
-  const { offers } = await client.inventory.list({ gpu, sort: 'price', limit: 1 });
-  const offer = offers.find((o) => o.available) ?? offers[0];
+  // As the server picks: with --spot the cheapest spot offer whose minimum bid is within --max-bid.
+  const { offers } = await client.inventory.list({ gpu, sort: 'price', ...(options.spot ? { pricing: 'spot' as const } : { limit: 1 }) });
+  const biddable = options.spot && options.maxBid !== undefined ? offers.filter((o) => (o.min_bid ?? Infinity) <= (options.maxBid ?? 0)) : offers;
+  const offer = biddable.find((o) => o.available) ?? biddable[0];
   if (!offer) {
     throw new CliError(`no available offer for GPU "${gpu}"`, {
       exitCode: EXIT.NOT_FOUND,
@@ -86,13 +96,24 @@ export interface DryRunResult {
   readonly reservation_hours: number;
   /** Price per hour × reserved hours: what the session can cost at most (before any extension). */
   readonly worst_case_cost: number;
+  /** Interruptible (spot): the worst case counts the maximum bid plus storage. */
+  readonly spot: boolean;
 }
 
 export async function dryRun(client: GpuShopper, options: ProvisionOptions): Promise<DryRunResult> {
   const offer = await chooseOffer(client, options);
-  // Exact in micro-USD, then back to dollars.
-  const worstCaseMicros = offer.price_per_hour_micros * options.hours;
-  return { dry_run: true, consumer_id: options.consumer, offer, reservation_hours: options.hours, worst_case_cost: worstCaseMicros / 1_000_000 };
+  // Exact in micro-USD, then back to dollars. A spot session's worst case is its maximum bid plus
+  // storage for every hour, as the server's budget check counts it.
+  const worstCaseMicros = worstCaseRateMicros(offer, options) * options.hours;
+  return { dry_run: true, consumer_id: options.consumer, offer, reservation_hours: options.hours, worst_case_cost: worstCaseMicros / 1_000_000, spot: options.spot === true };
+}
+
+/** Per hour at worst: the offer's price, or for --spot the maximum bid plus the offer's storage rate. */
+export function worstCaseRateMicros(offer: Offer, options: Pick<ProvisionOptions, 'spot' | 'maxBid'>): number {
+  if (!options.spot || offer.min_bid_micros === null) return offer.price_per_hour_micros;
+  const storage = Math.max(0, offer.price_per_hour_micros - offer.min_bid_micros);
+  const maxBid = options.maxBid !== undefined ? Math.round(options.maxBid * 1_000_000) : Math.ceil((offer.min_bid_micros * (100 + DEFAULT_BID_MARGIN_PERCENT)) / 100);
+  return maxBid + storage;
 }
 
 export function renderDryRun(result: DryRunResult, autoSelected: boolean): string {
@@ -109,7 +130,7 @@ export function renderDryRun(result: DryRunResult, autoSelected: boolean): strin
         ['Location', offer.location],
         ['Price/Hour', formatUsd(offer.price_per_hour)],
         ['Hours', String(result.reservation_hours)],
-        ['Worst Case', `${formatUsd(result.worst_case_cost)} (price × reserved hours)`],
+        ['Worst Case', `${formatUsd(result.worst_case_cost)} (${result.spot ? 'maximum bid plus storage' : 'price'} × reserved hours)`],
       ],
       { indent: '  ', gap: 2 },
     ),
@@ -124,6 +145,11 @@ export async function createSession(client: GpuShopper, options: ProvisionOption
     idle_timeout: options.idleTimeout,
     storage_policy: options.storage,
   };
+  if (options.spot) {
+    body.pricing = 'spot';
+    if (options.maxBid !== undefined) body.max_bid = options.maxBid;
+    if (options.onPreempt) body.on_preempt = options.onPreempt;
+  }
   if (options.offer) {
     body.offer_id = options.offer;
   } else if (options.gpu) {

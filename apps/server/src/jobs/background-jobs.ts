@@ -69,6 +69,8 @@ export class BackgroundJobs {
       logger,
     );
     this.jobs = [lifecycle, reconciler, inventory, idempotencyPurge];
+    // A preempted spot session put back in provisioning is driven like any saga: tracked, stopped on shutdown.
+    services.preemptions.setSagaStarter((sessionId) => this.startProvisioning(sessionId));
     this.sweep = services.replica.ownership
       ? new IntervalJob('session takeover sweep', SESSION_LEASE_TTL_MS, () => this.takeOverSessions(), logger)
       : null;

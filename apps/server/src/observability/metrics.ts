@@ -20,6 +20,7 @@ export interface ServerMetrics {
   readonly reconciliationPauses: client.Counter<'provider'>;
   readonly costAccrued: client.Counter<'provider'>;
   readonly budgetAlerts: client.Counter<'consumer_id' | 'threshold'>;
+  readonly preemptions: client.Counter<'provider' | 'on_preempt'>;
   readonly authFailures: client.Counter;
   readonly stuckStopping: client.Gauge;
 }
@@ -56,6 +57,7 @@ export function createMetrics(repositories: Repositories): ServerMetrics {
     reconciliationPauses: make.counter('gpu_shopper_reconciliation_pauses_total', 'Reconciliation passes skipped for a provider because its listing failed', ['provider']),
     costAccrued: make.counter('gpu_shopper_cost_accrued_usd_total', 'Cost accrued in the ledger, USD', ['provider']),
     budgetAlerts: make.counter('gpu_shopper_budget_alerts_total', 'Budget thresholds crossed', ['consumer_id', 'threshold']),
+    preemptions: make.counter('gpu_shopper_preemptions_total', 'Spot instances stopped by a higher bid, by the policy applied', ['provider', 'on_preempt']),
     authFailures: new client.Counter({ name: 'gpu_shopper_auth_failures_total', help: 'Requests refused for bad credentials', registers: [registry] }),
     stuckStopping: new client.Gauge({ name: 'gpu_shopper_sessions_stuck_stopping', help: 'Sessions in stopping longer than the alert threshold at the last tick', registers: [registry] }),
   };

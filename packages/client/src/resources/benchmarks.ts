@@ -199,6 +199,8 @@ export interface RecommendationParams {
   /** US dollars per hour. */
   max_price?: number | undefined;
   limit?: number | undefined;
+  /** `spot`: interruptible offers only, ranked at the default bid (minimum bid plus 10 %, plus storage). @default 'on-demand' */
+  pricing?: 'on-demand' | 'spot' | undefined;
 }
 
 export interface RecommendationEvidence extends BenchmarkEvidence {
@@ -220,6 +222,8 @@ export interface OfferRecommendation {
 export interface Recommendations {
   model: string;
   min_tps: number | null;
+  /** Which offers are ranked: on-demand, or interruptible (spot) at the default bid. */
+  pricing: 'on-demand' | 'spot';
   generated_at: string;
   recommendations: OfferRecommendation[];
   counts: { recommended: number; below_min_tps: number; unmeasured: number };

@@ -28,6 +28,12 @@ export type StoragePolicy = 'destroy' | 'preserve';
 /** Which offers an automatic retry may move to. */
 export type RetryScope = 'same_gpu' | 'same_vram' | 'any';
 
+/** How a session rents: on-demand, or interruptible (spot, Vast.ai) with a bid. */
+export type SessionPricing = 'on-demand' | 'spot';
+
+/** What a spot session does when outbid: end, or move to a comparable spot offer with the same key. */
+export type OnPreempt = 'end' | 'reprovision';
+
 /** A rented GPU instance and everything GPU Shopper knows about it. */
 export interface Session {
   /** Session id (`ses_…`). */
@@ -86,6 +92,16 @@ export interface Session {
   auto_retry: boolean;
   /** Which attempt this is (1 for the first). */
   attempt: number;
+  /** An interruptible (spot) session, rented with a bid. */
+  interruptible: boolean;
+  /** Spot: the bid placed for the current instance, USD per hour (storage not included); null on-demand. */
+  bid: number | null;
+  /** Spot: the highest bid the session may place, also when it reprovisions; null on-demand. */
+  max_bid: number | null;
+  /** Spot: what a preemption (outbid) does; null on-demand. */
+  on_preempt: OnPreempt | null;
+  /** How many of its instances were preempted so far. */
+  preemptions: number;
   /** Cost so far, in US dollars. */
   cost_so_far: number;
   /** Cost so far in exact micro-USD. */
@@ -120,6 +136,12 @@ export interface SessionCreateParams {
   max_retries?: number;
   /** Which offers a retry may move to. @default 'same_gpu' */
   retry_scope?: RetryScope;
+  /** `spot` rents an interruptible offer (Vast.ai) with a bid. @default 'on-demand' */
+  pricing?: SessionPricing;
+  /** Spot: the highest bid, USD per hour for the instance (storage not included). @default the offer's minimum bid plus 10 % */
+  max_bid?: number;
+  /** Spot: when outbid, `end` the session or `reprovision` on a comparable spot offer. @default 'end' */
+  on_preempt?: OnPreempt;
 }
 
 /** The answer of `sessions.create()`. */

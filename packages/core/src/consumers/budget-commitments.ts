@@ -25,15 +25,27 @@ export interface BudgetHeadroom {
   readonly guard: CommitmentGuard | undefined;
 }
 
+type CommitmentFacts = Pick<Session, 'pricePerHourMicros' | 'expiresAt'> & Partial<Pick<Session, 'status' | 'hardMaxAt' | 'bidPerHourMicros' | 'maxBidPerHourMicros'>>;
+
 /**
- * What a live session may still cost: its price for every started hour until its expiry — or, once
- * stopped with its storage preserved (its price is then the storage rate), until the hard maximum,
- * which is when a preserved disk is destroyed at the latest.
+ * What a session may bill per hour at worst: its price, or for a spot session its maximum bid plus
+ * storage (a reprovision after a preemption may bid up to the maximum).
  */
-export function remainingCommitment(session: Pick<Session, 'pricePerHourMicros' | 'expiresAt'> & Partial<Pick<Session, 'status' | 'hardMaxAt'>>, now: Date): number {
+export function worstCaseRate(session: CommitmentFacts): number {
+  if (session.maxBidPerHourMicros == null || session.bidPerHourMicros == null || session.status === 'stopped') return session.pricePerHourMicros;
+  const storage = Math.max(0, session.pricePerHourMicros - session.bidPerHourMicros);
+  return Math.max(session.pricePerHourMicros, session.maxBidPerHourMicros + storage);
+}
+
+/**
+ * What a live session may still cost: its worst-case rate for every started hour until its expiry —
+ * or, once stopped with its storage preserved (its price is then the storage rate), until the hard
+ * maximum, which is when a preserved disk is destroyed at the latest.
+ */
+export function remainingCommitment(session: CommitmentFacts, now: Date): number {
   const until = session.status === 'stopped' && session.hardMaxAt ? session.hardMaxAt : session.expiresAt;
   const remainingHours = Math.max(0, Math.ceil((until.getTime() - now.getTime()) / 3_600_000));
-  return session.pricePerHourMicros * remainingHours;
+  return worstCaseRate(session) * remainingHours;
 }
 
 /**

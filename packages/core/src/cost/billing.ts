@@ -1,4 +1,4 @@
-import { costForSeconds, elapsedSeconds, type MicroUsd } from '../money/money.js';
+import { accrualDelta, costForSeconds, elapsedSeconds, type MicroUsd } from '../money/money.js';
 import { type Session } from '../sessions/session.js';
 
 /**
@@ -27,6 +27,11 @@ export function billedSeconds(session: Pick<Session, 'billingStartedAt' | 'stopp
  * What a session has cost so far at its price, by the per-second formula the ledger uses — so it
  * equals the ledger's total for the session once accrual has caught up.
  */
-export function costSoFar(session: Pick<Session, 'billingStartedAt' | 'stoppedAt' | 'pricePerHourMicros'>, now: Date): MicroUsd {
-  return costForSeconds(session.pricePerHourMicros, billedSeconds(session, now));
+export function costSoFar(session: Pick<Session, 'billingStartedAt' | 'stoppedAt' | 'pricePerHourMicros'> & Partial<Pick<Session, 'priorBilledSeconds' | 'priorCostMicros'>>, now: Date): MicroUsd {
+  const total = billedSeconds(session, now);
+  const prior = session.priorBilledSeconds ?? 0;
+  // After a reprovision: the earlier instances' cost as the ledger holds it, then the current price
+  // from their seconds on (the same difference the ledger's accrual lines add).
+  if (prior > 0) return (session.priorCostMicros ?? 0) + Math.max(0, accrualDelta(session.pricePerHourMicros, prior, Math.max(prior, total)));
+  return costForSeconds(session.pricePerHourMicros, total);
 }

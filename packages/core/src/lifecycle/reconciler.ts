@@ -1,6 +1,7 @@
 import { noopLogger, type Logger } from '../logging/logger.js';
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
 import { type Repositories } from '../ports/repositories.js';
+import { type PreemptionHandler } from './preemption.js';
 import { type SessionTerminator } from '../provisioning/session-terminator.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { sessionEvent } from '../sessions/session-event.js';
@@ -23,6 +24,8 @@ export interface ReconcilerOptions {
   readonly onOrphanFound?: (instance: ProviderInstance) => void;
   readonly onOrphanDestroyed?: (instance: ProviderInstance) => void;
   readonly onPaused?: (provider: ProviderName, reason: string) => void;
+  /** Spot sessions: what is done with an instance a listing shows outbid (`preempted`). */
+  readonly preemptions?: PreemptionHandler;
 }
 
 /** An instance the reconciler will never touch: another deployment's, or not labelled by us at all. */
@@ -77,6 +80,8 @@ export interface ReconcileReport {
   readonly orphansFound: number;
   readonly orphansDestroyed: number;
   readonly ghostsConfirmed: number;
+  /** Spot instances seen outbid in this pass and handled (ended or reprovisioning). */
+  readonly preempted: number;
   readonly foreign: ForeignInstance[];
 }
 
@@ -123,7 +128,7 @@ export class Reconciler {
   }
 
   async pass(): Promise<ReconcileReport> {
-    const report = { providers: [] as ReconcileReport['providers'], orphansFound: 0, orphansDestroyed: 0, ghostsConfirmed: 0, foreign: [] as ForeignInstance[] };
+    const report = { providers: [] as ReconcileReport['providers'], orphansFound: 0, orphansDestroyed: 0, ghostsConfirmed: 0, preempted: 0, foreign: [] as ForeignInstance[] };
     // Providers in parallel: one hanging or retrying vendor must not delay the others' cleanup.
     const perProvider = await Promise.all(
       [...this.options.providers].map(async ([name, provider]): Promise<ReconcileReport['providers'][number]> => {
@@ -154,7 +159,11 @@ export class Reconciler {
     return report;
   }
 
-  private async examine(instance: ProviderInstance, report: { orphansFound: number; orphansDestroyed: number; foreign: ForeignInstance[] }, byLabel: ReadonlyMap<string, Session>): Promise<void> {
+  private async examine(
+    instance: ProviderInstance,
+    report: { orphansFound: number; orphansDestroyed: number; preempted: number; foreign: ForeignInstance[] },
+    byLabel: ReadonlyMap<string, Session>,
+  ): Promise<void> {
     const parsed = instance.label ? parseSessionLabel(instance.label) : undefined;
     if (!parsed || parsed.deploymentId !== this.options.deploymentId) {
       report.foreign.push({
@@ -169,6 +178,7 @@ export class Reconciler {
     const snapshot = instance.label ? byLabel.get(instance.label) : undefined;
     if (snapshot && this.owns(snapshot, instance)) {
       this.orphanFirstSeen.delete(this.key(instance));
+      if (instance.state === 'preempted' && snapshot.interruptible && this.options.preemptions) await this.preempted(snapshot.id, instance, report);
       return;
     }
     const session = instance.label ? await this.options.repositories.sessions.findByLabel(instance.label) : undefined;
@@ -232,6 +242,15 @@ export class Reconciler {
     }
   }
 
+  /** An owned spot instance listed outbid: noticed in this pass, handled on the session as it is now. */
+  private async preempted(sessionId: string, instance: ProviderInstance, report: { preempted: number }): Promise<void> {
+    const seenAt = this.options.clock.now();
+    const session = await this.options.repositories.sessions.get(sessionId);
+    if (!session || !this.options.preemptions) return;
+    const outcome = await this.options.preemptions.handle(session, instance, seenAt);
+    if (outcome === 'ended' || outcome === 'reprovisioning') report.preempted++;
+  }
+
   /**
    * A live session owns its recorded instance, and any instance with its label while no id is
    * recorded yet (an in-flight create is never an orphan). A stopping session's instances are the
@@ -243,13 +262,20 @@ export class Reconciler {
     return session.providerInstanceId === null || session.providerInstanceId === instance.providerInstanceId;
   }
 
-  private async checkGhosts(name: ProviderName, provider: ProviderAdapter, listed: Set<string>, report: { ghostsConfirmed: number }): Promise<void> {
+  private async checkGhosts(name: ProviderName, provider: ProviderAdapter, listed: Set<string>, report: { ghostsConfirmed: number; preempted: number }): Promise<void> {
     const sessions = await this.options.repositories.sessions.list({ provider: name, statuses: ['provisioning', 'running', 'stopped'] });
     for (const session of sessions) {
       const id = session.providerInstanceId;
       if (!id) continue;
       if (listed.has(id)) {
         this.ghostMisses.delete(session.id);
+        continue;
+      }
+      // A preemption recorded before a restart cut its handling short: the outbid instance may be
+      // destroyed already — by us, so it did not vanish. The handler carries on from the destroy.
+      if (this.options.preemptions?.isRecorded(session)) {
+        const outcome = await this.options.preemptions.resume(session);
+        if (outcome !== 'not_preempted' && outcome !== 'retry_later') report.preempted++;
         continue;
       }
       const read = await provider.getInstance(id);

@@ -1,4 +1,4 @@
-import { BudgetCommitments } from '../consumers/budget-commitments.js';
+import { BudgetCommitments, worstCaseRate } from '../consumers/budget-commitments.js';
 import { type BudgetExceededError, type ConcurrentUpdateError, InvalidTransitionError, SafetyLimitExceededError, type SessionNotFoundError, ValidationError } from '../errors/domain-errors.js';
 import { formatUsd, worstCaseCost } from '../money/money.js';
 import { Err, type Result } from '../errors/result.js';
@@ -63,7 +63,7 @@ export class SessionCommands {
         );
       }
       const headroom = await this.budgets.headroom(session.consumerId);
-      const allowed = this.budgets.check(headroom, worstCaseCost(session.pricePerHourMicros, hours), `extending ${session.id} by ${hours} h at ${formatUsd(session.pricePerHourMicros, 4)}/h`);
+      const allowed = this.budgets.check(headroom, worstCaseCost(worstCaseRate(session), hours), `extending ${session.id} by ${hours} h at up to ${formatUsd(worstCaseRate(session), 4)}/h`);
       if (!allowed.ok) return decide.refuse(allowed.err);
       const event = this.writer.event(session.id, 'extended', actor, `extended by ${hours} h`, {
         hours,

@@ -3,15 +3,26 @@ import { findGpuSku } from '../gpu/index.js';
 import { type Offer } from '../inventory/offer.js';
 import { formatUsd } from '../money/money.js';
 import { decide } from '../sessions/session-writer.js';
-import { type Session, type SessionChanges, type SessionErrorType } from '../sessions/session.js';
+import { bidFor, type Session, type SessionChanges, type SessionErrorType } from '../sessions/session.js';
 import { offerSatisfiesTemplate, type VendorTemplate } from '../templates/vendor-template.js';
 import { type InstanceCreation } from './create-at-provider.js';
 import { type SagaContext } from './provisioning-options.js';
+import { offerStorageRate } from './spot-terms.js';
 
 /**
  * Step 4 of the saga, when an attempt fails for a reason another host may not have: move the
  * session to a comparable offer at the same provider and create again there.
  */
+/**
+ * What a session bills on `offer`: its price, or for a spot session the bid it places there (the
+ * offer's minimum plus the margin, capped by the session's maximum) plus that offer's storage.
+ */
+export function movedPricing(session: Session, offer: Offer): Pick<SessionChanges, 'pricePerHourMicros' | 'bidPerHourMicros'> & { pricePerHourMicros: number } {
+  if (!session.interruptible || session.maxBidPerHourMicros === null || offer.minBidPerHourMicros == null) return { pricePerHourMicros: offer.pricePerHourMicros };
+  const bid = bidFor(offer.minBidPerHourMicros, session.maxBidPerHourMicros);
+  return { pricePerHourMicros: bid + offerStorageRate(offer), bidPerHourMicros: bid };
+}
+
 export class AutoRetry {
   constructor(
     private readonly ctx: SagaContext,
@@ -33,8 +44,9 @@ export class AutoRetry {
     // A pricier offer raises what the session may cost until its expiry: the budget must allow it,
     // checked and written together like a create (invariant 11).
     const headroom = await this.ctx.budgets.headroom(session.consumerId);
-    const raise = Math.max(0, remainingCommitment({ ...session, pricePerHourMicros: next.pricePerHourMicros }, now) - remainingCommitment(session, now));
-    const allowed = this.ctx.budgets.check(headroom, raise, `retrying on ${next.id} at ${formatUsd(next.pricePerHourMicros, 4)}/h`);
+    const pricing = movedPricing(session, next);
+    const raise = Math.max(0, remainingCommitment({ ...session, ...pricing }, now) - remainingCommitment(session, now));
+    const allowed = this.ctx.budgets.check(headroom, raise, `retrying on ${next.id} at ${formatUsd(pricing.pricePerHourMicros, 4)}/h`);
     if (!allowed.ok) {
       this.ctx.logger.warn('auto-retry refused by the budget', { sessionId: session.id, offerId: next.id, error: allowed.err.message });
       return undefined;
@@ -44,7 +56,7 @@ export class AutoRetry {
       offerId: next.id,
       gpuType: next.gpuType,
       gpuCount: next.gpuCount,
-      pricePerHourMicros: next.pricePerHourMicros,
+      ...pricing,
       providerInstanceId: null,
       hostKeyFingerprint: null,
       attempt: session.attempt + 1,
@@ -64,9 +76,12 @@ export class AutoRetry {
     return this.creation.createAtProvider(updated.val, provider, false);
   }
 
-  /** The cheapest untried offer at the session's provider within the retry scope. */
-  private async comparableOffer(session: Session): Promise<Offer | undefined> {
-    const answer = await this.ctx.options.inventory.query({ provider: session.provider, sort: 'price' });
+  /**
+   * The cheapest untried offer at the session's provider within the retry scope — for a spot
+   * session, an interruptible one whose minimum bid is within the session's maximum bid.
+   */
+  async comparableOffer(session: Session): Promise<Offer | undefined> {
+    const answer = await this.ctx.options.inventory.query({ provider: session.provider, sort: 'price', pricing: session.interruptible ? 'spot' : 'on-demand' });
     // A session on a template only moves to hosts that can run it; no template at hand, no retry.
     let template: VendorTemplate | null = null;
     if (session.templateHashId) {
@@ -76,9 +91,13 @@ export class AutoRetry {
     }
     const tried = new Set([...session.triedOfferIds, session.offerId]);
     const vram = findGpuSku(session.gpuType)?.vramGb ?? 0;
-    const within = (factor: number, offer: Offer) => offer.pricePerHourMicros <= session.pricePerHourMicros * factor;
+    // A spot session's price is bounded by its maximum bid (checked below), not by its current price.
+    const within = (factor: number, offer: Offer) => session.interruptible || offer.pricePerHourMicros <= session.pricePerHourMicros * factor;
+    const maxBid = session.maxBidPerHourMicros;
     return answer.offers.find((offer) => {
       if (tried.has(offer.id) || offer.gpuCount < session.gpuCount) return false;
+      // A spot session moves only to an offer it may bid on: never on-demand, never above its maximum bid.
+      if (session.interruptible && (offer.interruptible !== true || maxBid === null || offer.minBidPerHourMicros == null || offer.minBidPerHourMicros > maxBid)) return false;
       if (template && !offerSatisfiesTemplate(offer, template)) return false;
       switch (session.retryScope) {
         case 'same_gpu':

@@ -1,4 +1,5 @@
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
+import { decide } from '../sessions/session-writer.js';
 import { type Session } from '../sessions/session.js';
 import { type SagaContext } from './provisioning-options.js';
 import { nextWaitStep, progressForNextAttempt, WAIT_START, type WaitObservation, type WaitPolicy, type WaitProgress } from './wait-decision.js';
@@ -43,6 +44,8 @@ export class ReadinessWait {
           case 'read_instance': {
             const read = await provider.getInstance(session.providerInstanceId ?? '', signal);
             instance = read.ok ? read.val : undefined;
+            // Outbid before it ever ran: billing of the bid ended by now; the session ends (preempted).
+            if (read.ok && read.val.state === 'preempted' && session.interruptible) return this.outbidBeforeRunning(session);
             observation = {
               kind: 'instance',
               now,
@@ -83,6 +86,15 @@ export class ReadinessWait {
             });
             if (running) {
               this.ctx.logger.info('session running', { sessionId: session.id, provider: session.provider });
+              // Back after a preemption: say that the session now lives on another host (SSE, webhooks).
+              if (running.preemptions > 0) {
+                await this.ctx.writer.note(running.id, 'host_changed', 'provisioner', `the session moved to ${ssh.host}:${ssh.port} after its instance was preempted`, {
+                  sshHost: ssh.host,
+                  sshPort: ssh.port,
+                  providerInstanceId: running.providerInstanceId,
+                  offerId: running.offerId,
+                });
+              }
               return running;
             }
             // Someone else changed the session meanwhile: look again at once.
@@ -91,6 +103,25 @@ export class ReadinessWait {
         }
       }
     }
+  }
+
+  /**
+   * A spot instance outbid while it was still coming up: recorded as a preemption (billing of the
+   * instance ends at this sighting, `stoppedAt`, which the terminator keeps as the end), then the
+   * session ends through the terminator, the instance destroyed and verified.
+   */
+  private async outbidBeforeRunning(session: Session): Promise<Session> {
+    const now = this.ctx.options.clock.now();
+    const event = this.ctx.writer.event(session.id, 'preempted', 'provisioner', `instance ${session.providerInstanceId ?? ''} preempted (outbid) before it ran`, {
+      providerInstanceId: session.providerInstanceId,
+      offerId: session.offerId,
+      bidPerHourMicros: session.bidPerHourMicros,
+      preemptedAt: now.toISOString(),
+    });
+    const recorded = await this.ctx.writer.update(session, () => decide.write({ stoppedAt: now, preemptions: session.preemptions + 1 }, [event]), 1);
+    if (!recorded.ok) return (await this.ctx.options.repositories.sessions.get(session.id)) ?? session;
+    const stopped = await this.ctx.options.terminator.stop(session.id, { actor: 'provisioner', reason: 'instance preempted (outbid) before it ran', stopReason: 'preempted' });
+    return stopped.ok ? stopped.val : recorded.val;
   }
 
   /** Asks the node over SSH, with the session's key, whether it is ready. */

@@ -38,6 +38,8 @@ export class InstanceCreation {
       templateHashId: session.templateHashId,
       diskGb: session.diskGb,
       onStartScript: null,
+      // A spot session rents with its bid; on-demand sends none.
+      bidPricePerHourMicros: session.interruptible ? session.bidPerHourMicros : null,
     });
     if (created.ok) {
       // Rented: the next `gpu` request must not pick the same offer from the cache before the
@@ -91,12 +93,15 @@ export class InstanceCreation {
 
   /** Stores the provider id the moment it is known, whatever else changed meanwhile (a stop needs it). */
   private async recordInstance(session: Session, providerInstanceId: string, startedAt: Date | null, pricePerHourMicros?: number | null): Promise<Session> {
+    // After a preemption the ledger already holds the earlier instances' seconds (priorBilledSeconds):
+    // the billing start is set that many seconds before the new create, so accrual goes on from the
+    // new instance's start at its own price, one high-water mark for the whole session.
     const recorded = await this.ctx.writer.update(session, (current) =>
       decide.write(
         {
           providerInstanceId,
           // Vendors bill from creation: cost accrues from here (invariant 10).
-          billingStartedAt: current.billingStartedAt ?? startedAt ?? this.ctx.options.clock.now(),
+          billingStartedAt: current.billingStartedAt ?? new Date((startedAt ?? this.ctx.options.clock.now()).getTime() - current.priorBilledSeconds * 1000),
           ...(pricePerHourMicros ? { pricePerHourMicros } : {}),
         },
         [this.ctx.writer.event(current.id, 'provider_instance_recorded', 'provisioner', `instance ${providerInstanceId} created`, { providerInstanceId })],

@@ -15,11 +15,12 @@ import { type SessionOwnership } from '../ports/session-ownership.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { type SessionTrigger } from '../sessions/session-state-machine.js';
 import { type SessionWriter } from '../sessions/session-writer.js';
-import { type RetryScope, type Session, type SessionChanges, type SessionErrorType, type StoragePolicy, type WorkloadType } from '../sessions/session.js';
+import { type OnPreempt, type RetryScope, type Session, type SessionChanges, type SessionErrorType, type StoragePolicy, type WorkloadType } from '../sessions/session.js';
 import { type TemplateService } from '../templates/template-service.js';
 import { type VendorTemplate } from '../templates/vendor-template.js';
 import { type Clock } from '../time/clock.js';
 import { type SessionTerminator } from './session-terminator.js';
+import { type SessionPricing } from './spot-terms.js';
 
 /** Per-provider timing: how long to wait before the first SSH attempt, and the provisioning deadline. */
 export interface ProviderTiming {
@@ -75,6 +76,12 @@ export interface ProvisionRequest {
   readonly onStartScript?: string | null;
   /** Attempts in all (2–10 turns auto-retry on) and how far a retry may stray from the offer. */
   readonly autoRetry?: { readonly maxAttempts: number; readonly scope: RetryScope } | null;
+  /** `spot` rents an interruptible offer with a bid (Vast.ai). @default on-demand */
+  readonly pricing?: SessionPricing;
+  /** Spot only: the highest bid, µUSD per hour for the instance. @default the offer's minimum bid plus DEFAULT_BID_MARGIN_PERCENT */
+  readonly maxBidPerHourMicros?: number | null;
+  /** Spot only: what a preemption does. @default end */
+  readonly onPreempt?: OnPreempt | null;
 }
 
 export interface ProvisionedSession {

@@ -19,6 +19,7 @@ import {
   type ProvisionRequest,
   type SagaContext,
 } from './provisioning-options.js';
+import { Reprovisioning, type ReprovisionResult } from './reprovision.js';
 import { SessionIntents } from './session-intent.js';
 
 export {
@@ -55,6 +56,7 @@ export class ProvisioningService implements SagaContext {
   private readonly creation: InstanceCreation;
   private readonly readiness: ReadinessWait;
   private readonly autoRetry: AutoRetry;
+  private readonly reprovisioning: Reprovisioning;
 
   constructor(readonly options: ProvisioningServiceOptions) {
     this.writer = new SessionWriter({ sessions: options.repositories.sessions, clock: options.clock, ids: options.ids });
@@ -65,6 +67,15 @@ export class ProvisioningService implements SagaContext {
     this.creation = new InstanceCreation(this);
     this.readiness = new ReadinessWait(this);
     this.autoRetry = new AutoRetry(this, this.creation);
+    this.reprovisioning = new Reprovisioning(this, this.autoRetry);
+  }
+
+  /**
+   * A preempted spot session whose instance is destroyed and verified gone: back to `provisioning`
+   * on a comparable spot offer (reprovision.ts). The caller then runs the saga (`run`).
+   */
+  reprovisionAfterPreemption(session: Session): Promise<ReprovisionResult> {
+    return this.reprovisioning.afterPreemption(session);
   }
 
   /**

@@ -6,6 +6,7 @@ import { createSessionIntent } from '../sessions/new-session.js';
 import { retryOnConcurrentUpdate } from '../sessions/session-writer.js';
 import { type Session } from '../sessions/session.js';
 import { describeRequirement, offerSatisfiesTemplate, unmetTemplateRequirements, type VendorTemplate } from '../templates/vendor-template.js';
+import { spotTermsFor } from './spot-terms.js';
 import { type IdempotencyContext, type ProvisionError, type ProvisionedSession, type ProvisionRequest, type SagaContext } from './provisioning-options.js';
 
 /**
@@ -120,14 +121,22 @@ export class SessionIntents {
     if (input.templateHashId && !offer.val.capabilities.templates) {
       return Err(new UnsupportedByProviderError(offer.val.provider, 'templates'));
     }
+    const spot = spotTermsFor(offer.val, input.pricing ?? 'on-demand', input.maxBidPerHourMicros, input.onPreempt);
+    if (!spot.ok) return spot;
     if (!this.ctx.options.providers.has(offer.val.provider)) {
       return Err(new UnsupportedByProviderError(offer.val.provider, 'provisioning (the provider is not configured)'));
     }
     const consumer = await this.ensureConsumer(input.consumerId);
     if (!consumer.ok) return consumer;
+    // What the instance bills: the offer's price, or the bid plus storage. A spot session's budget
+    // counts its maximum bid (a reprovision may bid up to it) for every reserved hour.
+    const price = spot.val ? spot.val.bidPerHourMicros + spot.val.storagePerHourMicros : offer.val.pricePerHourMicros;
+    const worstRate = spot.val ? spot.val.maxBidPerHourMicros + spot.val.storagePerHourMicros : price;
     // A first look, before generating keys; the decisive check is repeated with the write below.
-    const worstCase = worstCaseCost(offer.val.pricePerHourMicros, input.reservationHours);
-    const action = `renting ${offer.val.id} at ${formatUsd(offer.val.pricePerHourMicros, 4)}/h for ${input.reservationHours} h`;
+    const worstCase = worstCaseCost(worstRate, input.reservationHours);
+    const action = spot.val
+      ? `bidding on ${offer.val.id} at up to ${formatUsd(worstRate, 4)}/h (maximum bid plus storage) for ${input.reservationHours} h`
+      : `renting ${offer.val.id} at ${formatUsd(price, 4)}/h for ${input.reservationHours} h`;
     const early = this.ctx.budgets.check(await this.ctx.budgets.headroom(input.consumerId), worstCase, action);
     if (!early.ok) return early;
 
@@ -141,7 +150,7 @@ export class SessionIntents {
         offerId: offer.val.id,
         gpuType: offer.val.gpuType,
         gpuCount: offer.val.gpuCount,
-        pricePerHourMicros: offer.val.pricePerHourMicros,
+        pricePerHourMicros: price,
         reservationHours: input.reservationHours,
         workloadType: input.workloadType,
         idleTimeoutMinutes: input.idleTimeoutMinutes,
@@ -150,6 +159,7 @@ export class SessionIntents {
         diskGb: input.diskGb ?? null,
         sshPublicKey: keys.publicKey,
         autoRetry: input.autoRetry ?? null,
+        spot: spot.val && { bidPerHourMicros: spot.val.bidPerHourMicros, maxBidPerHourMicros: spot.val.maxBidPerHourMicros, onPreempt: spot.val.onPreempt },
       },
       {
         sessionId,
@@ -201,9 +211,22 @@ export class SessionIntents {
       if (!found) return Err(new NotFoundError('offer', input.offerId));
       return Ok(found.offer);
     }
-    const answer = await this.ctx.options.inventory.query({ gpu: input.gpu, sort: 'price', ...(template ? { provider: template.provider } : {}) });
+    // The pricing asked for decides which offers compete: a spot request picks the cheapest interruptible one.
+    const answer = await this.ctx.options.inventory.query({
+      gpu: input.gpu,
+      sort: 'price',
+      pricing: input.pricing ?? 'on-demand',
+      ...(template ? { provider: template.provider } : {}),
+    });
     // With a template, the cheapest offer whose host meets its requirements.
-    const cheapest = answer.offers.find((offer) => this.ctx.options.providers.has(offer.provider) && (template === null || offerSatisfiesTemplate(offer, template)));
+    // With a maximum bid, only spot offers whose minimum bid is within it compete.
+    const maxBid = input.pricing === 'spot' ? input.maxBidPerHourMicros : null;
+    const cheapest = answer.offers.find(
+      (offer) =>
+        this.ctx.options.providers.has(offer.provider) &&
+        (template === null || offerSatisfiesTemplate(offer, template)) &&
+        (maxBid == null || (offer.minBidPerHourMicros ?? Infinity) <= maxBid),
+    );
     return cheapest ? Ok(cheapest) : Err(new NotFoundError('offer for GPU', input.gpu ?? ''));
   }
 

@@ -224,7 +224,10 @@ export class SessionTerminator {
     // Carried over from earlier attempts (a restart, an unverified destroy): a stopping session's
     // stoppedAt is the current best estimate of where billing ended — unless the instance is listed
     // right now, which proves the earlier destroy did not end it.
-    const stillThere = found.listed.some((instance) => instance.state !== 'destroying');
+    // An outbid spot instance (`preempted`) no longer bills its bid: its billing ended when it was
+    // seen preempted (recorded as stoppedAt), not at this destroy.
+    const preempted = new Set(found.listed.filter((instance) => instance.state === 'preempted').map((instance) => instance.providerInstanceId));
+    const stillThere = found.listed.some((instance) => instance.state !== 'destroying' && instance.state !== 'preempted');
     let billingEndedAt: Date | null = session.status === 'stopping' && !stillThere ? session.stoppedAt : null;
     for (const providerInstanceId of targets) {
       await this.note(session, 'destroy_attempted', actor, `destroy requested (${session.stopReason ?? 'stop'})`, { providerInstanceId });
@@ -251,7 +254,7 @@ export class SessionTerminator {
       }
       // Accepted: it existed until the request that was answered. Already gone: it ended by then.
       const sentAt = destroyed.val.requestSentAt ?? calledAt;
-      billingEndedAt = destroyed.val.alreadyGone ? (billingEndedAt ?? sentAt) : sentAt;
+      billingEndedAt = destroyed.val.alreadyGone || preempted.has(providerInstanceId) ? (billingEndedAt ?? sentAt) : sentAt;
     }
     for (const providerInstanceId of targets) {
       const verified = await this.confirmGone(provider, providerInstanceId);

@@ -8,6 +8,7 @@ import {
   MIN_RESERVATION_HOURS,
   consumerIdSchema,
   sessionLabel,
+  type OnPreempt,
   type RetryScope,
   type Session,
   type StoragePolicy,
@@ -29,6 +30,8 @@ export interface NewSessionInput {
   readonly diskGb?: number | null;
   readonly sshPublicKey: string;
   readonly autoRetry?: { readonly maxAttempts: number; readonly scope: RetryScope } | null;
+  /** An interruptible (spot) rental: the bid placed, the highest bid allowed and the preemption policy. */
+  readonly spot?: { readonly bidPerHourMicros: number; readonly maxBidPerHourMicros: number; readonly onPreempt: OnPreempt } | null;
 }
 
 export interface NewSessionContext {
@@ -88,6 +91,13 @@ export function createSessionIntent(
     templateHashId: input.templateHashId ?? null,
     diskGb: input.diskGb ?? null,
     pricePerHourMicros: input.pricePerHourMicros,
+    interruptible: input.spot != null,
+    bidPerHourMicros: input.spot?.bidPerHourMicros ?? null,
+    maxBidPerHourMicros: input.spot?.maxBidPerHourMicros ?? null,
+    onPreempt: input.spot?.onPreempt ?? null,
+    preemptions: 0,
+    priorBilledSeconds: 0,
+    priorCostMicros: 0,
     autoRetry: input.autoRetry != null && input.autoRetry.maxAttempts > 1,
     retryScope: input.autoRetry?.scope ?? 'same_gpu',
     maxAttempts: input.autoRetry?.maxAttempts ?? 1,
@@ -123,7 +133,11 @@ export function createSessionIntent(
     actor: 'api',
     reason: `reserved ${hours} h of ${input.gpuCount}× ${input.gpuType} on ${input.provider}`,
     at: ctx.now,
-    data: { offerId: input.offerId, pricePerHourMicros: input.pricePerHourMicros },
+    data: {
+      offerId: input.offerId,
+      pricePerHourMicros: input.pricePerHourMicros,
+      ...(input.spot ? { bidPerHourMicros: input.spot.bidPerHourMicros, maxBidPerHourMicros: input.spot.maxBidPerHourMicros, onPreempt: input.spot.onPreempt } : {}),
+    },
   });
   return Ok({ session, event });
 }

@@ -19,6 +19,10 @@ export const SESSION_EVENT_TYPES = [
   'extended',
   'ssh_verified',
   'cost_accrued',
+  /** A spot instance was stopped by a higher bid; data: the instance, its bid, lifetime and when. */
+  'preempted',
+  /** The session moved to another host (a reprovision after a preemption); data: old and new host. */
+  'host_changed',
   'note',
 ] as const;
 export const sessionEventTypeSchema = z.enum(SESSION_EVENT_TYPES);

@@ -25,6 +25,8 @@ const ALLOWED: ReadonlyArray<[SessionStatus, SessionTrigger, SessionStatus]> = [
   ['running', 'confirm_vanished', 'failed'],
   // Storage policy preserve: stopped with the disk kept is not terminal; it ends only by a destroy.
   ['running', 'confirm_preserved', 'stopped'],
+  // Spot, policy reprovision: the outbid instance is destroyed and verified, then another is rented.
+  ['running', 'reprovision_after_preemption', 'provisioning'],
   ['stopped', 'request_destroy', 'stopping'],
   ['stopped', 'report_failure', 'stopping'],
   ['stopped', 'confirm_vanished', 'failed'],
@@ -37,7 +39,7 @@ const allPairs = SESSION_STATUSES.flatMap((status) => SESSION_TRIGGERS.map((trig
 describe('session state machine', () => {
   it('covers every status × trigger pair', () => {
     expect(allPairs).toHaveLength(SESSION_STATUSES.length * SESSION_TRIGGERS.length);
-    expect(allPairs).toHaveLength(70);
+    expect(allPairs).toHaveLength(77);
   });
 
   test.each(allPairs)('%s + %s', (status, trigger) => {

@@ -28,6 +28,11 @@ export const SESSION_TRIGGERS = [
   'confirm_destroyed_after_failure',
   /** Repeated direct not-found reads: the instance vanished on its own (invariant 7). */
   'confirm_vanished',
+  /**
+   * A spot session's instance was outbid, and is destroyed and verified gone: the session rents a
+   * comparable interruptible offer (policy `reprovision`) and provisions again.
+   */
+  'reprovision_after_preemption',
 ] as const;
 export type SessionTrigger = (typeof SESSION_TRIGGERS)[number];
 
@@ -53,6 +58,7 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionStatus, Partial<Record<
     report_failure: 'stopping',
     confirm_preserved: 'stopped',
     confirm_vanished: 'failed',
+    reprovision_after_preemption: 'provisioning',
   },
   stopped: {
     request_destroy: 'stopping',

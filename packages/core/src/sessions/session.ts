@@ -40,6 +40,7 @@ export const STOP_REASONS = [
   'provisioning_timeout',
   'instance_failed',
   'instance_vanished',
+  'preempted',
   'admin',
 ] as const;
 export const stopReasonSchema = z.enum(STOP_REASONS);
@@ -97,6 +98,26 @@ export function isSessionRetrySuggested(errorType: SessionErrorType): boolean {
   return SESSION_ERROR_RETRY[errorType] !== 'no';
 }
 
+/**
+ * What an interruptible (spot) session does when a higher bid stops its instance: end (destroyed and
+ * verified, the session terminated), or rent a comparable interruptible offer within its budget and
+ * maximum bid and carry on there with the same key.
+ */
+export const ON_PREEMPT_POLICIES = ['end', 'reprovision'] as const;
+export const onPreemptSchema = z.enum(ON_PREEMPT_POLICIES);
+export type OnPreempt = z.infer<typeof onPreemptSchema>;
+
+/**
+ * The default maximum bid over an offer's minimum bid, in percent. A bid at the minimum is outbid by
+ * the first tenant who bids a cent more; 10 % above it keeps the price well under on-demand.
+ */
+export const DEFAULT_BID_MARGIN_PERCENT = 10;
+
+/** The bid placed on an interruptible offer: its minimum bid plus the margin, never above the session's maximum. */
+export function bidFor(minBidPerHourMicros: number, maxBidPerHourMicros: number): number {
+  return Math.min(maxBidPerHourMicros, Math.ceil((minBidPerHourMicros * (100 + DEFAULT_BID_MARGIN_PERCENT)) / 100));
+}
+
 /** How far auto-retry may stray from the original offer (always at the same provider). */
 export const RETRY_SCOPES = ['same_gpu', 'same_vram', 'any'] as const;
 export const retryScopeSchema = z.enum(RETRY_SCOPES);
@@ -137,7 +158,25 @@ export const sessionSchema = z.object({
   storagePolicy: storagePolicySchema,
   templateHashId: z.string().nullable(),
   diskGb: z.number().int().positive().nullable(),
+  /** What the instance bills per hour: on-demand price, or for a spot session its bid plus storage. */
   pricePerHourMicros: z.number().int().nonnegative(),
+  /** An interruptible (spot) rental: placed with a bid, and stopped when a higher bid takes the machine. */
+  interruptible: z.boolean(),
+  /** Spot only: the bid placed for the current instance, µUSD per hour for the whole instance (storage not included). */
+  bidPerHourMicros: z.number().int().nonnegative().nullable(),
+  /** Spot only: the highest bid this session may place, also on a reprovision; budgets count it as the worst case. */
+  maxBidPerHourMicros: z.number().int().nonnegative().nullable(),
+  /** Spot only: what a preemption does to the session. */
+  onPreempt: onPreemptSchema.nullable(),
+  /** How many of its instances were preempted so far. */
+  preemptions: z.number().int().nonnegative(),
+  /**
+   * After a preemption and reprovision: the seconds and cost the ledger holds for the earlier
+   * instances. The billing start is set that many seconds before the current instance's create, so
+   * the ledger's one high-water mark goes on; the current price applies only past these seconds.
+   */
+  priorBilledSeconds: z.number().int().nonnegative(),
+  priorCostMicros: z.number().int().nonnegative(),
   /** Auto-retry: after a failed attempt, try the next comparable offer with the same session id and key. */
   autoRetry: z.boolean(),
   retryScope: retryScopeSchema,

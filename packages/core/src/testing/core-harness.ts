@@ -77,8 +77,8 @@ export function createCoreHarness(options: CoreHarnessOptions = {}) {
       hooks: { onBudgetAlert: (alert) => void budgetAlerts.push(alert) },
     },
   );
-  const { costs, terminator, inventory, templates, failures, provisioning, lifecycle, reconciler, commands } = services;
-  return { clock, repositories, ids, provider, providers, costs, terminator, inventory, templates, failures, readiness, provisioning, lifecycle, reconciler, commands, budgetAlerts, deploymentId: DEPLOYMENT_ID };
+  const { costs, terminator, inventory, templates, failures, provisioning, lifecycle, reconciler, preemptions, commands } = services;
+  return { clock, repositories, ids, provider, providers, costs, terminator, inventory, templates, failures, readiness, provisioning, lifecycle, reconciler, preemptions, commands, budgetAlerts, deploymentId: DEPLOYMENT_ID };
 }
 
 export type CoreHarness = ReturnType<typeof createCoreHarness>;

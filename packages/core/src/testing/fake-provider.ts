@@ -143,7 +143,9 @@ export class FakeProvider implements ProviderAdapter {
     if (bid === null && request.offer.interruptible === true) {
       return Promise.resolve(Err(new ProviderInvalidRequestError(`offer ${request.offer.id} is interruptible: it is rented with a bid`, { provider: this.name, operation: 'createInstance' })));
     }
-    const price = bid ?? request.offer.pricePerHourMicros;
+    // As Vast.ai: a bid bills the bid plus the disk's storage rate, which the spot offer's price includes.
+    const storage = request.offer.minBidPerHourMicros == null ? 0 : Math.max(0, request.offer.pricePerHourMicros - request.offer.minBidPerHourMicros);
+    const price = bid === null ? request.offer.pricePerHourMicros : bid + storage;
     if (failure) {
       if (failure.stillCreate) this.storeInstance(request.label, this.createdState, price, bid);
       return Promise.resolve(Err(failure.error));

@@ -35,8 +35,9 @@ const LEADER_DOWN_MS = 13_000;
 /** Running sessions whose reservation is moved to end right after each leader kill. */
 const DEADLINES_PER_LEADER_KILL = 2;
 
-const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N] [--replicas N --database postgres]
-  CI size (default): 40 sessions, 6 consumers, 3 kills. Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6
+const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N] [--spot-percent N] [--outbid-rate N] [--replicas N --database postgres]
+  CI size (default): 40 sessions, 6 consumers, 3 kills; 30 % of sessions spot (Vast.ai, half of them reprovisioning
+  when outbid), each running spot instance outbid 900 times an hour on average (every 4 s). Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6
   Replicas: pnpm chaos --replicas 3 --database postgres (needs PostgreSQL binaries: Debian package postgresql)`;
 
 const { values: args } = parseArgs({
@@ -47,6 +48,8 @@ const { values: args } = parseArgs({
     seed: { type: 'string' },
     'max-minutes': { type: 'string', default: '15' },
     replicas: { type: 'string', default: '1' },
+    'spot-percent': { type: 'string', default: '30' },
+    'outbid-rate': { type: 'string', default: '900' },
     database: { type: 'string', default: 'sqlite' },
     help: { type: 'boolean', default: false },
   },
@@ -69,6 +72,9 @@ const KILLS = positive('kills', args.kills);
 const SEED = args.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : positive('seed', args.seed);
 const DEADLINE = Date.now() + positive('max-minutes', args['max-minutes']) * 60_000;
 const REPLICAS = Math.max(1, positive('replicas', args.replicas));
+/** Share of sessions rented as spot (interruptible, Vast.ai), and how often other tenants outbid each spot instance. */
+const SPOT_PERCENT = Math.min(100, positive('spot-percent', args['spot-percent']));
+const OUTBID_RATE_PER_HOUR = positive('outbid-rate', args['outbid-rate']);
 if (args.database !== 'sqlite' && args.database !== 'postgres') {
   process.stderr.write(`chaos: --database must be sqlite or postgres, got '${args.database}'\n${USAGE}\n`);
   process.exit(2);
@@ -219,20 +225,25 @@ interface Workload {
   readonly actions: Map<string, number>;
 }
 
-async function consumer(index: number, client: GpuShopper, gpus: readonly string[], claim: () => number | null, killer: Killer, work: Workload): Promise<void> {
+async function consumer(index: number, client: GpuShopper, gpus: readonly string[], spotGpus: readonly string[], claim: () => number | null, killer: Killer, work: Workload): Promise<void> {
   const count = (action: string) => work.actions.set(action, (work.actions.get(action) ?? 0) + 1);
   for (let n = claim(); n !== null && Date.now() < DEADLINE; n = claim()) {
     const key = `chaos-${SEED}-${n}`;
-    const gpu = prng.pick(gpus);
+    // Spot sessions are outbid at random by the simulator: half end then, half reprovision elsewhere.
+    const spot = spotGpus.length > 0 && prng.chance(SPOT_PERCENT / 100);
+    const gpu = spot ? prng.pick(spotGpus) : prng.pick(gpus);
+    // Reprovisioning ones bid up to $5/h, so a comparable spot offer is usually within their maximum.
+    const onPreempt = spot ? prng.pick(['end', 'reprovision'] as const) : null;
+    const pricing = onPreempt ? { pricing: 'spot' as const, on_preempt: onPreempt, ...(onPreempt === 'reprovision' ? { max_bid: 5 } : {}) } : {};
     let sessionId: string;
     try {
-      const created = await reliably('create', () => client.sessions.create({ consumer_id: `chaos-${index}`, gpu, reservation_hours: prng.int(1, 3) }, { idempotencyKey: key }));
+      const created = await reliably('create', () => client.sessions.create({ consumer_id: `chaos-${index}`, gpu, reservation_hours: prng.int(1, 3), ...pricing }, { idempotencyKey: key }));
       sessionId = created.session.id;
       if (created.ssh_private_key) work.privateKeys.push(created.ssh_private_key);
       const seen = work.answersByKey.get(key) ?? new Set<string>();
       seen.add(sessionId);
       work.answersByKey.set(key, seen);
-      count('create');
+      count(spot ? 'create spot' : 'create');
     } catch (error) {
       if (error instanceof APIError && error.status !== undefined && error.status < 500 && error.status !== 409 && error.status !== 429) {
         const code = `${error.status}`;
@@ -244,7 +255,8 @@ async function consumer(index: number, client: GpuShopper, gpus: readonly string
       continue;
     }
     if (prng.chance(0.08)) killer.request('mid-provision', prng.int(0, 400));
-    await sleep(prng.int(200, 4000));
+    // Spot sessions live long enough for outbids to be seen by reconciliation passes (2 s apart).
+    await sleep(spot ? prng.int(3000, 12_000) : prng.int(200, 4000));
     const action = prng.float();
     try {
       if (action < 0.15) {
@@ -278,7 +290,14 @@ async function listAll(client: GpuShopper): Promise<SessionFacts[]> {
 
 async function main(): Promise<number> {
   log(`seed ${SEED}: ${SESSIONS} sessions, ${CONSUMERS} consumers, ${KILLS} kills, ${REPLICAS} replica(s) on ${DATABASE}`);
-  const sim: RunningSimulator = await startSimulator({ seed: SEED, bootDelayMs: 300, keyPropagationMs: 50, blueLobsterDpkgLockMs: 600, catalogSize: 120 });
+  const sim: RunningSimulator = await startSimulator({
+    seed: SEED,
+    bootDelayMs: 300,
+    keyPropagationMs: 50,
+    blueLobsterDpkgLockMs: 600,
+    catalogSize: 120,
+    vastOutbidRatePerHour: OUTBID_RATE_PER_HOUR,
+  });
   const cluster: PostgresCluster | null = DATABASE === 'postgres' ? await startPostgresCluster() : null;
   const databaseUrl = cluster ? await cluster.createDatabase('chaos') : null;
   const servers: ServerProcess[] = [];
@@ -326,6 +345,7 @@ async function main(): Promise<number> {
 
     // The GPUs the simulated marketplace rents; each create asks for the cheapest offer of one.
     const gpus = [...new Set((await admin.inventory.list({})).offers.map((o) => o.gpu_type))];
+    const spotGpus = [...new Set((await admin.inventory.list({ pricing: 'spot' })).offers.map((o) => o.gpu_type))];
     // The quota counts sessions created: a create refused for want of an offer does not use it up
     // (bounded, so a marketplace with nothing left cannot spin forever).
     let next = 0;
@@ -353,7 +373,7 @@ async function main(): Promise<number> {
 
     // Consumers are spread across the replicas (one each with a single server).
     await Promise.all(
-      consumerKeys.map((key, i) => consumer(i, new GpuShopper({ baseURL: (servers[i % servers.length] as ServerProcess).url, apiKey: key, maxRetries: 0, timeout: 20_000 }), gpus, claim, killer, work)),
+      consumerKeys.map((key, i) => consumer(i, new GpuShopper({ baseURL: (servers[i % servers.length] as ServerProcess).url, apiKey: key, maxRetries: 0, timeout: 20_000 }), gpus, spotGpus, claim, killer, work)),
     );
     running = false;
     await Promise.all([faults, randomKills]);
@@ -417,6 +437,9 @@ async function main(): Promise<number> {
       duration_s: Math.round((Date.now() - started) / 1000),
       sessions: sessions.length,
       outcomes: verdict.counts,
+      spot_sessions: sessions.filter((s) => s.interruptible).length,
+      preemptions: sessions.reduce((sum, s) => sum + (s.preemptions ?? 0), 0),
+      reprovisioned_sessions: sessions.filter((s) => (s.preemptions ?? 0) > 0 && s.stop_reason !== 'preempted').length,
       actions: Object.fromEntries(work.actions),
       refused_creates: Object.fromEntries(work.refused),
       faults_injected: Object.fromEntries(faultsInjected),

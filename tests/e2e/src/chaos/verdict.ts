@@ -24,6 +24,9 @@ export interface SessionFacts {
    * event log by the soak; the enforcement time, before the vendor's destroy takes its own time.
    */
   readonly stop_requested_at?: string | null;
+  readonly interruptible?: boolean;
+  /** Spot: instances outbid so far (each destroyed before any other was rented). */
+  readonly preemptions?: number;
 }
 
 /**
@@ -58,7 +61,7 @@ export interface WorkloadFacts {
 const LIVE_STATUSES = new Set(['pending', 'provisioning', 'running', 'stopping']);
 const DEAD_INSTANCE_STATES = new Set(['destroyed', 'vanished', 'failed']);
 /** Reasons a session may end `terminated` with (failures end `failed`); anything else means we destroyed a workload on our own. */
-const ACCEPTED_STOP_REASONS = new Set(['done', 'deleted', 'expired', 'hard_max', 'idle', 'budget', 'admin']);
+const ACCEPTED_STOP_REASONS = new Set(['done', 'deleted', 'expired', 'hard_max', 'idle', 'budget', 'admin', 'preempted']);
 /** "To the cent". */
 export const LEDGER_TOLERANCE_MICROS = 10_000;
 

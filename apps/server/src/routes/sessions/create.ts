@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import { type Router } from 'express';
 
 import { REQUEST_ALIASES, createSessionRequestSchema } from '@gpu-shopper/contract';
-import { idempotencyScope, type ProvisionRequest } from '@gpu-shopper/core';
+import { idempotencyScope, usdToMicros, type ProvisionRequest } from '@gpu-shopper/core';
 
 import { consumerScope, principalOf } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
@@ -26,13 +26,6 @@ export function registerSessionsCreate(router: Router, deps: AppDeps): void {
     if (keyHeader !== undefined && !IDEMPOTENCY_KEY.test(keyHeader)) {
       throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [{ path: 'headers.idempotency-key', message: 'invalid' }]);
     }
-    // An interruptible offer is rented with a bid, which sessions do not place: refused here with
-    // the reason, rather than a session that fails at the provider.
-    if (body.offer_id !== undefined && (await deps.inventory.getOffer(body.offer_id))?.offer.interruptible === true) {
-      throw new ApiError('VALIDATION_FAILED', `offer ${body.offer_id} is interruptible (spot): sessions rent on-demand offers only; list those with pricing=on-demand`, [
-        { path: 'body.offer_id', message: 'an interruptible (spot) offer' },
-      ]);
-    }
     const input: ProvisionRequest = {
       consumerId,
       ...(body.offer_id !== undefined ? { offerId: body.offer_id } : {}),
@@ -44,6 +37,11 @@ export function registerSessionsCreate(router: Router, deps: AppDeps): void {
       templateHashId: body.template_hash_id ?? null,
       diskGb: body.disk_gb ?? null,
       autoRetry: body.auto_retry ? { maxAttempts: 1 + body.max_retries, scope: body.retry_scope } : null,
+      // Whether the offer matches the pricing (a spot offer is never rented on-demand, nor the
+      // reverse) is the saga's first check, before anything is recorded or rented.
+      pricing: body.pricing,
+      maxBidPerHourMicros: body.max_bid === undefined ? null : usdToMicros(body.max_bid),
+      onPreempt: body.on_preempt ?? null,
     };
     const principal = principalOf(res);
     const idempotency = keyHeader

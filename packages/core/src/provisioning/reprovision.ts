@@ -1,0 +1,67 @@
+import { remainingCommitment } from '../consumers/budget-commitments.js';
+import { formatUsd } from '../money/money.js';
+import { decide } from '../sessions/session-writer.js';
+import { type Session, type SessionChanges } from '../sessions/session.js';
+import { movedPricing, type AutoRetry } from './auto-retry.js';
+import { type SagaContext } from './provisioning-options.js';
+
+export type ReprovisionResult = { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly reason: string };
+
+/**
+ * After a preemption whose instance is destroyed and verified gone: moves a spot session
+ * (`on_preempt: reprovision`) to a comparable interruptible offer — same GPU scope as auto-retry,
+ * a minimum bid within the session's maximum bid, and a worst case the budget allows — and puts it
+ * back in `provisioning` with the same id, label and key, for the saga to create and verify there.
+ */
+export class Reprovisioning {
+  constructor(
+    private readonly ctx: SagaContext,
+    private readonly autoRetry: AutoRetry,
+  ) {}
+
+  async afterPreemption(session: Session): Promise<ReprovisionResult> {
+    if (session.status !== 'running' || !session.interruptible || session.onPreempt !== 'reprovision') return { ok: false, reason: `the session is ${session.status}` };
+    const next = await this.autoRetry.comparableOffer(session);
+    if (!next) return { ok: false, reason: `no comparable interruptible offer with a minimum bid within ${formatUsd(session.maxBidPerHourMicros ?? 0, 4)}/h` };
+    const now = this.ctx.options.clock.now();
+    const pricing = movedPricing(session, next);
+    // Budgets already count the maximum bid; only a dearer disk on the new offer raises the worst case.
+    const headroom = await this.ctx.budgets.headroom(session.consumerId);
+    const raise = Math.max(0, remainingCommitment({ ...session, ...pricing }, now) - remainingCommitment(session, now));
+    const allowed = this.ctx.budgets.check(headroom, raise, `reprovisioning on ${next.id} at ${formatUsd(pricing.pricePerHourMicros, 4)}/h`);
+    if (!allowed.ok) return { ok: false, reason: allowed.err.message };
+    // What the ledger holds for the earlier instances (accrued up to the preemption by the caller).
+    const priorBilledSeconds = await this.ctx.options.repositories.costs.accruedSeconds(session.id);
+    const priorCostMicros = (await this.ctx.options.repositories.costs.totals({ sessionId: session.id })).totalMicros;
+    const deadline = Math.min(now.getTime() + this.ctx.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
+    const changes: SessionChanges = {
+      offerId: next.id,
+      gpuType: next.gpuType,
+      gpuCount: next.gpuCount,
+      ...pricing,
+      providerInstanceId: null,
+      sshHost: null,
+      sshPort: null,
+      sshUser: null,
+      hostKeyFingerprint: null,
+      // The new instance bills from its own create; the ledger keeps what the old one cost (see create-at-provider).
+      billingStartedAt: null,
+      stoppedAt: null,
+      priorBilledSeconds,
+      priorCostMicros,
+      triedOfferIds: [...session.triedOfferIds, session.offerId],
+      provisioningDeadline: new Date(deadline),
+    };
+    const plan = this.ctx.writer.transition(session, {
+      trigger: 'reprovision_after_preemption',
+      actor: 'provisioner',
+      reason: `preempted on ${session.offerId}; reprovisioning on ${next.id} at a bid of ${formatUsd(pricing.bidPerHourMicros ?? 0, 4)}/h`,
+      changes,
+    });
+    if (!plan.ok) return { ok: false, reason: plan.err.message };
+    const updated = await this.ctx.writer.update(session, () => decide.transition(plan.val, { guard: raise > 0 ? headroom.guard : undefined }), 1);
+    if (!updated.ok) return { ok: false, reason: updated.err.message };
+    this.ctx.logger.info('reprovisioning a preempted spot session', { sessionId: session.id, from: session.offerId, to: next.id });
+    return { ok: true, session: updated.val };
+  }
+}
