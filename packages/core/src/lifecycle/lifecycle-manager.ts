@@ -12,7 +12,8 @@ import { forEachBounded } from './bounded.js';
 export interface LifecycleManagerOptions {
   readonly repositories: Repositories;
   readonly terminator: SessionTerminator;
-  readonly costs: CostAccountant;
+  /** Only accrual and the budget check: the tick never reads reports. */
+  readonly costs: Pick<CostAccountant, 'accrue' | 'checkBudget'>;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger?: Logger;
@@ -27,6 +28,8 @@ export interface LifecycleManagerOptions {
   readonly stuckStoppingAlertMs?: number;
   readonly onStuckStopping?: (session: Session) => void;
 }
+
+type TickAction = { kind: 'stop'; request: StopRequest } | { kind: 'destroy' } | { kind: 'none' };
 
 export interface LifecycleTickReport {
   readonly stopped: { sessionId: string; reason: string }[];
@@ -62,14 +65,28 @@ export class LifecycleManager {
     const stopped: { sessionId: string; reason: string }[] = [];
     let destroyRetries = 0;
     let stuckStopping = 0;
-    const errors = await forEachBounded(sessions, this.options.concurrency ?? 4, async (session) => {
-      const action = await this.decide(session);
+    const act = async (session: Session, action: TickAction): Promise<void> => {
       if (action.kind === 'stop') {
         stopped.push({ sessionId: session.id, reason: action.request.stopReason });
         await this.options.terminator.stop(session.id, action.request);
       } else if (action.kind === 'destroy') {
         destroyRetries++;
         await this.options.terminator.destroyAndVerify(session, 'lifecycle');
+      }
+    };
+    const concurrency = this.options.concurrency ?? 4;
+    // Deadlines first: a hard max, reservation end or due destroy must not queue behind every other
+    // session's accrual and idle sample. With many live sessions, or on a loaded database right
+    // after a leader takeover, that queue takes seconds, and a deadline's lateness is the sum.
+    const due = sessions.flatMap((session) => {
+      const action = this.deadlineAction(session);
+      return action.kind === 'none' ? [] : [{ session, action }];
+    });
+    const acted = new Set(due.map((d) => d.session.id));
+    const deadlineErrors = await forEachBounded(due, concurrency, ({ session, action }) => act(session, action));
+    const errors = await forEachBounded(sessions, concurrency, async (session) => {
+      if (!acted.has(session.id) && session.status === 'running' && session.idleTimeoutMinutes > 0 && (await this.isIdle(session))) {
+        await act(session, { kind: 'stop', request: { actor: 'lifecycle', reason: `idle for ${session.idleTimeoutMinutes} minutes`, stopReason: 'idle' } });
       }
       if (session.status === 'stopping' && this.isStuck(session)) {
         stuckStopping++;
@@ -79,13 +96,15 @@ export class LifecycleManager {
       const latest = (await this.options.repositories.sessions.get(session.id)) ?? session;
       await this.options.costs.accrue(latest);
     });
+    errors.unshift(...deadlineErrors);
     for (const error of errors) this.logger.error('lifecycle work failed for a session', { error });
     const consumers = new Set(sessions.map((s) => s.consumerId));
     for (const consumerId of consumers) await this.options.costs.checkBudget(consumerId);
     return { stopped, destroyRetries, stuckStopping, errors: errors.length };
   }
 
-  private async decide(session: Session): Promise<{ kind: 'stop'; request: StopRequest } | { kind: 'destroy' } | { kind: 'none' }> {
+  /** What falls due now, from the session alone (no I/O): the idle timeout is sampled afterwards. */
+  private deadlineAction(session: Session): TickAction {
     const now = this.options.clock.now().getTime();
     if (session.status === 'stopping') {
       return session.nextDestroyAt === null || session.nextDestroyAt.getTime() <= now ? { kind: 'destroy' } : { kind: 'none' };
@@ -107,9 +126,6 @@ export class LifecycleManager {
     }
     if (now >= session.expiresAt.getTime()) {
       return { kind: 'stop', request: { actor: 'lifecycle', reason: 'reservation expired', stopReason: 'expired' } };
-    }
-    if (session.idleTimeoutMinutes > 0 && (await this.isIdle(session))) {
-      return { kind: 'stop', request: { actor: 'lifecycle', reason: `idle for ${session.idleTimeoutMinutes} minutes`, stopReason: 'idle' } };
     }
     return { kind: 'none' };
   }

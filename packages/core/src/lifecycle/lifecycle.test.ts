@@ -7,6 +7,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { planSessionTransition } from '../sessions/session-transition.js';
 import { recoverSessions } from './startup-recovery.js';
+import { LifecycleManager } from './lifecycle-manager.js';
 
 async function runningSession(h: CoreHarness, hours = 2, idleTimeoutMinutes = 0) {
   const { session } = unwrap(
@@ -15,6 +16,15 @@ async function runningSession(h: CoreHarness, hours = 2, idleTimeoutMinutes = 0)
   const running = await h.provisioning.run(session.id);
   if (running?.status !== 'running') throw new Error(`expected running, got ${running?.status}`);
   return running;
+}
+
+/** Lets in-memory work run until `state` holds (no timers: each turn yields to pending callbacks). */
+async function waitUntil(state: () => Promise<boolean>, turns = 10_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (await state()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error('state never reached');
 }
 
 describe('lifecycle', () => {
@@ -51,6 +61,31 @@ describe('lifecycle', () => {
     h.clock.advanceSeconds(2);
     expect((await h.lifecycle.tick()).stopped).toEqual([{ sessionId: session.id, reason: 'expired' }]);
     expect(await h.repositories.sessions.get(session.id)).toMatchObject({ status: 'terminated', stopReason: 'expired' });
+  });
+
+  it('a reservation that fell due is stopped before the tick accrues anyone: a slow accrual of other sessions does not delay it', async () => {
+    const h = createCoreHarness();
+    const others = [];
+    for (let i = 0; i < 4; i++) others.push(await runningSession(h, 4));
+    const due = await runningSession(h, 1);
+    h.clock.set(new Date(due.expiresAt.getTime() + 1000));
+    // Accruals hang until released, as on a database too loaded to answer: the due stop must not wait for them.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const lifecycle = new LifecycleManager({
+      repositories: h.repositories,
+      terminator: h.terminator,
+      clock: h.clock,
+      ids: h.ids,
+      concurrency: 4,
+      costs: { accrue: (session) => released.then(() => h.costs.accrue(session)), checkBudget: (consumerId) => h.costs.checkBudget(consumerId) },
+    });
+    const tick = lifecycle.tick();
+    await waitUntil(async () => (await h.repositories.sessions.get(due.id))?.status === 'terminated');
+    release();
+    const report = await tick;
+    expect(report.stopped).toEqual([{ sessionId: due.id, reason: 'expired' }]);
+    for (const other of others) expect(await h.repositories.sessions.get(other.id)).toMatchObject({ status: 'running' });
   });
 
   it('invariant 3: destroy fails five times then succeeds — the session stays stopping until the instance is gone, across a restart', async () => {
