@@ -38,7 +38,9 @@ export class BackgroundJobs {
     /** How often due benchmark schedules are checked. */
     private readonly benchmarkTickMs = 30_000,
   ) {
-    const lifecycle = new IntervalJob(
+    const job = (name: string, intervalMs: number, work: () => Promise<void>): IntervalJob =>
+      new IntervalJob(name, intervalMs, work, logger, (seconds) => services.metrics.backgroundJobDuration.observe({ job: name }, seconds));
+    const lifecycle = job(
       'lifecycle tick',
       env.LIFECYCLE_CHECK_INTERVAL,
       async () => {
@@ -46,36 +48,29 @@ export class BackgroundJobs {
         services.metrics.stuckStopping.set(report.stuckStopping);
         services.replica.lifecycleTicked(services.clock.now());
       },
-      logger,
     );
-    const reconciler = new IntervalJob(
+    const reconciler = job(
       'reconciliation',
       env.RECONCILIATION_INTERVAL,
       async () => {
         const report = await services.reconciler.pass();
         if (report.foreign.length > 0) logger.info('instances not managed by this deployment', { count: report.foreign.length });
       },
-      logger,
     );
-    const inventory = new IntervalJob('inventory refresh', env.INVENTORY_CACHE_TTL, () => services.inventory.refreshStale(), logger);
+    const inventory = job('inventory refresh', env.INVENTORY_CACHE_TTL, () => services.inventory.refreshStale());
     // Expired idempotency keys are refused on read already; this keeps the table from growing.
-    const idempotencyPurge = new IntervalJob(
-      'idempotency purge',
-      IDEMPOTENCY_PURGE_INTERVAL_MS,
-      async () => {
-        const removed = await services.storage.repositories.idempotency.deleteExpired(services.clock.now());
-        if (removed > 0) logger.info('expired idempotency keys purged', { removed });
-      },
-      logger,
-    );
+    const idempotencyPurge = job('idempotency purge', IDEMPOTENCY_PURGE_INTERVAL_MS, async () => {
+      const removed = await services.storage.repositories.idempotency.deleteExpired(services.clock.now());
+      if (removed > 0) logger.info('expired idempotency keys purged', { removed });
+    });
     this.jobs = [lifecycle, reconciler, inventory, idempotencyPurge];
     // A preempted spot session put back in provisioning is driven like any saga: tracked, stopped on shutdown.
     services.preemptions.setSagaStarter((sessionId) => this.startProvisioning(sessionId));
     this.sweep = services.replica.ownership
-      ? new IntervalJob('session takeover sweep', SESSION_LEASE_TTL_MS, () => this.takeOverSessions(), logger)
+      ? job('session takeover sweep', SESSION_LEASE_TTL_MS, () => this.takeOverSessions())
       : null;
     this.failureRefresh = services.replica.ownership
-      ? new IntervalJob('offer failure refresh', OFFER_FAILURE_REFRESH_MS, () => services.failures.refresh(), logger)
+      ? job('offer failure refresh', OFFER_FAILURE_REFRESH_MS, () => services.failures.refresh())
       : null;
   }
 

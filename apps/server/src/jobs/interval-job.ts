@@ -14,6 +14,8 @@ export class IntervalJob {
     private readonly intervalMs: number,
     private readonly work: () => Promise<void>,
     private readonly logger: Logger,
+    /** Told each pass's duration (the server's metric). */
+    private readonly onPass?: (seconds: number) => void,
   ) {}
 
   start(runNow = false): void {
@@ -24,12 +26,17 @@ export class IntervalJob {
 
   /** Runs one pass now (or joins the one in progress). */
   runOnce(): Promise<void> {
+    const started = performance.now();
     this.running ??= this.work()
       .catch((error: unknown) => {
         this.logger.error(`${this.name} failed`, { error });
       })
       .finally(() => {
         this.running = undefined;
+        const ms = performance.now() - started;
+        this.onPass?.(ms / 1000);
+        // A pass longer than its interval delays the next one: the deadlines it enforces run late by as much.
+        if (ms > this.intervalMs) this.logger.warn(`${this.name} took longer than its interval`, { durationMs: Math.round(ms), intervalMs: this.intervalMs });
       });
     return this.running;
   }

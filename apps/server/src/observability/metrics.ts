@@ -23,6 +23,7 @@ export interface ServerMetrics {
   readonly preemptions: client.Counter<'provider' | 'on_preempt'>;
   readonly authFailures: client.Counter;
   readonly stuckStopping: client.Gauge;
+  readonly backgroundJobDuration: client.Histogram<'job'>;
 }
 
 export function createMetrics(repositories: Repositories): ServerMetrics {
@@ -57,6 +58,7 @@ export function createMetrics(repositories: Repositories): ServerMetrics {
     reconciliationPauses: make.counter('gpu_shopper_reconciliation_pauses_total', 'Reconciliation passes skipped for a provider because its listing failed', ['provider']),
     costAccrued: make.counter('gpu_shopper_cost_accrued_usd_total', 'Cost accrued in the ledger, USD', ['provider']),
     budgetAlerts: make.counter('gpu_shopper_budget_alerts_total', 'Budget thresholds crossed', ['consumer_id', 'threshold']),
+    backgroundJobDuration: make.histogram('gpu_shopper_background_job_duration_seconds', 'Duration of each pass of a background job (lifecycle tick, reconciliation, ...)', ['job'], [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60]),
     preemptions: make.counter('gpu_shopper_preemptions_total', 'Spot instances stopped by a higher bid, by the policy applied', ['provider', 'on_preempt']),
     authFailures: new client.Counter({ name: 'gpu_shopper_auth_failures_total', help: 'Requests refused for bad credentials', registers: [registry] }),
     stuckStopping: new client.Gauge({ name: 'gpu_shopper_sessions_stuck_stopping', help: 'Sessions in stopping longer than the alert threshold at the last tick', registers: [registry] }),
