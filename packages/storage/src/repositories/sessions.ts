@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 
 import {
   AlreadyExistsError,
@@ -7,8 +7,6 @@ import {
   Ok,
   SessionNotFoundError,
   assertSessionUpdateAllowed,
-  sessionEventSchema,
-  sessionSchema,
   type CommitmentGuard,
   type IdempotencyCompletion,
   type Result,
@@ -20,10 +18,10 @@ import {
 } from '@gpu-shopper/core';
 
 import { type StorageDatabase } from '../database.js';
+import { sessionConditions, toEvent, toSession } from '../queries/sessions.js';
 import { consumers, idempotencyRecords, sessionEvents, sessionSecrets, sessions } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 
-type SessionRow = typeof sessions.$inferSelect;
 type Transaction = Parameters<Parameters<StorageDatabase['transaction']>[0]>[0];
 
 /** The compare-and-set of a CommitmentGuard, inside the caller's transaction. */
@@ -34,17 +32,6 @@ function bumpCommitment(tx: Transaction, guard: CommitmentGuard): boolean {
     .where(and(eq(consumers.id, guard.consumerId), eq(consumers.commitmentVersion, guard.expectedVersion)))
     .run();
   return bumped.changes === 1;
-}
-type EventRow = typeof sessionEvents.$inferSelect;
-
-/** Rows are validated on the way out: a corrupted row fails loudly instead of flowing on as a Session. */
-function toSession(row: SessionRow): Session {
-  return sessionSchema.parse(row);
-}
-
-function toEvent(row: EventRow): SessionEvent {
-  const { seq: _seq, ...event } = row;
-  return sessionEventSchema.parse(event);
 }
 
 export class SqliteSessionRepository implements SessionRepository {
@@ -93,15 +80,10 @@ export class SqliteSessionRepository implements SessionRepository {
   }
 
   async list(query: SessionListQuery = {}): Promise<Session[]> {
-    const conditions: SQL[] = [];
-    if (query.consumerId !== undefined) conditions.push(eq(sessions.consumerId, query.consumerId));
-    if (query.statuses !== undefined) conditions.push(inArray(sessions.status, [...query.statuses]));
-    if (query.provider !== undefined) conditions.push(eq(sessions.provider, query.provider));
-    if (query.afterId !== undefined) conditions.push(gt(sessions.id, query.afterId));
     const base = this.db
       .select()
       .from(sessions)
-      .where(and(...conditions))
+      .where(and(...sessionConditions(sessions, sessions.id, query)))
       .orderBy(asc(sessions.id));
     const rows = query.limit === undefined ? base.all() : base.limit(query.limit).all();
     return rows.map(toSession);
