@@ -28,6 +28,7 @@ import {
 } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../../database.js';
+import { heldLease, leaseConflictUpdate, leaseRow } from '../../queries/leases.js';
 import { isUniqueViolation } from '../../repositories/unique-violation.js';
 import { apiKeys, budgets, consumers, deploymentIdentity, idempotencyRecords, leases, offerFailures, sessionSecrets } from '../schema.js';
 
@@ -209,26 +210,15 @@ export class PostgresSessionSecretRepository implements SessionSecretRepository 
   }
 }
 
-/** The same single upsert as SqliteLeaseRepository; ON CONFLICT takes the row lock, so racing acquirers serialise. */
+/** The lease upsert of queries/leases.ts; ON CONFLICT takes the row lock, so racing acquirers serialise. */
 export class PostgresLeaseRepository implements LeaseRepository {
   constructor(private readonly db: PostgresDatabase) {}
 
   async acquire(name: string, holder: string, now: Date, ttlMs: number): Promise<Lease | undefined> {
-    const expiresAt = new Date(now.getTime() + ttlMs);
-    const keeps = sql`${leases.holder} = excluded.holder and ${leases.expiresAt} > excluded.acquired_at`;
     const [row] = await this.db
       .insert(leases)
-      .values({ name, holder, token: 1, acquiredAt: now, expiresAt })
-      .onConflictDoUpdate({
-        target: leases.name,
-        set: {
-          holder: sql`excluded.holder`,
-          token: sql`case when ${keeps} then ${leases.token} else ${leases.token} + 1 end`,
-          acquiredAt: sql`case when ${keeps} then ${leases.acquiredAt} else excluded.acquired_at end`,
-          expiresAt: sql`excluded.expires_at`,
-        },
-        setWhere: sql`${leases.holder} = excluded.holder or ${leases.expiresAt} <= excluded.acquired_at`,
-      })
+      .values(leaseRow(name, holder, now, ttlMs))
+      .onConflictDoUpdate({ target: leases.name, ...leaseConflictUpdate(leases) })
       .returning();
     return row;
   }
@@ -237,16 +227,13 @@ export class PostgresLeaseRepository implements LeaseRepository {
     const [row] = await this.db
       .update(leases)
       .set({ expiresAt: new Date(now.getTime() + ttlMs) })
-      .where(and(eq(leases.name, name), eq(leases.holder, holder), eq(leases.token, token)))
+      .where(heldLease(leases, name, holder, token))
       .returning();
     return row;
   }
 
   async release(name: string, holder: string, token: number, now: Date): Promise<void> {
-    await this.db
-      .update(leases)
-      .set({ expiresAt: now })
-      .where(and(eq(leases.name, name), eq(leases.holder, holder), eq(leases.token, token)));
+    await this.db.update(leases).set({ expiresAt: now }).where(heldLease(leases, name, holder, token));
   }
 
   async get(name: string): Promise<Lease | undefined> {
