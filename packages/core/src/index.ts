@@ -36,6 +36,7 @@ export {
 
 export { ID_PREFIXES, UlidIdGenerator, idPattern, isId, type IdGenerator, type IdKind, type IdPrefix } from './ids/ids.js';
 export { MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, addHours, addMs, parseDurationMs, systemClock, type Clock } from './time/clock.js';
+export { abortableSleep } from './time/sleep.js';
 export { LOG_LEVELS, noopLogger, redactSecrets, type LogFields, type LogLevel, type Logger } from './logging/logger.js';
 
 export {
