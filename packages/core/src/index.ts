@@ -314,6 +314,7 @@ export type {
   SessionRepository,
   SessionSecretRepository,
 } from './ports/repositories.js';
+export { commitmentConflict } from './ports/repositories.js';
 export type { Lease, LeaseRepository } from './ports/leases.js';
 export type { CallRate, RateBudgetStore } from './ports/rate-budgets.js';
 export type { SessionOwnership } from './ports/session-ownership.js';

@@ -7,6 +7,7 @@ import {
   Ok,
   SessionNotFoundError,
   assertSessionUpdateAllowed,
+  commitmentConflict,
   type CommitmentGuard,
   type IdempotencyCompletion,
   type Result,
@@ -61,7 +62,7 @@ export class SqliteSessionRepository implements SessionRepository {
         },
         { behavior: 'immediate' },
       );
-      if (!fenced && guard) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
+      if (!fenced && guard) return Err(commitmentConflict(guard));
     } catch (error) {
       if (isUniqueViolation(error)) return Err(new AlreadyExistsError('session', session.id));
       throw error;
@@ -106,7 +107,7 @@ export class SqliteSessionRepository implements SessionRepository {
         if (current.version !== expectedVersion) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
         assertSessionUpdateAllowed(current, changes, events);
         // Nothing is written yet: refusing here leaves the transaction empty.
-        if (guard && !bumpCommitment(tx, guard)) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
+        if (guard && !bumpCommitment(tx, guard)) return Err(commitmentConflict(guard));
         const written = tx
           .update(sessions)
           .set({ ...changes, version: expectedVersion + 1 })

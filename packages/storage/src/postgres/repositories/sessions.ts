@@ -7,6 +7,7 @@ import {
   Ok,
   SessionNotFoundError,
   assertSessionUpdateAllowed,
+  commitmentConflict,
   type CommitmentGuard,
   type IdempotencyCompletion,
   type Result,
@@ -58,7 +59,7 @@ export class PostgresSessionRepository implements SessionRepository {
   ): Promise<Result<Session, AlreadyExistsError | ConcurrentUpdateError>> {
     try {
       await this.db.transaction(async (tx) => {
-        if (guard && !(await bumpCommitment(tx, guard))) throw new Refused(Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion)));
+        if (guard && !(await bumpCommitment(tx, guard))) throw new Refused(Err(commitmentConflict(guard)));
         await tx.insert(sessions).values(session);
         await tx.insert(sessionEvents).values(event);
         if (secret) await tx.insert(sessionSecrets).values({ sessionId: session.id, encryptedPrivateKey: secret.encryptedPrivateKey });
@@ -112,7 +113,7 @@ export class PostgresSessionRepository implements SessionRepository {
         const current = toSession(row);
         if (current.version !== expectedVersion) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
         assertSessionUpdateAllowed(current, changes, events);
-        if (guard && !(await bumpCommitment(tx, guard))) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
+        if (guard && !(await bumpCommitment(tx, guard))) return Err(commitmentConflict(guard));
         const [updated] = await tx
           .update(sessions)
           .set({ ...changes, version: expectedVersion + 1 })
