@@ -28,6 +28,7 @@ import {
 } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../../database.js';
+import { idempotencyKey } from '../../queries/idempotency.js';
 import { heldLease, leaseConflictUpdate, leaseRow } from '../../queries/leases.js';
 import { isUniqueViolation } from '../../repositories/unique-violation.js';
 import { apiKeys, budgets, consumers, deploymentIdentity, idempotencyRecords, leases, offerFailures, sessionSecrets } from '../schema.js';
@@ -148,8 +149,6 @@ export class PostgresOfferFailureRepository implements OfferFailureRepository {
   }
 }
 
-const byScopeAndKey = (scope: string, key: string) => and(eq(idempotencyRecords.scope, scope), eq(idempotencyRecords.key, key));
-
 export class PostgresIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly db: PostgresDatabase) {}
 
@@ -157,23 +156,22 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
     // INSERT … ON CONFLICT DO NOTHING decides atomically which of two racing requests owns the key.
     const inserted = await this.db.insert(idempotencyRecords).values(record).onConflictDoNothing().returning({ key: idempotencyRecords.key });
     if (inserted.length === 1) return { reserved: true };
-    const [existing] = await this.db.select().from(idempotencyRecords).where(byScopeAndKey(record.scope, record.key));
+    const [existing] = await this.db.select().from(idempotencyRecords).where(idempotencyKey(idempotencyRecords, record.scope, record.key));
     if (!existing) return this.reserve(record); // released between the insert and the read: try again
     return { reserved: false, existing };
   }
 
   async complete(scope: string, key: string, responseStatus: number, responseBody: string): Promise<void> {
-    await this.db.update(idempotencyRecords).set({ state: 'completed', responseStatus, responseBody }).where(byScopeAndKey(scope, key));
+    await this.db.update(idempotencyRecords).set({ state: 'completed', responseStatus, responseBody }).where(idempotencyKey(idempotencyRecords, scope, key));
   }
 
   async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const [row] = await this.db.select().from(idempotencyRecords).where(byScopeAndKey(scope, key));
+    const [row] = await this.db.select().from(idempotencyRecords).where(idempotencyKey(idempotencyRecords, scope, key));
     return row;
   }
 
   async release(scope: string, key: string, ifCreatedAt?: Date): Promise<void> {
-    const where = ifCreatedAt ? and(byScopeAndKey(scope, key), eq(idempotencyRecords.createdAt, ifCreatedAt)) : byScopeAndKey(scope, key);
-    await this.db.delete(idempotencyRecords).where(where);
+    await this.db.delete(idempotencyRecords).where(idempotencyKey(idempotencyRecords, scope, key, ifCreatedAt));
   }
 
   async deleteExpired(now: Date): Promise<number> {
