@@ -5,6 +5,7 @@ import {
   TERMINAL_BENCHMARK_ENTRY_STATUSES,
   TERMINAL_BENCHMARK_RUN_STATUSES,
   ValidationError,
+  abortableSleep,
   benchmarkRunRequestSchema,
   isRetrySuggested,
   noopLogger,
@@ -94,20 +95,6 @@ class AttemptFailure extends Error {
 
 /** Thrown out of a step when the run is shut down (not cancelled): state stays as persisted. */
 class Shutdown extends Error {}
-
-const abortableSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 
 const SESSION_ERROR_TO_BENCHMARK: Record<SessionErrorType, BenchmarkErrorType> = {
   offer_unavailable: 'offer_unavailable',

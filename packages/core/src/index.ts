@@ -36,6 +36,7 @@ export {
 
 export { ID_PREFIXES, UlidIdGenerator, idPattern, isId, type IdGenerator, type IdKind, type IdPrefix } from './ids/ids.js';
 export { MS_PER_HOUR, MS_PER_MINUTE, MS_PER_SECOND, addHours, addMs, parseDurationMs, systemClock, type Clock } from './time/clock.js';
+export { abortableSleep } from './time/sleep.js';
 export { LOG_LEVELS, noopLogger, redactSecrets, type LogFields, type LogLevel, type Logger } from './logging/logger.js';
 
 export {
@@ -313,6 +314,7 @@ export type {
   SessionRepository,
   SessionSecretRepository,
 } from './ports/repositories.js';
+export { commitmentConflict } from './ports/repositories.js';
 export type { Lease, LeaseRepository } from './ports/leases.js';
 export type { CallRate, RateBudgetStore } from './ports/rate-budgets.js';
 export type { SessionOwnership } from './ports/session-ownership.js';

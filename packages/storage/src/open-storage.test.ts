@@ -8,6 +8,7 @@ import { unwrap } from '@gpu-shopper/core';
 import { buildSession, describeLeaseContract, describeRepositoryContract } from '@gpu-shopper/core/testing';
 
 import { openStorage } from './open-storage.js';
+import { expectOneOfTwoSessionUpdatesWins } from './testing/session-update-race.js';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'gpu-shopper-storage-'));
@@ -91,28 +92,7 @@ describe('openStorage', () => {
     const file = path.join(dir, 'race.db');
     const a = openStorage({ path: file });
     const b = openStorage({ path: file });
-    const { session, event } = buildSession({ id: 'ses_00000000000000000000000R02' });
-    unwrap(await a.repositories.sessions.insert(session, event));
-
-    const at = new Date('2026-01-01T00:00:05.000Z');
-    const fromA = {
-      id: 'evt_from_a', sessionId: session.id, type: 'request_create' as const, fromStatus: 'pending' as const,
-      toStatus: 'provisioning' as const, actor: 'provisioner' as const, reason: 'a', occurredAt: at, data: {},
-    };
-    const fromB = { ...fromA, id: 'evt_from_b', type: 'cancel_before_create' as const, toStatus: 'terminated' as const, actor: 'api' as const, reason: 'b' };
-    const results = await Promise.all([
-      a.repositories.sessions.update(session.id, 0, { status: 'provisioning', statusChangedAt: at }, [fromA]),
-      b.repositories.sessions.update(session.id, 0, { status: 'terminated', statusChangedAt: at }, [fromB]),
-    ]);
-
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    const loser = results.find((r) => !r.ok);
-    expect(loser && !loser.ok && loser.err.code).toBe('CONCURRENT_UPDATE');
-    const stored = await b.repositories.sessions.get(session.id);
-    const transitions = (await a.repositories.sessions.listEvents(session.id)).filter((e) => e.type !== 'created');
-    expect(transitions).toHaveLength(1);
-    expect(transitions[0]?.toStatus).toBe(stored?.status);
-    expect(stored?.version).toBe(1);
+    await expectOneOfTwoSessionUpdatesWins(a.repositories.sessions, b.repositories.sessions, 'ses_00000000000000000000000R02');
     a.close();
     b.close();
   });

@@ -1,4 +1,4 @@
-import { type AlreadyExistsError, type ConcurrentUpdateError, type NotFoundError, type SessionNotFoundError } from '../errors/domain-errors.js';
+import { ConcurrentUpdateError, type AlreadyExistsError, type NotFoundError, type SessionNotFoundError } from '../errors/domain-errors.js';
 import { type Result } from '../errors/result.js';
 import { type ApiKey, type Budget, type Consumer } from '../consumers/consumer.js';
 import { type CostEntry, type CostQuery, type CostTotals } from '../cost/cost-entry.js';
@@ -29,6 +29,11 @@ export interface SessionListQuery {
 export interface CommitmentGuard {
   readonly consumerId: string;
   readonly expectedVersion: number;
+}
+
+/** What every implementation answers when a guard no longer matches: another write raised the commitments first. */
+export function commitmentConflict(guard: CommitmentGuard): ConcurrentUpdateError {
+  return new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion);
 }
 
 export interface SessionRepository {

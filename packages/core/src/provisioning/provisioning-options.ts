@@ -18,6 +18,7 @@ import { type SessionWriter } from '../sessions/session-writer.js';
 import { type OnPreempt, type RetryScope, type Session, type SessionChanges, type SessionErrorType, type StoragePolicy, type WorkloadType } from '../sessions/session.js';
 import { type TemplateService } from '../templates/template-service.js';
 import { type VendorTemplate } from '../templates/vendor-template.js';
+import { abortableSleep } from '../time/sleep.js';
 import { type Clock } from '../time/clock.js';
 import { type SessionTerminator } from './session-terminator.js';
 import { type SessionPricing } from './spot-terms.js';
@@ -123,19 +124,8 @@ export type ProvisionError =
   | IdempotencyConflictError
   | ProviderError;
 
-/** Waits `ms`, cut short by `signal`; the abort listener is removed either way (a saga polls for minutes on one signal). */
-export const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The saga's wait between polls: cut short by shutdown, and not begun at all once shut down. */
+export const defaultSleep = abortableSleep;
 
 
 /**

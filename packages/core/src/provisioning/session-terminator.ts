@@ -6,6 +6,7 @@ import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-a
 import { type SessionActor, type SessionTrigger } from '../sessions/session-state-machine.js';
 import { decide, SessionWriter } from '../sessions/session-writer.js';
 import { type Session, type SessionChanges, type StopReason } from '../sessions/session.js';
+import { abortableSleep } from '../time/sleep.js';
 import { type SessionTerminatorOptions, type StopRequest } from './session-terminator-options.js';
 
 type StopError = SessionNotFoundError | InvalidTransitionError | ConcurrentUpdateError;
@@ -26,8 +27,6 @@ export interface BillingEndEvidence {
 
 export type DestroyOutcome = ({ readonly gone: true } | { readonly gone: false; readonly reason: string }) & BillingEndEvidence;
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * Ends sessions safely: moves a live session to `stopping` (or straight to a terminal status while
  * nothing was ever sent to a provider), destroys its instance, and makes it terminal only once the
@@ -44,7 +43,7 @@ export class SessionTerminator {
   constructor(private readonly options: SessionTerminatorOptions) {
     this.writer = new SessionWriter({ sessions: options.repositories.sessions, clock: options.clock, ids: options.ids });
     this.logger = (options.logger ?? noopLogger).child({ component: 'terminator' });
-    this.sleep = options.sleep ?? defaultSleep;
+    this.sleep = options.sleep ?? abortableSleep;
   }
 
   /** Requests the end of a session and drives it as far as it can go now. Idempotent for sessions already stopping or ended. */

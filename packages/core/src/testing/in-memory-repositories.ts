@@ -9,6 +9,7 @@ import {
 import { Err, Ok, type Result } from '../errors/result.js';
 import { type OfferFailure } from '../inventory/offer-failure.js';
 import {
+  commitmentConflict,
   type ApiKeyRepository,
   type BudgetRepository,
   type CommitmentGuard,
@@ -54,7 +55,7 @@ export class InMemorySessionRepository implements SessionRepository {
     if (this.sessions.has(session.id) || [...this.sessions.values()].some((s) => s.label === session.label)) {
       return Err(new AlreadyExistsError('session', session.id));
     }
-    if (guard && !this.consumers?.bumpCommitment(guard)) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
+    if (guard && !this.consumers?.bumpCommitment(guard)) return Err(commitmentConflict(guard));
     this.sessions.set(session.id, copy(session));
     this.events.push(copy(event));
     if (secret) await this.secrets?.put(session.id, secret.encryptedPrivateKey);
@@ -96,7 +97,7 @@ export class InMemorySessionRepository implements SessionRepository {
       return Err(new ConcurrentUpdateError('session', id, expectedVersion));
     }
     assertSessionUpdateAllowed(current, changes, events);
-    if (guard && !this.consumers?.bumpCommitment(guard)) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
+    if (guard && !this.consumers?.bumpCommitment(guard)) return Err(commitmentConflict(guard));
     const next: Session = { ...current, ...copy(changes), version: current.version + 1 };
     this.sessions.set(id, next);
     this.events.push(...events.map(copy));

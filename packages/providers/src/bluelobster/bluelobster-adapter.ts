@@ -6,7 +6,6 @@ import {
   ProviderUnavailableError,
   ProviderUnknownOutcomeError,
   centsToMicros,
-  noopLogger,
   resolveGpu,
   type CreateInstanceRequest,
   type CreatedInstance,
@@ -21,9 +20,10 @@ import {
   type Result,
 } from '@gpu-shopper/core';
 
-import { ProviderHttpClient, errorForStatus, type HttpResponse, type ProviderHttpClientOptions } from '../http/http-client.js';
+import { wireAdapter, type AdapterCommonOptions, type AdapterRate } from '../http/adapter-client.js';
+import { errorForStatus, type HttpResponse, type ProviderHttpClient } from '../http/http-client.js';
 import { parseBody } from '../http/parse-body.js';
-import { TokenBucket, sleep, type RateLimiter } from '../http/rate-limiter.js';
+import { sleep } from '../http/rate-limiter.js';
 import { gpuFields, joinLocation } from '../shared/offer-mapping.js';
 import { checkInstanceId, checkSshPublicKey, refuseSpot } from '../shared/validation.js';
 import { blueLobsterNameToLabel, labelToBlueLobsterName } from './bluelobster-names.js';
@@ -40,7 +40,7 @@ import {
 
 export const BLUELOBSTER_DEFAULT_BASE_URL = 'https://api.bluelobster.ai/api/v1';
 
-export interface BlueLobsterAdapterOptions {
+export interface BlueLobsterAdapterOptions extends AdapterCommonOptions {
   readonly apiKey: string;
   /** @default https://api.bluelobster.ai/api/v1 */
   readonly baseUrl?: string;
@@ -50,17 +50,8 @@ export interface BlueLobsterAdapterOptions {
   readonly taskPollIntervalMs?: number;
   /** How long a launch may take before the outcome is reported as unknown. @default 300000 */
   readonly taskTimeoutMs?: number;
-  readonly simulated?: boolean;
-  readonly now?: () => Date;
-  readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Applies to every call, task polls included. @default { perSecond: 2, burst: 3 } */
-  readonly rateLimit?: { perSecond: number; burst: number };
-  /**
-   * Builds the limiter for `rate` (the replicas' shared budget); an in-memory TokenBucket by default.
-   * The adapter names its rate, so every replica draws on the same budget at the same rate.
-   */
-  readonly rateLimiterFor?: (rate: { perSecond: number; burst: number }) => RateLimiter;
+  readonly rateLimit?: AdapterRate;
 }
 
 const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: false, templates: false, idleDetection: false, asyncCreate: true };
@@ -102,17 +93,12 @@ export class BlueLobsterAdapter implements ProviderAdapter {
   private readonly now: () => Date;
 
   constructor(private readonly options: BlueLobsterAdapterOptions) {
-    this.logger = (options.logger ?? noopLogger).child({ provider: 'bluelobster' });
-    this.now = options.now ?? (() => new Date());
-    this.client = new ProviderHttpClient({
-      provider: 'bluelobster',
+    ({ logger: this.logger, now: this.now, client: this.client } = wireAdapter('bluelobster', options, {
       baseUrl: options.baseUrl ?? BLUELOBSTER_DEFAULT_BASE_URL,
-      rateLimiter: (options.rateLimiterFor ?? ((rate) => new TokenBucket(rate)))(options.rateLimit ?? { perSecond: 2, burst: 3 }),
+      defaultRate: { perSecond: 2, burst: 3 },
       secrets: [options.apiKey],
       defaultHeaders: { 'X-API-Key': options.apiKey },
-      logger: this.logger,
-      ...options.http,
-    });
+    }));
   }
 
   private fail(operation: string, response: HttpResponse, idempotent: boolean): ProviderError {

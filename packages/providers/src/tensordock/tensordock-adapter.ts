@@ -5,7 +5,6 @@ import {
   ProviderNotFoundError,
   ProviderOfferUnavailableError,
   ProviderUnknownOutcomeError,
-  noopLogger,
   usdToMicros,
   type CreateInstanceRequest,
   type CreatedInstance,
@@ -20,9 +19,10 @@ import {
   type Result,
 } from '@gpu-shopper/core';
 
-import { ProviderHttpClient, errorForStatus, type HttpResponse, type ProviderHttpClientOptions } from '../http/http-client.js';
+import { wireAdapter, type AdapterCommonOptions, type AdapterRate } from '../http/adapter-client.js';
+import { errorForStatus, type HttpResponse, type ProviderHttpClient } from '../http/http-client.js';
 import { parseBody } from '../http/parse-body.js';
-import { TokenBucket, sleep, type RateLimiter } from '../http/rate-limiter.js';
+import { sleep } from '../http/rate-limiter.js';
 import { gpuFields, joinLocation } from '../shared/offer-mapping.js';
 import { checkInstanceId, checkSshPublicKey, refuseSpot, shellQuote } from '../shared/validation.js';
 import { isStaleInventoryMessage } from './stale-inventory.js';
@@ -42,7 +42,7 @@ export const TENSORDOCK_DEFAULT_BASE_URL = 'https://dashboard.tensordock.com/api
 /** Fixed VM shape: TensorDock is VM-based, and 100 GB is its minimum disk. */
 export const TENSORDOCK_VM = { vcpuCount: 8, ramGb: 32, storageGb: 100 } as const;
 
-export interface TensorDockAdapterOptions {
+export interface TensorDockAdapterOptions extends AdapterCommonOptions {
   /** TENSORDOCK_AUTH_ID: sent with the catalogue as a query parameter, next to the Bearer token. */
   readonly authId: string;
   /** TENSORDOCK_API_TOKEN: the Bearer token of every call. */
@@ -51,19 +51,10 @@ export interface TensorDockAdapterOptions {
   readonly baseUrl?: string;
   /** `ubuntu2404` ships without NVIDIA drivers, so the default is 22.04. @default ubuntu2204 */
   readonly image?: string;
-  readonly simulated?: boolean;
-  readonly now?: () => Date;
-  readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Create often takes more than a minute; a timeout then is an unknown outcome. @default 120000 */
   readonly createTimeoutMs?: number;
   /** The v2 API allows 100 requests per minute per organisation. @default { perSecond: 100 / 60, burst: 10 } */
-  readonly rateLimit?: { perSecond: number; burst: number };
-  /**
-   * Builds the limiter for `rate` (the replicas' shared budget); an in-memory TokenBucket by default.
-   * The adapter names its rate, so every replica draws on the same budget at the same rate.
-   */
-  readonly rateLimiterFor?: (rate: { perSecond: number; burst: number }) => RateLimiter;
+  readonly rateLimit?: AdapterRate;
 }
 
 const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: false, templates: false, idleDetection: false, asyncCreate: true };
@@ -149,16 +140,11 @@ export class TensorDockAdapter implements ProviderAdapter {
   private readonly now: () => Date;
 
   constructor(private readonly options: TensorDockAdapterOptions) {
-    this.logger = (options.logger ?? noopLogger).child({ provider: 'tensordock' });
-    this.now = options.now ?? (() => new Date());
-    this.client = new ProviderHttpClient({
-      provider: 'tensordock',
+    ({ logger: this.logger, now: this.now, client: this.client } = wireAdapter('tensordock', options, {
       baseUrl: options.baseUrl ?? TENSORDOCK_DEFAULT_BASE_URL,
-      rateLimiter: (options.rateLimiterFor ?? ((rate) => new TokenBucket(rate)))(options.rateLimit ?? { perSecond: 100 / 60, burst: 10 }),
+      defaultRate: { perSecond: 100 / 60, burst: 10 },
       secrets: [options.authId, options.apiToken],
-      logger: this.logger,
-      ...options.http,
-    });
+    }));
   }
 
   private get bearer(): Record<string, string> {

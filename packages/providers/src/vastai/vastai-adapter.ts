@@ -8,7 +8,6 @@ import {
   ProviderOfferUnavailableError,
   ProviderSchemaError,
   ProviderUnknownOutcomeError,
-  noopLogger,
   usdToMicros,
   type CreateInstanceRequest,
   type CreatedInstance,
@@ -28,9 +27,9 @@ import {
   type VendorTemplate,
 } from '@gpu-shopper/core';
 
-import { ProviderHttpClient, errorForStatus, type ProviderHttpClientOptions } from '../http/http-client.js';
+import { wireAdapter, type AdapterCommonOptions, type AdapterRate } from '../http/adapter-client.js';
+import { errorForStatus, type ProviderHttpClient } from '../http/http-client.js';
 import { parseBody } from '../http/parse-body.js';
-import { TokenBucket, type RateLimiter } from '../http/rate-limiter.js';
 import { gpuFields } from '../shared/offer-mapping.js';
 import { checkInstanceId, checkSshPublicKey } from '../shared/validation.js';
 import {
@@ -48,7 +47,7 @@ import {
 export const VASTAI_DEFAULT_BASE_URL = 'https://console.vast.ai/api/v0';
 export const VASTAI_DEFAULT_IMAGE = 'nvidia/cuda:12.6.3-runtime-ubuntu22.04';
 
-export interface VastAiAdapterOptions {
+export interface VastAiAdapterOptions extends AdapterCommonOptions {
   readonly apiKey: string;
   /** @default https://console.vast.ai/api/v0 */
   readonly baseUrl?: string;
@@ -64,18 +63,8 @@ export interface VastAiAdapterOptions {
    * offers, searched with `type: "bid"`), or `any` (both searches). @default on-demand
    */
   readonly pricing?: OfferPricing;
-  /** Offers are marked as simulated (the built-in simulator stands in for Vast). */
-  readonly simulated?: boolean;
-  readonly now?: () => Date;
-  readonly logger?: Logger;
-  readonly http?: Partial<Pick<ProviderHttpClientOptions, 'fetch' | 'timeoutMs' | 'retries' | 'minBackoffMs' | 'maxBackoffMs' | 'onCall' | 'onExchange' | 'clock'>>;
   /** Vast throttles above ~4.5 requests/s per endpoint. @default { perSecond: 4, burst: 2 } */
-  readonly rateLimit?: { perSecond: number; burst: number };
-  /**
-   * Builds the limiter for `rate` (the replicas' shared budget); an in-memory TokenBucket by default.
-   * The adapter names its rate, so every replica draws on the same budget at the same rate.
-   */
-  readonly rateLimiterFor?: (rate: { perSecond: number; burst: number }) => RateLimiter;
+  readonly rateLimit?: AdapterRate;
 }
 
 const CAPABILITIES: ProviderCapabilities = { stopWithoutDestroy: true, templates: true, idleDetection: false, asyncCreate: true };
@@ -176,17 +165,12 @@ export class VastAiAdapter implements ProviderAdapter {
   private readonly now: () => Date;
 
   constructor(private readonly options: VastAiAdapterOptions) {
-    this.logger = (options.logger ?? noopLogger).child({ provider: 'vastai' });
-    this.now = options.now ?? (() => new Date());
-    this.client = new ProviderHttpClient({
-      provider: 'vastai',
+    ({ logger: this.logger, now: this.now, client: this.client } = wireAdapter('vastai', options, {
       baseUrl: options.baseUrl ?? VASTAI_DEFAULT_BASE_URL,
-      rateLimiter: (options.rateLimiterFor ?? ((rate) => new TokenBucket(rate)))(options.rateLimit ?? { perSecond: 4, burst: 2 }),
+      defaultRate: { perSecond: 4, burst: 2 },
       secrets: [options.apiKey],
       defaultHeaders: { Authorization: `Bearer ${options.apiKey}` },
-      logger: this.logger,
-      ...options.http,
-    });
+    }));
   }
 
   /** The v1 API lives beside v0: `…/api/v0` → `…/api/v1`. */

@@ -1,7 +1,8 @@
 import net from 'node:net';
 
 import { startSimulator, SimulatorOptionsError, type RunningSimulator } from '../simulator.js';
-import { startFastSimulator, useFastSimulator, vendorRequest } from '../testing/sim-client.js';
+import { vendorRequest } from '../testing/sim-client.js';
+import { useTestSimulator } from '../testing/test-simulator.js';
 
 /** The union of control API reply fields, loosely typed for assertions. */
 interface ControlReply {
@@ -20,16 +21,11 @@ async function control(sim: RunningSimulator, method: string, path: string, body
 }
 
 describe('control API', () => {
-  let sim: RunningSimulator;
 
-  beforeAll(async () => {
-    sim = await startFastSimulator();
-  });
-  afterEach(async () => {
-    await sim.control.reset();
-  });
-  afterAll(async () => {
-    await sim.stop();
+  const simulator = useTestSimulator();
+  let sim: RunningSimulator;
+  beforeEach(() => {
+    sim = simulator();
   });
 
   it('validates fault bodies with clear 400 messages', async () => {
@@ -92,7 +88,7 @@ describe('control API', () => {
 
 describe('control API: clock, boot hold and waits', () => {
   // A boot delay no test could wait out: only the clock and the hold decide.
-  const simulator = useFastSimulator({ bootDelayMs: 3_600_000 });
+  const simulator = useTestSimulator({ bootDelayMs: 3_600_000 });
   let sim: RunningSimulator;
   beforeEach(() => {
     sim = simulator();

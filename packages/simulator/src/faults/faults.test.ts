@@ -1,19 +1,15 @@
 import { generateSshKeyPair } from '../node/ssh-keys.js';
 import { startSimulator, type RunningSimulator } from '../simulator.js';
-import { connectSsh, startFastSimulator, tensorDockRuncmd, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { connectSsh, tensorDockRuncmd, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { useTestSimulator } from '../testing/test-simulator.js';
 
 describe('fault injection on the wire', () => {
-  let sim: RunningSimulator;
   const key = generateSshKeyPair('fault-test');
 
-  beforeAll(async () => {
-    sim = await startFastSimulator();
-  });
-  afterEach(async () => {
-    await sim.control.reset();
-  });
-  afterAll(async () => {
-    await sim.stop();
+  const simulator = useTestSimulator();
+  let sim: RunningSimulator;
+  beforeEach(() => {
+    sim = simulator();
   });
 
   const vastOffer = async (): Promise<string> => {

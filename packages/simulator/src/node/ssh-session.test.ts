@@ -6,7 +6,8 @@ import { type NodeSSH } from 'node-ssh';
 
 import { type SimulatedOffer } from '../model.js';
 import { type RunningSimulator } from '../simulator.js';
-import { connectSsh, startFastSimulator, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { connectSsh, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { startTestSimulator } from '../testing/test-simulator.js';
 import { generateSshKeyPair } from './ssh-keys.js';
 
 describe('SSH into a simulated Vast instance with node-ssh', () => {
@@ -20,7 +21,7 @@ describe('SSH into a simulated Vast instance with node-ssh', () => {
 
   beforeAll(async () => {
     // Given a running instance whose session key was attached the Vast way
-    sim = await startFastSimulator({ seed: 3 });
+    sim = await startTestSimulator({ seed: 3 });
     const candidate = (await sim.control.catalog()).find((o) => o.vendor === 'vastai' && o.gpuCount > 1);
     if (!candidate) throw new Error('seed 3 has a multi-GPU Vast offer');
     offer = candidate;

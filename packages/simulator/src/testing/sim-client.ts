@@ -1,17 +1,11 @@
 /**
- * Helpers for this package's tests: a simulator with fast timings, vendor requests with the
- * vendor's auth, and polling. (Compiled with the package but not exported.)
+ * Helpers for this package's tests: vendor requests with the vendor's auth, polling and SSH.
+ * (Not compiled into the package; the test simulator itself is in the ./testing entry.)
  */
 import { NodeSSH } from 'node-ssh';
 
 import { type VendorName } from '../model.js';
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator.js';
-
-export const FAST: SimulatorOptions = { bootDelayMs: 150, keyPropagationMs: 40, blueLobsterDpkgLockMs: 500, catalogSize: 80 };
-
-export function startFastSimulator(overrides: SimulatorOptions = {}): Promise<RunningSimulator> {
-  return startSimulator({ ...FAST, ...overrides });
-}
+import { type RunningSimulator } from '../simulator.js';
 
 export interface VendorResponse {
   readonly status: number;
@@ -101,25 +95,4 @@ export function tensorDockRuncmd(publicKey: string): string[] {
     'nvidia-smi || apt-get install -y -o DPkg::Lock::Timeout=120 nvidia-driver-550',
     'modprobe nvidia',
   ];
-}
-
-/**
- * One fast simulator for a describe block: started before its tests, reset after each (instances,
- * faults, journal and boot hold), stopped after all. Returns its getter.
- */
-export function useFastSimulator(overrides: SimulatorOptions = {}): () => RunningSimulator {
-  let sim: RunningSimulator | undefined;
-  beforeAll(async () => {
-    sim = await startFastSimulator(overrides);
-  });
-  afterEach(async () => {
-    await sim?.control.reset();
-  });
-  afterAll(async () => {
-    await sim?.stop();
-  });
-  return () => {
-    if (!sim) throw new Error('the simulator is not started yet (use it inside a test or hook)');
-    return sim;
-  };
 }

@@ -1,6 +1,7 @@
 import { generateSshKeyPair } from '../node/ssh-keys.js';
 import { type RunningSimulator } from '../simulator.js';
-import { connectSsh, startFastSimulator, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { connectSsh, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { useTestSimulator } from '../testing/test-simulator.js';
 
 interface BlVm {
   uuid: string;
@@ -14,7 +15,6 @@ interface BlVm {
 }
 
 describe('Blue Lobster fake', () => {
-  let sim: RunningSimulator;
   const key = generateSshKeyPair('bl-test');
 
   const launch = (instanceType: string, region: string, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -28,15 +28,11 @@ describe('Blue Lobster fake', () => {
     ...extra,
   });
 
-  beforeAll(async () => {
-    // A long dist-upgrade window, so the dpkg lock is certainly still held when the test looks.
-    sim = await startFastSimulator({ blueLobsterDpkgLockMs: 60_000 });
-  });
-  afterEach(async () => {
-    await sim.control.reset();
-  });
-  afterAll(async () => {
-    await sim.stop();
+  // A long dist-upgrade window, so the dpkg lock is certainly still held when the test looks.
+  const simulator = useTestSimulator({ blueLobsterDpkgLockMs: 60_000 });
+  let sim: RunningSimulator;
+  beforeEach(() => {
+    sim = simulator();
   });
 
   it('lists instance types with prices in cents, string-or-array gpu_model and CPU-only types', async () => {

@@ -1,6 +1,7 @@
 import { generateSshKeyPair } from '../node/ssh-keys.js';
 import { type RunningSimulator } from '../simulator.js';
-import { connectSsh, startFastSimulator, tensorDockRuncmd, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { connectSsh, tensorDockRuncmd, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { useTestSimulator } from '../testing/test-simulator.js';
 
 interface TdVm {
   status: string;
@@ -10,7 +11,6 @@ interface TdVm {
 }
 
 describe('TensorDock fake', () => {
-  let sim: RunningSimulator;
   const key = generateSshKeyPair('td-test');
 
   const createBody = (locationId: string, v0Name: string, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -30,14 +30,10 @@ describe('TensorDock fake', () => {
     },
   });
 
-  beforeAll(async () => {
-    sim = await startFastSimulator();
-  });
-  afterEach(async () => {
-    await sim.control.reset();
-  });
-  afterAll(async () => {
-    await sim.stop();
+  const simulator = useTestSimulator();
+  let sim: RunningSimulator;
+  beforeEach(() => {
+    sim = simulator();
   });
 
   it('lists locations with query-parameter auth and the contract shape', async () => {

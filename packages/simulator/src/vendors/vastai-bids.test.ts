@@ -1,5 +1,6 @@
 import { type RunningSimulator } from '../simulator.js';
-import { startFastSimulator, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { vendorRequest, waitFor } from '../testing/sim-client.js';
+import { startTestSimulator, useTestSimulator } from '../testing/test-simulator.js';
 
 /** Rents the cheapest free Vast bundle, with a bid when `price` is given; returns the instance id. */
 async function rent(sim: RunningSimulator, price?: number): Promise<{ id: string; minBid: number; dphTotal: number }> {
@@ -16,16 +17,11 @@ const running = (sim: RunningSimulator, id: string) => waitFor(async () => (awai
 const outbid = (sim: RunningSimulator, vendor: string, id: string) => fetch(`${sim.urls.control}/_sim/instances/${vendor}/${id}/outbid`, { method: 'POST' });
 
 describe('Vast.ai fake: interruptible (bid) instances', () => {
-  let sim: RunningSimulator;
 
-  beforeAll(async () => {
-    sim = await startFastSimulator();
-  });
-  afterEach(async () => {
-    await sim.control.reset();
-  });
-  afterAll(async () => {
-    await sim.stop();
+  const simulator = useTestSimulator();
+  let sim: RunningSimulator;
+  beforeEach(() => {
+    sim = simulator();
   });
 
   it('a bid instance bills at its bid; outbid on command it stops as Vast stops it, and its bill ends there', async () => {
@@ -101,7 +97,7 @@ describe('Vast.ai fake: interruptible (bid) instances', () => {
 describe('Vast.ai fake: other tenants outbid at random', () => {
   it('with an outbid rate, running bid instances are outbid on their own while on-demand ones keep running', async () => {
     // A rate this high outbids a bid instance within a few ticks (100 ms each).
-    const sim = await startFastSimulator({ vastOutbidRatePerHour: 36_000 });
+    const sim = await startTestSimulator({ vastOutbidRatePerHour: 36_000 });
     try {
       const onDemand = await rent(sim);
       const bid = await rent(sim, 1);

@@ -1,21 +1,17 @@
 import { generateSshKeyPair } from '../node/ssh-keys.js';
 import { type RunningSimulator } from '../simulator.js';
-import { connectSsh, startFastSimulator, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { connectSsh, vendorRequest, waitFor } from '../testing/sim-client.js';
+import { useTestSimulator } from '../testing/test-simulator.js';
 
 const q = (query: unknown): Record<string, string> => ({ q: JSON.stringify(query) });
 
 describe('Vast.ai fake', () => {
-  let sim: RunningSimulator;
   const key = generateSshKeyPair('vast-test');
 
-  beforeAll(async () => {
-    sim = await startFastSimulator();
-  });
-  afterEach(async () => {
-    await sim.control.reset();
-  });
-  afterAll(async () => {
-    await sim.stop();
+  const simulator = useTestSimulator();
+  let sim: RunningSimulator;
+  beforeEach(() => {
+    sim = simulator();
   });
 
   it('lists bundles with the contract shape, server-side filters and a result cap', async () => {

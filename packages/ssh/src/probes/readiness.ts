@@ -1,8 +1,7 @@
-import { setTimeout as delay } from 'node:timers/promises';
-
 import {
   Err,
   Ok,
+  abortableSleep,
   systemClock,
   type Clock,
   type NodeReadiness,
@@ -183,7 +182,7 @@ export interface StableReadiness {
 
 const defaultSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
   // An abort ends the wait early; the next check then fails fast as aborted.
-  await delay(ms, undefined, signal ? { signal } : undefined).catch(() => undefined);
+  await abortableSleep(ms, signal).catch(() => undefined);
 };
 
 /**

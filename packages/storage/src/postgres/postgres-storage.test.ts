@@ -9,6 +9,7 @@ import {
 
 import { describeWithPostgres } from '../testing/describe-with-postgres.js';
 import { startPostgresCluster, type PostgresCluster } from '../testing/postgres-cluster.js';
+import { expectOneOfTwoSessionUpdatesWins } from '../testing/session-update-race.js';
 import { openPostgresStorage, redactDatabaseUrl } from './open-postgres-storage.js';
 
 describeWithPostgres('PostgreSQL storage', () => {
@@ -70,24 +71,7 @@ describeWithPostgres('PostgreSQL storage', () => {
     it('lets exactly one of two pools win a concurrent update of one session', async () => {
       const url = await cluster.createDatabase('race', template);
       const [a, b] = await Promise.all([openPostgresStorage({ url }), openPostgresStorage({ url })]);
-      const { session, event } = buildSession({ id: 'ses_00000000000000000000000P02' });
-      unwrap(await a.repositories.sessions.insert(session, event));
-      const at = new Date('2026-01-01T00:00:05.000Z');
-      const fromA = {
-        id: 'evt_from_a', sessionId: session.id, type: 'request_create' as const, fromStatus: 'pending' as const,
-        toStatus: 'provisioning' as const, actor: 'provisioner' as const, reason: 'a', occurredAt: at, data: {},
-      };
-      const fromB = { ...fromA, id: 'evt_from_b', type: 'cancel_before_create' as const, toStatus: 'terminated' as const, actor: 'api' as const, reason: 'b' };
-      const results = await Promise.all([
-        a.repositories.sessions.update(session.id, 0, { status: 'provisioning', statusChangedAt: at }, [fromA]),
-        b.repositories.sessions.update(session.id, 0, { status: 'terminated', statusChangedAt: at }, [fromB]),
-      ]);
-      expect(results.filter((r) => r.ok)).toHaveLength(1);
-      const loser = results.find((r) => !r.ok);
-      expect(loser && !loser.ok && loser.err.code).toBe('CONCURRENT_UPDATE');
-      const transitions = (await a.repositories.sessions.listEvents(session.id)).filter((e) => e.type !== 'created');
-      expect(transitions).toHaveLength(1);
-      expect((await b.repositories.sessions.get(session.id))?.version).toBe(1);
+      await expectOneOfTwoSessionUpdatesWins(a.repositories.sessions, b.repositories.sessions, 'ses_00000000000000000000000P02');
       await a.close();
       await b.close();
     });

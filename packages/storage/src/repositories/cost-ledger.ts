@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, max, type SQL } from 'drizzle-orm';
+import { and, asc, eq, max } from 'drizzle-orm';
 
 import {
   ConcurrentUpdateError,
@@ -14,18 +14,9 @@ import {
 } from '@gpu-shopper/core';
 
 import { type StorageDatabase } from '../database.js';
+import { costConditions } from '../queries/cost-ledger.js';
 import { costEntries } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
-
-function conditionsFor(query: CostQuery): SQL[] {
-  const conditions: SQL[] = [];
-  if (query.consumerId !== undefined) conditions.push(eq(costEntries.consumerId, query.consumerId));
-  if (query.sessionId !== undefined) conditions.push(eq(costEntries.sessionId, query.sessionId));
-  if (query.provider !== undefined) conditions.push(eq(costEntries.provider, query.provider));
-  if (query.from !== undefined) conditions.push(gte(costEntries.periodStart, query.from));
-  if (query.to !== undefined) conditions.push(lt(costEntries.periodStart, query.to));
-  return conditions;
-}
 
 export class SqliteCostLedgerRepository implements CostLedgerRepository {
   constructor(private readonly db: StorageDatabase) {}
@@ -57,7 +48,7 @@ export class SqliteCostLedgerRepository implements CostLedgerRepository {
     const rows = this.db
       .select()
       .from(costEntries)
-      .where(and(...conditionsFor(query)))
+      .where(and(...costConditions(costEntries, query)))
       .orderBy(asc(costEntries.periodStart), asc(costEntries.id))
       .all();
     return rows.map((row) => costEntrySchema.parse(row));

@@ -1,11 +1,10 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { lte } from 'drizzle-orm';
 
 import { type IdempotencyRecord, type IdempotencyRepository } from '@gpu-shopper/core';
 
 import { type StorageDatabase } from '../database.js';
+import { idempotencyKey } from '../queries/idempotency.js';
 import { idempotencyRecords } from '../schema.js';
-
-const byScopeAndKey = (scope: string, key: string) => and(eq(idempotencyRecords.scope, scope), eq(idempotencyRecords.key, key));
 
 export class SqliteIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly db: StorageDatabase) {}
@@ -14,23 +13,22 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
     // INSERT … ON CONFLICT DO NOTHING decides atomically which of two racing requests owns the key.
     const inserted = this.db.insert(idempotencyRecords).values(record).onConflictDoNothing().run();
     if (inserted.changes === 1) return { reserved: true };
-    const existing = this.db.select().from(idempotencyRecords).where(byScopeAndKey(record.scope, record.key)).get();
+    const existing = this.db.select().from(idempotencyRecords).where(idempotencyKey(idempotencyRecords, record.scope, record.key)).get();
     if (!existing) return this.reserve(record); // released between the insert and the read: try again
     return { reserved: false, existing };
   }
 
   async complete(scope: string, key: string, responseStatus: number, responseBody: string): Promise<void> {
-    this.db.update(idempotencyRecords).set({ state: 'completed', responseStatus, responseBody }).where(byScopeAndKey(scope, key)).run();
+    this.db.update(idempotencyRecords).set({ state: 'completed', responseStatus, responseBody }).where(idempotencyKey(idempotencyRecords, scope, key)).run();
     return;
   }
 
   async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
-    return this.db.select().from(idempotencyRecords).where(byScopeAndKey(scope, key)).get();
+    return this.db.select().from(idempotencyRecords).where(idempotencyKey(idempotencyRecords, scope, key)).get();
   }
 
   async release(scope: string, key: string, ifCreatedAt?: Date): Promise<void> {
-    const where = ifCreatedAt ? and(byScopeAndKey(scope, key), eq(idempotencyRecords.createdAt, ifCreatedAt)) : byScopeAndKey(scope, key);
-    this.db.delete(idempotencyRecords).where(where).run();
+    this.db.delete(idempotencyRecords).where(idempotencyKey(idempotencyRecords, scope, key, ifCreatedAt)).run();
     return;
   }
 

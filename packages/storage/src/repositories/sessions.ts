@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 
 import {
   AlreadyExistsError,
@@ -7,8 +7,7 @@ import {
   Ok,
   SessionNotFoundError,
   assertSessionUpdateAllowed,
-  sessionEventSchema,
-  sessionSchema,
+  commitmentConflict,
   type CommitmentGuard,
   type IdempotencyCompletion,
   type Result,
@@ -20,10 +19,10 @@ import {
 } from '@gpu-shopper/core';
 
 import { type StorageDatabase } from '../database.js';
+import { sessionConditions, toEvent, toSession } from '../queries/sessions.js';
 import { consumers, idempotencyRecords, sessionEvents, sessionSecrets, sessions } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 
-type SessionRow = typeof sessions.$inferSelect;
 type Transaction = Parameters<Parameters<StorageDatabase['transaction']>[0]>[0];
 
 /** The compare-and-set of a CommitmentGuard, inside the caller's transaction. */
@@ -34,17 +33,6 @@ function bumpCommitment(tx: Transaction, guard: CommitmentGuard): boolean {
     .where(and(eq(consumers.id, guard.consumerId), eq(consumers.commitmentVersion, guard.expectedVersion)))
     .run();
   return bumped.changes === 1;
-}
-type EventRow = typeof sessionEvents.$inferSelect;
-
-/** Rows are validated on the way out: a corrupted row fails loudly instead of flowing on as a Session. */
-function toSession(row: SessionRow): Session {
-  return sessionSchema.parse(row);
-}
-
-function toEvent(row: EventRow): SessionEvent {
-  const { seq: _seq, ...event } = row;
-  return sessionEventSchema.parse(event);
 }
 
 export class SqliteSessionRepository implements SessionRepository {
@@ -74,7 +62,7 @@ export class SqliteSessionRepository implements SessionRepository {
         },
         { behavior: 'immediate' },
       );
-      if (!fenced && guard) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
+      if (!fenced && guard) return Err(commitmentConflict(guard));
     } catch (error) {
       if (isUniqueViolation(error)) return Err(new AlreadyExistsError('session', session.id));
       throw error;
@@ -93,15 +81,10 @@ export class SqliteSessionRepository implements SessionRepository {
   }
 
   async list(query: SessionListQuery = {}): Promise<Session[]> {
-    const conditions: SQL[] = [];
-    if (query.consumerId !== undefined) conditions.push(eq(sessions.consumerId, query.consumerId));
-    if (query.statuses !== undefined) conditions.push(inArray(sessions.status, [...query.statuses]));
-    if (query.provider !== undefined) conditions.push(eq(sessions.provider, query.provider));
-    if (query.afterId !== undefined) conditions.push(gt(sessions.id, query.afterId));
     const base = this.db
       .select()
       .from(sessions)
-      .where(and(...conditions))
+      .where(and(...sessionConditions(sessions, sessions.id, query)))
       .orderBy(asc(sessions.id));
     const rows = query.limit === undefined ? base.all() : base.limit(query.limit).all();
     return rows.map(toSession);
@@ -124,7 +107,7 @@ export class SqliteSessionRepository implements SessionRepository {
         if (current.version !== expectedVersion) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
         assertSessionUpdateAllowed(current, changes, events);
         // Nothing is written yet: refusing here leaves the transaction empty.
-        if (guard && !bumpCommitment(tx, guard)) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
+        if (guard && !bumpCommitment(tx, guard)) return Err(commitmentConflict(guard));
         const written = tx
           .update(sessions)
           .set({ ...changes, version: expectedVersion + 1 })

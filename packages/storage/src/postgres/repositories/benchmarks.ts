@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 
 import {
   AlreadyExistsError,
@@ -23,32 +23,10 @@ import {
 } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../../database.js';
-import { resultData, reviveEntries } from '../../repositories/benchmarks.js';
+import { resultConditions, resultRow, runConditions, runUpdate, scheduleUpdate, toResult, toRun, toSchedule } from '../../queries/benchmarks.js';
 import { isUniqueViolation } from '../../repositories/unique-violation.js';
 import { byteOrder } from '../byte-order.js';
 import { benchmarkResults, benchmarkRuns, benchmarkSchedules } from '../schema.js';
-
-type ResultRow = typeof benchmarkResults.$inferSelect;
-type RunRow = typeof benchmarkRuns.$inferSelect;
-type ScheduleRow = typeof benchmarkSchedules.$inferSelect;
-
-function toResult(row: ResultRow): BenchmarkResult {
-  return benchmarkResultSchema.parse({
-    ...row.data,
-    id: row.id,
-    timestamp: row.timestamp,
-    source: row.source,
-    gpuSku: row.gpuSku,
-    provider: row.provider,
-    location: row.location,
-    pricePerHourMicros: row.pricePerHourMicros,
-    sessionId: row.sessionId,
-    offerId: row.offerId,
-    runId: row.runId,
-    dedupeKey: row.dedupeKey,
-    createdAt: row.createdAt,
-  });
-}
 
 export class PostgresBenchmarkResultRepository implements BenchmarkResultRepository {
   constructor(private readonly db: PostgresDatabase) {}
@@ -56,26 +34,7 @@ export class PostgresBenchmarkResultRepository implements BenchmarkResultReposit
   async insert(result: BenchmarkResult): Promise<Result<BenchmarkResult, AlreadyExistsError>> {
     const valid = benchmarkResultSchema.parse(result);
     try {
-      await this.db.insert(benchmarkResults).values({
-        id: valid.id,
-        timestamp: valid.timestamp,
-        source: valid.source,
-        gpuSku: valid.gpuSku,
-        gpuName: valid.hardware.gpuName,
-        provider: valid.provider,
-        location: valid.location,
-        pricePerHourMicros: valid.pricePerHourMicros,
-        modelName: valid.model.name,
-        runtime: valid.model.runtime,
-        avgTokensPerSecond: valid.results.avgTokensPerSecond,
-        valid: valid.invalidReasons.length === 0,
-        sessionId: valid.sessionId,
-        offerId: valid.offerId,
-        runId: valid.runId,
-        dedupeKey: valid.dedupeKey,
-        data: resultData(valid),
-        createdAt: valid.createdAt,
-      });
+      await this.db.insert(benchmarkResults).values(resultRow(valid));
     } catch (error) {
       if (isUniqueViolation(error)) return Err(new AlreadyExistsError('benchmark result', valid.dedupeKey ?? valid.id));
       throw error;
@@ -94,20 +53,10 @@ export class PostgresBenchmarkResultRepository implements BenchmarkResultReposit
   }
 
   async list(query: BenchmarkResultQuery = {}): Promise<BenchmarkResult[]> {
-    const where: SQL[] = [];
-    if (query.model !== undefined) where.push(eq(benchmarkResults.modelName, query.model));
-    if (query.gpuSku !== undefined) where.push(eq(benchmarkResults.gpuSku, query.gpuSku));
-    if (query.provider !== undefined) where.push(eq(benchmarkResults.provider, query.provider));
-    if (query.runtime !== undefined) where.push(eq(benchmarkResults.runtime, query.runtime));
-    if (query.source !== undefined) where.push(eq(benchmarkResults.source, query.source));
-    if (query.runId !== undefined) where.push(eq(benchmarkResults.runId, query.runId));
-    if (query.since !== undefined) where.push(gte(benchmarkResults.timestamp, query.since));
-    if (query.includeInvalid !== true) where.push(eq(benchmarkResults.valid, true));
-    if (query.beforeId !== undefined) where.push(lt(byteOrder(benchmarkResults.id), query.beforeId));
     const base = this.db
       .select()
       .from(benchmarkResults)
-      .where(and(...where))
+      .where(and(...resultConditions(benchmarkResults, byteOrder(benchmarkResults.id), query)))
       .orderBy(desc(byteOrder(benchmarkResults.id)));
     const rows = query.limit === undefined ? await base : await base.limit(query.limit);
     return rows.map(toResult);
@@ -116,10 +65,6 @@ export class PostgresBenchmarkResultRepository implements BenchmarkResultReposit
   async delete(id: string): Promise<boolean> {
     return (await this.db.delete(benchmarkResults).where(eq(benchmarkResults.id, id)).returning({ id: benchmarkResults.id })).length > 0;
   }
-}
-
-function toRun(row: RunRow): BenchmarkRun {
-  return benchmarkRunSchema.parse({ ...row, entries: reviveEntries(row.entries) });
 }
 
 export class PostgresBenchmarkRunRepository implements BenchmarkRunRepository {
@@ -142,14 +87,10 @@ export class PostgresBenchmarkRunRepository implements BenchmarkRunRepository {
   }
 
   async list(query: BenchmarkRunQuery = {}): Promise<BenchmarkRun[]> {
-    const where: SQL[] = [];
-    if (query.statuses !== undefined) where.push(inArray(benchmarkRuns.status, [...query.statuses]));
-    if (query.scheduleId !== undefined) where.push(eq(benchmarkRuns.scheduleId, query.scheduleId));
-    if (query.beforeId !== undefined) where.push(lt(byteOrder(benchmarkRuns.id), query.beforeId));
     const base = this.db
       .select()
       .from(benchmarkRuns)
-      .where(and(...where))
+      .where(and(...runConditions(benchmarkRuns, byteOrder(benchmarkRuns.id), query)))
       .orderBy(desc(byteOrder(benchmarkRuns.id)));
     const rows = query.limit === undefined ? await base : await base.limit(query.limit);
     return rows.map(toRun);
@@ -160,8 +101,7 @@ export class PostgresBenchmarkRunRepository implements BenchmarkRunRepository {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.select().from(benchmarkRuns).where(eq(benchmarkRuns.id, id));
       if (!row) return Err(new NotFoundError('benchmark run', id));
-      const next = benchmarkRunSchema.parse({ ...toRun(row), ...changes, version: expectedVersion + 1 });
-      const { id: _id, createdAt: _created, request: _request, scheduleId: _schedule, ...set } = next;
+      const { next, set } = runUpdate(row, changes, expectedVersion);
       const updated = await tx
         .update(benchmarkRuns)
         .set(set)
@@ -171,10 +111,6 @@ export class PostgresBenchmarkRunRepository implements BenchmarkRunRepository {
       return Ok(next);
     });
   }
-}
-
-function toSchedule(row: ScheduleRow): BenchmarkSchedule {
-  return benchmarkScheduleSchema.parse(row);
 }
 
 export class PostgresBenchmarkScheduleRepository implements BenchmarkScheduleRepository {
@@ -209,11 +145,10 @@ export class PostgresBenchmarkScheduleRepository implements BenchmarkScheduleRep
       return await this.db.transaction(async (tx) => {
         const [row] = await tx.select().from(benchmarkSchedules).where(eq(benchmarkSchedules.id, id));
         if (!row) return Err(new NotFoundError('benchmark schedule', id));
-        const next = benchmarkScheduleSchema.parse({ ...toSchedule(row), ...changes, version: expectedVersion + 1 });
-        const { id: _id, createdAt: _created, runTemplate, ...set } = next;
+        const { next, set } = scheduleUpdate(row, changes, expectedVersion);
         const updated = await tx
           .update(benchmarkSchedules)
-          .set({ ...set, runTemplate })
+          .set(set)
           .where(and(eq(benchmarkSchedules.id, id), eq(benchmarkSchedules.version, expectedVersion)))
           .returning({ id: benchmarkSchedules.id });
         if (updated.length === 0) return Err(new ConcurrentUpdateError('benchmark schedule', id, expectedVersion));

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, lt, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, max, sql } from 'drizzle-orm';
 
 import {
   ConcurrentUpdateError,
@@ -14,18 +14,9 @@ import {
 } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../../database.js';
+import { costConditions } from '../../queries/cost-ledger.js';
 import { isUniqueViolation } from '../../repositories/unique-violation.js';
 import { costEntries } from '../schema.js';
-
-function conditionsFor(query: CostQuery): SQL[] {
-  const conditions: SQL[] = [];
-  if (query.consumerId !== undefined) conditions.push(eq(costEntries.consumerId, query.consumerId));
-  if (query.sessionId !== undefined) conditions.push(eq(costEntries.sessionId, query.sessionId));
-  if (query.provider !== undefined) conditions.push(eq(costEntries.provider, query.provider));
-  if (query.from !== undefined) conditions.push(gte(costEntries.periodStart, query.from));
-  if (query.to !== undefined) conditions.push(lt(costEntries.periodStart, query.to));
-  return conditions;
-}
 
 export class PostgresCostLedgerRepository implements CostLedgerRepository {
   constructor(private readonly db: PostgresDatabase) {}
@@ -56,7 +47,7 @@ export class PostgresCostLedgerRepository implements CostLedgerRepository {
     const rows = await this.db
       .select()
       .from(costEntries)
-      .where(and(...conditionsFor(query)))
+      .where(and(...costConditions(costEntries, query)))
       .orderBy(asc(costEntries.periodStart), asc(costEntries.id));
     return rows.map((row) => costEntrySchema.parse(row));
   }

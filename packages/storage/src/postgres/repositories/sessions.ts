@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, type SQL } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 
 import {
   AlreadyExistsError,
@@ -7,8 +7,7 @@ import {
   Ok,
   SessionNotFoundError,
   assertSessionUpdateAllowed,
-  sessionEventSchema,
-  sessionSchema,
+  commitmentConflict,
   type CommitmentGuard,
   type IdempotencyCompletion,
   type Result,
@@ -20,12 +19,11 @@ import {
 } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../../database.js';
+import { sessionConditions, toEvent, toSession } from '../../queries/sessions.js';
 import { isUniqueViolation } from '../../repositories/unique-violation.js';
 import { byteOrder } from '../byte-order.js';
 import { consumers, idempotencyRecords, sessionEvents, sessionSecrets, sessions } from '../schema.js';
 
-type SessionRow = typeof sessions.$inferSelect;
-type EventRow = typeof sessionEvents.$inferSelect;
 type Transaction = Parameters<Parameters<PostgresDatabase['transaction']>[0]>[0];
 
 /**
@@ -40,16 +38,6 @@ async function bumpCommitment(tx: Transaction, guard: CommitmentGuard): Promise<
     .where(and(eq(consumers.id, guard.consumerId), eq(consumers.commitmentVersion, guard.expectedVersion)))
     .returning({ id: consumers.id });
   return bumped.length === 1;
-}
-
-/** Rows are validated on the way out: a corrupted row fails loudly instead of flowing on as a Session. */
-function toSession(row: SessionRow): Session {
-  return sessionSchema.parse(row);
-}
-
-function toEvent(row: EventRow): SessionEvent {
-  const { seq: _seq, ...event } = row;
-  return sessionEventSchema.parse(event);
 }
 
 /** Thrown inside a transaction to roll it back; carries the result the caller returns. */
@@ -71,7 +59,7 @@ export class PostgresSessionRepository implements SessionRepository {
   ): Promise<Result<Session, AlreadyExistsError | ConcurrentUpdateError>> {
     try {
       await this.db.transaction(async (tx) => {
-        if (guard && !(await bumpCommitment(tx, guard))) throw new Refused(Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion)));
+        if (guard && !(await bumpCommitment(tx, guard))) throw new Refused(Err(commitmentConflict(guard)));
         await tx.insert(sessions).values(session);
         await tx.insert(sessionEvents).values(event);
         if (secret) await tx.insert(sessionSecrets).values({ sessionId: session.id, encryptedPrivateKey: secret.encryptedPrivateKey });
@@ -101,15 +89,10 @@ export class PostgresSessionRepository implements SessionRepository {
   }
 
   async list(query: SessionListQuery = {}): Promise<Session[]> {
-    const conditions: SQL[] = [];
-    if (query.consumerId !== undefined) conditions.push(eq(sessions.consumerId, query.consumerId));
-    if (query.statuses !== undefined) conditions.push(inArray(sessions.status, [...query.statuses]));
-    if (query.provider !== undefined) conditions.push(eq(sessions.provider, query.provider));
-    if (query.afterId !== undefined) conditions.push(gt(byteOrder(sessions.id), query.afterId));
     const base = this.db
       .select()
       .from(sessions)
-      .where(and(...conditions))
+      .where(and(...sessionConditions(sessions, byteOrder(sessions.id), query)))
       .orderBy(asc(byteOrder(sessions.id)));
     const rows = query.limit === undefined ? await base : await base.limit(query.limit);
     return rows.map(toSession);
@@ -130,7 +113,7 @@ export class PostgresSessionRepository implements SessionRepository {
         const current = toSession(row);
         if (current.version !== expectedVersion) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
         assertSessionUpdateAllowed(current, changes, events);
-        if (guard && !(await bumpCommitment(tx, guard))) return Err(new ConcurrentUpdateError('consumer commitments', guard.consumerId, guard.expectedVersion));
+        if (guard && !(await bumpCommitment(tx, guard))) return Err(commitmentConflict(guard));
         const [updated] = await tx
           .update(sessions)
           .set({ ...changes, version: expectedVersion + 1 })

@@ -28,6 +28,8 @@ import {
 } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../../database.js';
+import { idempotencyKey } from '../../queries/idempotency.js';
+import { heldLease, leaseConflictUpdate, leaseRow } from '../../queries/leases.js';
 import { isUniqueViolation } from '../../repositories/unique-violation.js';
 import { apiKeys, budgets, consumers, deploymentIdentity, idempotencyRecords, leases, offerFailures, sessionSecrets } from '../schema.js';
 
@@ -147,8 +149,6 @@ export class PostgresOfferFailureRepository implements OfferFailureRepository {
   }
 }
 
-const byScopeAndKey = (scope: string, key: string) => and(eq(idempotencyRecords.scope, scope), eq(idempotencyRecords.key, key));
-
 export class PostgresIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly db: PostgresDatabase) {}
 
@@ -156,23 +156,22 @@ export class PostgresIdempotencyRepository implements IdempotencyRepository {
     // INSERT … ON CONFLICT DO NOTHING decides atomically which of two racing requests owns the key.
     const inserted = await this.db.insert(idempotencyRecords).values(record).onConflictDoNothing().returning({ key: idempotencyRecords.key });
     if (inserted.length === 1) return { reserved: true };
-    const [existing] = await this.db.select().from(idempotencyRecords).where(byScopeAndKey(record.scope, record.key));
+    const [existing] = await this.db.select().from(idempotencyRecords).where(idempotencyKey(idempotencyRecords, record.scope, record.key));
     if (!existing) return this.reserve(record); // released between the insert and the read: try again
     return { reserved: false, existing };
   }
 
   async complete(scope: string, key: string, responseStatus: number, responseBody: string): Promise<void> {
-    await this.db.update(idempotencyRecords).set({ state: 'completed', responseStatus, responseBody }).where(byScopeAndKey(scope, key));
+    await this.db.update(idempotencyRecords).set({ state: 'completed', responseStatus, responseBody }).where(idempotencyKey(idempotencyRecords, scope, key));
   }
 
   async get(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
-    const [row] = await this.db.select().from(idempotencyRecords).where(byScopeAndKey(scope, key));
+    const [row] = await this.db.select().from(idempotencyRecords).where(idempotencyKey(idempotencyRecords, scope, key));
     return row;
   }
 
   async release(scope: string, key: string, ifCreatedAt?: Date): Promise<void> {
-    const where = ifCreatedAt ? and(byScopeAndKey(scope, key), eq(idempotencyRecords.createdAt, ifCreatedAt)) : byScopeAndKey(scope, key);
-    await this.db.delete(idempotencyRecords).where(where);
+    await this.db.delete(idempotencyRecords).where(idempotencyKey(idempotencyRecords, scope, key, ifCreatedAt));
   }
 
   async deleteExpired(now: Date): Promise<number> {
@@ -209,26 +208,15 @@ export class PostgresSessionSecretRepository implements SessionSecretRepository 
   }
 }
 
-/** The same single upsert as SqliteLeaseRepository; ON CONFLICT takes the row lock, so racing acquirers serialise. */
+/** The lease upsert of queries/leases.ts; ON CONFLICT takes the row lock, so racing acquirers serialise. */
 export class PostgresLeaseRepository implements LeaseRepository {
   constructor(private readonly db: PostgresDatabase) {}
 
   async acquire(name: string, holder: string, now: Date, ttlMs: number): Promise<Lease | undefined> {
-    const expiresAt = new Date(now.getTime() + ttlMs);
-    const keeps = sql`${leases.holder} = excluded.holder and ${leases.expiresAt} > excluded.acquired_at`;
     const [row] = await this.db
       .insert(leases)
-      .values({ name, holder, token: 1, acquiredAt: now, expiresAt })
-      .onConflictDoUpdate({
-        target: leases.name,
-        set: {
-          holder: sql`excluded.holder`,
-          token: sql`case when ${keeps} then ${leases.token} else ${leases.token} + 1 end`,
-          acquiredAt: sql`case when ${keeps} then ${leases.acquiredAt} else excluded.acquired_at end`,
-          expiresAt: sql`excluded.expires_at`,
-        },
-        setWhere: sql`${leases.holder} = excluded.holder or ${leases.expiresAt} <= excluded.acquired_at`,
-      })
+      .values(leaseRow(name, holder, now, ttlMs))
+      .onConflictDoUpdate({ target: leases.name, ...leaseConflictUpdate(leases) })
       .returning();
     return row;
   }
@@ -237,16 +225,13 @@ export class PostgresLeaseRepository implements LeaseRepository {
     const [row] = await this.db
       .update(leases)
       .set({ expiresAt: new Date(now.getTime() + ttlMs) })
-      .where(and(eq(leases.name, name), eq(leases.holder, holder), eq(leases.token, token)))
+      .where(heldLease(leases, name, holder, token))
       .returning();
     return row;
   }
 
   async release(name: string, holder: string, token: number, now: Date): Promise<void> {
-    await this.db
-      .update(leases)
-      .set({ expiresAt: now })
-      .where(and(eq(leases.name, name), eq(leases.holder, holder), eq(leases.token, token)));
+    await this.db.update(leases).set({ expiresAt: now }).where(heldLease(leases, name, holder, token));
   }
 
   async get(name: string): Promise<Lease | undefined> {
