@@ -76,10 +76,18 @@ export class LifecycleManager {
         this.logger.error('session stuck in stopping', { sessionId: session.id, since: session.statusChangedAt.toISOString(), attempts: session.destroyAttempts, lastError: session.lastDestroyError });
         this.options.onStuckStopping?.(session);
       }
-      const latest = (await this.options.repositories.sessions.get(session.id)) ?? session;
-      await this.options.costs.accrue(latest);
     });
     for (const error of errors) this.logger.error('lifecycle work failed for a session', { error });
+    // Cost accrual for the whole tick at once: the live sessions read again (what the work above
+    // changed, and what other writers changed meanwhile), their high-water marks in one read and
+    // the lines in batched compare-and-set writes, instead of a read, a mark and a transaction per
+    // session. Sessions that ended during the tick were accrued by the terminator as they ended.
+    try {
+      await this.options.costs.accrueAll(await this.options.repositories.sessions.list({ statuses: LIVE_STATUSES }));
+    } catch (error) {
+      errors.push(error);
+      this.logger.error('cost accrual of the tick failed', { error });
+    }
     const consumers = new Set(sessions.map((s) => s.consumerId));
     for (const consumerId of consumers) await this.options.costs.checkBudget(consumerId);
     return { stopped, destroyRetries, stuckStopping, errors: errors.length };

@@ -1,11 +1,13 @@
-import { and, asc, eq, gte, lt, max, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, max, type SQL } from 'drizzle-orm';
 
 import {
   ConcurrentUpdateError,
   Err,
   Ok,
+  acceptedAccruals,
   costEntrySchema,
   summarizeCosts,
+  type AccrualAppend,
   type CostEntry,
   type CostLedgerRepository,
   type CostQuery,
@@ -25,6 +27,19 @@ function conditionsFor(query: CostQuery): SQL[] {
   if (query.from !== undefined) conditions.push(gte(costEntries.periodStart, query.from));
   if (query.to !== undefined) conditions.push(lt(costEntries.periodStart, query.to));
   return conditions;
+}
+
+/** Ledger lines written per transaction by appendAccruals. */
+const ACCRUALS_PER_TRANSACTION = 2_000;
+/** Rows per INSERT statement: 11 columns each, well under SQLite's 32,766 parameters. */
+const ROWS_PER_INSERT = 500;
+/** Session ids per high-water-mark read. */
+const IDS_PER_QUERY = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 export class SqliteCostLedgerRepository implements CostLedgerRepository {
@@ -53,6 +68,33 @@ export class SqliteCostLedgerRepository implements CostLedgerRepository {
     return this.highWaterMark(this.db, sessionId);
   }
 
+  async accruedSecondsOf(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.highWaterMarks(this.db, sessionIds);
+  }
+
+  async appendAccruals(accruals: readonly AccrualAppend[]): Promise<Result<void, ConcurrentUpdateError>[]> {
+    const results: Result<void, ConcurrentUpdateError>[] = [];
+    // A tick's lines in a few immediate transactions, not one autocommit transaction per session:
+    // the high-water marks are read and the accepted lines written under the same write lock, so
+    // the compare-and-set holds for each line. Bounded so an API write never waits behind a whole
+    // tick of 50,000 sessions.
+    for (const batch of chunks(accruals, ACCRUALS_PER_TRANSACTION)) {
+      const accepted = this.db.transaction(
+        (tx): boolean[] => {
+          const decided = acceptedAccruals(batch, this.highWaterMarks(tx, batch.map((a) => a.entry.sessionId)));
+          const lines = batch.filter((_, i) => decided[i]).map((a) => a.entry);
+          for (const rows of chunks(lines, ROWS_PER_INSERT)) tx.insert(costEntries).values(rows).run();
+          return decided;
+        },
+        { behavior: 'immediate' },
+      );
+      batch.forEach(({ entry, previousAccruedSeconds }, i) =>
+        results.push(accepted[i] ? Ok() : Err(new ConcurrentUpdateError('cost ledger', entry.sessionId, previousAccruedSeconds))),
+      );
+    }
+    return results;
+  }
+
   async list(query: CostQuery = {}): Promise<CostEntry[]> {
     const rows = this.db
       .select()
@@ -65,6 +107,21 @@ export class SqliteCostLedgerRepository implements CostLedgerRepository {
 
   async totals(query: CostQuery = {}): Promise<CostTotals> {
     return summarizeCosts(await this.list(query));
+  }
+
+  /** One grouped read per few hundred sessions (SQLite bounds a statement's parameters). */
+  private highWaterMarks(db: Pick<StorageDatabase, 'select'>, sessionIds: readonly string[]): Map<string, number> {
+    const marks = new Map<string, number>(sessionIds.map((id) => [id, 0]));
+    for (const ids of chunks([...marks.keys()], IDS_PER_QUERY)) {
+      const rows = db
+        .select({ sessionId: costEntries.sessionId, value: max(costEntries.accruedSeconds) })
+        .from(costEntries)
+        .where(inArray(costEntries.sessionId, ids))
+        .groupBy(costEntries.sessionId)
+        .all();
+      for (const row of rows) marks.set(row.sessionId, row.value ?? 0);
+    }
+    return marks;
   }
 
   private highWaterMark(db: Pick<StorageDatabase, 'select'>, sessionId: string): number {
