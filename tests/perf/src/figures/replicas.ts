@@ -22,6 +22,8 @@ interface Run {
   readonly createdPerReplica: number[];
   readonly refusals: string[];
   readonly statuses: Record<string, number>;
+  /** Vendor calls during the run by vendor and operation (the simulator's request journal). */
+  readonly vendorCalls: Record<string, number>;
 }
 
 async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
@@ -74,6 +76,7 @@ async function oneConfiguration(cluster: PostgresCluster, replicas: number): Pro
       chosen.push(offer.id);
     }
 
+    const journalStart = new Date();
     const t0 = performance.now();
     const answers = await Promise.all(
       chosen.map(async (offerId, i) => {
@@ -103,6 +106,11 @@ async function oneConfiguration(cluster: PostgresCluster, replicas: number): Pro
       throw new Error(`${replicas} replica(s): ${created.length}/${CREATIONS} created, ${runningAt.size} running after ${round((performance.now() - t0) / 1000, 0)} s: ${JSON.stringify(statuses)}`);
     }
     const allRunningMs = Math.max(...runningAt.values());
+    const vendorCalls: Record<string, number> = {};
+    for (const r of (await sim.control.requests()).filter((j) => new Date(j.at) >= journalStart && new Date(j.at).getTime() <= journalStart.getTime() + allRunningMs)) {
+      const key = `${r.vendor}.${r.operation ?? 'other'}`;
+      vendorCalls[key] = (vendorCalls[key] ?? 0) + 1;
+    }
     return {
       replicas,
       allRunningMs: round(allRunningMs, 0),
@@ -111,6 +119,7 @@ async function oneConfiguration(cluster: PostgresCluster, replicas: number): Pro
       createdPerReplica: servers.map((_, r) => created.filter((a) => a.replica === r).length),
       refusals: answers.filter((a) => !a.ok).map((a) => a.error ?? '').slice(0, 5),
       statuses,
+      vendorCalls,
     };
   } finally {
     await Promise.allSettled(servers.map((s) => s.stop()));
@@ -134,7 +143,7 @@ export async function replicaThroughput(cluster: PostgresCluster): Promise<Figur
     goalMet: null,
     details: { creations: CREATIONS, bootDelayMs: BOOT_DELAY_MS, keyPropagationMs: KEY_PROPAGATION_MS, runs },
     notes: [
-      ...runs.map((r) => `${r.replicas} replica(s): ${CREATIONS} creations all running after ${round(r.allRunningMs / 1000, 1)} s (${r.perSecond}/s; requests answered in ${r.answerMs.median} ms median, ${r.answerMs.max} ms max; created per replica ${r.createdPerReplica.join('/')})`),
+      ...runs.map((r) => `${r.replicas} replica(s): ${CREATIONS} creations all running after ${round(r.allRunningMs / 1000, 1)} s (${r.perSecond}/s; requests answered in ${r.answerMs.median} ms median, ${r.answerMs.max} ms max; created per replica ${r.createdPerReplica.join('/')}); vendor calls until then ${JSON.stringify(r.vendorCalls)}`),
       'half Vast, half TensorDock, spread round-robin over the replicas; both configurations are bound by the same vendor rate budgets (shared through PostgreSQL), so ≈ 1 means replicas cost no throughput',
     ],
   };
