@@ -29,10 +29,15 @@ function conditionsFor(query: CostQuery): SQL[] {
   return conditions;
 }
 
-/** Ledger lines written per transaction by appendAccruals. */
-const ACCRUALS_PER_TRANSACTION = 2_000;
+/**
+ * Ledger lines written per transaction by appendAccruals. Each session of a batch holds an advisory
+ * lock until commit, and advisory locks live in the shared lock table (max_locks_per_transaction ×
+ * max_connections slots, 6,400 by default): 500 leaves room for two ticks overlapping (a deposed
+ * leader's and the new one's) and everything else.
+ */
+const ACCRUALS_PER_TRANSACTION = 500;
 /** Rows per INSERT statement: 11 columns each, under PostgreSQL's 65,535 parameters. */
-const ROWS_PER_INSERT = 2_000;
+const ROWS_PER_INSERT = 500;
 /** Session ids per high-water-mark read. */
 const IDS_PER_QUERY = 2_000;
 
