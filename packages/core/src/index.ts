@@ -184,7 +184,7 @@ export { RECENTLY_DESTROYED_KEPT, Reconciler, type ForeignInstance, type OrphanR
 export { SessionCommands, type SessionCommandsOptions } from './lifecycle/session-commands.js';
 export { recoverSessions, type StartupRecovery, type StartupRecoveryOptions } from './lifecycle/startup-recovery.js';
 
-export { costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
+export { acceptedAccruals, costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
 export { billedSeconds, billingStart, costSoFar } from './cost/billing.js';
 export {
   BUDGET_ALERT_THRESHOLDS,
@@ -299,6 +299,7 @@ export {
   type RemoteTarget,
 } from './ports/remote-exec.js';
 export type {
+  AccrualAppend,
   ApiKeyRepository,
   BudgetRepository,
   CommitmentGuard,

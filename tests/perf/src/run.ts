@@ -9,13 +9,16 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import { startPostgresCluster, type PostgresCluster } from '@gpu-shopper/storage/postgres-cluster';
+
 import { coldInventoryAggregation } from './figures/cold-inventory.js';
 import { measure, type FigureOutcome } from './figures/measure.js';
 import { provisioningOverhead } from './figures/provisioning-overhead.js';
 import { readinessProbeRound } from './figures/readiness-probe.js';
 import { reconciliationCalls } from './figures/reconciliation.js';
 import { ServerBench } from './figures/server.js';
-import { inventoryQueryCurve, sessionCurves, type Curve } from './growth/curves.js';
+import { replicaThroughput } from './figures/replicas.js';
+import { inventoryQueryCurve, postgresSessionCurve, sessionCurves, type Curve } from './growth/curves.js';
 import { curveSvg } from './growth/svg.js';
 import { formatMarkdown, formatTable, type Figure, type Report } from './report.js';
 
@@ -31,6 +34,7 @@ const SPECS = {
   6: { id: 6, name: '200 concurrent creations: time until all running / floor of the vendors\' rate limits and boot', unit: '×', goal: '≤ 1.2, all answered, 0 duplicates' },
   7: { id: 7, name: 'server RSS with the offer cache and 1,000 live sessions', unit: 'MB', goal: null },
   8: { id: 8, name: 'CLI wall time: worse of --version / node -e 0 and inventory -o json / bare fetch', unit: '×', goal: '≤ 1.5 each' },
+  9: { id: 9, name: 'provisioning throughput, 3 replicas / 1 replica on one PostgreSQL (100 creations until all running)', unit: '×', goal: null },
 } as const;
 
 async function main(): Promise<void> {
@@ -55,8 +59,10 @@ async function main(): Promise<void> {
   let bench: ServerBench | null = null;
   let startError: string | null = null;
   try {
-    log('starting the built server (simulator with 10,000 listings, 800 seeded live sessions)…');
-    if (!only || [1, 6, 7, 8].some((id) => only.has(id))) bench = await ServerBench.start();
+    if (!only || [1, 6, 7, 8].some((id) => only.has(id))) {
+      log('starting the built server (simulator with 10,000 listings, 800 seeded live sessions)…');
+      bench = await ServerBench.start();
+    }
   } catch (error) {
     startError = `the server could not be started: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -73,24 +79,48 @@ async function main(): Promise<void> {
     await bench?.stop();
   }
 
+  // PostgreSQL: a throwaway cluster for figure 9 and the PostgreSQL curve. Not installed is a
+  // failure of both, never a gap (docs: apt-get install postgresql).
+  const wantsPostgres = !only || only.has(9) || only.has(0);
+  let cluster: PostgresCluster | null = null;
+  let clusterError: string | null = null;
+  if (wantsPostgres) {
+    try {
+      log('starting a throwaway PostgreSQL cluster…');
+      cluster = await startPostgresCluster();
+    } catch (error) {
+      clusterError = `PostgreSQL could not be started: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  const withCluster = <T>(work: (c: PostgresCluster) => Promise<T>) => (): Promise<T> => {
+    if (!cluster) throw new Error(clusterError ?? 'no PostgreSQL');
+    return work(cluster);
+  };
+
   // Growth curves: how cost grows with the work, each drawn as an SVG chart beside its table.
   const curves: Curve[] = [];
   const curveErrors: string[] = [];
-  if (!only || only.has(0)) {
-    for (const [name, work] of [
-      ['inventory query vs catalogue size', async () => [await inventoryQueryCurve()]],
-      ['tick, pass and RSS vs live sessions', async () => Object.values(await sessionCurves())],
-    ] as const) {
-      const start = performance.now();
-      log(`[curves] ${name}…`);
-      try {
-        curves.push(...(await work()));
-        log(`[curves] ${name} (${((performance.now() - start) / 1000).toFixed(1)} s)`);
-      } catch (error) {
-        curveErrors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
-        log(`[curves] ${name} failed: ${curveErrors[curveErrors.length - 1] ?? ''}`);
+  try {
+    await run(9, withCluster(replicaThroughput));
+    if (!only || only.has(0)) {
+      for (const [name, work] of [
+        ['inventory query vs catalogue size', async () => [await inventoryQueryCurve()]],
+        ['tick, pass and RSS vs live sessions', async () => Object.values(await sessionCurves())],
+        ['tick and pass vs live sessions on PostgreSQL', async () => [await withCluster(postgresSessionCurve)()]],
+      ] as const) {
+        const start = performance.now();
+        log(`[curves] ${name}…`);
+        try {
+          curves.push(...(await work()));
+          log(`[curves] ${name} (${((performance.now() - start) / 1000).toFixed(1)} s)`);
+        } catch (error) {
+          curveErrors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+          log(`[curves] ${name} failed: ${curveErrors[curveErrors.length - 1] ?? ''}`);
+        }
       }
     }
+  } finally {
+    await cluster?.stop();
   }
 
   figures.sort((a, b) => a.id - b.id);

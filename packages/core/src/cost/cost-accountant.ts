@@ -5,7 +5,7 @@ import { type Repositories } from '../ports/repositories.js';
 import { type Session } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
 import { billedSeconds } from './billing.js';
-import { accrualEntry } from './cost-entry.js';
+import { accrualEntry, type CostEntry } from './cost-entry.js';
 
 export interface BudgetAlert {
   readonly consumerId: string;
@@ -52,6 +52,37 @@ export class CostAccountant {
     if (!appended.ok) return 0;
     this.options.onAccrued?.(session, amount);
     return amount;
+  }
+
+  /**
+   * Brings many sessions' ledgers up to date at once (a lifecycle tick over every live session):
+   * one read of their high-water marks and batched writes, each line still a compare-and-set, so a
+   * line another writer got ahead of (a second tick, the terminator's final accrual) is dropped as
+   * accrue() drops it. Returns the amount added.
+   */
+  async accrueAll(sessions: readonly Session[]): Promise<number> {
+    const billed = sessions.filter((s): s is Session & { billingStartedAt: Date } => s.billingStartedAt !== null);
+    if (billed.length === 0) return 0;
+    const ledger = this.options.repositories.costs;
+    const marks = await ledger.accruedSecondsOf(billed.map((s) => s.id));
+    const now = this.options.clock.now();
+    const due: { session: Session; entry: CostEntry; previousAccruedSeconds: number }[] = [];
+    for (const session of billed) {
+      const accrued = marks.get(session.id) ?? 0;
+      const total = billedSeconds(session, now);
+      if (total <= accrued) continue;
+      due.push({ session, entry: accrualEntry(session, accrued, total, this.options.ids.next('costEntry'), now), previousAccruedSeconds: accrued });
+    }
+    if (due.length === 0) return 0;
+    const results = await ledger.appendAccruals(due.map(({ entry, previousAccruedSeconds }) => ({ entry, previousAccruedSeconds })));
+    let added = 0;
+    results.forEach((result, i) => {
+      const line = due[i];
+      if (!result.ok || !line) return;
+      added += line.entry.amountMicros;
+      this.options.onAccrued?.(line.session, line.entry.amountMicros);
+    });
+    return added;
   }
 
   /** Total cost recorded for a session. */

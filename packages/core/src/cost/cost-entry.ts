@@ -83,3 +83,22 @@ export function accrualEntry(
     recordedAt,
   };
 }
+
+/**
+ * The compare-and-set of a batched accrual, decided against `marks` (each session's high-water
+ * mark, read inside the same transaction that will write): a line lands only if its session's mark
+ * is still its `previousAccruedSeconds` and it moves the mark forward. Lines of one session are
+ * taken in order, as if appended one after another. Every store applies the same rule through this.
+ */
+export function acceptedAccruals(
+  accruals: readonly { readonly entry: Pick<CostEntry, 'sessionId' | 'accruedSeconds'>; readonly previousAccruedSeconds: number }[],
+  marks: ReadonlyMap<string, number>,
+): boolean[] {
+  const moved = new Map<string, number>();
+  return accruals.map(({ entry, previousAccruedSeconds }) => {
+    const current = moved.get(entry.sessionId) ?? marks.get(entry.sessionId) ?? 0;
+    if (current !== previousAccruedSeconds || entry.accruedSeconds <= current) return false;
+    moved.set(entry.sessionId, entry.accruedSeconds);
+    return true;
+  });
+}

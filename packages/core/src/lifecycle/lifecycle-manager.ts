@@ -13,7 +13,7 @@ export interface LifecycleManagerOptions {
   readonly repositories: Repositories;
   readonly terminator: SessionTerminator;
   /** Only accrual and the budget check: the tick never reads reports. */
-  readonly costs: Pick<CostAccountant, 'accrue' | 'checkBudget'>;
+  readonly costs: Pick<CostAccountant, 'accrueAll' | 'checkBudget'>;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger?: Logger;
@@ -76,8 +76,9 @@ export class LifecycleManager {
     };
     const concurrency = this.options.concurrency ?? 4;
     // Deadlines first: a hard max, reservation end or due destroy must not queue behind every other
-    // session's accrual and idle sample. With many live sessions, or on a loaded database right
-    // after a leader takeover, that queue takes seconds, and a deadline's lateness is the sum.
+    // session's idle sample (an SSH round trip each) or accrual. With many live sessions, or on a
+    // loaded database right after a leader takeover, that queue takes seconds, and a deadline's
+    // lateness is the sum.
     const due = sessions.flatMap((session) => {
       const action = this.deadlineAction(session);
       return action.kind === 'none' ? [] : [{ session, action }];
@@ -93,11 +94,19 @@ export class LifecycleManager {
         this.logger.error('session stuck in stopping', { sessionId: session.id, since: session.statusChangedAt.toISOString(), attempts: session.destroyAttempts, lastError: session.lastDestroyError });
         this.options.onStuckStopping?.(session);
       }
-      const latest = (await this.options.repositories.sessions.get(session.id)) ?? session;
-      await this.options.costs.accrue(latest);
     });
     errors.unshift(...deadlineErrors);
     for (const error of errors) this.logger.error('lifecycle work failed for a session', { error });
+    // Cost accrual for the whole tick at once: the live sessions read again (what the work above
+    // changed, and what other writers changed meanwhile), their high-water marks in one read and
+    // the lines in batched compare-and-set writes, instead of a read, a mark and a transaction per
+    // session. Sessions that ended during the tick were accrued by the terminator as they ended.
+    try {
+      await this.options.costs.accrueAll(await this.options.repositories.sessions.list({ statuses: LIVE_STATUSES }));
+    } catch (error) {
+      errors.push(error);
+      this.logger.error('cost accrual of the tick failed', { error });
+    }
     const consumers = new Set(sessions.map((s) => s.consumerId));
     for (const consumerId of consumers) await this.options.costs.checkBudget(consumerId);
     return { stopped, destroyRetries, stuckStopping, errors: errors.length };

@@ -1,13 +1,48 @@
-import { unwrap } from '../errors/result.js';
+import { billedSeconds } from '../cost/billing.js';
+import { CostAccountant } from '../cost/cost-accountant.js';
+import { type CostEntry } from '../cost/cost-entry.js';
+import { type ConcurrentUpdateError } from '../errors/domain-errors.js';
+import { unwrap, type Result } from '../errors/result.js';
 import { Ok } from '../errors/result.js';
+import { UlidIdGenerator } from '../ids/ids.js';
+import { accrualDelta } from '../money/money.js';
+import { type AccrualAppend } from '../ports/repositories.js';
 import { ProviderUnavailableError } from '../ports/provider-errors.js';
 import { type GpuActivitySampler } from '../ports/session-access.js';
 import { createCoreHarness, type CoreHarness } from '../testing/core-harness.js';
 import { FakeClock } from '../testing/fake-clock.js';
+import { createInMemoryRepositories, InMemoryCostLedgerRepository } from '../testing/in-memory-repositories.js';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { planSessionTransition } from '../sessions/session-transition.js';
 import { recoverSessions } from './startup-recovery.js';
-import { LifecycleManager } from './lifecycle-manager.js';
+
+/** The in-memory ledger, recording which of its methods were called, with a hook between a batch's read of the marks and its write. */
+class CountingLedger extends InMemoryCostLedgerRepository {
+  readonly calls: string[] = [];
+  afterMarksRead: (() => Promise<void>) | undefined;
+
+  override async accruedSeconds(sessionId: string): Promise<number> {
+    this.calls.push('accruedSeconds');
+    return super.accruedSeconds(sessionId);
+  }
+
+  override async appendAccrual(entry: CostEntry, previous: number): Promise<Result<void, ConcurrentUpdateError>> {
+    this.calls.push('appendAccrual');
+    return super.appendAccrual(entry, previous);
+  }
+
+  override async accruedSecondsOf(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    this.calls.push('accruedSecondsOf');
+    const marks = await super.accruedSecondsOf(sessionIds);
+    await this.afterMarksRead?.();
+    return marks;
+  }
+
+  override async appendAccruals(accruals: readonly AccrualAppend[]): Promise<Result<void, ConcurrentUpdateError>[]> {
+    this.calls.push('appendAccruals');
+    return super.appendAccruals(accruals);
+  }
+}
 
 async function runningSession(h: CoreHarness, hours = 2, idleTimeoutMinutes = 0) {
   const { session } = unwrap(
@@ -63,24 +98,17 @@ describe('lifecycle', () => {
     expect(await h.repositories.sessions.get(session.id)).toMatchObject({ status: 'terminated', stopReason: 'expired' });
   });
 
-  it('a reservation that fell due is stopped before the tick accrues anyone: a slow accrual of other sessions does not delay it', async () => {
-    const h = createCoreHarness();
-    const others = [];
-    for (let i = 0; i < 4; i++) others.push(await runningSession(h, 4));
-    const due = await runningSession(h, 1);
-    h.clock.set(new Date(due.expiresAt.getTime() + 1000));
-    // Accruals hang until released, as on a database too loaded to answer: the due stop must not wait for them.
+  it('a reservation that fell due is stopped before the tick samples anyone for idleness: slow idle samples of other sessions do not delay it', async () => {
+    // Idle samples hang until released, as SSH to unreachable nodes does: the due stop must not wait for them.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const lifecycle = new LifecycleManager({
-      repositories: h.repositories,
-      terminator: h.terminator,
-      clock: h.clock,
-      ids: h.ids,
-      concurrency: 4,
-      costs: { accrue: (session) => released.then(() => h.costs.accrue(session)), checkBudget: (consumerId) => h.costs.checkBudget(consumerId) },
-    });
-    const tick = lifecycle.tick();
+    const activity: GpuActivitySampler = { sample: () => released.then(() => Ok({ busy: true, maxUtilizationPercent: 95 })) };
+    const h = createCoreHarness({ activity });
+    const others = [];
+    for (let i = 0; i < 4; i++) others.push(await runningSession(h, 4, 30));
+    const due = await runningSession(h, 1, 30);
+    h.clock.set(new Date(due.expiresAt.getTime() + 1000));
+    const tick = h.lifecycle.tick();
     await waitUntil(async () => (await h.repositories.sessions.get(due.id))?.status === 'terminated');
     release();
     const report = await tick;
@@ -235,6 +263,46 @@ describe('costs and budgets', () => {
     h.clock.advanceHours(3);
     await h.lifecycle.tick();
     expect(await h.costs.sessionCost(session.id)).toBe(630_000);
+  });
+
+  it('invariant 10 at scale: one tick accrues every live session through one read of the high-water marks and batched writes, never a ledger transaction per session', async () => {
+    const ledger = new CountingLedger();
+    const h = createCoreHarness({ repositories: { ...createInMemoryRepositories(), costs: ledger } });
+    const sessions = [];
+    for (let i = 0; i < 12; i++) sessions.push(await runningSession(h, 12));
+    unwrap(await h.commands.done(sessions[0]?.id ?? ''));
+    h.clock.advanceSeconds(600);
+    ledger.calls.length = 0;
+    await h.lifecycle.tick();
+    expect(ledger.calls.filter((c) => c === 'appendAccrual' || c === 'accruedSeconds')).toEqual([]);
+    expect(ledger.calls.filter((c) => c === 'accruedSecondsOf')).toHaveLength(1);
+    expect(ledger.calls.filter((c) => c === 'appendAccruals')).toHaveLength(1);
+    // Every live session is billed up to now, exactly; the one already ended has nothing more.
+    for (const session of sessions) {
+      const current = await h.repositories.sessions.get(session.id);
+      expect(await ledger.accruedSeconds(session.id)).toBe(billedSeconds(current ?? session, h.clock.now()));
+    }
+  });
+
+  it('invariant 10 with two leaders: a batched tick whose high-water mark another writer moved meanwhile bills nothing twice', async () => {
+    const ledger = new CountingLedger();
+    const h = createCoreHarness({ repositories: { ...createInMemoryRepositories(), costs: ledger } });
+    const raced = await runningSession(h, 12);
+    const other = await runningSession(h, 12);
+    h.clock.advanceSeconds(3_600);
+    // A deposed leader's tick (another accountant on the same ledger) lands its line for `raced`
+    // between this tick's read of the marks and its write.
+    const deposed = new CostAccountant({ repositories: h.repositories, clock: h.clock, ids: new UlidIdGenerator() });
+    ledger.afterMarksRead = async () => {
+      ledger.afterMarksRead = undefined;
+      await deposed.accrue(raced);
+    };
+    await h.lifecycle.tick();
+    // Each billed exactly its time at $0.42/h: the raced line was refused, not written on top of the other.
+    for (const session of [raced, other]) {
+      const lines = await ledger.list({ sessionId: session.id });
+      expect(lines.reduce((sum, l) => sum + l.amountMicros, 0)).toBe(accrualDelta(420_000, 0, billedSeconds(session, h.clock.now())));
+    }
   });
 
   it('invariant 11: a consumer with $1 left cannot reserve 4 h at $0.42/h', async () => {

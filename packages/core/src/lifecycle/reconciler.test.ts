@@ -175,14 +175,16 @@ describe('reconciler', () => {
 });
 
 describe('reconciler cost', () => {
-  it('a pass over many owned instances reads the sessions in one query, not one lookup per instance', async () => {
+  it('a pass over many owned instances reads the provider\u2019s live sessions in one query, once (the ghost check too), not one lookup per instance', async () => {
     const h = createCoreHarness({ orphanGraceMs: GRACE });
     for (let i = 0; i < 5; i++) await runningSession(h);
     let lookups = 0;
+    let lists = 0;
     const sessions = h.repositories.sessions;
     const counting = new Proxy(sessions, {
       get(target, prop, receiver) {
         if (prop === 'findByLabel') lookups++;
+        if (prop === 'list') lists++;
         const value: unknown = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
@@ -191,5 +193,6 @@ describe('reconciler cost', () => {
     const report = await reconciler.pass();
     expect(report.orphansFound).toBe(0);
     expect(lookups).toBe(0);
+    expect(lists).toBe(1);
   });
 });

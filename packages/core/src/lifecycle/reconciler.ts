@@ -147,7 +147,7 @@ export class Reconciler {
         const live = await this.options.repositories.sessions.list({ provider: name, statuses: LIVE_STATUSES });
         const byLabel = new Map(live.map((s) => [s.label, s]));
         for (const instance of listed.val) await this.examine(instance, report, byLabel);
-        await this.checkGhosts(name, provider, seenIds, report);
+        await this.checkGhosts(provider, live, seenIds, report);
         this.forgetVanishedOrphans(name, seenIds);
         return { provider: name, status: 'ok', instances: listed.val.length };
       }),
@@ -262,9 +262,14 @@ export class Reconciler {
     return session.providerInstanceId === null || session.providerInstanceId === instance.providerInstanceId;
   }
 
-  private async checkGhosts(name: ProviderName, provider: ProviderAdapter, listed: Set<string>, report: { ghostsConfirmed: number; preempted: number }): Promise<void> {
-    const sessions = await this.options.repositories.sessions.list({ provider: name, statuses: ['provisioning', 'running', 'stopped'] });
-    for (const session of sessions) {
+  /**
+   * `live` is the snapshot read after the listing (one query per pass, not two): a session the
+   * examination above changed has its instance in the listing, so it is never taken for a ghost,
+   * and an absence is confirmed with the provider before anything is done about it.
+   */
+  private async checkGhosts(provider: ProviderAdapter, live: readonly Session[], listed: Set<string>, report: { ghostsConfirmed: number; preempted: number }): Promise<void> {
+    for (const session of live) {
+      if (session.status !== 'provisioning' && session.status !== 'running' && session.status !== 'stopped') continue;
       const id = session.providerInstanceId;
       if (!id) continue;
       if (listed.has(id)) {

@@ -72,6 +72,12 @@ export interface SessionRepository {
   listEvents(sessionId: string): Promise<SessionEvent[]>;
 }
 
+/** One line of a batched accrual: appended only if its session's high-water mark is still `previousAccruedSeconds`. */
+export interface AccrualAppend {
+  readonly entry: CostEntry;
+  readonly previousAccruedSeconds: number;
+}
+
 export interface CostLedgerRepository {
   /**
    * Appends an accrual line if the session's accrued high-water mark is still `previousAccruedSeconds`
@@ -80,6 +86,19 @@ export interface CostLedgerRepository {
   appendAccrual(entry: CostEntry, previousAccruedSeconds: number): Promise<Result<void, ConcurrentUpdateError>>;
   /** Seconds already accrued for a session (0 when it has no line). */
   accruedSeconds(sessionId: string): Promise<number>;
+  /**
+   * Seconds already accrued for each of `sessionIds` in one read (a lifecycle tick over every live
+   * session); every id asked for is in the map, 0 when it has no line.
+   */
+  accruedSecondsOf(sessionIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * appendAccrual for many sessions at once, in as few transactions as the store allows, each line
+   * with its own compare-and-set: a line whose session's high-water mark is no longer its
+   * `previousAccruedSeconds` (another writer accrued meanwhile, e.g. a deposed leader's tick) is
+   * refused and the others land. Results are in the order given; lines of the same session count
+   * as if appended one after another.
+   */
+  appendAccruals(accruals: readonly AccrualAppend[]): Promise<Result<void, ConcurrentUpdateError>[]>;
   list(query?: CostQuery): Promise<CostEntry[]>;
   totals(query?: CostQuery): Promise<CostTotals>;
 }

@@ -1,5 +1,5 @@
 import { type ApiKey, type Budget, type Consumer } from '../consumers/consumer.js';
-import { summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from '../cost/cost-entry.js';
+import { acceptedAccruals, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from '../cost/cost-entry.js';
 import {
   AlreadyExistsError,
   ConcurrentUpdateError,
@@ -9,6 +9,7 @@ import {
 import { Err, Ok, type Result } from '../errors/result.js';
 import { type OfferFailure } from '../inventory/offer-failure.js';
 import {
+  type AccrualAppend,
   commitmentConflict,
   type ApiKeyRepository,
   type BudgetRepository,
@@ -139,6 +140,20 @@ export class InMemoryCostLedgerRepository implements CostLedgerRepository {
 
   async accruedSeconds(sessionId: string): Promise<number> {
     return this.highWaterMark(sessionId);
+  }
+
+  async accruedSecondsOf(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return new Map(sessionIds.map((id) => [id, this.highWaterMark(id)]));
+  }
+
+  async appendAccruals(accruals: readonly AccrualAppend[]): Promise<Result<void, ConcurrentUpdateError>[]> {
+    const marks = new Map(accruals.map((a) => [a.entry.sessionId, this.highWaterMark(a.entry.sessionId)]));
+    return acceptedAccruals(accruals, marks).map((accepted, i) => {
+      const { entry, previousAccruedSeconds } = accruals[i] as AccrualAppend;
+      if (!accepted) return Err(new ConcurrentUpdateError('cost ledger', entry.sessionId, previousAccruedSeconds));
+      this.entries.push(copy(entry));
+      return Ok();
+    });
   }
 
   async list(query: CostQuery = {}): Promise<CostEntry[]> {

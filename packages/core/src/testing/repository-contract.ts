@@ -82,6 +82,46 @@ export function describeRepositoryContract(name: string, open: () => RepositoryH
         expect((await repos.costs.list()).length).toBe(1);
       });
 
+      it('batched accruals: each line keeps its own compare-and-set — a stale one is refused, the others land, lines of one session apply in order', async () => {
+        unwrap(await repos.costs.appendAccrual(costEntry(), 0));
+        const results = await repos.costs.appendAccruals([
+          // A writer that read the mark before the line above landed: refused, nothing billed twice.
+          { entry: costEntry({ id: 'cst_stale', periodStart: at(0), periodEnd: at(120), accruedSeconds: 120, amountMicros: 14_001 }), previousAccruedSeconds: 0 },
+          { entry: costEntry({ id: 'cst_b1', sessionId: 'ses_b', accruedSeconds: 60 }), previousAccruedSeconds: 0 },
+          { entry: costEntry({ id: 'cst_b2', sessionId: 'ses_b', periodStart: at(60), periodEnd: at(120), accruedSeconds: 120 }), previousAccruedSeconds: 60 },
+          { entry: costEntry({ id: 'cst_2', periodStart: at(60), periodEnd: at(120), accruedSeconds: 120, amountMicros: 7_001 }), previousAccruedSeconds: 60 },
+          // Does not move the mark forward.
+          { entry: costEntry({ id: 'cst_b0', sessionId: 'ses_b', accruedSeconds: 120 }), previousAccruedSeconds: 120 },
+        ]);
+        expect(results.map((r) => r.ok)).toEqual([false, true, true, true, false]);
+        const refused = results[0];
+        if (refused && !refused.ok) expect(refused.err.code).toBe('CONCURRENT_UPDATE');
+        expect((await repos.costs.list()).map((e) => e.id).sort()).toEqual(['cst_00000000000000000000000001', 'cst_2', 'cst_b1', 'cst_b2']);
+        expect(await repos.costs.accruedSecondsOf(['ses_00000000000000000000000001', 'ses_b', 'ses_none'])).toEqual(
+          new Map([
+            ['ses_00000000000000000000000001', 120],
+            ['ses_b', 120],
+            ['ses_none', 0],
+          ]),
+        );
+        expect((await repos.costs.totals()).totalMicros).toBe(7_000 + 7_001 + 7_000 + 7_000);
+      });
+
+      it('batched accruals larger than one write: every line lands and every mark is read, however many', async () => {
+        const lines = Array.from({ length: 2_100 }, (_, i) => ({
+          entry: costEntry({ id: `cst_${String(i).padStart(5, '0')}`, sessionId: 'ses_b', periodStart: at(i * 60), periodEnd: at((i + 1) * 60), accruedSeconds: (i + 1) * 60, amountMicros: 1 }),
+          previousAccruedSeconds: i * 60,
+        }));
+        expect((await repos.costs.appendAccruals(lines)).every((r) => r.ok)).toBe(true);
+        expect(await repos.costs.accruedSeconds('ses_b')).toBe(2_100 * 60);
+        const asked = [...Array.from({ length: 2_500 }, (_, i) => `ses_unknown_${i}`), 'ses_b'];
+        const marks = await repos.costs.accruedSecondsOf(asked);
+        expect(marks.size).toBe(asked.length);
+        expect(marks.get('ses_b')).toBe(2_100 * 60);
+        expect(marks.get('ses_unknown_2499')).toBe(0);
+        expect((await repos.costs.totals()).totalMicros).toBe(2_100);
+      });
+
       it('filters by session, provider and a half-open time range', async () => {
         unwrap(await repos.costs.appendAccrual(costEntry(), 0));
         unwrap(

@@ -92,6 +92,31 @@ describeWithPostgres('PostgreSQL storage', () => {
       await Promise.all(pools.map((p) => p.close()));
     });
 
+    it('lets exactly one line per session into the ledger when two replicas batch accruals of the same sessions at once (two leaders briefly), without deadlocking', async () => {
+      const url = await cluster.createDatabase('ledger_batches', template);
+      const pools = await Promise.all([1, 2].map(() => openPostgresStorage({ url })));
+      const sessionIds = ['ses_00000000000000000000000P11', 'ses_00000000000000000000000P12', 'ses_00000000000000000000000P13'];
+      for (const id of sessionIds) {
+        const { session, event } = buildSession({ id });
+        unwrap(await pools[0]!.repositories.sessions.insert(session, event));
+      }
+      const base = new Date('2026-01-01T00:00:00.000Z');
+      const line = (sessionId: string, writer: number) => ({
+        entry: {
+          id: `cst_${sessionId}_${writer}`, sessionId, consumerId: 'my-app', provider: 'vastai' as const, gpuType: 'RTX 4090',
+          periodStart: base, periodEnd: new Date(base.getTime() + (60 + writer) * 1000), accruedSeconds: 60 + writer, amountMicros: 7_000 + writer, recordedAt: base,
+        },
+        previousAccruedSeconds: 0,
+      });
+      // Opposite orders, so a batch locking in the order given would deadlock against the other.
+      const results = await Promise.all(
+        [0, 1, 2, 3].map((writer) => pools[writer % 2]!.repositories.costs.appendAccruals((writer % 2 ? [...sessionIds].reverse() : sessionIds).map((id) => line(id, writer)))),
+      );
+      expect(results.flat().filter((r) => r.ok)).toHaveLength(sessionIds.length);
+      for (const id of sessionIds) expect(await pools[1]!.repositories.costs.list({ sessionId: id })).toHaveLength(1);
+      await Promise.all(pools.map((p) => p.close()));
+    });
+
     it('keeps money beyond 32 bits exact (µUSD in bigint)', async () => {
       const storage = await open();
       unwrap(await storage.repositories.consumers.create({ id: 'big-spender', name: 'Big', createdAt: new Date(0), disabledAt: null }));

@@ -25,3 +25,10 @@ export function costConditions(columns: CostEntryColumns, query: CostQuery): SQL
   if (query.to !== undefined) conditions.push(lt(columns.periodStart, query.to));
   return conditions;
 }
+
+/** `items` in consecutive slices of at most `size`: batches kept under each dialect's statement and lock limits. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,11 +1,13 @@
-import { and, asc, eq, max } from 'drizzle-orm';
+import { and, asc, eq, inArray, max } from 'drizzle-orm';
 
 import {
   ConcurrentUpdateError,
   Err,
   Ok,
+  acceptedAccruals,
   costEntrySchema,
   summarizeCosts,
+  type AccrualAppend,
   type CostEntry,
   type CostLedgerRepository,
   type CostQuery,
@@ -14,9 +16,16 @@ import {
 } from '@gpu-shopper/core';
 
 import { type StorageDatabase } from '../database.js';
-import { costConditions } from '../queries/cost-ledger.js';
+import { chunks, costConditions } from '../queries/cost-ledger.js';
 import { costEntries } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
+
+/** Ledger lines written per transaction by appendAccruals. */
+const ACCRUALS_PER_TRANSACTION = 2_000;
+/** Rows per INSERT statement: 11 columns each, well under SQLite's 32,766 parameters. */
+const ROWS_PER_INSERT = 500;
+/** Session ids per high-water-mark read. */
+const IDS_PER_QUERY = 500;
 
 export class SqliteCostLedgerRepository implements CostLedgerRepository {
   constructor(private readonly db: StorageDatabase) {}
@@ -44,6 +53,33 @@ export class SqliteCostLedgerRepository implements CostLedgerRepository {
     return this.highWaterMark(this.db, sessionId);
   }
 
+  async accruedSecondsOf(sessionIds: readonly string[]): Promise<Map<string, number>> {
+    return this.highWaterMarks(this.db, sessionIds);
+  }
+
+  async appendAccruals(accruals: readonly AccrualAppend[]): Promise<Result<void, ConcurrentUpdateError>[]> {
+    const results: Result<void, ConcurrentUpdateError>[] = [];
+    // A tick's lines in a few immediate transactions, not one autocommit transaction per session:
+    // the high-water marks are read and the accepted lines written under the same write lock, so
+    // the compare-and-set holds for each line. Bounded so an API write never waits behind a whole
+    // tick of 50,000 sessions.
+    for (const batch of chunks(accruals, ACCRUALS_PER_TRANSACTION)) {
+      const accepted = this.db.transaction(
+        (tx): boolean[] => {
+          const decided = acceptedAccruals(batch, this.highWaterMarks(tx, batch.map((a) => a.entry.sessionId)));
+          const lines = batch.filter((_, i) => decided[i]).map((a) => a.entry);
+          for (const rows of chunks(lines, ROWS_PER_INSERT)) tx.insert(costEntries).values(rows).run();
+          return decided;
+        },
+        { behavior: 'immediate' },
+      );
+      batch.forEach(({ entry, previousAccruedSeconds }, i) =>
+        results.push(accepted[i] ? Ok() : Err(new ConcurrentUpdateError('cost ledger', entry.sessionId, previousAccruedSeconds))),
+      );
+    }
+    return results;
+  }
+
   async list(query: CostQuery = {}): Promise<CostEntry[]> {
     const rows = this.db
       .select()
@@ -56,6 +92,21 @@ export class SqliteCostLedgerRepository implements CostLedgerRepository {
 
   async totals(query: CostQuery = {}): Promise<CostTotals> {
     return summarizeCosts(await this.list(query));
+  }
+
+  /** One grouped read per few hundred sessions (SQLite bounds a statement's parameters). */
+  private highWaterMarks(db: Pick<StorageDatabase, 'select'>, sessionIds: readonly string[]): Map<string, number> {
+    const marks = new Map<string, number>(sessionIds.map((id) => [id, 0]));
+    for (const ids of chunks([...marks.keys()], IDS_PER_QUERY)) {
+      const rows = db
+        .select({ sessionId: costEntries.sessionId, value: max(costEntries.accruedSeconds) })
+        .from(costEntries)
+        .where(inArray(costEntries.sessionId, ids))
+        .groupBy(costEntries.sessionId)
+        .all();
+      for (const row of rows) marks.set(row.sessionId, row.value ?? 0);
+    }
+    return marks;
   }
 
   private highWaterMark(db: Pick<StorageDatabase, 'select'>, sessionId: string): number {

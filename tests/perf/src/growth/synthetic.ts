@@ -60,8 +60,12 @@ export function staticAdapter(offers: readonly Offer[], instances: ProviderInsta
 
 const SEED_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchSeedKeyNeverUsedToLogIn0000000000 bench';
 
-/** `count` more running sessions written straight to storage, each with its instance in `instances`. */
-export async function seedSessions(repositories: Repositories, ids: IdGenerator, deploymentId: string, consumerId: string, count: number, instances: ProviderInstance[]): Promise<void> {
+/**
+ * `count` more running sessions written straight to storage, each with its instance in `instances`;
+ * `parallel` inserts in flight at once (PostgreSQL answers over a pool, SQLite one at a time anyway).
+ */
+export async function seedSessions(repositories: Repositories, ids: IdGenerator, deploymentId: string, consumerId: string, count: number, instances: ProviderInstance[], parallel = 1): Promise<void> {
+  const pending: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const now = new Date();
     const { session, event } = unwrap(
@@ -72,7 +76,9 @@ export async function seedSessions(repositories: Repositories, ids: IdGenerator,
     );
     const instanceId = String(instances.length + 1);
     const running: Session = { ...session, status: 'running', providerInstanceId: instanceId, sshHost: '127.0.0.1', sshPort: 22, sshUser: 'root', billingStartedAt: now, statusChangedAt: now };
-    unwrap(await repositories.sessions.insert(running, event));
     instances.push({ provider: 'vastai', providerInstanceId: instanceId, label: sessionLabel(deploymentId, session.id), state: 'running', ssh: { host: '127.0.0.1', port: 22, user: 'root' }, pricePerHourMicros: 400_000, startedAt: now });
+    pending.push(repositories.sessions.insert(running, event).then((inserted) => void unwrap(inserted)));
+    if (pending.length >= parallel) await Promise.all(pending.splice(0));
   }
+  await Promise.all(pending);
 }
