@@ -1,4 +1,5 @@
 import { costSoFar } from '../cost/billing.js';
+import { buildCostReport, sessionInstanceRecords } from '../cost/cost-reports.js';
 import { unwrap } from '../errors/result.js';
 import { ProviderRateLimitedError, ProviderUnavailableError } from '../ports/provider-errors.js';
 import { costForSeconds, elapsedSeconds } from '../money/money.js';
@@ -10,6 +11,10 @@ const OFFERS = [
   buildOffer({ id: 'vastai-spot-1', providerOfferId: '1', pricePerHourMicros: 160_000, interruptible: true, minBidPerHourMicros: 150_000 }),
   buildOffer({ id: 'vastai-spot-2', providerOfferId: '2', pricePerHourMicros: 170_000, interruptible: true, minBidPerHourMicros: 160_000 }),
   buildOffer({ id: 'vastai-spot-3', providerOfferId: '3', pricePerHourMicros: 310_000, interruptible: true, minBidPerHourMicros: 300_000 }),
+  // The same GPU on-demand: the cheapest is the reference spot savings are measured against.
+  buildOffer({ id: 'vastai-od-1', providerOfferId: '11', pricePerHourMicros: 500_000 }),
+  buildOffer({ id: 'vastai-od-2', providerOfferId: '12', pricePerHourMicros: 420_000 }),
+  buildOffer({ id: 'vastai-od-3', providerOfferId: '13', gpuCount: 2, pricePerHourMicros: 700_000 }),
 ];
 
 async function runningSpot(onPreempt: 'end' | 'reprovision', maxBidPerHourMicros = 200_000) {
@@ -76,6 +81,41 @@ describe('spot sessions: preemption', () => {
     // What the API shows as cost so far is the ledger's figure, each instance at its own price.
     const current = await h.repositories.sessions.get(session.id);
     expect(current && costSoFar(current, h.clock.now())).toBe(ledger);
+  });
+
+  it('the ledger records each instance of a reprovisioned session: its bid, on-demand reference, lifetime and saving; reports total the saving', async () => {
+    const { h, session, instanceId } = await runningSpot('reprovision');
+    expect(session).toMatchObject({ bidPerHourMicros: 165_000, onDemandPricePerHourMicros: 420_000 });
+    h.clock.advanceSeconds(1800);
+    h.provider.preempt(instanceId);
+    const seenAt = h.clock.now();
+    await h.reconciler.pass();
+    await until(async () => (await h.repositories.sessions.get(session.id))?.status === 'running');
+    const moved = await h.repositories.sessions.get(session.id);
+    h.clock.advanceSeconds(3600);
+    await h.lifecycle.tick();
+    const now = h.clock.now();
+    const first = elapsedSeconds(session.billingStartedAt ?? new Date(0), seenAt);
+    const records = await sessionInstanceRecords(h.repositories.costs, { sessions: h.repositories.sessions, now }, session.id);
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({
+      providerInstanceId: instanceId,
+      bidPerHourMicros: 165_000,
+      onDemandPricePerHourMicros: 420_000,
+      startedAt: session.billingStartedAt,
+      endedAt: seenAt,
+      lifetimeSeconds: first,
+      costMicros: costForSeconds(175_000, first),
+      onDemandCostMicros: costForSeconds(420_000, first),
+    });
+    expect(records[1]).toMatchObject({ providerInstanceId: moved?.providerInstanceId, bidPerHourMicros: 176_000, onDemandPricePerHourMicros: 420_000, endedAt: now });
+    const second = records[1]?.lifetimeSeconds ?? 0;
+    expect(second).toBeGreaterThanOrEqual(3600);
+    const report = unwrap(await buildCostReport(h.repositories.costs, { sessionId: session.id }, { sessions: h.repositories.sessions, now }));
+    const spent = costForSeconds(175_000, first) + costForSeconds(186_000, second);
+    const onDemand = costForSeconds(420_000, first) + costForSeconds(420_000, second);
+    expect(report).toMatchObject({ totalMicros: spent, spotMicros: spent, spotOnDemandMicros: onDemand, spotSavingMicros: onDemand - spent });
+    expect(report.spotInstances.map((r) => r.providerInstanceId)).toEqual([instanceId, moved?.providerInstanceId]);
   });
 
   it('a preemption whose handling was cut short after the destroy is carried on by the next pass, not taken for a vanished instance', async () => {

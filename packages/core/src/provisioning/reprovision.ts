@@ -4,6 +4,7 @@ import { decide } from '../sessions/session-writer.js';
 import { type Session, type SessionChanges } from '../sessions/session.js';
 import { movedPricing, type AutoRetry } from './auto-retry.js';
 import { type SagaContext } from './provisioning-options.js';
+import { onDemandReferencePrice } from './spot-terms.js';
 
 export type ReprovisionResult = { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly reason: string };
 
@@ -39,6 +40,8 @@ export class Reprovisioning {
       gpuType: next.gpuType,
       gpuCount: next.gpuCount,
       ...pricing,
+      // The new instance's savings are measured against the on-demand price of its own GPU, as listed now.
+      onDemandPricePerHourMicros: await onDemandReferencePrice(this.ctx.options.inventory, next),
       providerInstanceId: null,
       sshHost: null,
       sshPort: null,
