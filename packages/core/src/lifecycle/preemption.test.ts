@@ -135,10 +135,10 @@ describe('spot sessions: preemption', () => {
     expect((await h.repositories.sessions.listEvents(session.id)).map((e) => e.type)).not.toContain('confirm_vanished');
   });
 
-  it('outbid before it ever ran: the saga records the preemption and ends the session; billing ends at the sighting, not at the destroy', async () => {
+  it('outbid before it ever ran, on_preempt end: the saga records the preemption and ends the session; billing ends at the sighting, not at the destroy', async () => {
     const h = createCoreHarness({ offers: OFFERS });
     h.provider.setCreatedState('starting');
-    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', onPreempt: 'reprovision' })));
+    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', onPreempt: 'end' })));
     const saga = h.provisioning.run(session.id);
     await until(async () => (await h.repositories.sessions.get(session.id))?.providerInstanceId != null);
     const recorded = await h.repositories.sessions.get(session.id);
@@ -153,6 +153,40 @@ describe('spot sessions: preemption', () => {
     expect(h.provider.liveInstances()).toEqual([]);
     const preempted = (await h.repositories.sessions.listEvents(session.id)).find((e) => e.type === 'preempted');
     expect(ended?.stoppedAt?.toISOString()).toBe(preempted?.data['preemptedAt']);
+  });
+
+  it('outbid before it ever ran, on_preempt reprovision: the old instance is destroyed and verified, then the saga rents a comparable spot offer and the session runs there with the same key', async () => {
+    const h = createCoreHarness({ offers: OFFERS });
+    h.provider.setCreatedState('starting');
+    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', maxBidPerHourMicros: 200_000, onPreempt: 'reprovision' })));
+    const saga = h.provisioning.run(session.id);
+    await until(async () => (await h.repositories.sessions.get(session.id))?.providerInstanceId != null);
+    const first = (await h.repositories.sessions.get(session.id))?.providerInstanceId ?? '';
+    h.clock.advanceSeconds(120);
+    h.provider.preempt(first);
+    const seenAt = h.clock.now();
+    // The second instance comes up: once the saga created it, let it run.
+    await until(async () => {
+      const current = await h.repositories.sessions.get(session.id);
+      if (current?.providerInstanceId && current.providerInstanceId !== first) {
+        h.provider.setInstanceState(current.providerInstanceId, 'running');
+        return true;
+      }
+      return current?.status !== 'provisioning';
+    });
+    const ran = await saga;
+    expect(ran).toMatchObject({ status: 'running', offerId: 'vastai-spot-2', preemptions: 1, bidPerHourMicros: 176_000, sshPublicKey: session.sshPublicKey, stoppedAt: null });
+    expect(ran?.providerInstanceId).not.toBe(first);
+    // Never two at once: the outbid instance was destroyed (and verified) before the second create was sent.
+    const calls = h.provider.calls.map((c) => `${c.operation}:${c.argument ?? ''}`);
+    expect(calls.lastIndexOf(`destroyInstance:${first}`)).toBeLessThan(calls.lastIndexOf(`createInstance:${session.label}`));
+    expect(h.provider.liveInstances().map((i) => i.providerInstanceId)).toEqual([ran?.providerInstanceId]);
+    const types = (await h.repositories.sessions.listEvents(session.id)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['preempted', 'reprovision_after_preemption', 'host_changed']));
+    // The outbid instance billed up to its sighting, at its own bid; the ledger keeps it as its own instance.
+    const records = await sessionInstanceRecords(h.repositories.costs, { sessions: h.repositories.sessions, now: h.clock.now() }, session.id);
+    expect(records[0]).toMatchObject({ providerInstanceId: first, bidPerHourMicros: 165_000, endedAt: seenAt });
+    expect(records[0]?.costMicros).toBe(costForSeconds(175_000, records[0]?.lifetimeSeconds ?? -1));
   });
 
   it('on_preempt reprovision with no offer within the maximum bid ends the session instead', async () => {

@@ -44,8 +44,15 @@ export class ReadinessWait {
           case 'read_instance': {
             const read = await provider.getInstance(session.providerInstanceId ?? '', signal);
             instance = read.ok ? read.val : undefined;
-            // Outbid before it ever ran: billing of the bid ended by now; the session ends (preempted).
-            if (read.ok && read.val.state === 'preempted' && session.interruptible) return this.outbidBeforeRunning(session);
+            // Outbid before it ever ran: billing of the bid ended by now; the session follows its
+            // on_preempt policy — ends (preempted), or waits for the instance on a comparable offer.
+            if (read.ok && read.val.state === 'preempted' && session.interruptible) {
+              const next = await this.outbidBeforeRunning(session, provider);
+              if (next.status !== 'provisioning') return next;
+              session = next;
+              progress = progressForNextAttempt(progress);
+              break round;
+            }
             observation = {
               kind: 'instance',
               now,
@@ -107,10 +114,12 @@ export class ReadinessWait {
 
   /**
    * A spot instance outbid while it was still coming up: recorded as a preemption (billing of the
-   * instance ends at this sighting, `stoppedAt`, which the terminator keeps as the end), then the
-   * session ends through the terminator, the instance destroyed and verified.
+   * instance ends at this sighting, `stoppedAt`, which the terminator keeps as the end). With
+   * `on_preempt: reprovision` the session moves to a comparable spot offer (the old instance
+   * destroyed and verified first); otherwise, or when no move is possible, it ends through the
+   * terminator, the instance destroyed and verified.
    */
-  private async outbidBeforeRunning(session: Session): Promise<Session> {
+  private async outbidBeforeRunning(session: Session, provider: ProviderAdapter): Promise<Session> {
     const now = this.ctx.options.clock.now();
     const event = this.ctx.writer.event(session.id, 'preempted', 'provisioner', `instance ${session.providerInstanceId ?? ''} preempted (outbid) before it ran`, {
       providerInstanceId: session.providerInstanceId,
@@ -120,6 +129,10 @@ export class ReadinessWait {
     });
     const recorded = await this.ctx.writer.update(session, () => decide.write({ stoppedAt: now, preemptions: session.preemptions + 1 }, [event]), 1);
     if (!recorded.ok) return (await this.ctx.options.repositories.sessions.get(session.id)) ?? session;
+    if (recorded.val.onPreempt === 'reprovision') {
+      const moved = await this.ctx.reprovisionOutbid(recorded.val, provider);
+      if (moved) return moved;
+    }
     const stopped = await this.ctx.options.terminator.stop(session.id, { actor: 'provisioner', reason: 'instance preempted (outbid) before it ran', stopReason: 'preempted' });
     return stopped.ok ? stopped.val : recorded.val;
   }
