@@ -46,8 +46,9 @@ export interface Model {
   /** Per consumer: the budget limit (µUSD, null = none) and the commitment when it was last set. */
   readonly budgets: Map<ConsumerName, { limitMicros: number | null; floorMicros: number }>;
   steps: number;
-  /** Spot instances outbid by the run (the simulator stopped them). */
+  /** Spot instances outbid by the run (the simulator stopped them), and sessions running again elsewhere after it. */
   outbids: number;
+  reprovisions: number;
 }
 
 /** The run's consumers on the shared server (ids unique per run, so runs do not see each other). */
@@ -200,6 +201,14 @@ class Outbid implements Command {
         const now = await real.world.admin.sessions.retrieve(target.id);
         return now.preemptions > session.preemptions || now.status === 'terminated' || now.status === 'failed';
       }, 20_000);
+      await checkInvariants(model, real);
+      // Then its policy's outcome: running again on another instance (reprovision), or ended.
+      const outcome = await waitFor(`the outcome of ${target.id}'s preemption`, async () => {
+        const now = await real.world.admin.sessions.retrieve(target.id);
+        const movedOn = now.status === 'running' && now.stopped_at === null && now.provider_instance_id !== session.provider_instance_id;
+        return movedOn || now.status === 'terminated' || now.status === 'failed' ? now : undefined;
+      }, 90_000);
+      if (outcome.status === 'running') model.reprovisions++;
     }
     await checkInvariants(model, real);
   }
@@ -381,7 +390,7 @@ export async function runSecurityModel(world: ModelWorld, adminToken: string, op
       for (const name of CONSUMERS) keys[name] = (await world.admin.consumers.create({ id: ids[name] })).api_key;
       const clients = { admin: world.client(adminToken), ...Object.fromEntries(CONSUMERS.map((name) => [name, world.client(keys[name])])) } as Record<Actor, GpuShopper>;
       const real: Real = { world, adminToken, deploymentId, ids, keys, clients };
-      const model: Model = { sessions: [], creates: [], budgets: new Map(), steps: 0, outbids: 0 };
+      const model: Model = { sessions: [], creates: [], budgets: new Map(), steps: 0, outbids: 0, reprovisions: 0 };
       // Alice starts with a tight budget (4 typical hours), bob with a roomy one (15), carol with none.
       for (const [name, hours] of [['alice', 4], ['bob', 15]] as const) {
         const usd = budgetUsd({ world }, hours);
@@ -393,11 +402,10 @@ export async function runSecurityModel(world: ModelWorld, adminToken: string, op
       } finally {
         steps += model.steps;
         spot.outbids += model.outbids;
+        spot.reprovisioned += model.reprovisions;
         for (const { id } of model.sessions.filter((s) => s.spot)) {
-          const session = await world.admin.sessions.retrieve(id).catch(() => undefined);
           spot.spotSessions++;
-          spot.preemptions += session?.preemptions ?? 0;
-          if ((session?.instances?.length ?? 0) > 1) spot.reprovisioned++;
+          spot.preemptions += (await world.admin.sessions.retrieve(id).catch(() => undefined))?.preemptions ?? 0;
         }
         // Leave nothing running for the next sequence (its offers and nodes stay free).
         for (const session of model.sessions) await world.admin.sessions.delete(session.id).catch(() => undefined);
