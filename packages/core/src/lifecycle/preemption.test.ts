@@ -189,6 +189,33 @@ describe('spot sessions: preemption', () => {
     expect(records[0]?.costMicros).toBe(costForSeconds(175_000, records[0]?.lifetimeSeconds ?? -1));
   });
 
+  it('outbid before it ran, its preemption recorded by a saga a restart cut short: the resumed saga carries on without a second preemption or a later billing end', async () => {
+    const h = createCoreHarness({ offers: OFFERS });
+    h.provider.setCreatedState('starting');
+    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', maxBidPerHourMicros: 200_000, onPreempt: 'reprovision' })));
+    const shutdown = new AbortController();
+    const first = h.provisioning.run(session.id, shutdown.signal);
+    await until(async () => (await h.repositories.sessions.get(session.id))?.providerInstanceId != null);
+    shutdown.abort();
+    await first;
+    const cut = await h.repositories.sessions.get(session.id);
+    if (!cut?.providerInstanceId) throw new Error('no instance recorded');
+    h.provider.preempt(cut.providerInstanceId);
+    // What the cut-short round wrote before the restart: the preemption, with its sighting as billing end.
+    const seenAt = h.clock.now();
+    unwrap(await h.repositories.sessions.update(cut.id, cut.version, { stoppedAt: seenAt, preemptions: 1 }, []));
+    h.clock.advanceSeconds(300);
+    const resumed = h.provisioning.run(session.id);
+    await until(async () => {
+      const current = await h.repositories.sessions.get(session.id);
+      if (current?.providerInstanceId && current.providerInstanceId !== cut.providerInstanceId) h.provider.setInstanceState(current.providerInstanceId, 'running');
+      return current?.status !== 'provisioning' || (current.providerInstanceId !== null && current.providerInstanceId !== cut.providerInstanceId);
+    });
+    expect(await resumed).toMatchObject({ status: 'running', offerId: 'vastai-spot-2', preemptions: 1 });
+    const records = await sessionInstanceRecords(h.repositories.costs, { sessions: h.repositories.sessions, now: h.clock.now() }, session.id);
+    expect(records[0]).toMatchObject({ providerInstanceId: cut.providerInstanceId, endedAt: seenAt });
+  });
+
   it('on_preempt reprovision with no offer within the maximum bid ends the session instead', async () => {
     const { h, session, instanceId } = await runningSpot('reprovision', 155_000);
     h.provider.preempt(instanceId);

@@ -1,4 +1,5 @@
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
+import { elapsedSeconds } from '../money/money.js';
 import { decide } from '../sessions/session-writer.js';
 import { type Session } from '../sessions/session.js';
 import { type SagaContext } from './provisioning-options.js';
@@ -120,21 +121,31 @@ export class ReadinessWait {
    * terminator, the instance destroyed and verified.
    */
   private async outbidBeforeRunning(session: Session, provider: ProviderAdapter): Promise<Session> {
-    const now = this.ctx.options.clock.now();
-    const event = this.ctx.writer.event(session.id, 'preempted', 'provisioner', `instance ${session.providerInstanceId ?? ''} preempted (outbid) before it ran`, {
-      providerInstanceId: session.providerInstanceId,
-      offerId: session.offerId,
-      bidPerHourMicros: session.bidPerHourMicros,
-      preemptedAt: now.toISOString(),
-    });
-    const recorded = await this.ctx.writer.update(session, () => decide.write({ stoppedAt: now, preemptions: session.preemptions + 1 }, [event]), 1);
-    if (!recorded.ok) return (await this.ctx.options.repositories.sessions.get(session.id)) ?? session;
-    if (recorded.val.onPreempt === 'reprovision') {
-      const moved = await this.ctx.reprovisionOutbid(recorded.val, provider);
+    let recorded = session;
+    // A provisioning session has no billing end unless its preemption is recorded: a round cut short
+    // by a restart carries on from there, and billing stays ended at the first sighting.
+    if (session.stoppedAt === null) {
+      const now = this.ctx.options.clock.now();
+      const started = session.billingStartedAt;
+      const event = this.ctx.writer.event(session.id, 'preempted', 'provisioner', `instance ${session.providerInstanceId ?? ''} preempted (outbid) before it ran`, {
+        providerInstanceId: session.providerInstanceId,
+        offerId: session.offerId,
+        bidPerHourMicros: session.bidPerHourMicros,
+        billingStartedAt: started?.toISOString() ?? null,
+        preemptedAt: now.toISOString(),
+        lifetimeSeconds: started ? elapsedSeconds(started, now) : 0,
+        onPreempt: session.onPreempt,
+      });
+      const written = await this.ctx.writer.update(session, () => decide.write({ stoppedAt: now, preemptions: session.preemptions + 1 }, [event]), 1);
+      if (!written.ok) return (await this.ctx.options.repositories.sessions.get(session.id)) ?? session;
+      recorded = written.val;
+    }
+    if (recorded.onPreempt === 'reprovision') {
+      const moved = await this.ctx.reprovisionOutbid(recorded, provider);
       if (moved) return moved;
     }
     const stopped = await this.ctx.options.terminator.stop(session.id, { actor: 'provisioner', reason: 'instance preempted (outbid) before it ran', stopReason: 'preempted' });
-    return stopped.ok ? stopped.val : recorded.val;
+    return stopped.ok ? stopped.val : recorded;
   }
 
   /** Asks the node over SSH, with the session's key, whether it is ready. */
