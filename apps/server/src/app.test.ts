@@ -1,3 +1,4 @@
+import { costForSeconds } from '@gpu-shopper/core';
 import { buildOffer } from '@gpu-shopper/core/testing';
 
 import { createAppHarness, request, type AppHarness } from './test-support/app-harness.js';
@@ -136,6 +137,31 @@ describe('inventory', () => {
       .send({ consumer_id: 'alice', offer_id: 'vastai-spot-1', reservation_hours: 1, pricing: 'spot', on_preempt: 'reprovision' })
       .expect(201);
     expect(spot.body.session).toMatchObject({ interruptible: true, bid: 0.165, max_bid: 0.165, on_preempt: 'reprovision', preemptions: 0, price_per_hour_micros: 175_000 });
+    // The on-demand price of the same GPU at rental time is recorded: the reference for the savings reports show.
+    expect(spot.body.session).toMatchObject({ on_demand_price: 0.42, on_demand_price_micros: 420_000 });
+
+    // The session and the cost reports show the instance's bid, lifetime and saving against on-demand.
+    await h.provision();
+    h.core.clock.advanceSeconds(3600);
+    await h.core.lifecycle.tick();
+    const id = spot.body.session.id as string;
+    const got = await request(h.app).get(`/api/v1/sessions/${id}`).set(h.auth(alice)).expect(200);
+    expect(got.body.instances).toEqual([expect.objectContaining({ session_id: id, interruptible: true, bid: 0.165, bid_micros: 165_000, on_demand_price_micros: 420_000 })]);
+    const [instance] = got.body.instances as { lifetime_seconds: number; cost_micros: number; on_demand_cost_micros: number; saving_micros: number }[];
+    expect(instance?.lifetime_seconds).toBeGreaterThanOrEqual(3600);
+    expect(instance).toMatchObject({
+      cost_micros: costForSeconds(175_000, instance?.lifetime_seconds ?? 0),
+      on_demand_cost_micros: costForSeconds(420_000, instance?.lifetime_seconds ?? 0),
+      saving_micros: (instance?.on_demand_cost_micros ?? 0) - (instance?.cost_micros ?? 0),
+    });
+    const costs = await request(h.app).get(`/api/v1/costs?session_id=${id}`).set(h.auth(alice)).expect(200);
+    expect(costs.body).toMatchObject({
+      total_cost_micros: instance?.cost_micros,
+      spot_cost_micros: instance?.cost_micros,
+      spot_on_demand_cost_micros: instance?.on_demand_cost_micros,
+      spot_saving_micros: instance?.saving_micros,
+    });
+    expect(costs.body.spot_instances).toEqual(got.body.instances);
   });
 
   it('error: a bad filter is a 400 naming the field', async () => {

@@ -113,7 +113,7 @@ export {
   type StoragePolicy,
   type WorkloadType,
 } from './resources/sessions.js';
-export { Costs, type CostListParams, type CostPeriod, type CostSummary } from './resources/costs.js';
+export { Costs, type CostListParams, type CostPeriod, type CostSummary, type InstanceCost } from './resources/costs.js';
 export {
   Consumers,
   type ApiKey,

@@ -78,7 +78,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/api/v1/offer-health', summary: 'Offers that failed to provision, and which are suppressed', auth: 'consumer', response: offerHealthResponseSchema, status: 200 },
   { method: 'post', path: '/api/v1/sessions', summary: 'Provision a session (honours Idempotency-Key)', auth: 'consumer', body: createSessionRequestSchema, response: createSessionResponseSchema, status: 201, idempotent: true, aliases: REQUEST_ALIASES.createSession },
   { method: 'get', path: '/api/v1/sessions', summary: 'List sessions (a consumer sees its own)', auth: 'consumer', query: sessionListQuerySchema, response: sessionListResponseSchema, status: 200 },
-  { method: 'get', path: '/api/v1/sessions/:id', summary: 'One session', auth: 'consumer', response: sessionSchema, status: 200 },
+  { method: 'get', path: '/api/v1/sessions/:id', summary: 'One session, with each instance it billed as the cost ledger records it', auth: 'consumer', response: sessionSchema, status: 200 },
   { method: 'delete', path: '/api/v1/sessions/:id', summary: 'Force destroy a session', auth: 'consumer', response: sessionActionResponseSchema, status: 200 },
   { method: 'post', path: '/api/v1/sessions/:id/done', summary: 'Signal the session is done (graceful shutdown)', auth: 'consumer', response: sessionActionResponseSchema, status: 200 },
   { method: 'post', path: '/api/v1/sessions/:id/extend', summary: 'Extend the reservation (never past the hard maximum)', auth: 'consumer', body: extendSessionRequestSchema, response: extendSessionResponseSchema, status: 200, aliases: REQUEST_ALIASES.extendSession },

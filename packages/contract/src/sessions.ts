@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { microsSchema, paginationQuerySchema, providerSchema, queryString, timestampSchema, usdSchema } from './common.js';
+import { instanceCostSchema } from './costs.js';
 import { offerSchema } from './inventory.js';
 
 export const SESSION_STATUSES = ['pending', 'provisioning', 'running', 'stopped', 'stopping', 'terminated', 'failed'] as const;
@@ -51,6 +52,12 @@ export const sessionSchema = z
     max_bid: usdSchema.nullable().meta({ description: 'Spot: the highest bid the session may place, also when it reprovisions; null on-demand' }),
     on_preempt: z.enum(ON_PREEMPT_POLICIES).nullable().meta({ description: 'Spot: what a preemption (outbid) does; null on-demand' }),
     preemptions: z.number().int().meta({ description: 'How many of its instances were preempted so far' }),
+    on_demand_price: usdSchema.nullable().meta({ description: 'Spot: the on-demand price of the same GPU when the current instance was rented, USD per hour (the reference for savings); null on-demand or when none was listed' }),
+    on_demand_price_micros: microsSchema.nullable(),
+    instances: z
+      .array(instanceCostSchema)
+      .optional()
+      .meta({ description: 'GET /api/v1/sessions/{id} only: each instance the session billed, as the cost ledger records it (bid, on-demand reference, lifetime, cost, saving)' }),
     cost_so_far: usdSchema,
     cost_so_far_micros: microsSchema,
     simulated: z.boolean(),

@@ -177,14 +177,14 @@ export {
   type ProvisioningServiceOptions,
 } from './provisioning/provisioning-service.js';
 
-export { buildCostReport, parseUtcDate, type CostReport, type CostReportQuery, type LiveAccrualSource } from './cost/cost-reports.js';
+export { buildCostReport, parseUtcDate, sessionInstanceRecords, type CostReport, type CostReportQuery, type LiveAccrualSource } from './cost/cost-reports.js';
 export { CostAccountant, type BudgetAlert, type CostAccountantOptions } from './cost/cost-accountant.js';
 export { LifecycleManager, type LifecycleManagerOptions, type LifecycleTickReport } from './lifecycle/lifecycle-manager.js';
 export { RECENTLY_DESTROYED_KEPT, Reconciler, type ForeignInstance, type OrphanRecord, type ReconcileReport, type ReconcilerOptions, type ReconcilerSnapshot } from './lifecycle/reconciler.js';
 export { SessionCommands, type SessionCommandsOptions } from './lifecycle/session-commands.js';
 export { recoverSessions, type StartupRecovery, type StartupRecoveryOptions } from './lifecycle/startup-recovery.js';
 
-export { acceptedAccruals, costEntrySchema, summarizeCosts, type CostEntry, type CostQuery, type CostTotals } from './cost/cost-entry.js';
+export { acceptedAccruals, costEntrySchema, instanceCostRecords, summarizeCosts, type CostEntry, type CostQuery, type CostTotals, type InstanceCostRecord } from './cost/cost-entry.js';
 export { billedSeconds, billingStart, costSoFar } from './cost/billing.js';
 export {
   BUDGET_ALERT_THRESHOLDS,

@@ -36,7 +36,7 @@ describeWithPostgres('copying a SQLite deployment to PostgreSQL', () => {
     unwrap(await sqlite.repositories.sessions.insert(session, event, { encryptedPrivateKey: 'sealed' }));
     const cost = {
       id: 'cst_1', sessionId: session.id, consumerId: 'team', provider: session.provider, gpuType: session.gpuType,
-      periodStart: new Date('2026-01-01T00:00:00Z'), periodEnd: new Date('2026-01-01T00:01:00Z'), accruedSeconds: 60, amountMicros: 8_333, recordedAt: new Date('2026-01-01T00:01:00Z'),
+      periodStart: new Date('2026-01-01T00:00:00Z'), periodEnd: new Date('2026-01-01T00:01:00Z'), accruedSeconds: 60, amountMicros: 8_333, recordedAt: new Date('2026-01-01T00:01:00Z'), providerInstanceId: null, bidPerHourMicros: null, onDemandPricePerHourMicros: null, onDemandMicros: null,
     };
     unwrap(await sqlite.repositories.costs.appendAccrual(cost, 0));
     const result = buildBenchmarkResult({ id: 'bmr_00000000000000000000000C01' });

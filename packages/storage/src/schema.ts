@@ -47,6 +47,7 @@ export const sessions = sqliteTable(
     preemptions: integer('preemptions').notNull().default(0),
     priorBilledSeconds: integer('prior_billed_seconds').notNull().default(0),
     priorCostMicros: integer('prior_cost_micros').notNull().default(0),
+    onDemandPricePerHourMicros: integer('on_demand_price_per_hour_micros'),
     autoRetry: integer('auto_retry', { mode: 'boolean' }).notNull().default(false),
     retryScope: text('retry_scope').notNull().default('same_gpu'),
     maxAttempts: integer('max_attempts').notNull().default(1),
@@ -120,6 +121,11 @@ export const costEntries = sqliteTable(
     accruedSeconds: integer('accrued_seconds').notNull(),
     amountMicros: integer('amount_micros').notNull(),
     recordedAt: ms('recorded_at').notNull(),
+    /** The instance the line bills, and for spot lines its bid and the on-demand reference (null on-demand). */
+    providerInstanceId: text('provider_instance_id'),
+    bidPerHourMicros: integer('bid_per_hour_micros'),
+    onDemandPricePerHourMicros: integer('on_demand_price_per_hour_micros'),
+    onDemandMicros: integer('on_demand_micros'),
   },
   (t) => [
     uniqueIndex('cost_entries_session_accrual_unique').on(t.sessionId, t.accruedSeconds),

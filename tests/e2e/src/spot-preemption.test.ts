@@ -136,7 +136,25 @@ describe('spot sessions: preemption survived (simulate mode)', () => {
     const ledger = await ledgerOf('spot-mover');
     expect(ended.cost_so_far_micros).toBe(ledger);
     expect(Math.abs(ledger - billed)).toBeLessThanOrEqual(toleranceFor(before.price_per_hour_micros, after.price_per_hour_micros));
-    process.stdout.write(`spot reprovision: running again ${tookMs} ms after the outbid; ledger ${ledger} µUSD, simulator bill ${billed} µUSD for ${instances.length} instances at ${before.price_per_hour_micros} and ${after.price_per_hour_micros} µUSD/h\n`);
+    // The ledger records each instance: its bid, the on-demand price of its GPU at rental time, its lifetime
+    // (each within the simulator's bill of it), and the report's spot saving is theirs added up.
+    const recorded = (await admin.sessions.retrieve(created.session.id)).instances ?? [];
+    expect(recorded.map((r) => [r.provider_instance_id, r.bid])).toEqual([
+      [oldInstance.id, before.bid],
+      [after.provider_instance_id, after.bid],
+    ]);
+    for (const record of recorded) {
+      const bill = instances.find((i) => i.id === record.provider_instance_id)?.costMicroUsd ?? -1;
+      expect(Math.abs(record.cost_micros - bill)).toBeLessThanOrEqual(toleranceFor(before.price_per_hour_micros, after.price_per_hour_micros));
+      expect(record.lifetime_seconds).toBeGreaterThan(0);
+    }
+    expect(recorded[0]?.ended_at && recorded[1]?.started_at && recorded[0].ended_at <= recorded[1].started_at).toBe(true);
+    const report = await admin.costs.list({ session_id: created.session.id });
+    expect(report.spot_instances).toEqual(recorded);
+    const savings = recorded.filter((r) => r.saving_micros !== null);
+    expect(report.spot_saving_micros).toBe(savings.reduce((sum, r) => sum + (r.saving_micros ?? 0), 0));
+    expect(report.spot_cost_micros).toBe(savings.reduce((sum, r) => sum + r.cost_micros, 0));
+    process.stdout.write(`spot reprovision: running again ${tookMs} ms after the outbid; ledger ${ledger} µUSD, simulator bill ${billed} µUSD for ${instances.length} instances at ${before.price_per_hour_micros} and ${after.price_per_hour_micros} µUSD/h; on-demand ${recorded.map((r) => r.on_demand_price_micros ?? 'unlisted').join(' and ')} µUSD/h, spot saving ${report.spot_saving_micros} µUSD\n`);
   });
 
   it('end: outbid, the session terminates with stop reason preempted, its instance destroyed, the ledger matching the bill', async () => {

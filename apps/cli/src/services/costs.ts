@@ -1,6 +1,6 @@
 import type { CostListParams, CostSummary, GpuShopper } from '@gpu-shopper/client';
 
-import { formatCost } from '../output.js';
+import { formatCost, formatUsd, renderTable } from '../output.js';
 
 export interface CostOptions {
   readonly consumer?: string | undefined;
@@ -54,9 +54,39 @@ export function renderCosts(summary: CostSummary, title = 'Cost Summary'): strin
     ...breakdown('By Provider', Object.entries(summary.by_provider)),
     ...breakdown('By GPU Type', Object.entries(summary.by_gpu_type)),
   ];
+  if (summary.spot_instances.length > 0) lines.push(...spotLines(summary));
   if (summary.by_period.length > 0) {
     const width = Math.max(...summary.by_period.map((p) => p.period.length)) + 2;
     lines.push('', 'By Period:', ...summary.by_period.map((p) => `  ${p.period.padEnd(width)}${formatCost(p.cost)}`));
   }
   return lines.join('\n');
+}
+
+function lifetime(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+/** Spot savings against the on-demand price of the same GPU recorded at rental time, and each spot instance. */
+function spotLines(summary: CostSummary): string[] {
+  const rows = summary.spot_instances.map((i) => [
+    i.session_id,
+    i.provider_instance_id ?? '-',
+    i.gpu_type,
+    i.bid === null ? '-' : formatUsd(i.bid, 3),
+    i.on_demand_price === null ? '-' : formatUsd(i.on_demand_price, 3),
+    lifetime(i.lifetime_seconds),
+    formatCost(i.cost),
+    i.saving_micros === null ? '-' : formatCost(i.saving_micros / 1_000_000),
+  ]);
+  return [
+    '',
+    `Spot Savings: ${formatCost(summary.spot_saving)} (spot ${formatCost(summary.spot_cost)} against ${formatCost(summary.spot_on_demand_cost)} on-demand for the same GPUs)`,
+    '',
+    'Spot Instances:',
+    ...renderTable(['SESSION', 'INSTANCE', 'GPU', 'BID/H', 'ON-DEMAND/H', 'LIFETIME', 'COST', 'SAVED'], rows)
+      .split('\n')
+      .map((line) => `  ${line}`),
+  ];
 }

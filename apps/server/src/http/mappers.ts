@@ -1,4 +1,4 @@
-import { type ConsumerDto, type OfferDto, type SessionDto, type SessionEventDto } from '@gpu-shopper/contract';
+import { type ConsumerDto, type InstanceCostDto, type OfferDto, type SessionDto, type SessionEventDto } from '@gpu-shopper/contract';
 import {
   costSoFar,
   isSessionRetrySuggested,
@@ -6,6 +6,7 @@ import {
   type ApiKey,
   type Budget,
   type Consumer,
+  type InstanceCostRecord,
   type Offer,
   type ProviderInventoryStatus,
   type Session,
@@ -100,9 +101,33 @@ export function sessionToDto(session: Session, now: Date, simulated: boolean): S
     max_bid: session.maxBidPerHourMicros === null ? null : microsToUsd(session.maxBidPerHourMicros),
     on_preempt: session.onPreempt,
     preemptions: session.preemptions,
+    on_demand_price: session.onDemandPricePerHourMicros === null ? null : microsToUsd(session.onDemandPricePerHourMicros),
+    on_demand_price_micros: session.onDemandPricePerHourMicros,
     cost_so_far: microsToUsd(costMicros),
     cost_so_far_micros: costMicros,
     simulated,
+  };
+}
+
+/** One instance as the cost ledger records it (session detail and cost reports). */
+export function instanceCostToDto(record: InstanceCostRecord): InstanceCostDto {
+  return {
+    session_id: record.sessionId,
+    provider_instance_id: record.providerInstanceId,
+    provider: record.provider as InstanceCostDto['provider'],
+    gpu_type: record.gpuType,
+    interruptible: record.interruptible,
+    bid: record.bidPerHourMicros === null ? null : microsToUsd(record.bidPerHourMicros),
+    bid_micros: record.bidPerHourMicros,
+    on_demand_price: record.onDemandPricePerHourMicros === null ? null : microsToUsd(record.onDemandPricePerHourMicros),
+    on_demand_price_micros: record.onDemandPricePerHourMicros,
+    started_at: iso(record.startedAt),
+    ended_at: iso(record.endedAt),
+    lifetime_seconds: record.lifetimeSeconds,
+    cost: microsToUsd(record.costMicros),
+    cost_micros: record.costMicros,
+    on_demand_cost_micros: record.onDemandCostMicros,
+    saving_micros: record.savingMicros,
   };
 }
 

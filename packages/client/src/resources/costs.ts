@@ -1,4 +1,5 @@
 import type { APIPromise } from '../core/api-promise.js';
+import type { Provider } from './shared.js';
 import { APIResource } from '../core/resource.js';
 import { pickRequestOptions, type RequestOptions } from '../internal/request-options.js';
 
@@ -28,6 +29,32 @@ export interface CostPeriod {
   cost_micros: number;
 }
 
+/** One instance as the cost ledger records it; a reprovisioned spot session has one per instance. */
+export interface InstanceCost {
+  session_id: string;
+  provider_instance_id: string | null;
+  provider: Provider;
+  gpu_type: string;
+  interruptible: boolean;
+  /** Spot: the bid the instance ran at, US dollars per hour (storage not included); null on-demand. */
+  bid: number | null;
+  bid_micros: number | null;
+  /** Spot: the on-demand price of the same GPU when the instance was rented, US dollars per hour; null when none was listed. */
+  on_demand_price: number | null;
+  on_demand_price_micros: number | null;
+  /** Start of the instance's billing. */
+  started_at: string;
+  /** End of its billing so far: its preemption or stop, or now while it runs. */
+  ended_at: string;
+  lifetime_seconds: number;
+  cost: number;
+  cost_micros: number;
+  /** What the same seconds cost at `on_demand_price`, micro-USD. */
+  on_demand_cost_micros: number | null;
+  /** `on_demand_cost_micros − cost_micros`. */
+  saving_micros: number | null;
+}
+
 /** Costs over a range, with breakdowns. */
 export interface CostSummary {
   /** Total in US dollars. */
@@ -50,6 +77,17 @@ export interface CostSummary {
   by_gpu_type: Record<string, number>;
   /** Per day or month, as asked with `period`. */
   by_period: CostPeriod[];
+  /** Part of `total_cost` spent on spot instances whose GPU had an on-demand price when rented, US dollars. */
+  spot_cost: number;
+  spot_cost_micros: number;
+  /** What those spot seconds cost at the on-demand price of the same GPU (recorded at rental time), US dollars. */
+  spot_on_demand_cost: number;
+  spot_on_demand_cost_micros: number;
+  /** `spot_on_demand_cost − spot_cost`: what renting spot saved, US dollars. */
+  spot_saving: number;
+  spot_saving_micros: number;
+  /** Each spot instance billed in the range. */
+  spot_instances: InstanceCost[];
   /** First day included, or `null` for no lower bound. */
   start: string | null;
   /** Last day included, or `null` for no upper bound. */

@@ -8,6 +8,7 @@ import type { Stream } from '../core/streaming.js';
 import { path } from '../internal/path.js';
 import { pickRequestOptions, type IdempotentRequestOptions, type RequestOptions } from '../internal/request-options.js';
 import { sleep } from '../internal/sleep.js';
+import type { InstanceCost } from './costs.js';
 import type { Offer } from './inventory.js';
 import type { Provider } from './shared.js';
 
@@ -102,6 +103,11 @@ export interface Session {
   on_preempt: OnPreempt | null;
   /** How many of its instances were preempted so far. */
   preemptions: number;
+  /** Spot: the on-demand price of the same GPU when the current instance was rented, US dollars per hour (the reference for savings). */
+  on_demand_price: number | null;
+  on_demand_price_micros: number | null;
+  /** `retrieve()` only: each instance the session billed, as the cost ledger records it. */
+  instances?: InstanceCost[];
   /** Cost so far, in US dollars. */
   cost_so_far: number;
   /** Cost so far in exact micro-USD. */

@@ -126,6 +126,8 @@ export function buildSession(overrides: Partial<Session> = {}): Session {
     max_bid: null,
     on_preempt: null,
     preemptions: 0,
+    on_demand_price: null,
+    on_demand_price_micros: null,
     cost_so_far: 0,
     cost_so_far_micros: 0,
     simulated: true,

@@ -32,6 +32,7 @@ async function ledgerWithEntries() {
           accruedSeconds: previous + 60,
           amountMicros: amount,
           recordedAt: new Date(start),
+          providerInstanceId: null, bidPerHourMicros: null, onDemandPricePerHourMicros: null, onDemandMicros: null,
         },
         previous,
       ),
@@ -106,7 +107,7 @@ describe('cost reports include running sessions up to now (accruing)', () => {
     const repositories = await runningSession(start);
     unwrap(
       await repositories.costs.appendAccrual(
-        { id: 'cst_1', sessionId: 'ses_live', consumerId: 'my-app', provider: 'vastai', gpuType: 'RTX 4090', periodStart: start, periodEnd: new Date(start.getTime() + 300_000), accruedSeconds: 300, amountMicros: 35_000, recordedAt: start },
+        { id: 'cst_1', sessionId: 'ses_live', consumerId: 'my-app', provider: 'vastai', gpuType: 'RTX 4090', periodStart: start, periodEnd: new Date(start.getTime() + 300_000), accruedSeconds: 300, amountMicros: 35_000, recordedAt: start, providerInstanceId: null, bidPerHourMicros: null, onDemandPricePerHourMicros: null, onDemandMicros: null },
         0,
       ),
     );

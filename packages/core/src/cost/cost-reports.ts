@@ -3,7 +3,7 @@ import { Err, Ok, type Result } from '../errors/result.js';
 import { billedSeconds } from './billing.js';
 import { type CostLedgerRepository, type SessionRepository } from '../ports/repositories.js';
 import { LIVE_STATUSES, TERMINAL_STATUSES } from '../sessions/session.js';
-import { accrualEntry, summarizeCosts, type CostEntry, type CostTotals } from './cost-entry.js';
+import { accrualEntry, instanceCostRecords, summarizeCosts, type CostEntry, type CostTotals, type InstanceCostRecord } from './cost-entry.js';
 
 export interface CostReportQuery {
   readonly consumerId?: string;
@@ -29,6 +29,8 @@ export interface CostReport extends CostTotals {
   /** Exclusive end: the day after `endDate`. */
   readonly to: Date | null;
   readonly byPeriod: { readonly period: string; readonly totalMicros: number }[];
+  /** Each spot instance billed in the range: its bid, on-demand reference, lifetime, cost and saving (accruing part included). */
+  readonly spotInstances: InstanceCostRecord[];
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -109,6 +111,7 @@ export async function buildCostReport(ledger: CostLedgerRepository, query: CostR
     from,
     to,
     byPeriod: query.period ? byPeriod(all, query.period) : [],
+    spotInstances: instanceCostRecords(all).filter((record) => record.interruptible),
   });
 }
 
@@ -119,4 +122,13 @@ function byPeriod(entries: readonly CostEntry[], period: 'daily' | 'monthly'): {
     totals.set(key, (totals.get(key) ?? 0) + entry.amountMicros);
   }
   return [...totals.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, totalMicros]) => ({ period: key, totalMicros }));
+}
+
+/**
+ * A session's instances as the ledger records them (each one's bid, on-demand reference, lifetime and
+ * cost), the current one's accruing part included: a reprovisioned spot session lists one per instance.
+ */
+export async function sessionInstanceRecords(ledger: CostLedgerRepository, live: LiveAccrualSource, sessionId: string): Promise<InstanceCostRecord[]> {
+  const entries = await ledger.list({ sessionId });
+  return instanceCostRecords([...entries, ...(await accruingEntries(ledger, live, { sessionId }))]);
 }

@@ -1,4 +1,5 @@
 import { costSoFar } from '../cost/billing.js';
+import { buildCostReport, sessionInstanceRecords } from '../cost/cost-reports.js';
 import { unwrap } from '../errors/result.js';
 import { ProviderRateLimitedError, ProviderUnavailableError } from '../ports/provider-errors.js';
 import { costForSeconds, elapsedSeconds } from '../money/money.js';
@@ -10,6 +11,10 @@ const OFFERS = [
   buildOffer({ id: 'vastai-spot-1', providerOfferId: '1', pricePerHourMicros: 160_000, interruptible: true, minBidPerHourMicros: 150_000 }),
   buildOffer({ id: 'vastai-spot-2', providerOfferId: '2', pricePerHourMicros: 170_000, interruptible: true, minBidPerHourMicros: 160_000 }),
   buildOffer({ id: 'vastai-spot-3', providerOfferId: '3', pricePerHourMicros: 310_000, interruptible: true, minBidPerHourMicros: 300_000 }),
+  // The same GPU on-demand: the cheapest is the reference spot savings are measured against.
+  buildOffer({ id: 'vastai-od-1', providerOfferId: '11', pricePerHourMicros: 500_000 }),
+  buildOffer({ id: 'vastai-od-2', providerOfferId: '12', pricePerHourMicros: 420_000 }),
+  buildOffer({ id: 'vastai-od-3', providerOfferId: '13', gpuCount: 2, pricePerHourMicros: 700_000 }),
 ];
 
 async function runningSpot(onPreempt: 'end' | 'reprovision', maxBidPerHourMicros = 200_000) {
@@ -78,6 +83,41 @@ describe('spot sessions: preemption', () => {
     expect(current && costSoFar(current, h.clock.now())).toBe(ledger);
   });
 
+  it('the ledger records each instance of a reprovisioned session: its bid, on-demand reference, lifetime and saving; reports total the saving', async () => {
+    const { h, session, instanceId } = await runningSpot('reprovision');
+    expect(session).toMatchObject({ bidPerHourMicros: 165_000, onDemandPricePerHourMicros: 420_000 });
+    h.clock.advanceSeconds(1800);
+    h.provider.preempt(instanceId);
+    const seenAt = h.clock.now();
+    await h.reconciler.pass();
+    await until(async () => (await h.repositories.sessions.get(session.id))?.status === 'running');
+    const moved = await h.repositories.sessions.get(session.id);
+    h.clock.advanceSeconds(3600);
+    await h.lifecycle.tick();
+    const now = h.clock.now();
+    const first = elapsedSeconds(session.billingStartedAt ?? new Date(0), seenAt);
+    const records = await sessionInstanceRecords(h.repositories.costs, { sessions: h.repositories.sessions, now }, session.id);
+    expect(records).toHaveLength(2);
+    expect(records[0]).toMatchObject({
+      providerInstanceId: instanceId,
+      bidPerHourMicros: 165_000,
+      onDemandPricePerHourMicros: 420_000,
+      startedAt: session.billingStartedAt,
+      endedAt: seenAt,
+      lifetimeSeconds: first,
+      costMicros: costForSeconds(175_000, first),
+      onDemandCostMicros: costForSeconds(420_000, first),
+    });
+    expect(records[1]).toMatchObject({ providerInstanceId: moved?.providerInstanceId, bidPerHourMicros: 176_000, onDemandPricePerHourMicros: 420_000, endedAt: now });
+    const second = records[1]?.lifetimeSeconds ?? 0;
+    expect(second).toBeGreaterThanOrEqual(3600);
+    const report = unwrap(await buildCostReport(h.repositories.costs, { sessionId: session.id }, { sessions: h.repositories.sessions, now }));
+    const spent = costForSeconds(175_000, first) + costForSeconds(186_000, second);
+    const onDemand = costForSeconds(420_000, first) + costForSeconds(420_000, second);
+    expect(report).toMatchObject({ totalMicros: spent, spotMicros: spent, spotOnDemandMicros: onDemand, spotSavingMicros: onDemand - spent });
+    expect(report.spotInstances.map((r) => r.providerInstanceId)).toEqual([instanceId, moved?.providerInstanceId]);
+  });
+
   it('a preemption whose handling was cut short after the destroy is carried on by the next pass, not taken for a vanished instance', async () => {
     const { h, session, instanceId } = await runningSpot('reprovision');
     h.provider.preempt(instanceId);
@@ -95,10 +135,10 @@ describe('spot sessions: preemption', () => {
     expect((await h.repositories.sessions.listEvents(session.id)).map((e) => e.type)).not.toContain('confirm_vanished');
   });
 
-  it('outbid before it ever ran: the saga records the preemption and ends the session; billing ends at the sighting, not at the destroy', async () => {
+  it('outbid before it ever ran, on_preempt end: the saga records the preemption and ends the session; billing ends at the sighting, not at the destroy', async () => {
     const h = createCoreHarness({ offers: OFFERS });
     h.provider.setCreatedState('starting');
-    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', onPreempt: 'reprovision' })));
+    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', onPreempt: 'end' })));
     const saga = h.provisioning.run(session.id);
     await until(async () => (await h.repositories.sessions.get(session.id))?.providerInstanceId != null);
     const recorded = await h.repositories.sessions.get(session.id);
@@ -113,6 +153,67 @@ describe('spot sessions: preemption', () => {
     expect(h.provider.liveInstances()).toEqual([]);
     const preempted = (await h.repositories.sessions.listEvents(session.id)).find((e) => e.type === 'preempted');
     expect(ended?.stoppedAt?.toISOString()).toBe(preempted?.data['preemptedAt']);
+  });
+
+  it('outbid before it ever ran, on_preempt reprovision: the old instance is destroyed and verified, then the saga rents a comparable spot offer and the session runs there with the same key', async () => {
+    const h = createCoreHarness({ offers: OFFERS });
+    h.provider.setCreatedState('starting');
+    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', maxBidPerHourMicros: 200_000, onPreempt: 'reprovision' })));
+    const saga = h.provisioning.run(session.id);
+    await until(async () => (await h.repositories.sessions.get(session.id))?.providerInstanceId != null);
+    const first = (await h.repositories.sessions.get(session.id))?.providerInstanceId ?? '';
+    h.clock.advanceSeconds(120);
+    h.provider.preempt(first);
+    const seenAt = h.clock.now();
+    // The second instance comes up: once the saga created it, let it run.
+    await until(async () => {
+      const current = await h.repositories.sessions.get(session.id);
+      if (current?.providerInstanceId && current.providerInstanceId !== first) {
+        h.provider.setInstanceState(current.providerInstanceId, 'running');
+        return true;
+      }
+      return current?.status !== 'provisioning';
+    });
+    const ran = await saga;
+    expect(ran).toMatchObject({ status: 'running', offerId: 'vastai-spot-2', preemptions: 1, bidPerHourMicros: 176_000, sshPublicKey: session.sshPublicKey, stoppedAt: null });
+    expect(ran?.providerInstanceId).not.toBe(first);
+    // Never two at once: the outbid instance was destroyed (and verified) before the second create was sent.
+    const calls = h.provider.calls.map((c) => `${c.operation}:${c.argument ?? ''}`);
+    expect(calls.lastIndexOf(`destroyInstance:${first}`)).toBeLessThan(calls.lastIndexOf(`createInstance:${session.label}`));
+    expect(h.provider.liveInstances().map((i) => i.providerInstanceId)).toEqual([ran?.providerInstanceId]);
+    const types = (await h.repositories.sessions.listEvents(session.id)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['preempted', 'reprovision_after_preemption', 'host_changed']));
+    // The outbid instance billed up to its sighting, at its own bid; the ledger keeps it as its own instance.
+    const records = await sessionInstanceRecords(h.repositories.costs, { sessions: h.repositories.sessions, now: h.clock.now() }, session.id);
+    expect(records[0]).toMatchObject({ providerInstanceId: first, bidPerHourMicros: 165_000, endedAt: seenAt });
+    expect(records[0]?.costMicros).toBe(costForSeconds(175_000, records[0]?.lifetimeSeconds ?? -1));
+  });
+
+  it('outbid before it ran, its preemption recorded by a saga a restart cut short: the resumed saga carries on without a second preemption or a later billing end', async () => {
+    const h = createCoreHarness({ offers: OFFERS });
+    h.provider.setCreatedState('starting');
+    const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId: 'vastai-spot-1', pricing: 'spot', maxBidPerHourMicros: 200_000, onPreempt: 'reprovision' })));
+    const shutdown = new AbortController();
+    const first = h.provisioning.run(session.id, shutdown.signal);
+    await until(async () => (await h.repositories.sessions.get(session.id))?.providerInstanceId != null);
+    shutdown.abort();
+    await first;
+    const cut = await h.repositories.sessions.get(session.id);
+    if (!cut?.providerInstanceId) throw new Error('no instance recorded');
+    h.provider.preempt(cut.providerInstanceId);
+    // What the cut-short round wrote before the restart: the preemption, with its sighting as billing end.
+    const seenAt = h.clock.now();
+    unwrap(await h.repositories.sessions.update(cut.id, cut.version, { stoppedAt: seenAt, preemptions: 1 }, []));
+    h.clock.advanceSeconds(300);
+    const resumed = h.provisioning.run(session.id);
+    await until(async () => {
+      const current = await h.repositories.sessions.get(session.id);
+      if (current?.providerInstanceId && current.providerInstanceId !== cut.providerInstanceId) h.provider.setInstanceState(current.providerInstanceId, 'running');
+      return current?.status !== 'provisioning' || (current.providerInstanceId !== null && current.providerInstanceId !== cut.providerInstanceId);
+    });
+    expect(await resumed).toMatchObject({ status: 'running', offerId: 'vastai-spot-2', preemptions: 1 });
+    const records = await sessionInstanceRecords(h.repositories.costs, { sessions: h.repositories.sessions, now: h.clock.now() }, session.id);
+    expect(records[0]).toMatchObject({ providerInstanceId: cut.providerInstanceId, endedAt: seenAt });
   });
 
   it('on_preempt reprovision with no offer within the maximum bid ends the session instead', async () => {

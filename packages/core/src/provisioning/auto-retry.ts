@@ -7,7 +7,7 @@ import { bidFor, type Session, type SessionChanges, type SessionErrorType } from
 import { offerSatisfiesTemplate, type VendorTemplate } from '../templates/vendor-template.js';
 import { type InstanceCreation } from './create-at-provider.js';
 import { type SagaContext } from './provisioning-options.js';
-import { offerStorageRate } from './spot-terms.js';
+import { offerStorageRate, onDemandReferencePrice } from './spot-terms.js';
 
 /**
  * Step 4 of the saga, when an attempt fails for a reason another host may not have: move the
@@ -57,6 +57,7 @@ export class AutoRetry {
       gpuType: next.gpuType,
       gpuCount: next.gpuCount,
       ...pricing,
+      ...(session.interruptible ? { onDemandPricePerHourMicros: await onDemandReferencePrice(this.ctx.options.inventory, next) } : {}),
       providerInstanceId: null,
       hostKeyFingerprint: null,
       attempt: session.attempt + 1,

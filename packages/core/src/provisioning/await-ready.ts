@@ -1,4 +1,5 @@
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
+import { elapsedSeconds } from '../money/money.js';
 import { decide } from '../sessions/session-writer.js';
 import { type Session } from '../sessions/session.js';
 import { type SagaContext } from './provisioning-options.js';
@@ -44,8 +45,15 @@ export class ReadinessWait {
           case 'read_instance': {
             const read = await provider.getInstance(session.providerInstanceId ?? '', signal);
             instance = read.ok ? read.val : undefined;
-            // Outbid before it ever ran: billing of the bid ended by now; the session ends (preempted).
-            if (read.ok && read.val.state === 'preempted' && session.interruptible) return this.outbidBeforeRunning(session);
+            // Outbid before it ever ran: billing of the bid ended by now; the session follows its
+            // on_preempt policy — ends (preempted), or waits for the instance on a comparable offer.
+            if (read.ok && read.val.state === 'preempted' && session.interruptible) {
+              const next = await this.outbidBeforeRunning(session, provider);
+              if (next.status !== 'provisioning') return next;
+              session = next;
+              progress = progressForNextAttempt(progress);
+              break round;
+            }
             observation = {
               kind: 'instance',
               now,
@@ -107,21 +115,37 @@ export class ReadinessWait {
 
   /**
    * A spot instance outbid while it was still coming up: recorded as a preemption (billing of the
-   * instance ends at this sighting, `stoppedAt`, which the terminator keeps as the end), then the
-   * session ends through the terminator, the instance destroyed and verified.
+   * instance ends at this sighting, `stoppedAt`, which the terminator keeps as the end). With
+   * `on_preempt: reprovision` the session moves to a comparable spot offer (the old instance
+   * destroyed and verified first); otherwise, or when no move is possible, it ends through the
+   * terminator, the instance destroyed and verified.
    */
-  private async outbidBeforeRunning(session: Session): Promise<Session> {
-    const now = this.ctx.options.clock.now();
-    const event = this.ctx.writer.event(session.id, 'preempted', 'provisioner', `instance ${session.providerInstanceId ?? ''} preempted (outbid) before it ran`, {
-      providerInstanceId: session.providerInstanceId,
-      offerId: session.offerId,
-      bidPerHourMicros: session.bidPerHourMicros,
-      preemptedAt: now.toISOString(),
-    });
-    const recorded = await this.ctx.writer.update(session, () => decide.write({ stoppedAt: now, preemptions: session.preemptions + 1 }, [event]), 1);
-    if (!recorded.ok) return (await this.ctx.options.repositories.sessions.get(session.id)) ?? session;
+  private async outbidBeforeRunning(session: Session, provider: ProviderAdapter): Promise<Session> {
+    let recorded = session;
+    // A provisioning session has no billing end unless its preemption is recorded: a round cut short
+    // by a restart carries on from there, and billing stays ended at the first sighting.
+    if (session.stoppedAt === null) {
+      const now = this.ctx.options.clock.now();
+      const started = session.billingStartedAt;
+      const event = this.ctx.writer.event(session.id, 'preempted', 'provisioner', `instance ${session.providerInstanceId ?? ''} preempted (outbid) before it ran`, {
+        providerInstanceId: session.providerInstanceId,
+        offerId: session.offerId,
+        bidPerHourMicros: session.bidPerHourMicros,
+        billingStartedAt: started?.toISOString() ?? null,
+        preemptedAt: now.toISOString(),
+        lifetimeSeconds: started ? elapsedSeconds(started, now) : 0,
+        onPreempt: session.onPreempt,
+      });
+      const written = await this.ctx.writer.update(session, () => decide.write({ stoppedAt: now, preemptions: session.preemptions + 1 }, [event]), 1);
+      if (!written.ok) return (await this.ctx.options.repositories.sessions.get(session.id)) ?? session;
+      recorded = written.val;
+    }
+    if (recorded.onPreempt === 'reprovision') {
+      const moved = await this.ctx.reprovisionOutbid(recorded, provider);
+      if (moved) return moved;
+    }
     const stopped = await this.ctx.options.terminator.stop(session.id, { actor: 'provisioner', reason: 'instance preempted (outbid) before it ran', stopReason: 'preempted' });
-    return stopped.ok ? stopped.val : recorded.val;
+    return stopped.ok ? stopped.val : recorded;
   }
 
   /** Asks the node over SSH, with the session's key, whether it is ready. */

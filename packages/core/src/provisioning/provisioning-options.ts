@@ -144,6 +144,12 @@ export interface SagaContext {
   recordOfferFailure(session: Session, failureType: OfferFailureType, reason: string, offer?: Offer): Promise<void>;
   /** A status change of the saga, on the session as it saw it or not at all (undefined: someone else moved it). */
   transition(session: Session, trigger: SessionTrigger, reason: string, changes?: SessionChanges): Promise<Session | undefined>;
+  /**
+   * A spot instance outbid while still provisioning, its preemption recorded, with `on_preempt:
+   * reprovision`: destroys and verifies it, moves the session to a comparable spot offer within its
+   * maximum bid and budget, and sends the create there. Undefined when it cannot (the caller ends it).
+   */
+  reprovisionOutbid(session: Session, provider: ProviderAdapter): Promise<Session | undefined>;
   /** The template a request names (an unknown hash is a 404, never "any host"). */
   resolveTemplate(hashId: string | null | undefined): Promise<Result<VendorTemplate | null, ProvisionError>>;
 }

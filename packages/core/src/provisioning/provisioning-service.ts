@@ -3,6 +3,7 @@ import { type Result } from '../errors/result.js';
 import { type OfferFailureType } from '../inventory/offer-failure.js';
 import { type Offer } from '../inventory/offer.js';
 import { noopLogger, type Logger } from '../logging/logger.js';
+import { type ProviderAdapter } from '../ports/provider-adapter.js';
 import { type SessionTrigger } from '../sessions/session-state-machine.js';
 import { decide, SessionWriter } from '../sessions/session-writer.js';
 import { retriesOnAnotherOffer, type Session, type SessionChanges, type SessionErrorType } from '../sessions/session.js';
@@ -76,6 +77,21 @@ export class ProvisioningService implements SagaContext {
    */
   reprovisionAfterPreemption(session: Session): Promise<ReprovisionResult> {
     return this.reprovisioning.afterPreemption(session);
+  }
+
+  async reprovisionOutbid(session: Session, provider: ProviderAdapter): Promise<Session | undefined> {
+    // Never two live instances: the create on the new offer is sent only once the old one is verified gone.
+    const destroyed = await this.options.terminator.destroyInstances(session, 'provisioner');
+    if (!destroyed.gone) {
+      this.logger.warn('outbid instance not verified gone; the session ends instead of reprovisioning', { sessionId: session.id, reason: destroyed.reason });
+      return undefined;
+    }
+    const moved = await this.reprovisioning.afterPreemption(session);
+    if (!moved.ok) {
+      this.logger.info('no reprovision for a spot session outbid while provisioning', { sessionId: session.id, reason: moved.reason });
+      return undefined;
+    }
+    return this.creation.createAtProvider(moved.session, provider, false);
   }
 
   /**

@@ -1,9 +1,12 @@
 import { remainingCommitment } from '../consumers/budget-commitments.js';
+import { billedSeconds } from '../cost/billing.js';
+import { accrualEntry } from '../cost/cost-entry.js';
 import { formatUsd } from '../money/money.js';
 import { decide } from '../sessions/session-writer.js';
 import { type Session, type SessionChanges } from '../sessions/session.js';
 import { movedPricing, type AutoRetry } from './auto-retry.js';
 import { type SagaContext } from './provisioning-options.js';
+import { onDemandReferencePrice } from './spot-terms.js';
 
 export type ReprovisionResult = { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly reason: string };
 
@@ -12,6 +15,7 @@ export type ReprovisionResult = { readonly ok: true; readonly session: Session }
  * (`on_preempt: reprovision`) to a comparable interruptible offer — same GPU scope as auto-retry,
  * a minimum bid within the session's maximum bid, and a worst case the budget allows — and puts it
  * back in `provisioning` with the same id, label and key, for the saga to create and verify there.
+ * A session outbid while still provisioning (never ran) moves the same way and stays in `provisioning`.
  */
 export class Reprovisioning {
   constructor(
@@ -20,7 +24,9 @@ export class Reprovisioning {
   ) {}
 
   async afterPreemption(session: Session): Promise<ReprovisionResult> {
-    if (session.status !== 'running' || !session.interruptible || session.onPreempt !== 'reprovision') return { ok: false, reason: `the session is ${session.status}` };
+    if ((session.status !== 'running' && session.status !== 'provisioning') || !session.interruptible || session.onPreempt !== 'reprovision' || session.stoppedAt === null) {
+      return { ok: false, reason: `the session is ${session.status}` };
+    }
     const next = await this.autoRetry.comparableOffer(session);
     if (!next) return { ok: false, reason: `no comparable interruptible offer with a minimum bid within ${formatUsd(session.maxBidPerHourMicros ?? 0, 4)}/h` };
     const now = this.ctx.options.clock.now();
@@ -30,7 +36,9 @@ export class Reprovisioning {
     const raise = Math.max(0, remainingCommitment({ ...session, ...pricing }, now) - remainingCommitment(session, now));
     const allowed = this.ctx.budgets.check(headroom, raise, `reprovisioning on ${next.id} at ${formatUsd(pricing.pricePerHourMicros, 4)}/h`);
     if (!allowed.ok) return { ok: false, reason: allowed.err.message };
-    // What the ledger holds for the earlier instances (accrued up to the preemption by the caller).
+    // What the ledger holds for the earlier instances, brought up to the preemption first: the new
+    // instance's accrual starts from this mark, so a second not written now would never be billed.
+    await this.accrueToPreemption(session);
     const priorBilledSeconds = await this.ctx.options.repositories.costs.accruedSeconds(session.id);
     const priorCostMicros = (await this.ctx.options.repositories.costs.totals({ sessionId: session.id })).totalMicros;
     const deadline = Math.min(now.getTime() + this.ctx.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
@@ -39,6 +47,8 @@ export class Reprovisioning {
       gpuType: next.gpuType,
       gpuCount: next.gpuCount,
       ...pricing,
+      // The new instance's savings are measured against the on-demand price of its own GPU, as listed now.
+      onDemandPricePerHourMicros: await onDemandReferencePrice(this.ctx.options.inventory, next),
       providerInstanceId: null,
       sshHost: null,
       sshPort: null,
@@ -52,16 +62,25 @@ export class Reprovisioning {
       triedOfferIds: [...session.triedOfferIds, session.offerId],
       provisioningDeadline: new Date(deadline),
     };
-    const plan = this.ctx.writer.transition(session, {
-      trigger: 'reprovision_after_preemption',
-      actor: 'provisioner',
-      reason: `preempted on ${session.offerId}; reprovisioning on ${next.id} at a bid of ${formatUsd(pricing.bidPerHourMicros ?? 0, 4)}/h`,
-      changes,
-    });
+    const reason = `preempted on ${session.offerId}; reprovisioning on ${next.id} at a bid of ${formatUsd(pricing.bidPerHourMicros ?? 0, 4)}/h`;
+    const guard = raise > 0 ? headroom.guard : undefined;
+    // From running (preempted while it ran) or provisioning (outbid before it ran): back to, or still, provisioning.
+    const plan = this.ctx.writer.transition(session, { trigger: 'reprovision_after_preemption', actor: 'provisioner', reason, changes });
     if (!plan.ok) return { ok: false, reason: plan.err.message };
-    const updated = await this.ctx.writer.update(session, () => decide.transition(plan.val, { guard: raise > 0 ? headroom.guard : undefined }), 1);
+    const updated = await this.ctx.writer.update(session, () => decide.transition(plan.val, { guard }), 1);
     if (!updated.ok) return { ok: false, reason: updated.err.message };
     this.ctx.logger.info('reprovisioning a preempted spot session', { sessionId: session.id, from: session.offerId, to: next.id });
     return { ok: true, session: updated.val };
+  }
+
+  /** The ledger line up to the preemption (`stoppedAt`), if not written yet; losing the race to another writer loses nothing. */
+  private async accrueToPreemption(session: Session): Promise<void> {
+    if (!session.billingStartedAt) return;
+    const ledger = this.ctx.options.repositories.costs;
+    const accrued = await ledger.accruedSeconds(session.id);
+    const total = billedSeconds(session, this.ctx.options.clock.now());
+    if (total <= accrued) return;
+    const now = this.ctx.options.clock.now();
+    await ledger.appendAccrual(accrualEntry({ ...session, billingStartedAt: session.billingStartedAt }, accrued, total, this.ctx.options.ids.next('costEntry'), now), accrued);
   }
 }

@@ -6,7 +6,7 @@ import { createSessionIntent } from '../sessions/new-session.js';
 import { retryOnConcurrentUpdate } from '../sessions/session-writer.js';
 import { type Session } from '../sessions/session.js';
 import { describeRequirement, offerSatisfiesTemplate, unmetTemplateRequirements, type VendorTemplate } from '../templates/vendor-template.js';
-import { spotTermsFor } from './spot-terms.js';
+import { onDemandReferencePrice, spotTermsFor } from './spot-terms.js';
 import { type IdempotencyContext, type ProvisionError, type ProvisionedSession, type ProvisionRequest, type SagaContext } from './provisioning-options.js';
 
 /**
@@ -140,6 +140,7 @@ export class SessionIntents {
     const early = this.ctx.budgets.check(await this.ctx.budgets.headroom(input.consumerId), worstCase, action);
     if (!early.ok) return early;
 
+    const onDemandPricePerHourMicros = spot.val ? await onDemandReferencePrice(this.ctx.options.inventory, offer.val) : null;
     const keys = await this.ctx.options.keys.generate();
     const now = this.ctx.options.clock.now();
     const sessionId = this.ctx.options.ids.next('session');
@@ -159,7 +160,7 @@ export class SessionIntents {
         diskGb: input.diskGb ?? null,
         sshPublicKey: keys.publicKey,
         autoRetry: input.autoRetry ?? null,
-        spot: spot.val && { bidPerHourMicros: spot.val.bidPerHourMicros, maxBidPerHourMicros: spot.val.maxBidPerHourMicros, onPreempt: spot.val.onPreempt },
+        spot: spot.val && { bidPerHourMicros: spot.val.bidPerHourMicros, maxBidPerHourMicros: spot.val.maxBidPerHourMicros, onPreempt: spot.val.onPreempt, onDemandPricePerHourMicros },
       },
       {
         sessionId,

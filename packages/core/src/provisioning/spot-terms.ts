@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors/domain-errors.js';
 import { Err, Ok, type Result } from '../errors/result.js';
+import { type InventoryService } from '../inventory/inventory-service.js';
 import { type Offer } from '../inventory/offer.js';
 import { formatUsd } from '../money/money.js';
 import { bidFor, DEFAULT_BID_MARGIN_PERCENT, type OnPreempt } from '../sessions/session.js';
@@ -71,4 +72,20 @@ export function spotTermsFor(
     );
   }
   return Ok({ bidPerHourMicros: bidFor(minBid, maxBid), maxBidPerHourMicros: maxBid, storagePerHourMicros: offerStorageRate(offer), onPreempt: onPreempt ?? 'end' });
+}
+
+/**
+ * What the GPU of a spot offer costs on-demand: the cheapest on-demand offer listed at the same
+ * provider with the same GPU and count, µUSD per hour. The reference spot savings are measured
+ * against, taken when an instance is rented; null when none is listed (no saving is claimed then)
+ * or the inventory cannot answer (a rental never waits on it).
+ */
+export async function onDemandReferencePrice(inventory: Pick<InventoryService, 'query'>, offer: Pick<Offer, 'provider' | 'gpuType' | 'gpuCount'>): Promise<number | null> {
+  try {
+    const answer = await inventory.query({ provider: offer.provider, pricing: 'on-demand', sort: 'price', minGpus: offer.gpuCount });
+    const same = answer.offers.filter((o) => o.interruptible !== true && o.gpuType === offer.gpuType && o.gpuCount === offer.gpuCount);
+    return same.length === 0 ? null : Math.min(...same.map((o) => o.pricePerHourMicros));
+  } catch {
+    return null;
+  }
 }

@@ -31,7 +31,13 @@ export interface NewSessionInput {
   readonly sshPublicKey: string;
   readonly autoRetry?: { readonly maxAttempts: number; readonly scope: RetryScope } | null;
   /** An interruptible (spot) rental: the bid placed, the highest bid allowed and the preemption policy. */
-  readonly spot?: { readonly bidPerHourMicros: number; readonly maxBidPerHourMicros: number; readonly onPreempt: OnPreempt } | null;
+  readonly spot?: {
+    readonly bidPerHourMicros: number;
+    readonly maxBidPerHourMicros: number;
+    readonly onPreempt: OnPreempt;
+    /** The on-demand price of the same GPU at rental time (the reference for spot savings); null when none was listed. */
+    readonly onDemandPricePerHourMicros?: number | null;
+  } | null;
 }
 
 export interface NewSessionContext {
@@ -98,6 +104,7 @@ export function createSessionIntent(
     preemptions: 0,
     priorBilledSeconds: 0,
     priorCostMicros: 0,
+    onDemandPricePerHourMicros: input.spot?.onDemandPricePerHourMicros ?? null,
     autoRetry: input.autoRetry != null && input.autoRetry.maxAttempts > 1,
     retryScope: input.autoRetry?.scope ?? 'same_gpu',
     maxAttempts: input.autoRetry?.maxAttempts ?? 1,

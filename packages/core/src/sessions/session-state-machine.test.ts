@@ -27,6 +27,8 @@ const ALLOWED: ReadonlyArray<[SessionStatus, SessionTrigger, SessionStatus]> = [
   ['running', 'confirm_preserved', 'stopped'],
   // Spot, policy reprovision: the outbid instance is destroyed and verified, then another is rented.
   ['running', 'reprovision_after_preemption', 'provisioning'],
+  // Outbid before it ran: the saga moves it to another spot offer and goes on provisioning.
+  ['provisioning', 'reprovision_after_preemption', 'provisioning'],
   ['stopped', 'request_destroy', 'stopping'],
   ['stopped', 'report_failure', 'stopping'],
   ['stopped', 'confirm_vanished', 'failed'],

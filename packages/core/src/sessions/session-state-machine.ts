@@ -52,6 +52,8 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionStatus, Partial<Record<
     request_destroy: 'stopping',
     report_failure: 'stopping',
     confirm_vanished: 'failed',
+    // Spot, outbid before it ran (policy reprovision): it stays provisioning, on another offer.
+    reprovision_after_preemption: 'provisioning',
   },
   running: {
     request_destroy: 'stopping',

@@ -177,6 +177,12 @@ export const sessionSchema = z.object({
    */
   priorBilledSeconds: z.number().int().nonnegative(),
   priorCostMicros: z.number().int().nonnegative(),
+  /**
+   * Spot only: what the same GPU costs on-demand, µUSD per hour — the cheapest comparable on-demand
+   * offer (same provider, GPU and count) listed when the current instance was rented. Recorded then,
+   * so the savings a report shows do not move with today's market; null when none was listed.
+   */
+  onDemandPricePerHourMicros: z.number().int().nonnegative().nullable(),
   /** Auto-retry: after a failed attempt, try the next comparable offer with the same session id and key. */
   autoRetry: z.boolean(),
   retryScope: retryScopeSchema,

@@ -27,6 +27,7 @@ function costEntry(overrides: Partial<CostEntry> = {}): CostEntry {
     accruedSeconds: 60,
     amountMicros: 7_000,
     recordedAt: at(60),
+    providerInstanceId: null, bidPerHourMicros: null, onDemandPricePerHourMicros: null, onDemandMicros: null,
     ...overrides,
   };
 }
@@ -71,7 +72,27 @@ export function describeRepositoryContract(name: string, open: () => RepositoryH
           billedSeconds: 120,
           byProvider: { vastai: 14_001 },
           byGpuType: { 'RTX 4090': 14_001 },
+          spotMicros: 0,
+          spotOnDemandMicros: 0,
+          spotSavingMicros: 0,
         });
+      });
+
+      it("keeps each spot line's instance, bid and on-demand reference, and totals the saving", async () => {
+        const spot = { providerInstanceId: 'vast-1', bidPerHourMicros: 150_000, onDemandPricePerHourMicros: 420_000 };
+        unwrap(await repos.costs.appendAccrual(costEntry({ ...spot, amountMicros: 2_834, onDemandMicros: 7_000 }), 0));
+        unwrap(
+          await repos.costs.appendAccrual(
+            costEntry({ id: 'cst_2', periodStart: at(60), periodEnd: at(120), accruedSeconds: 120, amountMicros: 2_833, ...spot, providerInstanceId: 'vast-2', onDemandMicros: 7_000 }),
+            60,
+          ),
+        );
+        const lines = await repos.costs.list({ sessionId: 'ses_00000000000000000000000001' });
+        expect(lines.map((l) => [l.providerInstanceId, l.bidPerHourMicros, l.onDemandPricePerHourMicros, l.onDemandMicros])).toEqual([
+          ['vast-1', 150_000, 420_000, 7_000],
+          ['vast-2', 150_000, 420_000, 7_000],
+        ]);
+        expect(await repos.costs.totals()).toMatchObject({ totalMicros: 5_667, spotMicros: 5_667, spotOnDemandMicros: 14_000, spotSavingMicros: 8_333 });
       });
 
       it('refuses an accrual based on a stale high-water mark (no double billing)', async () => {

@@ -84,7 +84,7 @@ describeWithPostgres('PostgreSQL storage', () => {
       const base = new Date('2026-01-01T00:00:00.000Z');
       const entry = (i: number) => ({
         id: `cst_${i}`, sessionId: session.id, consumerId: session.consumerId, provider: session.provider, gpuType: session.gpuType,
-        periodStart: base, periodEnd: new Date(base.getTime() + (60 + i) * 1000), accruedSeconds: 60 + i, amountMicros: 7_000 + i, recordedAt: base,
+        periodStart: base, periodEnd: new Date(base.getTime() + (60 + i) * 1000), accruedSeconds: 60 + i, amountMicros: 7_000 + i, recordedAt: base, providerInstanceId: null, bidPerHourMicros: null, onDemandPricePerHourMicros: null, onDemandMicros: null,
       });
       const results = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => pools[i % 2]!.repositories.costs.appendAccrual(entry(i), 0)));
       expect(results.filter((r) => r.ok)).toHaveLength(1);

@@ -63,6 +63,7 @@ export const sessions = pgTable(
     preemptions: integer('preemptions').notNull().default(0),
     priorBilledSeconds: integer('prior_billed_seconds').notNull().default(0),
     priorCostMicros: micros('prior_cost_micros').notNull().default(0),
+    onDemandPricePerHourMicros: micros('on_demand_price_per_hour_micros'),
     autoRetry: boolean('auto_retry').notNull().default(false),
     retryScope: text('retry_scope').notNull().default('same_gpu'),
     maxAttempts: integer('max_attempts').notNull().default(1),
@@ -136,6 +137,11 @@ export const costEntries = pgTable(
     accruedSeconds: integer('accrued_seconds').notNull(),
     amountMicros: micros('amount_micros').notNull(),
     recordedAt: ms('recorded_at').notNull(),
+    /** The instance the line bills, and for spot lines its bid and the on-demand reference (null on-demand). */
+    providerInstanceId: text('provider_instance_id'),
+    bidPerHourMicros: micros('bid_per_hour_micros'),
+    onDemandPricePerHourMicros: micros('on_demand_price_per_hour_micros'),
+    onDemandMicros: micros('on_demand_micros'),
   },
   (t) => [
     uniqueIndex('cost_entries_session_accrual_unique').on(t.sessionId, t.accruedSeconds),

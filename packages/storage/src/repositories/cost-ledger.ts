@@ -22,7 +22,7 @@ import { isUniqueViolation } from './unique-violation.js';
 
 /** Ledger lines written per transaction by appendAccruals. */
 const ACCRUALS_PER_TRANSACTION = 2_000;
-/** Rows per INSERT statement: 11 columns each, well under SQLite's 32,766 parameters. */
+/** Rows per INSERT statement: 14 columns each, well under SQLite's 32,766 parameters. */
 const ROWS_PER_INSERT = 500;
 /** Session ids per high-water-mark read. */
 const IDS_PER_QUERY = 500;

@@ -34,6 +34,9 @@ export class ModelWorld {
     readonly gpus: readonly string[],
     /** The median hourly price of those GPUs' offers: budgets are set in multiples of it. */
     readonly typicalPriceUsd: number,
+    /** The GPU types with the most interruptible (spot) offers, and the median minimum bid among them. */
+    readonly spotGpus: readonly string[],
+    readonly typicalMinBidUsd: number,
     private readonly work: string,
   ) {}
 
@@ -42,7 +45,8 @@ export class ModelWorld {
     const simulator = await startSimulator({ seed, bootDelayMs: 200, keyPropagationMs: 50, catalogSize: 2000 });
     const work = await mkdtemp(path.join(tmpdir(), 'gpushop-model-'));
     const server = await startServer({
-      env: { VASTAI_API_KEY: VAST_KEY, VASTAI_BASE_URL: simulator.urls.vastai, LIFECYCLE_CHECK_INTERVAL: '1s', LOG_LEVEL: 'info' },
+      // Reconciliation every second: an outbid spot instance is noticed (and ended or reprovisioned) within a few steps.
+      env: { VASTAI_API_KEY: VAST_KEY, VASTAI_BASE_URL: simulator.urls.vastai, LIFECYCLE_CHECK_INTERVAL: '1s', RECONCILIATION_INTERVAL: '1s', LOG_LEVEL: 'info' },
     });
     const admin = new GpuShopper({ baseURL: server.url, apiKey: ADMIN_TOKEN, maxRetries: 0 });
     const control = new SimulatorControlClient(simulator.urls.control);
@@ -54,7 +58,13 @@ export class ModelWorld {
     const gpus = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([gpu]) => gpu);
     const prices = offers.filter((o) => gpus.includes(o.gpu_type)).map((o) => o.price_per_hour).sort((a, b) => a - b);
     const typicalPriceUsd = prices[Math.floor(prices.length / 2)] ?? 0.5;
-    return new ModelWorld(simulator, server, admin, control, other, gpus, typicalPriceUsd, work);
+    const spot = (await admin.inventory.list({ provider: 'vastai', pricing: 'spot', limit: 10_000 })).offers.filter((o) => o.min_bid !== null);
+    const spotCounts = new Map<string, number>();
+    for (const offer of spot) spotCounts.set(offer.gpu_type, (spotCounts.get(offer.gpu_type) ?? 0) + 1);
+    const spotGpus = [...spotCounts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([gpu]) => gpu);
+    const bids = spot.filter((o) => spotGpus.includes(o.gpu_type)).map((o) => o.min_bid ?? 0).sort((a, b) => a - b);
+    const typicalMinBidUsd = bids[Math.floor(bids.length / 2)] ?? 0.2;
+    return new ModelWorld(simulator, server, admin, control, other, gpus, typicalPriceUsd, spotGpus, typicalMinBidUsd, work);
   }
 
   async stop(): Promise<void> {
@@ -99,10 +109,19 @@ export class ModelWorld {
     return this.control.instances();
   }
 
+  /** Another tenant outbids a running spot instance (the simulator stops it as Vast does); false when it is not running. */
+  async outbid(instanceId: string): Promise<boolean> {
+    const res = await fetch(`${this.simulator.urls.control}/_sim/instances/vastai/${encodeURIComponent(instanceId)}/outbid`, { method: 'POST' });
+    if (res.status === 404 || res.status === 409) return false;
+    if (res.status !== 200) throw new Error(`outbid refused (${res.status}): ${await res.text()}`);
+    return true;
+  }
+
   /**
    * The safety invariants that must hold after every step, whatever the sequence:
    * - every instance alive at the vendor with this deployment's label belongs to a live session;
    * - no running session's instance has been destroyed behind its back;
+   * - no session holds two instances at once (a reprovision or retry destroys the old one first);
    * - the other deployment's instance is alive.
    * The budget and isolation invariants are the model's (they need to know who did what).
    */
@@ -123,10 +142,18 @@ export class ModelWorld {
         problems.push(`instance ${instance.id} is ${instance.state} but its session ${session.id} is ${session.status}`);
       }
     }
+    // Never two live instances for one session: an outbid (stopped) instance still exists until destroyed.
+    const perLabel = new Map<string, string[]>();
+    for (const instance of instances) {
+      if (instance.state === 'destroyed' || instance.id === this.otherDeploymentInstanceId) continue;
+      perLabel.set(instance.label, [...(perLabel.get(instance.label) ?? []), `${instance.id} (${instance.state})`]);
+    }
+    for (const [label, ids] of perLabel) if (ids.length > 1) problems.push(`${label} holds ${ids.length} instances at once: ${ids.join(', ')}`);
     // Instances, then sessions: a session still running whose instance is gone was destroyed behind its back.
     const byId = new Map(instances.map((i) => [i.id, i]));
     for (const session of after.values()) {
-      if (session.status !== 'running' || !session.provider_instance_id) continue;
+      // A running spot session with stopped_at set is a recorded preemption: its outbid instance is destroyed on purpose.
+      if (session.status !== 'running' || !session.provider_instance_id || session.stopped_at !== null) continue;
       if (byId.get(session.provider_instance_id)?.state === 'destroyed') problems.push(`session ${session.id} is running but its instance ${session.provider_instance_id} was destroyed`);
     }
     const other = byId.get(this.otherDeploymentInstanceId);

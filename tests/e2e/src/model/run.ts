@@ -29,7 +29,10 @@ const started = Date.now();
 const world = await ModelWorld.start(seed);
 try {
   const report = await runSecurityModel(world, ADMIN_TOKEN, { runs, maxSteps, seed });
-  process.stdout.write(`passed: ${report.runs} sequences, ${report.steps} steps, seed ${report.seed}, violations 0, ${Math.round((Date.now() - started) / 1000)} s\n`);
+  process.stdout.write(
+    `passed: ${report.runs} sequences, ${report.steps} steps, seed ${report.seed}, violations 0, ${Math.round((Date.now() - started) / 1000)} s; ` +
+      `${report.spotSessions} spot sessions, ${report.outbids} outbids, ${report.preemptions} preemptions, ${report.reprovisioned} reprovisioned\n`,
+  );
 } catch (error) {
   process.stdout.write(`FAILED (seed ${seed}; replay with --seed ${seed}):\n${error instanceof Error ? error.message : String(error)}\n`);
   process.exitCode = 1;

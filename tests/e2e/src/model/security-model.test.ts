@@ -26,5 +26,6 @@ describe('model-based security test: random sequences by several consumers and t
     const report = await runSecurityModel(world, ADMIN_TOKEN, { runs, maxSteps, seed });
     expect(report.runs).toBeGreaterThanOrEqual(runs);
     expect(report.steps).toBeGreaterThan(0);
+    process.stdout.write(`model-based security test: ${report.steps} steps; ${report.spotSessions} spot sessions, ${report.outbids} outbids, ${report.preemptions} preemptions recorded, ${report.reprovisioned} reprovisioned\n`);
   }, 600_000);
 });

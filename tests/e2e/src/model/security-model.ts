@@ -2,19 +2,23 @@ import fc from 'fast-check';
 
 import { type GpuShopper, type Session } from '@gpu-shopper/client';
 
+import { waitFor } from '../support/simulator-control.js';
 import { apiCode, type ModelWorld } from './model-world.js';
 
 /**
  * A model-based test of the safety and isolation promises: fast-check draws random sequences of
- * what consumers and the admin do — create, extend, done, delete, idempotent retries (also with
- * someone else's key), acting on other consumers' sessions, budget changes, cleanup-orphans with each
- * kind of credential — runs them against the real server and vendor simulator, and checks after
- * every step that:
+ * what consumers and the admin do — create (on-demand, or spot with a maximum bid that ends or
+ * reprovisions when outbid), extend, done, delete, idempotent retries (also with someone else's
+ * key), acting on other consumers' sessions, budget changes, other tenants outbidding spot instances,
+ * cleanup-orphans with each kind of credential — runs them against the real server and vendor
+ * simulator, and checks after every step that:
  *   1. no consumer's worst-case commitment exceeds its budget (beyond what it had committed when
- *      the budget was lowered);
+ *      the budget was lowered) — a spot session counted at its maximum bid plus storage, so no
+ *      reprovision after a preemption may take a consumer past its budget;
  *   2. an action with one consumer's credential never changes another consumer's session;
  *   3. nothing of another deployment is destroyed;
- *   4. every live instance has a live session, and no running session lost its instance.
+ *   4. every live instance has a live session, no running session lost its instance, and no session
+ *      ever holds two instances at once.
  * A failure prints the seed and the shrunk sequence of steps.
  */
 
@@ -25,6 +29,7 @@ type Actor = ConsumerName | 'admin';
 interface ModelSession {
   readonly id: string;
   readonly owner: ConsumerName;
+  readonly spot?: boolean;
 }
 
 interface IdempotentCreate {
@@ -41,6 +46,9 @@ export interface Model {
   /** Per consumer: the budget limit (µUSD, null = none) and the commitment when it was last set. */
   readonly budgets: Map<ConsumerName, { limitMicros: number | null; floorMicros: number }>;
   steps: number;
+  /** Spot instances outbid by the run (the simulator stopped them), and sessions running again elsewhere after it. */
+  outbids: number;
+  reprovisions: number;
 }
 
 /** The run's consumers on the shared server (ids unique per run, so runs do not see each other). */
@@ -64,11 +72,22 @@ function fingerprint(session: Session | undefined): string {
   return session ? JSON.stringify([session.status, session.expires_at, session.reservation_hours, session.stopped_at]) : 'missing';
 }
 
-/** Worst case of a consumer as the budget counts it: ended sessions at their cost, live ones at price × reserved hours. */
+const micros = (usd: number) => Math.round(usd * 1_000_000);
+
+/**
+ * The most a session may bill per hour: its price, or for a spot session its maximum bid plus its
+ * storage (price − bid) — what any reprovision after a preemption may bid up to.
+ */
+export function worstRateMicros(s: Pick<Session, 'interruptible' | 'price_per_hour_micros' | 'bid' | 'max_bid'>): number {
+  if (!s.interruptible || s.bid === null || s.max_bid === null) return s.price_per_hour_micros;
+  return Math.max(s.price_per_hour_micros, micros(s.max_bid) + s.price_per_hour_micros - micros(s.bid));
+}
+
+/** Worst case of a consumer as the budget counts it: ended sessions at their cost, live ones at their worst rate × reserved hours. */
 export function worstCaseMicros(sessions: readonly Session[]): number {
   return sessions.reduce((sum, s) => {
     const live = s.status === 'pending' || s.status === 'provisioning' || s.status === 'running' || s.status === 'stopped' || s.status === 'stopping';
-    return sum + (live ? s.price_per_hour_micros * s.reservation_hours : s.cost_so_far_micros);
+    return sum + (live ? worstRateMicros(s) * s.reservation_hours : s.cost_so_far_micros);
   }, 0);
 }
 
@@ -121,6 +140,79 @@ class Create implements Command {
     await checkInvariants(model, real);
   }
   toString = () => `Create(${this.actor}, gpu#${this.gpuIndex}, ${this.hours} h${this.keyed ? ', keyed' : ''})`;
+}
+
+/**
+ * A consumer rents a GPU interruptibly: the cheapest spot offer of the GPU whose minimum bid is
+ * within its maximum bid (a multiple of the typical minimum bid), ending or reprovisioning when outbid.
+ */
+class CreateSpot implements Command {
+  constructor(
+    readonly actor: ConsumerName,
+    readonly gpuIndex: number,
+    readonly hours: number,
+    /** The maximum bid in tenths of the typical minimum bid (11 = 1.1 ×). */
+    readonly bidTenths: number,
+    readonly onPreempt: 'end' | 'reprovision',
+  ) {}
+  check = () => true;
+  async run(model: Model, real: Real): Promise<void> {
+    const gpu = real.world.spotGpus[this.gpuIndex % Math.max(1, real.world.spotGpus.length)] ?? 'RTX 4090';
+    const maxBid = Math.max(0.001, Math.round(real.world.typicalMinBidUsd * this.bidTenths * 100) / 1000);
+    const body = { consumer_id: real.ids[this.actor], gpu, reservation_hours: this.hours, pricing: 'spot' as const, max_bid: maxBid, on_preempt: this.onPreempt };
+    try {
+      const created = await real.clients[this.actor].sessions.create(body);
+      if (created.session.consumer_id !== real.ids[this.actor]) fail(`${this.actor} created a spot session for ${created.session.consumer_id}`);
+      if (!created.session.interruptible || created.session.max_bid === null || micros(created.session.max_bid) > micros(maxBid)) {
+        fail(`${this.actor}'s spot session ${created.session.id} is not bid within its maximum (${JSON.stringify([created.session.interruptible, created.session.bid, created.session.max_bid])})`);
+      }
+      model.sessions.push({ id: created.session.id, owner: this.actor, spot: true });
+    } catch (error) {
+      const code = apiCode(error);
+      if (!STATUS_OK_FOR_OWNER.has(code)) fail(`${this.actor}'s spot create answered ${code}`);
+    }
+    await checkInvariants(model, real);
+  }
+  toString = () => `CreateSpot(${this.actor}, gpu#${this.gpuIndex}, ${this.hours} h, max bid ${this.bidTenths / 10}×, ${this.onPreempt})`;
+}
+
+/**
+ * Another tenant outbids one of the run's spot instances: the simulator stops it as Vast does. The
+ * server then ends the session or moves it to a comparable offer within its maximum bid and budget;
+ * the invariants are checked while that happens, step after step.
+ */
+class Outbid implements Command {
+  constructor(readonly index: number) {}
+  check = (model: Readonly<Model>) => model.sessions.some((s) => s.spot);
+  async run(model: Model, real: Real): Promise<void> {
+    const spot = model.sessions.filter((s) => s.spot);
+    const target = spot[this.index % spot.length];
+    if (!target) return;
+    // Only a running instance can be outbid: wait for the session to run (or to have ended, then nothing to outbid).
+    const session = await waitFor(`spot session ${target.id} running or ended`, async () => {
+      const now = await real.world.admin.sessions.retrieve(target.id);
+      return now.status === 'running' || now.status === 'terminated' || now.status === 'failed' || now.status === 'stopping' ? now : undefined;
+    }, 60_000);
+    if (session.status === 'running' && session.stopped_at === null && session.provider_instance_id && (await real.world.outbid(session.provider_instance_id))) {
+      model.outbids++;
+      // The server records it within a reconciliation pass: wait for that, so the next steps act on
+      // (and check) a session being ended or reprovisioned.
+      await waitFor(`the preemption of ${target.id} recorded`, async () => {
+        const now = await real.world.admin.sessions.retrieve(target.id);
+        return now.preemptions > session.preemptions || now.status === 'terminated' || now.status === 'failed';
+      }, 20_000);
+      await checkInvariants(model, real);
+      // Then its policy's outcome: running again on another instance (reprovision), or ended.
+      const outcome = await waitFor(`the outcome of ${target.id}'s preemption`, async () => {
+        const now = await real.world.admin.sessions.retrieve(target.id);
+        const movedOn = now.status === 'running' && now.stopped_at === null && now.provider_instance_id !== session.provider_instance_id;
+        return movedOn || now.status === 'terminated' || now.status === 'failed' ? now : undefined;
+      }, 90_000);
+      if (outcome.status === 'running') model.reprovisions++;
+    }
+    await checkInvariants(model, real);
+  }
+  toString = () => `Outbid(spot #${this.index})`;
 }
 
 /** A consumer tries to rent on another consumer's account: refused, nothing created. */
@@ -257,6 +349,8 @@ const actor = fc.constantFrom<Actor>(...CONSUMERS, 'admin');
 
 export const commandArbitraries = [
   fc.tuple(consumer, fc.nat(3), fc.integer({ min: 1, max: 4 }), fc.boolean()).map(([a, g, h, k]) => new Create(a, g, h, k)),
+  fc.tuple(consumer, fc.nat(2), fc.integer({ min: 1, max: 4 }), fc.constantFrom(11, 15, 30), fc.constantFrom('end' as const, 'reprovision' as const)).map(([a, g, h, b, p]) => new CreateSpot(a, g, h, b, p)),
+  fc.nat(20).map((i) => new Outbid(i)),
   fc.tuple(consumer, consumer).map(([a, v]) => new CreateForOther(a, v)),
   fc.tuple(fc.nat(20), consumer).map(([i, a]) => new Retry(i, a)),
   fc.tuple(actor, fc.constantFrom('extend' as const, 'done' as const, 'delete' as const), fc.nat(20), fc.integer({ min: 1, max: 4 })).map(([a, act, i, h]) => new Act(a, act, i, h)),
@@ -274,6 +368,12 @@ export interface ModelRunReport {
   readonly runs: number;
   readonly steps: number;
   readonly seed: number;
+  /** Spot sessions created, instances outbid, and preemptions the server recorded (each ended or reprovisioned). */
+  readonly spotSessions: number;
+  readonly outbids: number;
+  readonly preemptions: number;
+  /** Spot sessions that ran again on another instance after a preemption. */
+  readonly reprovisioned: number;
 }
 
 /** Runs `runs` random sequences against `world`; throws (with seed and shrunk steps) on a violation. */
@@ -281,6 +381,7 @@ export async function runSecurityModel(world: ModelWorld, adminToken: string, op
   const deploymentId = (await world.admin.health()).deployment_id;
   let run = 0;
   let steps = 0;
+  const spot = { spotSessions: 0, outbids: 0, preemptions: 0, reprovisioned: 0 };
   await fc.assert(
     fc.asyncProperty(fc.commands(commandArbitraries, { maxCommands: options.maxSteps, size: 'max' }), async (commands) => {
       run++;
@@ -289,7 +390,7 @@ export async function runSecurityModel(world: ModelWorld, adminToken: string, op
       for (const name of CONSUMERS) keys[name] = (await world.admin.consumers.create({ id: ids[name] })).api_key;
       const clients = { admin: world.client(adminToken), ...Object.fromEntries(CONSUMERS.map((name) => [name, world.client(keys[name])])) } as Record<Actor, GpuShopper>;
       const real: Real = { world, adminToken, deploymentId, ids, keys, clients };
-      const model: Model = { sessions: [], creates: [], budgets: new Map(), steps: 0 };
+      const model: Model = { sessions: [], creates: [], budgets: new Map(), steps: 0, outbids: 0, reprovisions: 0 };
       // Alice starts with a tight budget (4 typical hours), bob with a roomy one (15), carol with none.
       for (const [name, hours] of [['alice', 4], ['bob', 15]] as const) {
         const usd = budgetUsd({ world }, hours);
@@ -300,11 +401,17 @@ export async function runSecurityModel(world: ModelWorld, adminToken: string, op
         await fc.asyncModelRun(() => ({ model, real }), commands);
       } finally {
         steps += model.steps;
+        spot.outbids += model.outbids;
+        spot.reprovisioned += model.reprovisions;
+        for (const { id } of model.sessions.filter((s) => s.spot)) {
+          spot.spotSessions++;
+          spot.preemptions += (await world.admin.sessions.retrieve(id).catch(() => undefined))?.preemptions ?? 0;
+        }
         // Leave nothing running for the next sequence (its offers and nodes stay free).
         for (const session of model.sessions) await world.admin.sessions.delete(session.id).catch(() => undefined);
       }
     }),
     { numRuns: options.runs, seed: options.seed, endOnFailure: false, verbose: 1 },
   );
-  return { runs: run, steps, seed: options.seed };
+  return { runs: run, steps, seed: options.seed, ...spot };
 }

@@ -5,6 +5,7 @@ import { buildCostReport, microsToUsd, type CostReportQuery } from '@gpu-shopper
 
 import { consumerScope } from '../../auth/authenticate.js';
 import { type AppDeps } from '../../deps.js';
+import { instanceCostToDto } from '../../http/mappers.js';
 import { validateWithAliases } from '../../http/validate.js';
 
 /** Shared by `GET /costs` and `GET /costs/summary`: validation, consumer scoping and the wire shape. */
@@ -33,6 +34,13 @@ export async function answerCostReport(deps: AppDeps, res: Response, rawQuery: u
     by_provider: usdRecord(report.val.byProvider),
     by_gpu_type: usdRecord(report.val.byGpuType),
     by_period: report.val.byPeriod.map((p) => ({ period: p.period, cost: microsToUsd(p.totalMicros), cost_micros: p.totalMicros })),
+    spot_cost: microsToUsd(report.val.spotMicros),
+    spot_cost_micros: report.val.spotMicros,
+    spot_on_demand_cost: microsToUsd(report.val.spotOnDemandMicros),
+    spot_on_demand_cost_micros: report.val.spotOnDemandMicros,
+    spot_saving: microsToUsd(report.val.spotSavingMicros),
+    spot_saving_micros: report.val.spotSavingMicros,
+    spot_instances: report.val.spotInstances.map(instanceCostToDto),
     start: report.val.from ? report.val.from.toISOString().slice(0, 10) : null,
     end: report.val.to ? new Date(report.val.to.getTime() - 86_400_000).toISOString().slice(0, 10) : null,
     consumer_id: consumerId ?? null,

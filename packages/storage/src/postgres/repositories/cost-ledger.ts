@@ -27,7 +27,7 @@ import { costEntries } from '../schema.js';
  * leader's and the new one's) and everything else.
  */
 const ACCRUALS_PER_TRANSACTION = 500;
-/** Rows per INSERT statement: 11 columns each, under PostgreSQL's 65,535 parameters. */
+/** Rows per INSERT statement: 14 columns each, under PostgreSQL's 65,535 parameters. */
 const ROWS_PER_INSERT = 500;
 /** Session ids per high-water-mark read. */
 const IDS_PER_QUERY = 2_000;
