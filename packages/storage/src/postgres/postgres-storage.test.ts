@@ -105,6 +105,7 @@ describeWithPostgres('PostgreSQL storage', () => {
         entry: {
           id: `cst_${sessionId}_${writer}`, sessionId, consumerId: 'my-app', provider: 'vastai' as const, gpuType: 'RTX 4090',
           periodStart: base, periodEnd: new Date(base.getTime() + (60 + writer) * 1000), accruedSeconds: 60 + writer, amountMicros: 7_000 + writer, recordedAt: base,
+          providerInstanceId: null, bidPerHourMicros: null, onDemandPricePerHourMicros: null, onDemandMicros: null,
         },
         previousAccruedSeconds: 0,
       });
