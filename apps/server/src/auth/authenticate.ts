@@ -62,18 +62,19 @@ export function authenticate(options: AuthOptions) {
  */
 export async function checkCredentials(options: AuthOptions, req: Request): Promise<{ principal: Principal } | { refusal: string; client: string }> {
   // `req.ip` is the socket's address, or with TRUST_PROXY the client's as the named proxy reports it.
-  const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  // Read only for a refusal: with a proxy trusted it parses X-Forwarded-For, on every request.
+  const client = (): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
   const header = req.get('authorization') ?? '';
   if (!options.adminToken && header === '' && isLocalRequest(req, options.trustProxy === true)) return { principal: ADMIN };
   const token = bearerToken(header);
   if (token === undefined) {
     const why = options.adminToken || isLocalRequest(req, options.trustProxy === true) ? 'send Authorization: Bearer <admin token or API key>' : 'requests that reached this server through a proxy or from another address need an API key';
-    return { refusal: `missing bearer token: ${why}`, client };
+    return { refusal: `missing bearer token: ${why}`, client: client() };
   }
   if (options.adminToken && secretsEqual(token, options.adminToken)) return { principal: ADMIN };
   const key = await options.repositories.apiKeys.findByHash(hashApiKey(token));
   const consumer = key && !key.revokedAt ? await options.repositories.consumers.get(key.consumerId) : undefined;
-  if (!key || key.revokedAt || !consumer || consumer.disabledAt) return { refusal: 'invalid, revoked or unknown credentials', client };
+  if (!key || key.revokedAt || !consumer || consumer.disabledAt) return { refusal: 'invalid, revoked or unknown credentials', client: client() };
   await options.repositories.apiKeys.touch(key.id, options.clock.now());
   return { principal: { role: 'consumer', consumerId: key.consumerId, keyId: key.id } };
 }
