@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { parseFastInventory } from './fast-path.js';
 
 describe('inventory -o json fast path: only the plain, valid shape skips oclif', () => {
@@ -25,5 +29,19 @@ describe('inventory -o json fast path: only the plain, valid shape skips oclif',
     ]) {
       expect(parseFastInventory(argv)).toBeNull();
     }
+  });
+});
+
+describe('the launcher (bin/run.js)', () => {
+  const BIN = path.resolve(import.meta.dirname, '../bin/run.js');
+
+  it('answers --version as CommonJS, loading no other module: no ES module loader, no oclif, no SDK', () => {
+    // require() of an ES module fails on Node 20, so this also proves the launcher is CommonJS.
+    const script = `process.argv = [process.argv[0], ${JSON.stringify(BIN)}, '--version']; require(${JSON.stringify(BIN)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+    const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../package.json'), 'utf8')) as { name: string; version: string };
+    const [line = '', loaded = ''] = out.split('\n');
+    expect(line).toBe(`${pkg.name}/${pkg.version} ${process.platform}-${process.arch} node-${process.version}`);
+    expect(JSON.parse(loaded)).toEqual([BIN]);
   });
 });

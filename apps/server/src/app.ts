@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import express, { type Express, type NextFunction, type Request, type Response, Router } from 'express';
 
 import { AuthFailureLimiter } from './auth/auth-failure-limiter.js';
-import { authenticate } from './auth/authenticate.js';
+import { authenticate, type AuthOptions } from './auth/authenticate.js';
 import { protectedModeGuard } from './auth/protected-mode.js';
 import { type AppDeps } from './deps.js';
 import { ApiError, toApiError } from './http/api-error.js';
@@ -35,6 +35,7 @@ import { registerCostsList } from './routes/costs/list.js';
 import { registerCostsSummary } from './routes/costs/summary.js';
 import { registerInventoryCompatibleTemplates } from './routes/inventory/compatible-templates.js';
 import { registerInventoryGet } from './routes/inventory/get.js';
+import { inventoryCacheHits, InventoryAnswers } from './routes/inventory/cache-hits.js';
 import { registerInventoryList } from './routes/inventory/list.js';
 import { registerOfferHealth } from './routes/offer-health/list.js';
 import { registerProvidersHealth } from './routes/providers/health.js';
@@ -63,6 +64,18 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.set('trust proxy', deps.trustProxy ?? false);
+  const auth: AuthOptions = {
+    adminToken: deps.adminToken,
+    repositories: deps.repositories,
+    clock: deps.clock,
+    onRejected: () => deps.metrics.authFailures.inc(),
+    failureLimiter: new AuthFailureLimiter({ clock: deps.clock }),
+    trustProxy: deps.trustProxy !== undefined && deps.trustProxy !== false,
+  };
+  const inventoryAnswers = new InventoryAnswers();
+  // First: a repeated inventory query is served from its cached bytes with the same credential and
+  // protected-mode checks as below, without the rest of the stack (see inventoryCacheHits).
+  app.use(inventoryCacheHits(deps, inventoryAnswers, auth));
   app.use(requestIdMiddleware(deps.ids));
   app.use(observe(deps));
   // Before anything reads the request: in protected mode a foreign Host or Origin gets nothing.
@@ -78,19 +91,9 @@ export function createApp(deps: AppDeps): Express {
   if (deps.consoleDir !== undefined) app.use(consoleRouter(deps.consoleDir, deps.logger));
 
   const api = Router();
-  api.use(
-    '/api/v1',
-    authenticate({
-      adminToken: deps.adminToken,
-      repositories: deps.repositories,
-      clock: deps.clock,
-      onRejected: () => deps.metrics.authFailures.inc(),
-      failureLimiter: new AuthFailureLimiter({ clock: deps.clock }),
-      trustProxy: deps.trustProxy !== undefined && deps.trustProxy !== false,
-    }),
-  );
+  api.use('/api/v1', authenticate(auth));
   registerWhoami(api, deps);
-  registerInventoryList(api, deps);
+  registerInventoryList(api, deps, inventoryAnswers);
   registerInventoryGet(api, deps);
   registerInventoryCompatibleTemplates(api, deps);
   registerTemplatesList(api, deps);

@@ -14,6 +14,15 @@ export function hashApiKey(key: string): string {
 /** Constant-time comparison of two secrets of possibly different lengths. */
 export function secretsEqual(given: string, expected: string): boolean {
   const a = crypto.createHash('sha256').update(given).digest();
-  const b = crypto.createHash('sha256').update(expected).digest();
-  return crypto.timingSafeEqual(a, b);
+  return crypto.timingSafeEqual(a, digestOf(expected));
+}
+
+/**
+ * The expected secret is nearly always the same one (the admin token), compared on every request:
+ * its digest is kept rather than recomputed. One entry, so no other secret stays in memory.
+ */
+let lastExpected: { secret: string; digest: Buffer } | null = null;
+function digestOf(expected: string): Buffer {
+  if (lastExpected?.secret !== expected) lastExpected = { secret: expected, digest: crypto.createHash('sha256').update(expected).digest() };
+  return lastExpected.digest;
 }

@@ -48,32 +48,38 @@ export function authenticate(options: AuthOptions) {
     throw new ApiError('UNAUTHORIZED', message, undefined, { 'www-authenticate': 'Bearer' });
   };
   return async (req: Request, res: Response, next: NextFunction) => {
-    // `req.ip` is the socket's address, or with TRUST_PROXY the client's as the named proxy reports it.
-    const client = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    const header = req.get('authorization') ?? '';
-    if (!options.adminToken && header === '' && isLocalRequest(req, options.trustProxy === true)) {
-      res.locals.principal = { role: 'admin' } satisfies Principal;
-      next();
-      return;
-    }
-    const token = bearerToken(header);
-    if (token === undefined) {
-      const why = options.adminToken || isLocalRequest(req, options.trustProxy === true) ? 'send Authorization: Bearer <admin token or API key>' : 'requests that reached this server through a proxy or from another address need an API key';
-      return refuse(req, client, `missing bearer token: ${why}`);
-    }
-    if (options.adminToken && secretsEqual(token, options.adminToken)) {
-      res.locals.principal = { role: 'admin' } satisfies Principal;
-      next();
-      return;
-    }
-    const key = await options.repositories.apiKeys.findByHash(hashApiKey(token));
-    const consumer = key && !key.revokedAt ? await options.repositories.consumers.get(key.consumerId) : undefined;
-    if (!key || key.revokedAt || !consumer || consumer.disabledAt) return refuse(req, client, 'invalid, revoked or unknown credentials');
-    await options.repositories.apiKeys.touch(key.id, options.clock.now());
-    res.locals.principal = { role: 'consumer', consumerId: key.consumerId, keyId: key.id } satisfies Principal;
+    const checked = await checkCredentials(options, req);
+    if ('refusal' in checked) return refuse(req, checked.client, checked.refusal);
+    res.locals.principal = checked.principal;
     next();
   };
 }
+
+/**
+ * The principal `req`'s credentials stand for, or why they are refused — without counting the
+ * refusal anywhere: `authenticate` does that, once per request, and the inventory's cache-hit lane
+ * (which hands any refusal to the full stack) must not count it a second time.
+ */
+export async function checkCredentials(options: AuthOptions, req: Request): Promise<{ principal: Principal } | { refusal: string; client: string }> {
+  // `req.ip` is the socket's address, or with TRUST_PROXY the client's as the named proxy reports it.
+  // Read only for a refusal: with a proxy trusted it parses X-Forwarded-For, on every request.
+  const client = (): string => req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  const header = req.get('authorization') ?? '';
+  if (!options.adminToken && header === '' && isLocalRequest(req, options.trustProxy === true)) return { principal: ADMIN };
+  const token = bearerToken(header);
+  if (token === undefined) {
+    const why = options.adminToken || isLocalRequest(req, options.trustProxy === true) ? 'send Authorization: Bearer <admin token or API key>' : 'requests that reached this server through a proxy or from another address need an API key';
+    return { refusal: `missing bearer token: ${why}`, client: client() };
+  }
+  if (options.adminToken && secretsEqual(token, options.adminToken)) return { principal: ADMIN };
+  const key = await options.repositories.apiKeys.findByHash(hashApiKey(token));
+  const consumer = key && !key.revokedAt ? await options.repositories.consumers.get(key.consumerId) : undefined;
+  if (!key || key.revokedAt || !consumer || consumer.disabledAt) return { refusal: 'invalid, revoked or unknown credentials', client: client() };
+  await options.repositories.apiKeys.touch(key.id, options.clock.now());
+  return { principal: { role: 'consumer', consumerId: key.consumerId, keyId: key.id } };
+}
+
+const ADMIN: Principal = Object.freeze({ role: 'admin' });
 
 /** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive); undefined for anything else. */
 export function bearerToken(header: string): string | undefined {

@@ -11,22 +11,23 @@ import { ApiError } from '../http/api-error.js';
  */
 export function protectedModeGuard() {
   return (req: Request, _res: Response, next: NextFunction) => {
-    const host = req.get('host');
-    if (!host || !isLoopbackHost(host)) {
-      throw new ApiError(
-        'FORBIDDEN',
-        `protected mode serves only requests addressed to this machine (Host localhost, 127.0.0.1 or [::1]); Host ${host ? `'${truncate(host)}'` : 'missing'} is refused, because a page on another site could otherwise act as admin here. Set GPU_SHOPPER_ADMIN_TOKEN to serve other names.`,
-      );
-    }
-    const origin = req.get('origin');
-    if (origin !== undefined && !isLoopbackOrigin(origin)) {
-      throw new ApiError(
-        'FORBIDDEN',
-        `protected mode refuses requests from web pages of other sites (Origin '${truncate(origin)}'); only pages served from localhost, 127.0.0.1 or [::1] may call this server.`,
-      );
-    }
+    const refusal = protectedModeRefusal(req);
+    if (refusal !== null) throw new ApiError('FORBIDDEN', refusal);
     next();
   };
+}
+
+/** Why protected mode refuses `req` (its Host or Origin is not loopback), or null when it may be read. */
+export function protectedModeRefusal(req: Request): string | null {
+  const host = req.get('host');
+  if (!host || !isLoopbackHost(host)) {
+    return `protected mode serves only requests addressed to this machine (Host localhost, 127.0.0.1 or [::1]); Host ${host ? `'${truncate(host)}'` : 'missing'} is refused, because a page on another site could otherwise act as admin here. Set GPU_SHOPPER_ADMIN_TOKEN to serve other names.`;
+  }
+  const origin = req.get('origin');
+  if (origin !== undefined && !isLoopbackOrigin(origin)) {
+    return `protected mode refuses requests from web pages of other sites (Origin '${truncate(origin)}'); only pages served from localhost, 127.0.0.1 or [::1] may call this server.`;
+  }
+  return null;
 }
 
 /** `localhost`, any `127.x.y.z` and `[::1]`, each with or without a port. */

@@ -15,6 +15,18 @@ export interface CachedBody {
   readonly etag: string;
   readonly identity: Buffer;
   readonly encoded: Map<Exclude<ContentCoding, 'identity'>, Promise<Buffer>>;
+  /** Each coding once its bytes exist, with its response headers laid out for `writeHead`. */
+  readonly ready: Map<ContentCoding, Representation>;
+}
+
+/** One coding of a cached body, ready to write without any per-request work but the request id. */
+export interface Representation {
+  readonly etag: string;
+  readonly bytes: Buffer;
+  /** Name, value, name, value…: the headers of a 200 answer (Content-Length included). */
+  readonly headers200: readonly string[];
+  /** The headers of a 304 answer: the same validators, no body. */
+  readonly headers304: readonly string[];
 }
 
 /**
@@ -52,7 +64,9 @@ export class BodyCache {
 
   /** Stores `body` for (`version`, `key`) unless the data moved on meanwhile (then it is only returned). */
   set(version: string, key: string, body: Buffer): CachedBody {
-    const entry: CachedBody = { etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, identity: body, encoded: new Map() };
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    const entry: CachedBody = { etag, identity: body, encoded: new Map(), ready: new Map() };
+    entry.ready.set('identity', representation(etag, 'identity', body));
     if (this.version === null || version === this.version) {
       this.version = version;
       this.entries.set(key, entry);
@@ -65,12 +79,26 @@ export class BodyCache {
   }
 }
 
+/** Accept-Encoding values seen, with the coding each negotiates: clients send a handful of distinct ones. */
+const negotiated = new Map<string, ContentCoding>();
+
 /**
  * The coding to answer with, from Accept-Encoding: brotli, then gzip, then none (RFC 9110 §12.5.3,
  * with `q=0` refusing a coding). Bodies this small compress in a few milliseconds, once per entry.
  */
 export function negotiateCoding(acceptEncoding: string | undefined): ContentCoding {
   if (!acceptEncoding) return 'identity';
+  let coding = negotiated.get(acceptEncoding);
+  if (coding === undefined) {
+    coding = parseAcceptEncoding(acceptEncoding);
+    // Bounded: anyone can send any header; past 64 distinct values the memo starts over.
+    if (negotiated.size >= 64) negotiated.clear();
+    negotiated.set(acceptEncoding, coding);
+  }
+  return coding;
+}
+
+function parseAcceptEncoding(acceptEncoding: string): ContentCoding {
   const accepted = new Set<string>();
   for (const part of acceptEncoding.split(',')) {
     const [name = '', ...params] = part.trim().toLowerCase().split(';');
@@ -105,8 +133,27 @@ function encode(entry: CachedBody, coding: Exclude<ContentCoding, 'identity'>): 
           brotliAsync(entry.identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.identity.length } })
         : gzipAsync(entry.identity, { level: 6 });
     entry.encoded.set(coding, pending);
+    pending.then(
+      (bytes) => entry.ready.set(coding, representation(etagFor(entry, coding), coding, bytes)),
+      () => undefined,
+    );
   }
   return pending;
+}
+
+/** The compressed forms are made on first demand; until then only the identity bytes are ready. */
+export function readyRepresentation(entry: CachedBody, coding: ContentCoding): Representation | undefined {
+  return entry.ready.get(coding);
+}
+
+function representation(etag: string, coding: ContentCoding, bytes: Buffer): Representation {
+  const validators = ['Content-Type', 'application/json; charset=utf-8', 'Cache-Control', 'private, no-cache', 'Vary', 'Accept-Encoding', 'ETag', etag];
+  return {
+    etag,
+    bytes,
+    headers200: [...validators, ...(coding === 'identity' ? [] : ['Content-Encoding', coding]), 'Content-Length', String(bytes.length)],
+    headers304: validators,
+  };
 }
 
 /**

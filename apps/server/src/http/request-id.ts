@@ -4,7 +4,8 @@ import { type IdGenerator } from '@gpu-shopper/core';
 
 import { runWithRequestId } from '../observability/request-context.js';
 
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** A caller's X-Request-ID is echoed only when it is this sane: it ends up in logs and headers. */
+export const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /** Every request gets an id (the caller's X-Request-ID when it is sane), echoed in the response and logs. */
 export function requestIdMiddleware(ids: IdGenerator) {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -7,7 +6,7 @@ import { startSimulator, type RunningSimulator } from '@gpu-shopper/simulator';
 import { openStorage } from '@gpu-shopper/storage';
 
 import { closedLoop, rawGet } from '../support/load.js';
-import { ADMIN_TOKEN, baseEnv, makeDataDir, runCli, startBareExpress, startServer, type BenchServer } from '../support/processes.js';
+import { ADMIN_TOKEN, baseEnv, cpuMs, makeDataDir, runCli, runProcess, startBareExpress, startServer, type BenchServer } from '../support/processes.js';
 import { seedLiveSessions } from '../support/seed.js';
 import { median, percentile, round, sleep, spread } from '../support/stats.js';
 import { type FigureOutcome } from './measure.js';
@@ -134,24 +133,34 @@ export class ServerBench {
     try {
       // Short alternating rounds: load from other processes on the machine hits both sides alike.
       const base = { concurrency: 16, durationMs: 1500 };
-      const byCoding: Record<string, { rounds: { server: number; bare: number; ratio: number }[]; ratio: ReturnType<typeof spread>; serverRps: ReturnType<typeof spread>; bareRps: ReturnType<typeof spread>; wireBytes: number }> = {};
+      const byCoding: Record<string, { rounds: { server: number; bare: number; ratio: number }[]; ratio: ReturnType<typeof spread>; serverRps: ReturnType<typeof spread>; bareRps: ReturnType<typeof spread>; cpuUsPerRequest: { server: number; bare: number }; wireBytes: number }> = {};
       for (const c of codings) {
         const load = { ...base, headers: { ...AUTH, 'accept-encoding': c.accept }, expectBytes: wire[c.coding]?.bytes ?? -1 };
         // Warm both (JIT, connections) before anything is counted.
         await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, { ...load, durationMs: 700 });
         await closedLoop(`${bare.url}${TYPICAL_QUERY}`, { ...load, durationMs: 700 });
-        const rounds: { server: number; bare: number; ratio: number }[] = [];
+        const rounds: { server: number; bare: number; ratio: number; serverCpuUs: number; bareCpuUs: number }[] = [];
         for (let i = 0; i < 5; i++) {
+          const serverCpu = cpuMs(this.server.pid);
           const server = await closedLoop(`${this.server.url}${TYPICAL_QUERY}`, load);
+          const bareCpu = cpuMs(bare.pid);
           const baseline = await closedLoop(`${bare.url}${TYPICAL_QUERY}`, load);
           if (server.errors + baseline.errors > 0) throw new Error(`${server.errors + baseline.errors} ${c.coding} requests failed or returned other bytes during the load`);
-          rounds.push({ server: round(server.perSecond, 1), bare: round(baseline.perSecond, 1), ratio: round(server.perSecond / baseline.perSecond) });
+          rounds.push({
+            server: round(server.perSecond, 1),
+            bare: round(baseline.perSecond, 1),
+            ratio: round(server.perSecond / baseline.perSecond),
+            // The server's includes its background work (lifecycle ticks over the seeded sessions).
+            serverCpuUs: round(((cpuMs(this.server.pid) - serverCpu) * 1000) / server.requests, 0),
+            bareCpuUs: round(((cpuMs(bare.pid) - bareCpu) * 1000) / baseline.requests, 0),
+          });
         }
         byCoding[c.coding] = {
           rounds,
           ratio: spread(rounds.map((r) => r.ratio)),
           serverRps: spread(rounds.map((r) => r.server), 1),
           bareRps: spread(rounds.map((r) => r.bare), 1),
+          cpuUsPerRequest: { server: median(rounds.map((r) => r.serverCpuUs)), bare: median(rounds.map((r) => r.bareCpuUs)) },
           wireBytes: wire[c.coding]?.bytes ?? 0,
         };
       }
@@ -161,7 +170,8 @@ export class ServerBench {
       const matched = (JSON.parse(identityBody.toString('utf8')) as { count: number }).count;
       const notes = [
         ...Object.entries(byCoding).map(
-          ([coding, c]) => `${coding}: ${c.wireBytes} bytes on the wire; ${c.serverRps.median} req/s (server) vs ${c.bareRps.median} req/s (bare Express, same bytes): ${c.ratio.median} (rounds ${c.ratio.min}–${c.ratio.max})`,
+          ([coding, c]) =>
+            `${coding}: ${c.wireBytes} bytes on the wire; ${c.serverRps.median} req/s (server) vs ${c.bareRps.median} req/s (bare Express, same bytes): ${c.ratio.median} (rounds ${c.ratio.min}–${c.ratio.max}); CPU per request ${c.cpuUsPerRequest.server} µs (server) vs ${c.cpuUsPerRequest.bare} µs (bare)`,
         ),
         `If-None-Match with the current ETag: 304 with no body, ${round(notModified.perSecond, 0)} req/s`,
         `the server's cache holds ${all.length} offers, not 10,000: the simulator's catalogue is 10,000 listings but the Vast adapter asks for at most 2,000 bundles (maxOffers) and keeps reliability ≥ 0.95 on-demand ones`,
@@ -311,7 +321,8 @@ export class ServerBench {
    * Node `fetch` of the same URL printing the body. Headline: the worse of the two ratios.
    */
   async cliWallTime(): Promise<FigureOutcome> {
-    const runs = 9;
+    // Fifteen: one process start is tens of milliseconds, and a loaded machine stretches some of them.
+    const runs = 15;
     const inventoryArgs = ['inventory', '-o', 'json', '--server', this.server.url];
     const query = new URLSearchParams({ sort: 'price' });
     const fetchScript = `fetch(${JSON.stringify(`${this.server.url}/api/v1/inventory?${query.toString()}`)}, { headers: { authorization: 'Bearer ' + process.env.GPU_SHOPPER_API_KEY } }).then((r) => r.text()).then((t) => process.stdout.write(t))`;
@@ -360,10 +371,8 @@ export class ServerBench {
 }
 
 async function nodeRun(args: readonly string[], env: Record<string, string> = {}): Promise<{ exitCode: number | null; wallMs: number }> {
-  const start = performance.now();
-  // stdout piped and read, as runCli does for the CLI: printing the body is part of the work.
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'], env: { ...baseEnv(), ...env } });
-  child.stdout.resume();
-  const exitCode = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  return { exitCode, wallMs: performance.now() - start };
+  // Spawned and read exactly as runCli spawns and reads the CLI (three pipes, stdout decoded and
+  // kept): what the parent does with the output is part of both sides' wall time, not one's.
+  const { code, wallMs } = await runProcess(process.execPath, args, { env: { ...baseEnv(), ...env } });
+  return { exitCode: code, wallMs };
 }

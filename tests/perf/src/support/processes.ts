@@ -6,7 +6,7 @@ import path from 'node:path';
 
 import { baseEnv, freePort, OwnedProcess, REPO_ROOT, runProcess, ServerProcess, waitForHttp } from '@gpu-shopper/test-support';
 
-export { baseEnv, freePort, OwnedProcess, REPO_ROOT };
+export { baseEnv, freePort, OwnedProcess, REPO_ROOT, runProcess };
 
 export const CLI_ENTRY = path.join(REPO_ROOT, 'apps/cli/bin/run.js');
 export const BARE_EXPRESS_ENTRY = path.resolve(import.meta.dirname, 'bare-express.js');
@@ -26,6 +26,7 @@ export async function makeDataDir(): Promise<string> {
 /** The benchmarked server: the built process a user runs, attached to the bench's simulator through SIMULATOR_URL. */
 export interface BenchServer {
   readonly url: string;
+  readonly pid: number;
   rssBytes(): Promise<number>;
   /** Stops the process and removes its data directory. */
   stop(): Promise<void>;
@@ -40,6 +41,7 @@ export async function startServer(options: ServerStart): Promise<BenchServer> {
   const server = await ServerProcess.start({ dataDir: options.dataDir, adminToken: ADMIN_TOKEN, home: 'inherit', logLevel: 'warn', maxLogLines: 2000, ...(options.env ? { env: options.env } : {}) });
   return {
     url: server.url,
+    pid: server.pid,
     rssBytes: () => server.rssBytes(),
     stop: async () => {
       await server.stop();
@@ -69,4 +71,15 @@ export async function runCli(args: readonly string[], env: Readonly<Record<strin
   if (!fs.existsSync(path.join(REPO_ROOT, 'apps/cli/dist'))) throw new Error('the CLI is not built (apps/cli/dist is missing): run `pnpm bench` from the repository root');
   const { code, stdout, stderr, wallMs } = await runProcess(process.execPath, [CLI_ENTRY, ...args], { env: { ...baseEnv(), ...env } });
   return { exitCode: code, stdout, stderr, wallMs };
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in milliseconds (/proc, 10 ms ticks). Beside
+ * a throughput, the CPU each request cost: what another process on a loaded machine cannot skew.
+ */
+export function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) in parentheses: utime and stime are 14th and 15th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -5,18 +5,20 @@ import { offerSatisfiesTemplate, usdToMicros, type OfferFilter, type VendorTempl
 
 import { type AppDeps } from '../../deps.js';
 import { ApiError } from '../../http/api-error.js';
-import { BodyCache, sendCachedBody } from '../../http/body-cache.js';
+import { sendCachedBody } from '../../http/body-cache.js';
 import { offerToDto, providerStatusToDto } from '../../http/mappers.js';
 import { validateWithAliases } from '../../http/validate.js';
+import { type InventoryAnswers } from './cache-hits.js';
 
 /**
  * `GET /api/v1/inventory`: every provider's offers, filtered locally and sorted, with per-provider
  * status. The serialized answer is cached per (normalised query, inventory version) and served with
  * a strong ETag, compressed when the client asks: a repeated query costs a map lookup, not a filter,
- * a sort and a JSON.stringify of every matching offer.
+ * a sort and a JSON.stringify of every matching offer. The raw query string is remembered with its
+ * cache key, so the next identical request is a hit for `inventoryCacheHits`, before this route.
  */
-export function registerInventoryList(router: Router, deps: AppDeps): void {
-  const bodies = new BodyCache();
+export function registerInventoryList(router: Router, deps: AppDeps, answers: InventoryAnswers): void {
+  const { bodies } = answers;
   router.get('/api/v1/inventory', async (req, res) => {
     const query = validateWithAliases(inventoryQuerySchema, REQUEST_ALIASES.inventoryQuery, req.query, 'query');
     const gpu = query.gpu ?? query.gpu_type;
@@ -57,6 +59,10 @@ export function registerInventoryList(router: Router, deps: AppDeps): void {
     const version = deps.inventory.version();
     // A template's requirements live in the template service, outside the inventory's version.
     const key = template === null ? JSON.stringify([filter, query.limit ?? null]) : null;
+    if (key !== null) {
+      const mark = req.originalUrl.indexOf('?');
+      answers.remember(mark === -1 ? '' : req.originalUrl.slice(mark + 1), key);
+    }
     const cached = key === null ? undefined : bodies.get(version, key);
     if (cached) return sendCachedBody(req, res, cached);
     const answer = await deps.inventory.query(filter);
