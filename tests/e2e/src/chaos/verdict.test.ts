@@ -52,6 +52,18 @@ describe('chaos verdict', () => {
     ]);
   });
 
+  it('flags a session that held two live instances at once, and passes one whose instances followed each other', () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 0, 0, s)).toISOString();
+    const instances = [
+      instance('ses_1', { id: 'a1', createdAt: at(0), endedAt: at(10) }),
+      instance('ses_1', { id: 'a2', createdAt: at(12), endedAt: at(20) }),
+      instance('ses_2', { id: 'b1', createdAt: at(0), endedAt: at(10) }),
+      instance('ses_2', { id: 'b2', createdAt: at(9), endedAt: at(20) }),
+    ];
+    const verdict = judge(DEP, [session('ses_1', { cost_so_far_micros: 2000 }), session('ses_2', { cost_so_far_micros: 2000 })], instances, noWorkload);
+    expect(verdict.violations).toEqual([`session ses_2 held two live instances at once: vastai/b2 was created at ${at(9)} while vastai/b1 lived (until ${at(10)})`]);
+  });
+
   it('flags a ledger that differs from the bill by more than a cent, and a session left live', () => {
     const verdict = judge(DEP, [session('ses_1', { cost_so_far_micros: 500_000 }), session('ses_2', { status: 'stopping', stop_reason: 'done' })], [instance('ses_1', { costMicroUsd: 520_000 }), instance('ses_2', { state: 'running' })], noWorkload);
     expect(verdict.violations).toEqual([

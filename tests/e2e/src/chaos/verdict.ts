@@ -172,6 +172,26 @@ export function judge(
       violations.push(`session ${session.id} failed without an error type`);
     }
   }
+  // Never two live instances for one session (a reprovision or a retry creates only after the
+  // previous instance was verified gone): their lifetimes at the vendor must not overlap.
+  const lifetimes = new Map<string, InstanceFacts[]>();
+  for (const instance of ours) {
+    const sessionId = sessionIdOfLabel(instance.label, deploymentId) ?? '';
+    if (instance.createdAt) lifetimes.set(sessionId, [...(lifetimes.get(sessionId) ?? []), instance]);
+  }
+  for (const [sessionId, list] of lifetimes) {
+    const sorted = [...list].sort((a, b) => Date.parse(a.createdAt ?? '') - Date.parse(b.createdAt ?? ''));
+    for (let i = 1; i < sorted.length; i++) {
+      const earlier = sorted[i - 1] as InstanceFacts;
+      const later = sorted[i] as InstanceFacts;
+      const earlierEnd = earlier.endedAt ? Date.parse(earlier.endedAt) : Number.POSITIVE_INFINITY;
+      if (Date.parse(later.createdAt ?? '') < earlierEnd) {
+        violations.push(
+          `session ${sessionId} held two live instances at once: ${later.vendor}/${later.id} was created at ${later.createdAt ?? '?'} while ${earlier.vendor}/${earlier.id} lived (${earlier.endedAt ? `until ${earlier.endedAt}` : earlier.state})`,
+        );
+      }
+    }
+  }
   for (const [key, ids] of workload.answersByKey) {
     if (ids.size !== 1) violations.push(`idempotency key ${key} was answered with ${ids.size} sessions (${[...ids].join(', ')})`);
     for (const id of ids) if (!byId.has(id)) violations.push(`session ${id} (key ${key}) was acknowledged but the server does not list it (lost)`);
