@@ -508,6 +508,9 @@ async function main(): Promise<number> {
       reprovisioned_sessions: spotEvents.filter((types) => types.includes('host_changed')).length,
       spot_sessions_ended_preempted: sessions.filter((s) => s.stop_reason === 'preempted').length,
       simulator_outbid_instances: instances.filter((i) => i.preemptedAt !== null).length,
+      // What outbid instances' stopped disks billed between the outbid and the destroy (part of billed_usd).
+      outbid_storage_billed_usd: instances.reduce((sum, i) => sum + i.storageCostMicroUsd, 0) / 1e6,
+      outbid_storage_billed_seconds: Math.round(instances.reduce((sum, i) => sum + i.storageBilledSeconds, 0)),
       actions: Object.fromEntries(work.actions),
       refused_creates: Object.fromEntries(work.refused),
       faults_injected: Object.fromEntries(faultsInjected),
