@@ -523,6 +523,8 @@ async function main(): Promise<number> {
       whole_second_rounding_allowance_usd: verdict.granularityMicros / 1e6,
       vanished_ledger_usd: verdict.vanishedLedgerMicros / 1e6,
       vanished_billed_usd: verdict.vanishedBilledMicros / 1e6,
+      outbid_sessions_ledger_usd: verdict.outbidLedgerMicros / 1e6,
+      outbid_sessions_billed_usd: verdict.outbidBilledMicros / 1e6,
       replicas: REPLICAS,
       database: DATABASE,
       leader_changes: entries.filter((e) => e.msg === 'became leader').length,
