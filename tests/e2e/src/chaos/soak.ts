@@ -37,7 +37,7 @@ const DEADLINES_PER_LEADER_KILL = 2;
 
 const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N] [--spot-percent N] [--outbid-rate N] [--outbid-running-percent N] [--replicas N --database postgres]
   CI size (default): 40 sessions, 6 consumers, 3 kills; 40 % of sessions spot (Vast.ai, half of them reprovisioning
-  when outbid), each running spot instance outbid at random 300 times an hour on average (every 12 s), and 75 % of
+  when outbid), each running spot instance outbid at random 60 times an hour on average (every minute), and 75 % of
   spot sessions outbid on command once, at a random moment after they reach running. Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6
   Replicas: pnpm chaos --replicas 3 --database postgres (needs PostgreSQL binaries: Debian package postgresql)`;
 
@@ -50,7 +50,7 @@ const { values: args } = parseArgs({
     'max-minutes': { type: 'string', default: '15' },
     replicas: { type: 'string', default: '1' },
     'spot-percent': { type: 'string', default: '40' },
-    'outbid-rate': { type: 'string', default: '300' },
+    'outbid-rate': { type: 'string', default: '60' },
     'outbid-running-percent': { type: 'string', default: '75' },
     database: { type: 'string', default: 'sqlite' },
     help: { type: 'boolean', default: false },
