@@ -477,10 +477,15 @@ async function main(): Promise<number> {
       }),
     );
     // Spot sessions' preemptions and reprovisions, from their event logs.
-    const spotEvents = await Promise.all(
-      listed.filter((s) => s.interruptible).map(async (s) => (await reliably('events', () => admin.sessions.events(s.id))).events.map((e) => e.type)),
-    );
+    const spotLogs = await Promise.all(listed.filter((s) => s.interruptible).map(async (s) => (await reliably('events', () => admin.sessions.events(s.id))).events));
+    const spotEvents = spotLogs.map((events) => events.map((e) => e.type));
     const eventsOf = (type: string) => spotEvents.reduce((sum, types) => sum + types.filter((t) => t === type).length, 0);
+    // Why a session that would have reprovisioned ended instead (no comparable offer, the budget…).
+    const noReprovision = new Map<string, number>();
+    for (const e of spotLogs.flat()) {
+      const why = /no reprovision: (.*)$/.exec(e.reason)?.[1]?.replace(/\d+(\.\d+)?/g, 'N');
+      if (why) noReprovision.set(why, (noReprovision.get(why) ?? 0) + 1);
+    }
     const instances = await sim.control.instances();
     const deadlineFacts = { judgedAt, boundMs: TAKEOVER_BOUND_MS };
     const verdict = judge(deploymentId, sessions, instances, { answersByKey: work.answersByKey }, deadlineFacts);
@@ -507,6 +512,7 @@ async function main(): Promise<number> {
       reprovisions: eventsOf('host_changed'),
       reprovisioned_sessions: spotEvents.filter((types) => types.includes('host_changed')).length,
       spot_sessions_ended_preempted: sessions.filter((s) => s.stop_reason === 'preempted').length,
+      reprovisions_refused: Object.fromEntries(noReprovision),
       simulator_outbid_instances: instances.filter((i) => i.preemptedAt !== null).length,
       // What outbid instances' stopped disks billed between the outbid and the destroy (part of billed_usd).
       outbid_storage_billed_usd: instances.reduce((sum, i) => sum + i.storageCostMicroUsd, 0) / 1e6,
