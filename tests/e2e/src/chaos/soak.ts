@@ -403,7 +403,10 @@ async function main(): Promise<number> {
 
     // The GPUs the simulated marketplace rents; each create asks for the cheapest offer of one.
     const gpus = [...new Set((await admin.inventory.list({})).offers.map((o) => o.gpu_type))];
-    const spotGpus = [...new Set((await admin.inventory.list({ pricing: 'spot' })).offers.map((o) => o.gpu_type))];
+    // Spot GPUs with a few offers each: a GPU with one spot offer leaves a reprovision nowhere to go.
+    const spotCounts = new Map<string, number>();
+    for (const o of (await admin.inventory.list({ pricing: 'spot' })).offers) spotCounts.set(o.gpu_type, (spotCounts.get(o.gpu_type) ?? 0) + 1);
+    const spotGpus = [...spotCounts].filter(([, n]) => n >= 4).map(([gpu]) => gpu);
     // The quota counts sessions created: a create refused for want of an offer does not use it up
     // (bounded, so a marketplace with nothing left cannot spin forever).
     let next = 0;
