@@ -89,8 +89,13 @@ export interface SimulatedInstance {
   readonly billedSeconds: number;
   /** Vast: the current bid of an interruptible instance (the create's `price`, or the last change); null for on-demand and other vendors. */
   readonly bidPriceUsd: number | null;
-  /** When another tenant's higher bid stopped it (its billing ends there); null otherwise. */
+  /** When another tenant's higher bid stopped it (its bid's billing ends there); null otherwise. */
   readonly preemptedAt: string | null;
+  /** Time its disk billed alone: from the outbid until destroyed (or now); 0 when never outbid. */
+  readonly storageBilledSeconds: number;
+  /** What that storage cost (part of `costMicroUsd`): Vast bills a stopped instance's disk until it is destroyed. */
+  readonly storageCostMicroUsd: number;
+  /** Everything it billed: its price(s) while it ran, plus its disk while stopped by an outbid. */
   readonly costMicroUsd: number;
   readonly costUsd: number;
 }

@@ -38,5 +38,11 @@ describe('the inventory filter form', () => {
     expect(seen.at(-1)?.availableOnly).toBe(false);
     await user.type(screen.getByLabelText('Template'), 'abc123');
     expect(seen.at(-1)).toMatchObject({ template: 'abc123', provider: 'tensordock', availableOnly: false });
+    // Pricing: on-demand unless chosen otherwise (the API's default)
+    expect(screen.getByLabelText<HTMLSelectElement>('Pricing').value).toBe('on-demand');
+    await user.selectOptions(screen.getByLabelText('Pricing'), 'spot');
+    expect(seen.at(-1)).toMatchObject({ pricing: 'spot', template: 'abc123' });
+    await user.selectOptions(screen.getByLabelText('Pricing'), 'any');
+    expect(seen.at(-1)?.pricing).toBe('any');
   });
 });

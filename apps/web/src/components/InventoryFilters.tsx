@@ -1,3 +1,5 @@
+import type { OfferPricing } from '@gpu-shopper/client';
+
 import type { OfferFilters, OfferSortKey } from '../lib/filters.js';
 
 function numberOrNull(value: string): number | null {
@@ -18,6 +20,14 @@ export function InventoryFilters(props: {
   const set = (patch: Partial<OfferFilters>) => onChange({ ...filters, ...patch });
   return (
     <form className="filters" role="search" aria-label="Filter offers" onSubmit={(e) => e.preventDefault()}>
+      <label>
+        Pricing
+        <select value={filters.pricing} onChange={(e) => set({ pricing: e.target.value as OfferPricing })}>
+          <option value="on-demand">On-demand</option>
+          <option value="spot">Spot (interruptible)</option>
+          <option value="any">Any</option>
+        </select>
+      </label>
       <label>
         Provider
         <select value={filters.provider} onChange={(e) => set({ provider: e.target.value })}>

@@ -1,11 +1,12 @@
 import type { Offer } from '@gpu-shopper/client';
 
+import { pricingLabel } from '../lib/filters.js';
 import { money } from '../lib/format.js';
 import { useVirtualRows } from '../lib/virtual-rows.js';
 
 /** Every row is this tall (CSS keeps it so: one line, no wrapping), which is what makes the window exact. */
 export const OFFER_ROW_HEIGHT = 40;
-const COLUMNS = 8;
+const COLUMNS = 9;
 
 /**
  * The offers as one scrolling table, however many there are: only the rows on screen (and a few
@@ -24,6 +25,7 @@ export function OfferTable({ offers, onRent }: { offers: readonly Offer[]; onRen
             <th scope="col">GPU</th>
             <th scope="col">VRAM</th>
             <th scope="col">$/h</th>
+            <th scope="col">Pricing</th>
             <th scope="col">Location</th>
             <th scope="col">Reliability</th>
             <th scope="col">CUDA</th>
@@ -46,11 +48,14 @@ export function OfferTable({ offers, onRent }: { offers: readonly Offer[]; onRen
               </td>
               <td>{offer.vram_gb} GB</td>
               <td className="num">{money(offer.price_per_hour)}</td>
+              <td title={offer.interruptible ? 'Interruptible: a higher bid from another tenant can stop the instance. The price is the minimum bid plus the disk.' : undefined}>
+                {offer.interruptible ? <span className="badge badge-spot">{pricingLabel(offer)}</span> : <span className="muted">on-demand</span>}
+              </td>
               <td title={offer.location}>{offer.location}</td>
               <td className="num">{offer.reliability === null ? '—' : `${Math.round(offer.reliability * 100)}%`}</td>
               <td>{offer.cuda_version ?? '—'}</td>
               <td>
-                <button type="button" disabled={!offer.available} onClick={() => onRent(offer)} aria-label={`Rent ${offer.gpu_count}× ${offer.gpu_name} at ${offer.provider} for ${money(offer.price_per_hour)} per hour`}>
+                <button type="button" disabled={!offer.available} onClick={() => onRent(offer)} aria-label={`Rent ${offer.gpu_count}× ${offer.gpu_name} at ${offer.provider} for ${money(offer.price_per_hour)} per hour${offer.interruptible ? ', interruptible (spot)' : ''}`}>
                   Rent
                 </button>
               </td>

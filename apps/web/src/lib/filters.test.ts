@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { offer } from '../test-support/fixtures.js';
-import { applyFilters, cudaAtLeast, NO_FILTERS, pricesByGpu } from './filters.js';
+import { offer, spotOffer } from '../test-support/fixtures.js';
+import { applyFilters, cudaAtLeast, NO_FILTERS, pricesByGpu, pricingLabel } from './filters.js';
 
 const OFFERS = [
   offer({ id: 'a', provider: 'vastai', gpu_type: 'RTX4090', gpu_name: 'RTX 4090', price_per_hour: 0.6, vram_gb: 24, location: 'US-CA', reliability: 0.99, cuda_version: '12.4' }),
@@ -60,5 +60,12 @@ describe('inventory filters', () => {
       const [a, b] = [result[i - 1]!, result[i]!];
       expect(a.price_per_hour_micros < b.price_per_hour_micros || (a.price_per_hour_micros === b.price_per_hour_micros && a.id < b.id)).toBe(true);
     }
+  });
+
+  it('labels an offer on-demand, or interruptible (spot) with its minimum bid to the hundredth of a cent', () => {
+    expect(NO_FILTERS.pricing).toBe('on-demand');
+    expect(pricingLabel(offer())).toBe('on-demand');
+    expect(pricingLabel(spotOffer({ min_bid: 0.12345 }))).toBe('interruptible (spot) · min bid $0.1235/h');
+    expect(pricingLabel(spotOffer({ min_bid: null, min_bid_micros: null }))).toBe('interruptible (spot)');
   });
 });

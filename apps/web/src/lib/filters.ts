@@ -1,4 +1,4 @@
-import type { Offer } from '@gpu-shopper/client';
+import type { Offer, OfferPricing } from '@gpu-shopper/client';
 
 /** The inventory page's filters; an empty string or null means "any". */
 export interface OfferFilters {
@@ -12,6 +12,11 @@ export interface OfferFilters {
   availableOnly: boolean;
   /** A template hash: offers that support it (filtered by the server, not here). */
   template: string;
+  /**
+   * On-demand offers (the default, as the API's), interruptible (spot) ones only, or both: asked of
+   * the server (`pricing=`), since it lists spot offers only when asked.
+   */
+  pricing: OfferPricing;
 }
 
 export type OfferSortKey = 'price' | 'price_per_gpu' | 'vram' | 'reliability';
@@ -26,7 +31,19 @@ export const NO_FILTERS: OfferFilters = {
   minCuda: '',
   availableOnly: true,
   template: '',
+  pricing: 'on-demand',
 };
+
+/** What an offer costs to rent, in words: "on-demand", or "interruptible (spot)" with its minimum bid. */
+export function pricingLabel(offer: Pick<Offer, 'interruptible' | 'min_bid'>): string {
+  if (!offer.interruptible) return 'on-demand';
+  return offer.min_bid === null ? 'interruptible (spot)' : `interruptible (spot) · min bid ${bidMoney(offer.min_bid)}/h`;
+}
+
+/** A bid in dollars with four decimals ($0.2150): bids differ by fractions of a cent. */
+export function bidMoney(usd: number): string {
+  return `$${usd.toFixed(4)}`;
+}
 
 /** "12.4" ≥ "12.1", "12.10" > "12.9": CUDA versions compare part by part, as numbers. */
 export function cudaAtLeast(version: string | null, minimum: string): boolean {

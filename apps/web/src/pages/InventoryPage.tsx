@@ -21,9 +21,11 @@ export function InventoryPage() {
   // Which offers support a template only the server knows, so that filter is a query parameter; the
   // others apply in the page, as you type.
   const template = useDebounced(filters.template.trim());
+  // Pricing too: the server lists interruptible (spot) offers only when asked.
+  const pricing = filters.pricing;
   const inventory = useQuery({
-    queryKey: ['inventory', template],
-    queryFn: () => client.inventory.list({ limit: 10_000, ...(template !== '' ? { template_hash_id: template } : {}) }),
+    queryKey: ['inventory', template, pricing],
+    queryFn: () => client.inventory.list({ limit: 10_000, pricing, ...(template !== '' ? { template_hash_id: template } : {}) }),
     refetchInterval: 30_000,
     placeholderData: (previous) => previous,
   });

@@ -4,18 +4,26 @@ import { useState } from 'react';
 
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { useConsole } from '../lib/context.js';
+import { pricingLabel } from '../lib/filters.js';
 import { money } from '../lib/format.js';
 
-/** Pick a model: live offers ranked by measured $ per million tokens, with the evidence; unmeasured apart. */
+type RankedPricing = 'on-demand' | 'spot';
+
+/**
+ * Pick a model: live offers ranked by measured $ per million tokens, with the evidence; unmeasured apart.
+ * On-demand or interruptible (spot, at the default bid): one or the other, never mixed in one ranking.
+ */
 export function RecommendationsPage() {
   const { client } = useConsole();
   const [model, setModel] = useState('');
   const [chosen, setChosen] = useState('');
+  const [pricing, setPricing] = useState<RankedPricing>('on-demand');
+  const [chosenPricing, setChosenPricing] = useState<RankedPricing>('on-demand');
   const benchmarks = useQuery({ queryKey: ['benchmarks'], queryFn: () => client.benchmarks.list({ limit: 200 }) });
   const models = [...new Set((benchmarks.data?.benchmarks ?? []).map((r) => r.model.name))].sort();
   const ranking = useQuery({
-    queryKey: ['recommendations', chosen],
-    queryFn: () => client.benchmarks.recommendations({ model: chosen }),
+    queryKey: ['recommendations', chosen, chosenPricing],
+    queryFn: () => client.benchmarks.recommendations({ model: chosen, pricing: chosenPricing }),
     enabled: chosen !== '',
   });
   // The measurements behind the ranking: every GPU and provider measured for the model, against the fastest.
@@ -42,6 +50,7 @@ export function RecommendationsPage() {
         onSubmit={(e) => {
           e.preventDefault();
           setChosen(model.trim());
+          setChosenPricing(pricing);
         }}
       >
         <label>
@@ -52,6 +61,13 @@ export function RecommendationsPage() {
               <option key={m} value={m} />
             ))}
           </datalist>
+        </label>
+        <label>
+          Pricing
+          <select value={pricing} onChange={(e) => setPricing(e.target.value as RankedPricing)}>
+            <option value="on-demand">On-demand</option>
+            <option value="spot">Spot (interruptible)</option>
+          </select>
         </label>
         <button type="submit" className="primary" disabled={model.trim() === ''}>
           Rank offers
@@ -65,7 +81,17 @@ export function RecommendationsPage() {
         <ErrorState error={ranking.error} />
       ) : (
         <>
-          <h2>Ranked by $ per million tokens</h2>
+          <h2>
+            Ranked by $ per million tokens
+            {ranking.data.pricing === 'spot' ? (
+              <>
+                {' '}
+                <span className="badge badge-spot">interruptible (spot) offers only, at the default bid</span>
+              </>
+            ) : (
+              ' (on-demand offers)'
+            )}
+          </h2>
           {ranked.length === 0 ? (
             <Empty>No live offer has a measurement for {chosen}.</Empty>
           ) : (
@@ -84,6 +110,12 @@ export function RecommendationsPage() {
                   <tr key={r.offer.id}>
                     <td>
                       {r.offer.gpu_count}× {r.offer.gpu_name} · {r.offer.provider}
+                      {r.offer.interruptible ? (
+                        <>
+                          {' '}
+                          <span className="badge badge-spot">{pricingLabel(r.offer)}</span>
+                        </>
+                      ) : null}
                     </td>
                     <td className="num">{money(r.offer.price_per_hour)}</td>
                     <td className="num">{r.expected_tokens_per_second?.toFixed(0) ?? '—'}</td>
@@ -107,7 +139,7 @@ export function RecommendationsPage() {
           <ul className="small">
             {unmeasured.slice(0, 50).map((r) => (
               <li key={r.offer.id}>
-                {r.offer.gpu_count}× {r.offer.gpu_name} · {r.offer.provider} · {money(r.offer.price_per_hour)}/h {r.reason ? `— ${r.reason}` : ''}
+                {r.offer.gpu_count}× {r.offer.gpu_name} · {r.offer.provider} · {money(r.offer.price_per_hour)}/h{r.offer.interruptible ? ` · ${pricingLabel(r.offer)}` : ''} {r.reason ? `— ${r.reason}` : ''}
               </li>
             ))}
           </ul>

@@ -6,6 +6,7 @@ import { CopyButton } from '../components/CopyButton.js';
 import { Confirm } from '../components/Dialog.js';
 import { ErrorState, Loading } from '../components/States.js';
 import { errorMessage } from '../lib/api.js';
+import { bidMoney } from '../lib/filters.js';
 import { useConsole } from '../lib/context.js';
 import { dateTime, duration, money } from '../lib/format.js';
 import { liveCost, TERMINAL } from '../lib/session-cost.js';
@@ -13,6 +14,12 @@ import { useNow } from '../lib/use-now.js';
 import { useSessionStream } from '../lib/use-session-stream.js';
 
 type Action = 'done' | 'delete' | 'extend';
+
+/** Events that need words beyond their type: a spot session's outbid and its move to another host. */
+const EVENT_LABELS: Readonly<Record<string, string>> = {
+  preempted: 'preempted (outbid by a higher bid)',
+  host_changed: 'host changed (new SSH host and port, same key)',
+};
 
 /** One session, live: its event stream (SSE) drives refetches, so a status change shows without reload. */
 export function SessionDetailPage({ id }: { id: string }) {
@@ -84,6 +91,20 @@ export function SessionDetailPage({ id }: { id: string }) {
         <dd>{s.consumer_id}</dd>
         <dt>Price</dt>
         <dd>{money(s.price_per_hour)}/h</dd>
+        <dt>Pricing</dt>
+        <dd data-testid="session-pricing">{s.interruptible ? <span className="badge badge-spot">interruptible (spot)</span> : 'on-demand'}</dd>
+        {s.interruptible ? (
+          <>
+            <dt>Bid</dt>
+            <dd data-testid="session-bid">{s.bid === null ? '—' : `${bidMoney(s.bid)}/h`} (disk not included)</dd>
+            <dt>Maximum bid</dt>
+            <dd data-testid="session-max-bid">{s.max_bid === null ? '—' : `${bidMoney(s.max_bid)}/h`}</dd>
+            <dt>When outbid</dt>
+            <dd data-testid="session-on-preempt">{s.on_preempt === 'reprovision' ? 'reprovision on another spot offer (same key, new host)' : 'end the session'}</dd>
+            <dt>Preemptions</dt>
+            <dd data-testid="session-preemptions">{s.preemptions}</dd>
+          </>
+        ) : null}
         <dt>Cost so far</dt>
         <dd data-testid="cost-so-far">{money(liveCost(s, session.data.fetchedAt, now))}</dd>
         {!terminal ? (
@@ -162,8 +183,8 @@ export function SessionDetailPage({ id }: { id: string }) {
       <h2>Events</h2>
       <ol className="events" aria-live="polite">
         {events.map((e) => (
-          <li key={e.id}>
-            <time dateTime={e.occurred_at}>{dateTime(e.occurred_at)}</time> · {e.type}
+          <li key={e.id} className={`event-${e.type}`}>
+            <time dateTime={e.occurred_at}>{dateTime(e.occurred_at)}</time> · {EVENT_LABELS[e.type] ?? e.type}
             {e.to_status ? ` → ${e.to_status}` : ''} {e.reason ? <span className="muted">({e.reason})</span> : null}
           </li>
         ))}

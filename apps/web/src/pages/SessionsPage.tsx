@@ -88,6 +88,14 @@ export function SessionsPage() {
                   <td>{s.consumer_id}</td>
                   <td>
                     {s.gpu_count}× {s.gpu_type}
+                    {s.interruptible ? (
+                      <>
+                        {' '}
+                        <span className="badge badge-spot" title={`Interruptible (spot): ${s.preemptions} preemption${s.preemptions === 1 ? '' : 's'} so far`}>
+                          spot{s.preemptions > 0 ? ` · preempted ${s.preemptions}×` : ''}
+                        </span>
+                      </>
+                    ) : null}
                   </td>
                   <td>{s.provider}</td>
                   <td className="num">{money(s.cost_so_far_micros / 1e6)}</td>

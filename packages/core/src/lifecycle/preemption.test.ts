@@ -224,4 +224,28 @@ describe('spot sessions: preemption', () => {
     expect(h.provider.liveInstances()).toEqual([]);
     expect(h.provider.calls.filter((c) => c.operation === 'createInstance')).toHaveLength(1);
   });
+
+  it('several outbid in one listing: each is seen when the listing was taken, however long handling the others takes', async () => {
+    const h = createCoreHarness({ offers: OFFERS });
+    const sessions = [];
+    for (const offerId of ['vastai-spot-1', 'vastai-spot-2']) {
+      const { session } = unwrap(await h.provisioning.request(buildProvisionRequest({ offerId, pricing: 'spot', onPreempt: 'end' })));
+      const running = await h.provisioning.run(session.id);
+      if (running?.status !== 'running' || !running.providerInstanceId) throw new Error('not running');
+      sessions.push(running);
+    }
+    h.clock.advanceSeconds(600);
+    for (const s of sessions) expect(h.provider.preempt(s.providerInstanceId ?? '')).toBe(true);
+    const seenAt = h.clock.now();
+    // Verifying the first destroy takes several reads, seconds apart.
+    for (let i = 0; i < 3; i++) h.provider.failNext('getInstance', new ProviderUnavailableError('503', { provider: 'vastai', operation: 'getInstance' }));
+    await h.reconciler.pass();
+    expect(h.clock.now().getTime()).toBeGreaterThan(seenAt.getTime());
+    for (const s of sessions) {
+      const after = await h.repositories.sessions.get(s.id);
+      expect(after).toMatchObject({ preemptions: 1, stoppedAt: seenAt });
+      // Billed at its bid up to the listing, not a second more.
+      expect(await h.costs.sessionCost(s.id)).toBe(costForSeconds(s.pricePerHourMicros, elapsedSeconds(s.billingStartedAt ?? new Date(0), seenAt)));
+    }
+  });
 });

@@ -58,10 +58,19 @@ export class PreemptionHandler {
    * `reprovisioning` when the session is back in `provisioning` and its saga must be started.
    */
   async handle(session: Session, instance: ProviderInstance, seenAt: Date): Promise<PreemptionOutcome> {
-    if (!session.interruptible || session.status !== 'running' || instance.state !== 'preempted' || session.providerInstanceId !== instance.providerInstanceId) return 'not_preempted';
-    const recorded = this.isRecorded(session) ? session : await this.record(session, instance, seenAt);
+    const recorded = await this.record(session, instance, seenAt);
+    if (recorded === 'not_preempted') return 'not_preempted';
     if (!recorded) return 'retry_later';
     return this.apply(recorded);
+  }
+
+  /**
+   * Step 1 alone: records the preemption seen at `seenAt` unless it is recorded already (then the
+   * session as it is). A pass records every outbid instance of its listing before handling any.
+   */
+  async record(session: Session, instance: ProviderInstance, seenAt: Date): Promise<Session | undefined | 'not_preempted'> {
+    if (!session.interruptible || session.status !== 'running' || instance.state !== 'preempted' || session.providerInstanceId !== instance.providerInstanceId) return 'not_preempted';
+    return this.isRecorded(session) ? session : this.write(session, instance, seenAt);
   }
 
   /**
@@ -92,7 +101,7 @@ export class PreemptionHandler {
     return 'reprovisioning';
   }
 
-  private async record(session: Session, instance: ProviderInstance, seenAt: Date): Promise<Session | undefined> {
+  private async write(session: Session, instance: ProviderInstance, seenAt: Date): Promise<Session | undefined> {
     const started = session.billingStartedAt;
     const data = {
       providerInstanceId: instance.providerInstanceId,

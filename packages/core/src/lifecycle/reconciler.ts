@@ -133,6 +133,8 @@ export class Reconciler {
     const perProvider = await Promise.all(
       [...this.options.providers].map(async ([name, provider]): Promise<ReconcileReport['providers'][number]> => {
         const listed = await provider.listInstances('');
+        // When this listing showed what it shows: an outbid instance is seen (and its bid's billing ends) now.
+        const listedAt = this.options.clock.now();
         if (!listed.ok) {
           // Never read a failed listing as "no instances": skip this provider entirely.
           const reason = `${listed.err.code}: ${listed.err.message}`;
@@ -146,7 +148,9 @@ export class Reconciler {
         // does not show as owned is looked up again, fresh, before anything is destroyed.
         const live = await this.options.repositories.sessions.list({ provider: name, statuses: LIVE_STATUSES });
         const byLabel = new Map(live.map((s) => [s.label, s]));
-        for (const instance of listed.val) await this.examine(instance, report, byLabel);
+        const outbid: { sessionId: string; instance: ProviderInstance }[] = [];
+        for (const instance of listed.val) await this.examine(instance, report, byLabel, outbid);
+        await this.preempted(outbid, listedAt, report);
         await this.checkGhosts(provider, live, seenIds, report);
         this.forgetVanishedOrphans(name, seenIds);
         return { provider: name, status: 'ok', instances: listed.val.length };
@@ -163,6 +167,7 @@ export class Reconciler {
     instance: ProviderInstance,
     report: { orphansFound: number; orphansDestroyed: number; preempted: number; foreign: ForeignInstance[] },
     byLabel: ReadonlyMap<string, Session>,
+    outbid: { sessionId: string; instance: ProviderInstance }[],
   ): Promise<void> {
     const parsed = instance.label ? parseSessionLabel(instance.label) : undefined;
     if (!parsed || parsed.deploymentId !== this.options.deploymentId) {
@@ -178,7 +183,7 @@ export class Reconciler {
     const snapshot = instance.label ? byLabel.get(instance.label) : undefined;
     if (snapshot && this.owns(snapshot, instance)) {
       this.orphanFirstSeen.delete(this.key(instance));
-      if (instance.state === 'preempted' && snapshot.interruptible && this.options.preemptions) await this.preempted(snapshot.id, instance, report);
+      if (instance.state === 'preempted' && snapshot.interruptible && this.options.preemptions) outbid.push({ sessionId: snapshot.id, instance });
       return;
     }
     const session = instance.label ? await this.options.repositories.sessions.findByLabel(instance.label) : undefined;
@@ -242,13 +247,25 @@ export class Reconciler {
     }
   }
 
-  /** An owned spot instance listed outbid: noticed in this pass, handled on the session as it is now. */
-  private async preempted(sessionId: string, instance: ProviderInstance, report: { preempted: number }): Promise<void> {
-    const seenAt = this.options.clock.now();
-    const session = await this.options.repositories.sessions.get(sessionId);
-    if (!session || !this.options.preemptions) return;
-    const outcome = await this.options.preemptions.handle(session, instance, seenAt);
-    if (outcome === 'ended' || outcome === 'reprovisioning') report.preempted++;
+  /**
+   * Owned spot instances the listing showed outbid: every one is recorded first, seen when the
+   * listing was taken, then each is handled on the session as it is now. Handling one (a destroy to
+   * verify, a reprovision) takes seconds; recorded one after another's handling, the next would be
+   * billed at its bid for those seconds after its outbid.
+   */
+  private async preempted(outbid: readonly { sessionId: string; instance: ProviderInstance }[], seenAt: Date, report: { preempted: number }): Promise<void> {
+    const handler = this.options.preemptions;
+    if (!handler || outbid.length === 0) return;
+    for (const { sessionId, instance } of outbid) {
+      const session = await this.options.repositories.sessions.get(sessionId);
+      if (session) await handler.record(session, instance, seenAt);
+    }
+    for (const { sessionId, instance } of outbid) {
+      const session = await this.options.repositories.sessions.get(sessionId);
+      if (!session) continue;
+      const outcome = await handler.handle(session, instance, seenAt);
+      if (outcome === 'ended' || outcome === 'reprovisioning') report.preempted++;
+    }
   }
 
   /**

@@ -17,6 +17,12 @@ export interface VastDetails {
   readonly onstart: string | null;
   /** Sending `price` makes an interruptible bid. */
   readonly bidPriceUsd: number | null;
+  /**
+   * What the disk bills per hour while the instance is stopped (disk × storage_cost per GB-month,
+   * over a 30-day month, as the instance listing states it): an outbid instance keeps billing this
+   * until it is destroyed.
+   */
+  readonly storagePerHourMicros: number;
 }
 
 export interface TensorDockDetails {
@@ -69,7 +75,7 @@ export interface InstanceRecord {
   stoppedStatus: string | null;
   /** What the owner last asked for: a stop call makes it `stopped`; an outbid leaves it `running`. */
   intendedStatus: 'running' | 'stopped';
-  /** When another tenant's higher bid stopped this interruptible instance; its bill ends there. */
+  /** When another tenant's higher bid stopped this interruptible instance: its bid's bill ends there, its disk's goes on until destroyed. */
   preemptedAtMs: number | null;
   /** Bid changes, oldest first: each price bills from its `atMs` on. */
   priceChanges: { atMs: number; pricePerHourUsd: number; pricePerHourMicros: number }[];
@@ -239,7 +245,8 @@ export class World {
 
   /**
    * Another tenant outbids an interruptible instance, as Vast does it: the container stops
-   * (`stopped`, disk kept), the owner's intended status stays `running`, and the bid's billing ends.
+   * (`stopped`, disk kept), the owner's intended status stays `running`, the bid's billing ends and
+   * the disk's storage bills on until the instance is destroyed.
    */
   async outbid(record: InstanceRecord): Promise<boolean> {
     if (!this.isOutbiddable(record)) return false;
@@ -313,7 +320,8 @@ export class World {
   snapshot(record: InstanceRecord): SimulatedInstance {
     const now = this.now();
     // An outbid instance's bid bills until the outbid stopped it; each price from when it was set.
-    const billedUntil = Math.max(record.createdAtMs, Math.min(now, record.endAtMs ?? now, record.preemptedAtMs ?? now));
+    const endedMs = Math.min(now, record.endAtMs ?? now);
+    const billedUntil = Math.max(record.createdAtMs, Math.min(endedMs, record.preemptedAtMs ?? now));
     const billedMs = billedUntil - record.createdAtMs;
     const segments = [{ atMs: record.createdAtMs, pricePerHourMicros: record.pricePerHourMicros }, ...record.priceChanges];
     let costMicroUsd = 0;
@@ -322,6 +330,10 @@ export class World {
       const to = Math.min(segments[i + 1]?.atMs ?? billedUntil, billedUntil);
       costMicroUsd += costForMs(segment.pricePerHourMicros, Math.max(0, to - from));
     });
+    // Then its disk, stopped but kept, from the outbid until it is destroyed (or now).
+    const storageMs = record.preemptedAtMs === null ? 0 : Math.max(0, endedMs - record.preemptedAtMs);
+    const storageCostMicroUsd = record.details.kind === 'vastai' ? costForMs(record.details.storagePerHourMicros, storageMs) : 0;
+    costMicroUsd += storageCostMicroUsd;
     const price = this.currentPrice(record);
     const node = record.node;
     return {
@@ -346,6 +358,8 @@ export class World {
       billedSeconds: billedMs / 1000,
       bidPriceUsd: record.details.kind === 'vastai' && record.details.bidPriceUsd !== null ? price.pricePerHourUsd : null,
       preemptedAt: record.preemptedAtMs === null ? null : new Date(record.preemptedAtMs).toISOString(),
+      storageBilledSeconds: storageMs / 1000,
+      storageCostMicroUsd,
       costMicroUsd,
       costUsd: costMicroUsd / MICROS_PER_USD,
     };

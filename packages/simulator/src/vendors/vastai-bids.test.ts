@@ -24,7 +24,7 @@ describe('Vast.ai fake: interruptible (bid) instances', () => {
     sim = simulator();
   });
 
-  it('a bid instance bills at its bid; outbid on command it stops as Vast stops it, and its bill ends there', async () => {
+  it('a bid instance bills at its bid; outbid on command it stops as Vast stops it, and its bid bills no more from there', async () => {
     // Given a running instance rented with a bid above the minimum
     const { id, minBid } = await rent(sim, 0.5);
     expect(minBid).toBeLessThan(0.5);
@@ -40,12 +40,12 @@ describe('Vast.ai fake: interruptible (bid) instances', () => {
     const read = (await instanceJson(sim, id)).instances;
     expect(read).toMatchObject({ actual_status: 'stopped', intended_status: 'running', cur_state: 'stopped', is_bid: true, ssh_port: null });
 
-    // And the bill covers the instance up to the outbid, not a moment after
+    // And the bid bills up to the outbid, not a moment after (its disk bills on: see below)
     const billedAt = async () => (await sim.control.instances()).find((i) => i.id === id);
     const first = await billedAt();
     await waitFor(async () => Date.now() - Date.parse(instance.preemptedAt) > 50);
     const later = await billedAt();
-    expect(later?.costMicroUsd).toBe(first?.costMicroUsd);
+    expect(later?.billedSeconds).toBe(first?.billedSeconds);
     expect(later?.billedSeconds).toBeCloseTo((Date.parse(instance.preemptedAt) - Date.parse(later?.createdAt ?? '')) / 1000, 3);
   });
 
@@ -108,5 +108,50 @@ describe('Vast.ai fake: other tenants outbid at random', () => {
     } finally {
       await sim.stop();
     }
+  });
+});
+
+describe('Vast.ai fake: an outbid instance keeps billing its disk until destroyed', () => {
+  // Its own simulator: the clock moves an hour ahead, which the journal's real-time stamps the other tests compare with would not follow.
+  let sim: RunningSimulator;
+
+  beforeAll(async () => {
+    sim = await startFastSimulator();
+  });
+  afterAll(async () => {
+    await sim.stop();
+  });
+
+  it('bills the stopped disk at the storage rate the listing states from the outbid until the destroy, and nothing after', async () => {
+    const { id } = await rent(sim, 0.5);
+    await running(sim, id);
+    const response = await outbid(sim, 'vastai', id);
+    expect(response.status).toBe(200);
+    const { instance } = (await response.json()) as { instance: { preemptedAt: string } };
+    const read = (await instanceJson(sim, id)).instances;
+    // The bid bills up to the outbid, not a moment after, while the stopped disk bills on at the
+    // listing's storage rate (10 GB at 0.15 USD per GB-month: 2083 µUSD an hour)
+    expect(read).toMatchObject({ disk_space: 10, storage_cost: 0.15 });
+    const storagePerHourMicros = Math.round(((0.15 * 10) / 720) * 1e6);
+    const billedAt = async () => {
+      const found = (await sim.control.instances()).find((i) => i.id === id);
+      if (!found) throw new Error(`instance ${id} unknown to the simulator`);
+      return found;
+    };
+    const first = await billedAt();
+    await sim.control.advance(3_600_000);
+    const later = await billedAt();
+    expect(later.billedSeconds).toBe(first.billedSeconds);
+    expect(later.billedSeconds).toBeCloseTo((Date.parse(instance.preemptedAt) - Date.parse(later.createdAt)) / 1000, 3);
+    expect(later.storageBilledSeconds).toBeGreaterThanOrEqual(3600);
+    expect(later.storageCostMicroUsd).toBe(Math.floor((storagePerHourMicros * Math.round(later.storageBilledSeconds * 1000)) / 3_600_000));
+    expect(later.costMicroUsd - first.costMicroUsd).toBe(later.storageCostMicroUsd - first.storageCostMicroUsd);
+    expect(later.storageCostMicroUsd - first.storageCostMicroUsd).toBeGreaterThanOrEqual(storagePerHourMicros - 1);
+
+    // Destroyed, it bills nothing more
+    expect((await vendorRequest(sim, 'vastai', 'DELETE', `/instances/${id}/`)).status).toBe(200);
+    const destroyed = await billedAt();
+    await sim.control.advance(3_600_000);
+    expect(await billedAt()).toMatchObject({ state: 'destroyed', costMicroUsd: destroyed.costMicroUsd, storageBilledSeconds: destroyed.storageBilledSeconds });
   });
 });

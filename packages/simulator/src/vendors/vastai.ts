@@ -1,6 +1,7 @@
 import { type VastBundle } from '../catalog/catalog.js';
 import { jsonReply, type HttpReply } from '../http/http-kit.js';
 import { type RouteContext, type RouteResult, type VendorApi, type VendorRoute } from '../http/vendor-server.js';
+import { usdToMicros } from '../internal/money.js';
 import { parseAuthorizedKey } from '../node/ssh-keys.js';
 import { hasBooted, type InstanceRecord, type VastDetails } from '../state/world.js';
 import { isObject, optionalString, vastMounts, type VendorDeps } from './common.js';
@@ -334,6 +335,9 @@ export function createVastApi(deps: VendorDeps): VendorApi {
         env,
         onstart: optionalString(body.onstart) ?? null,
         bidPriceUsd: typeof body.price === 'number' ? body.price : null,
+        // The rate the listing states (storage_cost × disk_space, per hour of a 30-day month), so a
+        // client reading it can account the stopped disk exactly.
+        storagePerHourMicros: usdToMicros((VAST_STORAGE_COST_PER_GB_MONTH * (typeof body.disk === 'number' ? body.disk : 10)) / (30 * 24)),
       },
     });
     if (hasSsh) {

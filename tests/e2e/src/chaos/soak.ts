@@ -35,9 +35,10 @@ const LEADER_DOWN_MS = 13_000;
 /** Running sessions whose reservation is moved to end right after each leader kill. */
 const DEADLINES_PER_LEADER_KILL = 2;
 
-const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N] [--spot-percent N] [--outbid-rate N] [--replicas N --database postgres]
-  CI size (default): 40 sessions, 6 consumers, 3 kills; 30 % of sessions spot (Vast.ai, half of them reprovisioning
-  when outbid), each running spot instance outbid 900 times an hour on average (every 4 s). Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6
+const USAGE = `usage: pnpm chaos [--sessions N] [--consumers N] [--kills N] [--seed N] [--max-minutes N] [--spot-percent N] [--outbid-rate N] [--outbid-running-percent N] [--replicas N --database postgres]
+  CI size (default): 40 sessions, 6 consumers, 3 kills; 40 % of sessions spot (Vast.ai, half of them reprovisioning
+  when outbid), each running spot instance outbid at random 60 times an hour on average (every minute), and 75 % of
+  spot sessions outbid on command once, at a random moment after they reach running. Larger: pnpm chaos --sessions 300 --consumers 16 --kills 6
   Replicas: pnpm chaos --replicas 3 --database postgres (needs PostgreSQL binaries: Debian package postgresql)`;
 
 const { values: args } = parseArgs({
@@ -48,8 +49,9 @@ const { values: args } = parseArgs({
     seed: { type: 'string' },
     'max-minutes': { type: 'string', default: '15' },
     replicas: { type: 'string', default: '1' },
-    'spot-percent': { type: 'string', default: '30' },
-    'outbid-rate': { type: 'string', default: '900' },
+    'spot-percent': { type: 'string', default: '40' },
+    'outbid-rate': { type: 'string', default: '60' },
+    'outbid-running-percent': { type: 'string', default: '75' },
     database: { type: 'string', default: 'sqlite' },
     help: { type: 'boolean', default: false },
   },
@@ -75,6 +77,8 @@ const REPLICAS = Math.max(1, positive('replicas', args.replicas));
 /** Share of sessions rented as spot (interruptible, Vast.ai), and how often other tenants outbid each spot instance. */
 const SPOT_PERCENT = Math.min(100, positive('spot-percent', args['spot-percent']));
 const OUTBID_RATE_PER_HOUR = positive('outbid-rate', args['outbid-rate']);
+/** Share of spot sessions outbid on command once they run (random outbids mostly hit instances still coming up). */
+const OUTBID_RUNNING_PERCENT = Math.min(100, positive('outbid-running-percent', args['outbid-running-percent']));
 if (args.database !== 'sqlite' && args.database !== 'postgres') {
   process.stderr.write(`chaos: --database must be sqlite or postgres, got '${args.database}'\n${USAGE}\n`);
   process.exit(2);
@@ -89,6 +93,12 @@ const prng = new Prng(SEED);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const log = (message: string) => process.stderr.write(`[chaos ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}\n`);
 const started = Date.now();
+/** The simulator of this run (set once it starts): consumers outbid through its control API. */
+let simulator: RunningSimulator | undefined;
+const sim = (): RunningSimulator => {
+  if (!simulator) throw new Error('the simulator is not started');
+  return simulator;
+};
 
 
 /** Faults the run draws from: every vendor operation misbehaves in every documented way. */
@@ -256,6 +266,7 @@ async function consumer(index: number, client: GpuShopper, gpus: readonly string
     }
     if (prng.chance(0.08)) killer.request('mid-provision', prng.int(0, 400));
     // Spot sessions live long enough for outbids to be seen by reconciliation passes (2 s apart).
+    if (spot && prng.chance(OUTBID_RUNNING_PERCENT / 100)) await outbidOnceRunning(client, sessionId, work);
     await sleep(spot ? prng.int(3000, 12_000) : prng.int(200, 4000));
     const action = prng.float();
     try {
@@ -282,6 +293,52 @@ async function consumer(index: number, client: GpuShopper, gpus: readonly string
   }
 }
 
+/** Statuses a session cannot leave. */
+const ENDED = new Set(['terminated', 'failed']);
+
+/**
+ * Another tenant outbids a running spot session's instance, on command and at a random moment
+ * after the session reached running: random outbids mostly land while a session is still coming up
+ * (its instance runs before its SSH is verified), which ends it whatever its policy, so without
+ * these the soak would hardly ever reprovision. Then waits (bounded) until the session has handled
+ * it: running again on another instance, or ended.
+ */
+async function outbidOnceRunning(client: GpuShopper, sessionId: string, work: Workload): Promise<void> {
+  const count = (action: string) => work.actions.set(action, (work.actions.get(action) ?? 0) + 1);
+  const running = await waitForSession(client, sessionId, (s) => s.status === 'running' || ENDED.has(s.status), 60_000);
+  if (running?.status !== 'running' || !running.provider_instance_id) {
+    count(`outbid skipped: session ${running?.status ?? 'not running within 60 s'}`);
+    return;
+  }
+  await sleep(prng.int(200, 4000));
+  const outbid = await sim().control.outbid('vastai', running.provider_instance_id);
+  // Already stopped (a random outbid, a fault) or gone (a kill's recovery, a drain): nothing to add.
+  if (!outbid.ok) {
+    const state = (await sim().control.instances()).find((i) => i.vendor === 'vastai' && i.id === running.provider_instance_id)?.state ?? 'unknown';
+    count(`outbid refused (${outbid.status}, instance ${state})`);
+    return;
+  }
+  count('outbid running (on command)');
+  const moved = await waitForSession(
+    client,
+    sessionId,
+    (s) => ENDED.has(s.status) || s.status === 'stopping' || (s.status === 'running' && s.provider_instance_id !== running.provider_instance_id),
+    90_000,
+  );
+  count(moved === undefined ? 'outbid not handled within 90 s' : moved.status === 'running' ? 'running again after outbid' : `${moved.status} after outbid`);
+}
+
+/** Reads the session until `done` holds (or `withinMs` passes: undefined); a server down meanwhile is waited out. */
+async function waitForSession(client: GpuShopper, sessionId: string, done: (s: SessionFacts) => boolean, withinMs: number): Promise<SessionFacts | undefined> {
+  const giveUpAt = Date.now() + withinMs;
+  while (Date.now() < giveUpAt) {
+    const session = await client.sessions.retrieve(sessionId).catch(() => undefined);
+    if (session && done(session)) return session;
+    await sleep(500);
+  }
+  return undefined;
+}
+
 async function listAll(client: GpuShopper): Promise<SessionFacts[]> {
   const sessions: SessionFacts[] = [];
   for await (const s of client.sessions.list({ limit: 200 })) sessions.push(s);
@@ -298,6 +355,7 @@ async function main(): Promise<number> {
     catalogSize: 120,
     vastOutbidRatePerHour: OUTBID_RATE_PER_HOUR,
   });
+  simulator = sim;
   const cluster: PostgresCluster | null = DATABASE === 'postgres' ? await startPostgresCluster() : null;
   const databaseUrl = cluster ? await cluster.createDatabase('chaos') : null;
   const servers: ServerProcess[] = [];
@@ -345,7 +403,10 @@ async function main(): Promise<number> {
 
     // The GPUs the simulated marketplace rents; each create asks for the cheapest offer of one.
     const gpus = [...new Set((await admin.inventory.list({})).offers.map((o) => o.gpu_type))];
-    const spotGpus = [...new Set((await admin.inventory.list({ pricing: 'spot' })).offers.map((o) => o.gpu_type))];
+    // Spot GPUs with a few offers each: a GPU with one spot offer leaves a reprovision nowhere to go.
+    const spotCounts = new Map<string, number>();
+    for (const o of (await admin.inventory.list({ pricing: 'spot' })).offers) spotCounts.set(o.gpu_type, (spotCounts.get(o.gpu_type) ?? 0) + 1);
+    const spotGpus = [...spotCounts].filter(([, n]) => n >= 4).map(([gpu]) => gpu);
     // The quota counts sessions created: a create refused for want of an offer does not use it up
     // (bounded, so a marketplace with nothing left cannot spin forever).
     let next = 0;
@@ -418,6 +479,16 @@ async function main(): Promise<number> {
         return { ...s, stop_requested_at: stop?.occurred_at ?? null };
       }),
     );
+    // Spot sessions' preemptions and reprovisions, from their event logs.
+    const spotLogs = await Promise.all(listed.filter((s) => s.interruptible).map(async (s) => (await reliably('events', () => admin.sessions.events(s.id))).events));
+    const spotEvents = spotLogs.map((events) => events.map((e) => e.type));
+    const eventsOf = (type: string) => spotEvents.reduce((sum, types) => sum + types.filter((t) => t === type).length, 0);
+    // Why a session that would have reprovisioned ended instead (no comparable offer, the budget…).
+    const noReprovision = new Map<string, number>();
+    for (const e of spotLogs.flat()) {
+      const why = /no reprovision: (.*)$/.exec(e.reason)?.[1]?.replace(/\d+(\.\d+)?/g, 'N');
+      if (why) noReprovision.set(why, (noReprovision.get(why) ?? 0) + 1);
+    }
     const instances = await sim.control.instances();
     const deadlineFacts = { judgedAt, boundMs: TAKEOVER_BOUND_MS };
     const verdict = judge(deploymentId, sessions, instances, { answersByKey: work.answersByKey }, deadlineFacts);
@@ -439,7 +510,16 @@ async function main(): Promise<number> {
       outcomes: verdict.counts,
       spot_sessions: sessions.filter((s) => s.interruptible).length,
       preemptions: sessions.reduce((sum, s) => sum + (s.preemptions ?? 0), 0),
-      reprovisioned_sessions: sessions.filter((s) => (s.preemptions ?? 0) > 0 && s.stop_reason !== 'preempted').length,
+      preempted_events: eventsOf('preempted'),
+      // A reprovision is a preempted session running again on another host (its host_changed event).
+      reprovisions: eventsOf('host_changed'),
+      reprovisioned_sessions: spotEvents.filter((types) => types.includes('host_changed')).length,
+      spot_sessions_ended_preempted: sessions.filter((s) => s.stop_reason === 'preempted').length,
+      reprovisions_refused: Object.fromEntries(noReprovision),
+      simulator_outbid_instances: instances.filter((i) => i.preemptedAt !== null).length,
+      // What outbid instances' stopped disks billed between the outbid and the destroy (part of billed_usd).
+      outbid_storage_billed_usd: instances.reduce((sum, i) => sum + i.storageCostMicroUsd, 0) / 1e6,
+      outbid_storage_billed_seconds: Math.round(instances.reduce((sum, i) => sum + i.storageBilledSeconds, 0)),
       actions: Object.fromEntries(work.actions),
       refused_creates: Object.fromEntries(work.refused),
       faults_injected: Object.fromEntries(faultsInjected),
@@ -452,6 +532,8 @@ async function main(): Promise<number> {
       whole_second_rounding_allowance_usd: verdict.granularityMicros / 1e6,
       vanished_ledger_usd: verdict.vanishedLedgerMicros / 1e6,
       vanished_billed_usd: verdict.vanishedBilledMicros / 1e6,
+      outbid_sessions_ledger_usd: verdict.outbidLedgerMicros / 1e6,
+      outbid_sessions_billed_usd: verdict.outbidBilledMicros / 1e6,
       replicas: REPLICAS,
       database: DATABASE,
       leader_changes: entries.filter((e) => e.msg === 'became leader').length,

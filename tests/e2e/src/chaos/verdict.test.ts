@@ -52,6 +52,30 @@ describe('chaos verdict', () => {
     ]);
   });
 
+  it('lets the ledger of a session whose instance was outbid exceed the bill (the outbid is seen a pass later), never fall below it (storage unaccounted)', () => {
+    const outbid = { preemptedAt: '2026-12-07T00:00:05.000Z' };
+    const over = judge(DEP, [session('ses_1', { status: 'terminated', stop_reason: 'preempted', cost_so_far_micros: 90_000 })], [instance('ses_1', { ...outbid, costMicroUsd: 20_000 })], noWorkload);
+    expect(over.violations).toEqual([]);
+    expect(over).toMatchObject({ outbidLedgerMicros: 90_000, outbidBilledMicros: 20_000, ledgerMicros: 0, billedMicros: 0 });
+    const under = judge(DEP, [session('ses_1', { status: 'terminated', stop_reason: 'preempted', cost_so_far_micros: 5_000 })], [instance('ses_1', { ...outbid, costMicroUsd: 20_000 })], noWorkload);
+    expect(under.violations).toEqual(['sessions with outbid instances: ledger 0.005000 USD is below their bill 0.020000 USD']);
+    // Never outbid: compared to the cent, as before
+    const exact = judge(DEP, [session('ses_1', { cost_so_far_micros: 90_000 })], [instance('ses_1', { costMicroUsd: 20_000 })], noWorkload);
+    expect(exact.violations).toHaveLength(1);
+  });
+
+  it('flags a session that held two live instances at once, and passes one whose instances followed each other', () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 11, 7, 0, 0, s)).toISOString();
+    const instances = [
+      instance('ses_1', { id: 'a1', createdAt: at(0), endedAt: at(10) }),
+      instance('ses_1', { id: 'a2', createdAt: at(12), endedAt: at(20) }),
+      instance('ses_2', { id: 'b1', createdAt: at(0), endedAt: at(10) }),
+      instance('ses_2', { id: 'b2', createdAt: at(9), endedAt: at(20) }),
+    ];
+    const verdict = judge(DEP, [session('ses_1', { cost_so_far_micros: 2000 }), session('ses_2', { cost_so_far_micros: 2000 })], instances, noWorkload);
+    expect(verdict.violations).toEqual([`session ses_2 held two live instances at once: vastai/b2 was created at ${at(9)} while vastai/b1 lived (until ${at(10)})`]);
+  });
+
   it('flags a ledger that differs from the bill by more than a cent, and a session left live', () => {
     const verdict = judge(DEP, [session('ses_1', { cost_so_far_micros: 500_000 }), session('ses_2', { status: 'stopping', stop_reason: 'done' })], [instance('ses_1', { costMicroUsd: 520_000 }), instance('ses_2', { state: 'running' })], noWorkload);
     expect(verdict.violations).toEqual([

@@ -51,6 +51,8 @@ export interface InstanceFacts {
   readonly pricePerHourMicroUsd?: number;
   readonly createdAt?: string;
   readonly endedAt?: string | null;
+  /** When another tenant's higher bid stopped it (Vast spot); null or absent otherwise. */
+  readonly preemptedAt?: string | null;
 }
 
 /** What the workload saw: every session id each idempotency key was answered with. */
@@ -84,6 +86,9 @@ export interface Verdict {
   /** The same for vanished instances (the ledger may exceed the bill by the detection delay). */
   readonly vanishedLedgerMicros: number;
   readonly vanishedBilledMicros: number;
+  /** The same for sessions with an outbid instance (the ledger may exceed the bill by the detection delay, never fall below it). */
+  readonly outbidLedgerMicros: number;
+  readonly outbidBilledMicros: number;
   readonly counts: Readonly<Record<string, number>>;
 }
 
@@ -172,6 +177,26 @@ export function judge(
       violations.push(`session ${session.id} failed without an error type`);
     }
   }
+  // Never two live instances for one session (a reprovision or a retry creates only after the
+  // previous instance was verified gone): their lifetimes at the vendor must not overlap.
+  const lifetimes = new Map<string, InstanceFacts[]>();
+  for (const instance of ours) {
+    const sessionId = sessionIdOfLabel(instance.label, deploymentId) ?? '';
+    if (instance.createdAt) lifetimes.set(sessionId, [...(lifetimes.get(sessionId) ?? []), instance]);
+  }
+  for (const [sessionId, list] of lifetimes) {
+    const sorted = [...list].sort((a, b) => Date.parse(a.createdAt ?? '') - Date.parse(b.createdAt ?? ''));
+    for (let i = 1; i < sorted.length; i++) {
+      const earlier = sorted[i - 1] as InstanceFacts;
+      const later = sorted[i] as InstanceFacts;
+      const earlierEnd = earlier.endedAt ? Date.parse(earlier.endedAt) : Number.POSITIVE_INFINITY;
+      if (Date.parse(later.createdAt ?? '') < earlierEnd) {
+        violations.push(
+          `session ${sessionId} held two live instances at once: ${later.vendor}/${later.id} was created at ${later.createdAt ?? '?'} while ${earlier.vendor}/${earlier.id} lived (${earlier.endedAt ? `until ${earlier.endedAt}` : earlier.state})`,
+        );
+      }
+    }
+  }
   for (const [key, ids] of workload.answersByKey) {
     if (ids.size !== 1) violations.push(`idempotency key ${key} was answered with ${ids.size} sessions (${[...ids].join(', ')})`);
     for (const id of ids) if (!byId.has(id)) violations.push(`session ${id} (key ${key}) was acknowledged but the server does not list it (lost)`);
@@ -182,7 +207,13 @@ export function judge(
   // An instance that vanished before the session ever learned its id (its create's answer was lost)
   // left no trace the service could see: its cost is unknowable and only reported.
   const vanishedSessions = new Set(ours.filter((i) => i.state === 'vanished').map((i) => sessionIdOfLabel(i.label, deploymentId)));
-  const exact = sessions.filter((s) => !vanishedSessions.has(s.id));
+  // An outbid instance likewise: Vast states no time for the outbid, so the ledger ends its bid at
+  // the first listing that shows it stopped (a pass later, or more while listings fail), and its
+  // stopped disk bills on until the destroy. Its session's ledger may exceed the bill by the
+  // detection delay but never fall below it (that would be storage, or anything else, unaccounted).
+  const outbidSessions = new Set(ours.filter((i) => i.preemptedAt != null && i.state !== 'vanished').map((i) => sessionIdOfLabel(i.label, deploymentId)));
+  const outbid = sessions.filter((s) => outbidSessions.has(s.id) && !vanishedSessions.has(s.id));
+  const exact = sessions.filter((s) => !vanishedSessions.has(s.id) && !outbidSessions.has(s.id));
   const vanished = sessions.filter((s) => vanishedSessions.has(s.id) && s.provider_instance_id !== null);
   const billedFor = (list: readonly SessionFacts[]) => {
     const ids = new Set(list.map((s) => s.id));
@@ -194,6 +225,11 @@ export function judge(
   const vanishedBilledMicros = billedFor(vanished);
   if (vanishedLedgerMicros + LEDGER_TOLERANCE_MICROS < vanishedBilledMicros) {
     violations.push(`vanished instances: ledger ${(vanishedLedgerMicros / 1e6).toFixed(6)} USD is below their bill ${(vanishedBilledMicros / 1e6).toFixed(6)} USD`);
+  }
+  const outbidLedgerMicros = outbid.reduce((sum, s) => sum + s.cost_so_far_micros, 0);
+  const outbidBilledMicros = billedFor(outbid);
+  if (outbidLedgerMicros + LEDGER_TOLERANCE_MICROS < outbidBilledMicros) {
+    violations.push(`sessions with outbid instances: ledger ${(outbidLedgerMicros / 1e6).toFixed(6)} USD is below their bill ${(outbidBilledMicros / 1e6).toFixed(6)} USD`);
   }
   // The ledger accrues whole seconds (what most vendors bill); the simulator bills milliseconds. So
   // each session's ledger may sit below its bill by up to one second of its price, never above.
@@ -222,5 +258,5 @@ export function judge(
     const outcome = [s.status, s.stop_reason, s.error_type].filter(Boolean).join('/');
     counts[outcome] = (counts[outcome] ?? 0) + 1;
   }
-  return { violations, ledgerMicros, billedMicros, granularityMicros, vanishedLedgerMicros, vanishedBilledMicros, counts };
+  return { violations, ledgerMicros, billedMicros, granularityMicros, vanishedLedgerMicros, vanishedBilledMicros, outbidLedgerMicros, outbidBilledMicros, counts };
 }

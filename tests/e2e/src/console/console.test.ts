@@ -6,7 +6,7 @@ import { CHROMIUM, requireTools } from '@gpu-shopper/test-support';
 import { type BrowserContext, type Page } from 'playwright-core';
 
 import { ADMIN_TOKEN, startServer, type ServerProcess } from '../support/server-process.js';
-import { SimulatorControlClient } from '../support/simulator-control.js';
+import { SimulatorControlClient, waitFor } from '../support/simulator-control.js';
 import { CONSOLE_INDEX, launchChromium, screenshot, seriousA11yViolations, type LaunchedBrowser } from './browser.js';
 
 /**
@@ -297,3 +297,101 @@ describeBrowser('web console with an admin token: sign-in, and a consumer sees o
     await admin.sessions.delete(alices.id);
   });
 });
+
+describeBrowser('web console: spot (interruptible) offers and sessions in a browser (simulate mode)', () => {
+  let server: ServerProcess;
+  let launched: LaunchedBrowser;
+  const shots: string[] = [];
+
+  beforeAll(async () => {
+    // Passes every second: an outbid is seen, handled and the session runs again within the test's wait.
+    server = await startServer({ adminToken: null, env: { RECONCILIATION_INTERVAL: '1s', LIFECYCLE_CHECK_INTERVAL: '1s', INVENTORY_CACHE_TTL: '5s' } });
+    await new GpuShopper({ baseURL: server.url, apiKey: null, maxRetries: 0 }).consumers.create({ id: 'alice', name: 'Alice', monthly_budget: 100 });
+    launched = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await launched?.close();
+    await server?.dispose();
+    if (shots.length > 0) process.stdout.write(`console screenshots:\n${shots.join('\n')}\n`);
+  });
+
+  it('spot offers listed when asked and labelled with their minimum bid → rent with a maximum bid, reprovision when outbid → outbid → preempted and host changed, live → done', async () => {
+    const admin = new GpuShopper({ baseURL: server.url, apiKey: null, maxRetries: 0 });
+    const sim = new SimulatorControlClient((await admin.health()).simulator?.control ?? '');
+    // A GPU with at least two spot offers, so a reprovision has somewhere to go.
+    const { offers: spot } = await admin.inventory.list({ pricing: 'spot', provider: 'vastai', sort: 'price' });
+    const counts = new Map<string, number>();
+    for (const offer of spot.filter((o) => o.available)) counts.set(offer.gpu_name, (counts.get(offer.gpu_name) ?? 0) + 1);
+    const gpu = [...counts.entries()].find(([, n]) => n >= 2)?.[0];
+    if (!gpu) throw new Error('the simulator lists no GPU with two spot offers');
+
+    const context = await launched.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const watch = watchPage(page, server.url);
+    await page.goto(`${server.url}/#/inventory`);
+    await page.locator('table.offers tbody tr:not(.spacer)').first().waitFor();
+    // On-demand by default: no interruptible offer in the table.
+    expect(await page.locator('table.offers .badge-spot').count()).toBe(0);
+
+    // Spot: asked of the server, every offer labelled interruptible with its minimum bid.
+    const asked = page.waitForRequest((req) => /\/api\/v1\/inventory\?.*pricing=spot/.test(req.url()));
+    await page.getByLabel('Pricing').selectOption('spot');
+    await asked;
+    await page.locator('table.offers .badge-spot').first().waitFor();
+    const pricing = await page.locator('table.offers tbody tr:not(.spacer) td:nth-child(5)').allTextContents();
+    expect(pricing.length).toBeGreaterThan(0);
+    expect(pricing.every((text) => /^interruptible \(spot\) · min bid \$\d+\.\d{4}\/h$/.test(text))).toBe(true);
+    await checkPage(page, 'inventory-spot', shots);
+
+    await page.getByLabel('GPU', { exact: true }).fill(gpu);
+    const row = page.locator('table.offers tbody tr:not(.spacer)').filter({ hasText: gpu }).first();
+    await row.waitFor();
+    await row.getByRole('button', { name: /^Rent .*, interruptible \(spot\)$/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Consumer').selectOption('alice');
+    // Proposed: the minimum bid plus the server's 10 % margin.
+    expect(await dialog.getByTestId('bid-placed').textContent()).toMatch(/^Bid placed: \$\d+\.\d{4}\/h/);
+    await dialog.getByLabel('Maximum bid (USD/h, disk not included)').fill('5');
+    await dialog.getByLabel('When outbid').selectOption('reprovision');
+    await checkPage(page, 'rent-dialog-spot', shots);
+    await dialog.getByRole('button', { name: /^Rent for up to / }).click();
+    await page.getByRole('textbox', { name: 'SSH private key' }).waitFor();
+    await page.getByRole('button', { name: /I have saved it/ }).click();
+    await page.waitForURL(/#\/sessions\/.+/);
+    const sessionId = decodeURIComponent(page.url().split('#/sessions/')[1] ?? '');
+
+    await page.getByTestId('session-status').filter({ hasText: 'running' }).waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('session-pricing').textContent()).toBe('interruptible (spot)');
+    expect(await page.getByTestId('session-max-bid').textContent()).toBe('$5.0000/h');
+    expect(await page.getByTestId('session-on-preempt').textContent()).toMatch(/^reprovision/);
+    expect(await page.getByTestId('session-preemptions').textContent()).toBe('0');
+
+    // Another tenant outbids it: the page shows the preemption and the move to another host, live.
+    const [first] = (await sim.instancesOf(sessionId)).filter((i) => i.state === 'running');
+    if (!first) throw new Error(`session ${sessionId} has no running instance at the simulator`);
+    const outbid = await fetch(`${sim.url}/_sim/instances/vastai/${encodeURIComponent(first.id)}/outbid`, { method: 'POST' });
+    expect(outbid.status).toBe(200);
+    await page.locator('.events li.event-preempted').filter({ hasText: 'preempted (outbid by a higher bid)' }).waitFor({ timeout: 60_000 });
+    await page.locator('.events li.event-host_changed').filter({ hasText: 'host changed' }).waitFor({ timeout: 90_000 });
+    await page.getByTestId('session-preemptions').filter({ hasText: /^1$/ }).waitFor();
+    await page.getByTestId('session-status').filter({ hasText: 'running' }).waitFor();
+    await checkPage(page, 'session-spot-reprovisioned', shots);
+
+    await page.getByRole('link', { name: 'Sessions', exact: true }).click();
+    await page.getByRole('row').filter({ hasText: sessionId }).locator('.badge-spot').filter({ hasText: 'spot · preempted 1×' }).waitFor();
+
+    await admin.sessions.done(sessionId);
+    // Both instances (the outbid one and its successor) destroyed at the vendor.
+    await waitFor('both instances destroyed', async () => {
+      const instances = await sim.instancesOf(sessionId);
+      return instances.length === 2 && instances.every((i) => i.state === 'destroyed');
+    }, 60_000);
+    expect(watch.foreign).toEqual([]);
+    expect(watch.cspViolations).toEqual([]);
+    expect(watch.pageErrors).toEqual([]);
+    expect(watch.consoleErrors).toEqual([]);
+    await context.close();
+  });
+});
+
