@@ -77,6 +77,8 @@ export function session(overrides: Partial<Session> = {}): Session {
     max_bid: null,
     on_preempt: null,
     preemptions: 0,
+    on_demand_price: null,
+    on_demand_price_micros: null,
     cost_so_far: 0.1,
     cost_so_far_micros: 100_000,
     simulated: true,

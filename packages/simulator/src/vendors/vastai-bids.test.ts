@@ -116,7 +116,7 @@ describe('Vast.ai fake: an outbid instance keeps billing its disk until destroye
   let sim: RunningSimulator;
 
   beforeAll(async () => {
-    sim = await startFastSimulator();
+    sim = await startTestSimulator();
   });
   afterAll(async () => {
     await sim.stop();
