@@ -1,7 +1,10 @@
 import { remainingCommitment } from '../consumers/budget-commitments.js';
+import { type BudgetExceededError } from '../errors/domain-errors.js';
+import { Ok, type Result } from '../errors/result.js';
 import { findGpuSku } from '../gpu/index.js';
 import { type Offer } from '../inventory/offer.js';
 import { formatUsd } from '../money/money.js';
+import { type CommitmentGuard } from '../ports/repositories.js';
 import { decide } from '../sessions/session-writer.js';
 import { bidFor, type Session, type SessionChanges, type SessionErrorType } from '../sessions/session.js';
 import { offerSatisfiesTemplate, type VendorTemplate } from '../templates/vendor-template.js';
@@ -43,10 +46,8 @@ export class AutoRetry {
     const now = this.ctx.options.clock.now();
     // A pricier offer raises what the session may cost until its expiry: the budget must allow it,
     // checked and written together like a create (invariant 11).
-    const headroom = await this.ctx.budgets.headroom(session.consumerId);
     const pricing = movedPricing(session, next);
-    const raise = Math.max(0, remainingCommitment({ ...session, ...pricing }, now) - remainingCommitment(session, now));
-    const allowed = this.ctx.budgets.check(headroom, raise, `retrying on ${next.id} at ${formatUsd(pricing.pricePerHourMicros, 4)}/h`);
+    const allowed = await this.moveWithinBudget(session, next, pricing, now, 'retrying');
     if (!allowed.ok) {
       this.ctx.logger.warn('auto-retry refused by the budget', { sessionId: session.id, offerId: next.id, error: allowed.err.message });
       return undefined;
@@ -71,7 +72,7 @@ export class AutoRetry {
       nextOfferId: next.id,
     });
     // One compare-and-set against the attempt that failed: if anything changed, no retry (the caller ends it).
-    const updated = await this.ctx.writer.update(session, () => decide.write(changes, [event], { guard: raise > 0 ? headroom.guard : undefined }), 1);
+    const updated = await this.ctx.writer.update(session, () => decide.write(changes, [event], { guard: allowed.val }), 1);
     if (!updated.ok) return undefined;
     this.ctx.logger.info('retrying on a comparable offer', { sessionId: session.id, from: session.offerId, to: next.id, attempt: session.attempt + 1 });
     return this.creation.createAtProvider(updated.val, provider, false);
@@ -81,6 +82,18 @@ export class AutoRetry {
    * The cheapest untried offer at the session's provider within the retry scope — for a spot
    * session, an interruptible one whose minimum bid is within the session's maximum bid.
    */
+  /**
+   * Invariant 11 for a move to another offer (an auto-retry or a reprovision): the raise in the
+   * session's remaining worst case must fit the consumer's headroom, checked as a create is. Answers
+   * the guard the move's write must carry (none when nothing is raised).
+   */
+  async moveWithinBudget(session: Session, next: Offer, pricing: ReturnType<typeof movedPricing>, now: Date, doing: string): Promise<Result<CommitmentGuard | undefined, BudgetExceededError>> {
+    const headroom = await this.ctx.budgets.headroom(session.consumerId);
+    const raise = Math.max(0, remainingCommitment({ ...session, ...pricing }, now) - remainingCommitment(session, now));
+    const allowed = this.ctx.budgets.check(headroom, raise, `${doing} on ${next.id} at ${formatUsd(pricing.pricePerHourMicros, 4)}/h`);
+    return allowed.ok ? Ok(raise > 0 ? headroom.guard : undefined) : allowed;
+  }
+
   async comparableOffer(session: Session): Promise<Offer | undefined> {
     const answer = await this.ctx.options.inventory.query({ provider: session.provider, sort: 'price', pricing: session.interruptible ? 'spot' : 'on-demand' });
     // A session on a template only moves to hosts that can run it; no template at hand, no retry.

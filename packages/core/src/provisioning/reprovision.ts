@@ -1,4 +1,3 @@
-import { remainingCommitment } from '../consumers/budget-commitments.js';
 import { billedSeconds } from '../cost/billing.js';
 import { accrualEntry } from '../cost/cost-entry.js';
 import { formatUsd } from '../money/money.js';
@@ -32,9 +31,7 @@ export class Reprovisioning {
     const now = this.ctx.options.clock.now();
     const pricing = movedPricing(session, next);
     // Budgets already count the maximum bid; only a dearer disk on the new offer raises the worst case.
-    const headroom = await this.ctx.budgets.headroom(session.consumerId);
-    const raise = Math.max(0, remainingCommitment({ ...session, ...pricing }, now) - remainingCommitment(session, now));
-    const allowed = this.ctx.budgets.check(headroom, raise, `reprovisioning on ${next.id} at ${formatUsd(pricing.pricePerHourMicros, 4)}/h`);
+    const allowed = await this.autoRetry.moveWithinBudget(session, next, pricing, now, 'reprovisioning');
     if (!allowed.ok) return { ok: false, reason: allowed.err.message };
     // What the ledger holds for the earlier instances, brought up to the preemption first: the new
     // instance's accrual starts from this mark, so a second not written now would never be billed.
@@ -63,7 +60,7 @@ export class Reprovisioning {
       provisioningDeadline: new Date(deadline),
     };
     const reason = `preempted on ${session.offerId}; reprovisioning on ${next.id} at a bid of ${formatUsd(pricing.bidPerHourMicros ?? 0, 4)}/h`;
-    const guard = raise > 0 ? headroom.guard : undefined;
+    const guard = allowed.val;
     // From running (preempted while it ran) or provisioning (outbid before it ran): back to, or still, provisioning.
     const plan = this.ctx.writer.transition(session, { trigger: 'reprovision_after_preemption', actor: 'provisioner', reason, changes });
     if (!plan.ok) return { ok: false, reason: plan.err.message };
