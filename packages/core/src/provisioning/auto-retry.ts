@@ -52,19 +52,7 @@ export class AutoRetry {
       this.ctx.logger.warn('auto-retry refused by the budget', { sessionId: session.id, offerId: next.id, error: allowed.err.message });
       return undefined;
     }
-    const deadline = Math.min(now.getTime() + this.ctx.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
-    const changes: SessionChanges = {
-      offerId: next.id,
-      gpuType: next.gpuType,
-      gpuCount: next.gpuCount,
-      ...pricing,
-      ...(session.interruptible ? { onDemandPricePerHourMicros: await onDemandReferencePrice(this.ctx.options.inventory, next) } : {}),
-      providerInstanceId: null,
-      hostKeyFingerprint: null,
-      attempt: session.attempt + 1,
-      triedOfferIds: [...session.triedOfferIds, session.offerId],
-      provisioningDeadline: new Date(deadline),
-    };
+    const changes: SessionChanges = { ...(await this.movedOfferChanges(session, next, pricing, now)), attempt: session.attempt + 1 };
     const event = this.ctx.writer.event(session.id, 'attempt_failed', 'provisioner', `attempt ${session.attempt} on ${session.offerId} failed (${errorType}): ${message}; retrying on ${next.id}`, {
       attempt: session.attempt,
       offerId: session.offerId,
@@ -82,6 +70,26 @@ export class AutoRetry {
    * The cheapest untried offer at the session's provider within the retry scope — for a spot
    * session, an interruptible one whose minimum bid is within the session's maximum bid.
    */
+  /**
+   * What any move onto `next` writes (an auto-retry or a reprovision): the offer and its pricing,
+   * for spot the on-demand reference of its own GPU as listed now, no instance yet, the old offer
+   * among those tried, and a fresh provisioning deadline within the hard max.
+   */
+  async movedOfferChanges(session: Session, next: Offer, pricing: ReturnType<typeof movedPricing>, now: Date): Promise<SessionChanges> {
+    const deadline = Math.min(now.getTime() + this.ctx.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
+    return {
+      offerId: next.id,
+      gpuType: next.gpuType,
+      gpuCount: next.gpuCount,
+      ...pricing,
+      ...(session.interruptible ? { onDemandPricePerHourMicros: await onDemandReferencePrice(this.ctx.options.inventory, next) } : {}),
+      providerInstanceId: null,
+      hostKeyFingerprint: null,
+      triedOfferIds: [...session.triedOfferIds, session.offerId],
+      provisioningDeadline: new Date(deadline),
+    };
+  }
+
   /**
    * Invariant 11 for a move to another offer (an auto-retry or a reprovision): the raise in the
    * session's remaining worst case must fit the consumer's headroom, checked as a create is. Answers

@@ -5,7 +5,6 @@ import { decide } from '../sessions/session-writer.js';
 import { type Session, type SessionChanges } from '../sessions/session.js';
 import { movedPricing, type AutoRetry } from './auto-retry.js';
 import { type SagaContext } from './provisioning-options.js';
-import { onDemandReferencePrice } from './spot-terms.js';
 
 export type ReprovisionResult = { readonly ok: true; readonly session: Session } | { readonly ok: false; readonly reason: string };
 
@@ -38,26 +37,17 @@ export class Reprovisioning {
     await this.accrueToPreemption(session);
     const priorBilledSeconds = await this.ctx.options.repositories.costs.accruedSeconds(session.id);
     const priorCostMicros = (await this.ctx.options.repositories.costs.totals({ sessionId: session.id })).totalMicros;
-    const deadline = Math.min(now.getTime() + this.ctx.options.timing[session.provider].provisioningTimeoutMs, session.hardMaxAt.getTime());
     const changes: SessionChanges = {
-      offerId: next.id,
-      gpuType: next.gpuType,
-      gpuCount: next.gpuCount,
-      ...pricing,
-      // The new instance's savings are measured against the on-demand price of its own GPU, as listed now.
-      onDemandPricePerHourMicros: await onDemandReferencePrice(this.ctx.options.inventory, next),
-      providerInstanceId: null,
+      // As any move: the new offer and bid, its GPU's on-demand reference as listed now, no instance yet.
+      ...(await this.autoRetry.movedOfferChanges(session, next, pricing, now)),
       sshHost: null,
       sshPort: null,
       sshUser: null,
-      hostKeyFingerprint: null,
       // The new instance bills from its own create; the ledger keeps what the old one cost (see create-at-provider).
       billingStartedAt: null,
       stoppedAt: null,
       priorBilledSeconds,
       priorCostMicros,
-      triedOfferIds: [...session.triedOfferIds, session.offerId],
-      provisioningDeadline: new Date(deadline),
     };
     const reason = `preempted on ${session.offerId}; reprovisioning on ${next.id} at a bid of ${formatUsd(pricing.bidPerHourMicros ?? 0, 4)}/h`;
     const guard = allowed.val;
