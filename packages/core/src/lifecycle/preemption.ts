@@ -5,7 +5,7 @@ import { type ProviderInstance } from '../ports/provider-adapter.js';
 import { type Repositories } from '../ports/repositories.js';
 import { type ProvisioningService } from '../provisioning/provisioning-service.js';
 import { type SessionTerminator } from '../provisioning/session-terminator.js';
-import { elapsedSeconds } from '../money/money.js';
+import { preemptionRecord } from '../provisioning/spot-terms.js';
 import { decide, SessionWriter } from '../sessions/session-writer.js';
 import { type Session } from '../sessions/session.js';
 import { type Clock } from '../time/clock.js';
@@ -102,19 +102,8 @@ export class PreemptionHandler {
   }
 
   private async write(session: Session, instance: ProviderInstance, seenAt: Date): Promise<Session | undefined> {
-    const started = session.billingStartedAt;
-    const data = {
-      providerInstanceId: instance.providerInstanceId,
-      offerId: session.offerId,
-      bidPerHourMicros: session.bidPerHourMicros,
-      pricePerHourMicros: session.pricePerHourMicros,
-      billingStartedAt: started?.toISOString() ?? null,
-      preemptedAt: seenAt.toISOString(),
-      lifetimeSeconds: started ? elapsedSeconds(started, seenAt) : 0,
-      onPreempt: session.onPreempt,
-      sshHost: session.sshHost,
-      sshPort: session.sshPort,
-    };
+    // A running instance also had a price and a host: the event keeps where the session was.
+    const data = { ...preemptionRecord(session, instance.providerInstanceId, seenAt), pricePerHourMicros: session.pricePerHourMicros, sshHost: session.sshHost, sshPort: session.sshPort };
     const event = this.writer.event(session.id, 'preempted', 'reconciler', `instance ${instance.providerInstanceId} preempted: outbid at its bid; billing of the instance ended`, data);
     // On the version the pass saw: a session changed meanwhile is looked at again next pass.
     const updated = await this.writer.update(session, () => decide.write({ stoppedAt: seenAt, preemptions: session.preemptions + 1 }, [event]), 1);

@@ -1,8 +1,8 @@
 import { type ProviderAdapter, type ProviderInstance } from '../ports/provider-adapter.js';
-import { elapsedSeconds } from '../money/money.js';
 import { decide } from '../sessions/session-writer.js';
 import { type Session } from '../sessions/session.js';
 import { type SagaContext } from './provisioning-options.js';
+import { preemptionRecord } from './spot-terms.js';
 import { nextWaitStep, progressForNextAttempt, WAIT_START, type WaitObservation, type WaitPolicy, type WaitProgress } from './wait-decision.js';
 
 /**
@@ -126,16 +126,13 @@ export class ReadinessWait {
     // by a restart carries on from there, and billing stays ended at the first sighting.
     if (session.stoppedAt === null) {
       const now = this.ctx.options.clock.now();
-      const started = session.billingStartedAt;
-      const event = this.ctx.writer.event(session.id, 'preempted', 'provisioner', `instance ${session.providerInstanceId ?? ''} preempted (outbid) before it ran`, {
-        providerInstanceId: session.providerInstanceId,
-        offerId: session.offerId,
-        bidPerHourMicros: session.bidPerHourMicros,
-        billingStartedAt: started?.toISOString() ?? null,
-        preemptedAt: now.toISOString(),
-        lifetimeSeconds: started ? elapsedSeconds(started, now) : 0,
-        onPreempt: session.onPreempt,
-      });
+      const event = this.ctx.writer.event(
+        session.id,
+        'preempted',
+        'provisioner',
+        `instance ${session.providerInstanceId ?? ''} preempted (outbid) before it ran`,
+        preemptionRecord(session, session.providerInstanceId, now),
+      );
       const written = await this.ctx.writer.update(session, () => decide.write({ stoppedAt: now, preemptions: session.preemptions + 1 }, [event]), 1);
       if (!written.ok) return (await this.ctx.options.repositories.sessions.get(session.id)) ?? session;
       recorded = written.val;

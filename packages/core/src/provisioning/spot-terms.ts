@@ -2,8 +2,8 @@ import { ValidationError } from '../errors/domain-errors.js';
 import { Err, Ok, type Result } from '../errors/result.js';
 import { type InventoryService } from '../inventory/inventory-service.js';
 import { type Offer } from '../inventory/offer.js';
-import { formatUsd } from '../money/money.js';
-import { bidFor, DEFAULT_BID_MARGIN_PERCENT, type OnPreempt } from '../sessions/session.js';
+import { elapsedSeconds, formatUsd } from '../money/money.js';
+import { bidFor, DEFAULT_BID_MARGIN_PERCENT, type OnPreempt, type Session } from '../sessions/session.js';
 
 /** How a session rents: on-demand (the default) or interruptible with a bid. */
 export type SessionPricing = 'on-demand' | 'spot';
@@ -88,4 +88,22 @@ export async function onDemandReferencePrice(inventory: Pick<InventoryService, '
   } catch {
     return null;
   }
+}
+
+/**
+ * What a `preempted` event records of the outbid instance, whoever saw it (a reconciliation pass on a
+ * running session, the saga on one still coming up): the instance, its bid, and its lifetime up to
+ * the sighting, where its billing ends.
+ */
+export function preemptionRecord(session: Session, providerInstanceId: string | null, seenAt: Date) {
+  const started = session.billingStartedAt;
+  return {
+    providerInstanceId,
+    offerId: session.offerId,
+    bidPerHourMicros: session.bidPerHourMicros,
+    billingStartedAt: started?.toISOString() ?? null,
+    preemptedAt: seenAt.toISOString(),
+    lifetimeSeconds: started ? elapsedSeconds(started, seenAt) : 0,
+    onPreempt: session.onPreempt,
+  };
 }
