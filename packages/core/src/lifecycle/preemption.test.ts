@@ -53,6 +53,22 @@ describe('spot sessions: preemption', () => {
     expect(await h.costs.sessionCost(session.id)).toBe(costForSeconds(175_000, lifetime));
   });
 
+  it('on_preempt end: the session leaves running before the destroy is sent, and the instance is destroyed once', async () => {
+    const { h, session, instanceId } = await runningSpot('end');
+    h.provider.preempt(instanceId);
+    // What a reader of the session sees while the vendor is asked to destroy the instance.
+    const statusAtDestroy: (string | undefined)[] = [];
+    const destroy = h.provider.destroyInstance.bind(h.provider);
+    h.provider.destroyInstance = async (id) => {
+      statusAtDestroy.push((await h.repositories.sessions.get(session.id))?.status);
+      return destroy(id);
+    };
+    await h.reconciler.pass();
+    expect(statusAtDestroy).toEqual(['stopping']);
+    expect(await h.repositories.sessions.get(session.id)).toMatchObject({ status: 'terminated', stopReason: 'preempted' });
+    expect(h.provider.liveInstances()).toEqual([]);
+  });
+
   it('on_preempt reprovision: the old instance is destroyed and verified before another is rented; the session runs again with the same key, the ledger counts each instance at its own price', async () => {
     const { h, session, instanceId } = await runningSpot('reprovision');
     h.clock.advanceSeconds(1800);

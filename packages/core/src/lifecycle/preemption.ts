@@ -30,10 +30,11 @@ export type PreemptionOutcome = 'ended' | 'reprovisioning' | 'retry_later' | 'no
  *
  *  1. record it: `preempted` event (instance, bid, lifetime), `stoppedAt` = when it was seen
  *     preempted — the instance's GPU billing ended by then — and the ledger accrued up to there;
- *  2. destroy the outbid instance and verify it gone (it still exists, disk kept, at the vendor);
- *  3. apply the policy: `end` terminates the session; `reprovision` moves it to a comparable spot
- *     offer within its budget and maximum bid (auto-retry's choice) and provisions there with the
- *     same key. Never two live instances: the new create is sent only after step 2 verified.
+ *  2. apply the policy: `end` stops the session through the terminator (stopping, then the outbid
+ *     instance — it still exists, disk kept, at the vendor — destroyed and verified); `reprovision`
+ *     destroys the outbid instance and verifies it gone, then moves the session to a comparable
+ *     spot offer within its budget and maximum bid (auto-retry's choice) and provisions there with
+ *     the same key. Never two live instances: the new create is sent only after the destroy verified.
  */
 export class PreemptionHandler {
   private readonly logger: Logger;
@@ -88,8 +89,10 @@ export class PreemptionHandler {
 
   private async apply(recorded: Session): Promise<PreemptionOutcome> {
     await this.options.costs.accrue(recorded);
-    const destroyed = await this.options.terminator.destroyInstances(recorded, 'reconciler');
+    // Policy end: the terminator moves the session to stopping, then destroys and verifies — a
+    // reader never sees a running session whose instance is being destroyed, and it is sent once.
     if (recorded.onPreempt !== 'reprovision') return this.end(recorded, 'instance preempted (outbid); policy end');
+    const destroyed = await this.options.terminator.destroyInstances(recorded, 'reconciler');
     if (!destroyed.gone) {
       // Never a second instance beside one not verified gone: the next pass tries again.
       this.logger.warn('preempted instance not verified gone yet; reprovisioning waits', { sessionId: recorded.id, reason: destroyed.reason });
