@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { type Clock, type Logger, type OfferPricing, type ProviderAdapter, type ProviderName, type RateBudgetStore } from '@gpu-shopper/core';
 
 import { BlueLobsterAdapter } from './bluelobster/bluelobster-adapter.js';
@@ -36,8 +38,8 @@ export interface CreateProviderAdaptersOptions {
    */
   readonly vastPricing?: OfferPricing;
   /**
-   * Replicas on one database: each vendor's calls draw on one budget in this store (named after the
-   * vendor, since vendors throttle per account), so N replicas together keep the vendor's rate.
+   * Replicas on one database: each vendor's calls draw on one budget in this store per account
+   * (vendors throttle per account; see `rateBudgetName`), so N replicas together keep the vendor's rate.
    * Without it each adapter keeps its own bucket in memory (one process).
    */
   readonly rateBudgets?: RateBudgetStore;
@@ -52,10 +54,20 @@ function exchangeObserver(options: CreateProviderAdaptersOptions): ((exchange: P
   };
 }
 
-/** Builds the adapters for every configured vendor, in a stable order. */
 /** Vast's v1 instance listing answers 25 instances a page. */
 const VAST_INSTANCES_PER_PAGE = 25;
 
+/**
+ * The shared budget of one vendor account: vendors throttle per account, so deployments with
+ * different accounts on one database keep a budget each, and the replicas of one deployment share
+ * theirs. The account is named by a digest of its credential — the store (a database table) never
+ * holds the credential itself.
+ */
+export function rateBudgetName(provider: ProviderName, credential: string): string {
+  return `${provider}:${createHash('sha256').update(credential).digest('hex').slice(0, 16)}`;
+}
+
+/** Builds the adapters for every configured vendor, in a stable order. */
 export function createProviderAdapters(credentials: ProviderCredentials, options: CreateProviderAdaptersOptions = {}): ProviderAdapter[] {
   const onExchange = exchangeObserver(options);
   const http = {
@@ -66,11 +78,11 @@ export function createProviderAdapters(credentials: ProviderCredentials, options
     ...(options.retries !== undefined ? { retries: options.retries } : {}),
   };
   const { rateBudgets, logger } = options;
-  const limiterOf = (provider: ProviderName) =>
+  const limiterOf = (provider: ProviderName, credential: string) =>
     rateBudgets
       ? {
           rateLimiterFor: (rate: { perSecond: number; burst: number }): RateLimiter =>
-            new SharedTokenBucket({ name: provider, rate, store: rateBudgets, ...(logger ? { logger: logger.child({ provider }) } : {}) }),
+            new SharedTokenBucket({ name: rateBudgetName(provider, credential), rate, store: rateBudgets, ...(logger ? { logger: logger.child({ provider }) } : {}) }),
         }
       : {};
   const common = {
@@ -82,10 +94,10 @@ export function createProviderAdapters(credentials: ProviderCredentials, options
   // Status reads are coalesced per provider (one listing per poll round serves every waiting
   // session), so the vendors' rate limits are spent on creates and readiness, not on polls.
   if (credentials.vastai) {
-    const vast = new VastAiAdapter({ ...credentials.vastai, ...common, ...limiterOf('vastai'), pricing: options.vastPricing ?? 'any' });
+    const vast = new VastAiAdapter({ ...credentials.vastai, ...common, ...limiterOf('vastai', credentials.vastai.apiKey), pricing: options.vastPricing ?? 'any' });
     adapters.push(coalesceInstanceReads(vast, { listingCalls: (listed) => Math.ceil(listed / VAST_INSTANCES_PER_PAGE) }));
   }
-  if (credentials.tensordock) adapters.push(coalesceInstanceReads(new TensorDockAdapter({ ...credentials.tensordock, ...common, ...limiterOf('tensordock') })));
-  if (credentials.bluelobster) adapters.push(coalesceInstanceReads(new BlueLobsterAdapter({ ...credentials.bluelobster, ...common, ...limiterOf('bluelobster') })));
+  if (credentials.tensordock) adapters.push(coalesceInstanceReads(new TensorDockAdapter({ ...credentials.tensordock, ...common, ...limiterOf('tensordock', `${credentials.tensordock.authId}:${credentials.tensordock.apiToken}`) })));
+  if (credentials.bluelobster) adapters.push(coalesceInstanceReads(new BlueLobsterAdapter({ ...credentials.bluelobster, ...common, ...limiterOf('bluelobster', credentials.bluelobster.apiKey) })));
   return adapters;
 }

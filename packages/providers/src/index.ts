@@ -19,7 +19,7 @@ export { ProviderHttpClient, errorForStatus, parseRetryAfterMs, type HttpRequest
 export { coalesceInstanceReads, type CoalesceOptions } from './http/coalesced-instance-reads.js';
 export { SharedTokenBucket, TokenBucket, type RateLimiter, type RatePriority, type SharedTokenBucketOptions, type TokenBucketOptions } from './http/rate-limiter.js';
 export { redactText, safeSnippet } from './http/redact.js';
-export { createProviderAdapters, type ProviderCredentials, type CreateProviderAdaptersOptions } from './create-provider-adapters.js';
+export { createProviderAdapters, rateBudgetName, type ProviderCredentials, type CreateProviderAdaptersOptions } from './create-provider-adapters.js';
 export { diagnoseProviders, type ProviderDiagnosis, type DoctorCall, type DoctorCount, type DiagnoseOptions } from './doctor/provider-doctor.js';
 export { diagnosisReport } from './doctor/diagnosis-report.js';
 export { createExchangeRecorder, redactPayload } from './record/exchange-recorder.js';

@@ -1,7 +1,7 @@
 import { type CallRate, type RateBudgetStore } from '@gpu-shopper/core';
 import { MemoryLogger } from '@gpu-shopper/core/testing';
 
-import { createProviderAdapters } from '../create-provider-adapters.js';
+import { createProviderAdapters, rateBudgetName } from '../create-provider-adapters.js';
 import { SharedTokenBucket, TokenBucket } from './rate-limiter.js';
 
 /** A budget store in memory on a controllable clock: what PostgreSQL's row per vendor does, in one process. */
@@ -9,6 +9,8 @@ class FakeBudgetStore implements RateBudgetStore {
   now = 0;
   failing = false;
   readonly takes: { name: string; rate: CallRate }[] = [];
+  /** Per budget, how many takes were answered with a wait. */
+  readonly waits = new Map<string, number>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   take(name: string, rate: CallRate): Promise<number> {
@@ -22,6 +24,7 @@ class FakeBudgetStore implements RateBudgetStore {
       bucket.tokens -= 1;
       return Promise.resolve(0);
     }
+    this.waits.set(name, (this.waits.get(name) ?? 0) + 1);
     return Promise.resolve(Math.ceil(((1 - bucket.tokens) / rate.perSecond) * 1000));
   }
 }
@@ -73,7 +76,7 @@ describe('SharedTokenBucket', () => {
 });
 
 describe('createProviderAdapters with a shared budget store', () => {
-  it("takes each vendor's calls from the budget named after the vendor, at the adapter's rate", async () => {
+  it("takes each vendor account's calls from its own budget, at the adapter's rate", async () => {
     const store = new FakeBudgetStore();
     // Nothing listens on port 1: the call fails after the limiter let it through, without retries.
     const [vast, tensordock] = createProviderAdapters(
@@ -82,7 +85,28 @@ describe('createProviderAdapters with a shared budget store', () => {
     );
     await vast!.listOffers();
     await tensordock!.listOffers();
-    expect(store.takes.some((t) => t.name === 'vastai' && t.rate.perSecond === 4 && t.rate.burst === 2)).toBe(true);
-    expect(store.takes.some((t) => t.name === 'tensordock' && t.rate.burst === 10)).toBe(true);
+    expect(store.takes.some((t) => t.name === rateBudgetName('vastai', 'k') && t.rate.perSecond === 4 && t.rate.burst === 2)).toBe(true);
+    expect(store.takes.some((t) => t.name === rateBudgetName('tensordock', 'a:t') && t.rate.burst === 10)).toBe(true);
+  });
+
+  it('keeps one budget per vendor account: two accounts on one store do not throttle each other, and the store never sees a key', async () => {
+    const store = new FakeBudgetStore();
+    const keys = ['vast-key-of-team-a-0123456789', 'vast-key-of-team-b-9876543210'];
+    const adapters = keys.map((apiKey) => createProviderAdapters({ vastai: { apiKey, baseUrl: 'http://127.0.0.1:1' } }, { rateBudgets: store, retries: 0, timeoutMs: 5000 })[0]!);
+    for (const adapter of adapters) await adapter.listOffers();
+    const names = [...new Set(store.takes.map((t) => t.name))];
+    expect(names).toHaveLength(2);
+    // Vast's burst is 2: each account's calls were let through at once from a full bucket of its own.
+    for (const name of names) expect(store.waits.get(name) ?? 0).toBe(0);
+    for (const name of names) {
+      expect(name).toMatch(/^vastai:[0-9a-f]{16}$/);
+      for (const key of keys) expect(name).not.toContain(key);
+    }
+  });
+
+  it('names the budget after the vendor and a digest of the credential: stable, and distinct per vendor', () => {
+    expect(rateBudgetName('vastai', 'k')).toBe(rateBudgetName('vastai', 'k'));
+    expect(rateBudgetName('vastai', 'k')).not.toBe(rateBudgetName('vastai', 'l'));
+    expect(rateBudgetName('bluelobster', 'k')).toMatch(/^bluelobster:[0-9a-f]{16}$/);
   });
 });

@@ -5,7 +5,7 @@ import { startPostgresCluster, type PostgresCluster } from '../testing/postgres-
 import { openPostgresStorage, type PostgresStorage } from './open-postgres-storage.js';
 import { PostgresRateBudgetStore } from './repositories/rate-budgets.js';
 
-describeWithPostgres('PostgreSQL rate budgets (the replicas share one per vendor)', () => {
+describeWithPostgres('PostgreSQL rate budgets (the replicas share one per vendor account)', () => {
   let cluster: PostgresCluster;
   let replicas: PostgresStorage[] = [];
   beforeAll(async () => {
