@@ -63,7 +63,7 @@ export class BudgetCommitments {
     const budget = await repositories.budgets.get(consumerId);
     if (!budget) return { consumerId, budget: undefined, spentMicros: 0, committedMicros: 0, remainingMicros: null, guard: undefined };
     const now = this.options.clock.now();
-    const spentMicros = (await repositories.costs.totals({ consumerId, from: budgetPeriodStart(now) })).totalMicros;
+    const spentMicros = await repositories.costs.spentMicros({ consumerId, from: budgetPeriodStart(now) });
     const live = await repositories.sessions.list({ consumerId, statuses: LIVE_STATUSES });
     const committedMicros = live.reduce((sum, s) => sum + remainingCommitment(s, now), 0);
     return {

@@ -87,7 +87,7 @@ export class CostAccountant {
 
   /** Total cost recorded for a session. */
   async sessionCost(sessionId: string): Promise<number> {
-    return (await this.options.repositories.costs.totals({ sessionId })).totalMicros;
+    return await this.options.repositories.costs.spentMicros({ sessionId });
   }
 
   /** Fires the budget alerts a consumer's spending has crossed this month, once each. */
@@ -99,7 +99,7 @@ export class CostAccountant {
     const period = budgetPeriodStart(now);
     // A new month starts with no alerts sent.
     const current = budget.periodStart.getTime() === period.getTime() ? budget : { ...budget, periodStart: period, alertsSent: [] };
-    const spent = (await this.options.repositories.costs.totals({ consumerId, from: period })).totalMicros;
+    const spent = await this.options.repositories.costs.spentMicros({ consumerId, from: period });
     const due = dueBudgetAlerts(current, spent);
     if (due.length === 0) {
       if (current !== budget) await budgets.upsert({ ...current, updatedAt: now });

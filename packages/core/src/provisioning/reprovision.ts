@@ -36,7 +36,7 @@ export class Reprovisioning {
     // instance's accrual starts from this mark, so a second not written now would never be billed.
     await this.accrueToPreemption(session);
     const priorBilledSeconds = await this.ctx.options.repositories.costs.accruedSeconds(session.id);
-    const priorCostMicros = (await this.ctx.options.repositories.costs.totals({ sessionId: session.id })).totalMicros;
+    const priorCostMicros = await this.ctx.options.repositories.costs.spentMicros({ sessionId: session.id });
     const changes: SessionChanges = {
       // As any move: the new offer and bid, its GPU's on-demand reference as listed now, no instance yet.
       ...(await this.autoRetry.movedOfferChanges(session, next, pricing, now)),

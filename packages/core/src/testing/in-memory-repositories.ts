@@ -164,6 +164,10 @@ export class InMemoryCostLedgerRepository implements CostLedgerRepository {
     return summarizeCosts(this.entries.filter((e) => matchesCostQuery(e, query)));
   }
 
+  async spentMicros(query: CostQuery = {}): Promise<number> {
+    return this.entries.reduce((sum, e) => (matchesCostQuery(e, query) ? sum + e.amountMicros : sum), 0);
+  }
+
   private highWaterMark(sessionId: string): number {
     return this.entries.filter((e) => e.sessionId === sessionId).reduce((max, e) => Math.max(max, e.accruedSeconds), 0);
   }

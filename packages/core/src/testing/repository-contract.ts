@@ -3,7 +3,7 @@
  * in-memory fakes and storage runs it against SQLite, so the fakes used by service tests cannot
  * drift from the real thing. Uses jest's globals (describe/it/expect), so only tests may import it.
  */
-import { type CostEntry } from '../cost/cost-entry.js';
+import { summarizeCosts, type CostEntry } from '../cost/cost-entry.js';
 import { unwrap } from '../errors/result.js';
 import { type Repositories } from '../ports/repositories.js';
 import { buildSession } from './fixtures.js';
@@ -141,6 +141,35 @@ export function describeRepositoryContract(name: string, open: () => RepositoryH
         expect(marks.get('ses_b')).toBe(2_100 * 60);
         expect(marks.get('ses_unknown_2499')).toBe(0);
         expect((await repos.costs.totals()).totalMicros).toBe(2_100);
+      });
+
+      it('totals are the sums of the lines, for any selection: per provider and GPU, spot and saving, whole seconds, sessions counted once', async () => {
+        const ms = (seconds: number) => new Date(at(0).getTime() + seconds * 1000);
+        const appended = await repos.costs.appendAccruals([
+            { entry: costEntry({ id: 'cst_a1', amountMicros: 1_001 }), previousAccruedSeconds: 0 },
+            // A period of 60.9 s bills 60 whole seconds.
+            { entry: costEntry({ id: 'cst_a2', periodStart: at(60), periodEnd: ms(120.9), accruedSeconds: 120, amountMicros: 1_002 }), previousAccruedSeconds: 60 },
+            { entry: costEntry({ id: 'cst_a3', gpuType: 'H100', periodStart: at(120), periodEnd: at(180), accruedSeconds: 180, amountMicros: 5_003, onDemandMicros: 9_000 }), previousAccruedSeconds: 120 },
+            { entry: costEntry({ id: 'cst_b1', sessionId: 'ses_b', consumerId: 'other-app', provider: 'tensordock', periodStart: at(3600), periodEnd: at(3630), accruedSeconds: 30, amountMicros: 2_004, onDemandMicros: 1_500 }), previousAccruedSeconds: 0 },
+            { entry: costEntry({ id: 'cst_b2', sessionId: 'ses_b', consumerId: 'other-app', provider: 'tensordock', periodStart: at(3630), periodEnd: at(3700), accruedSeconds: 100, amountMicros: 3_005 }), previousAccruedSeconds: 30 },
+        ]);
+        expect(appended.every((r) => r.ok)).toBe(true);
+        const selections = [{}, { consumerId: 'my-app' }, { consumerId: 'other-app' }, { provider: 'tensordock' }, { sessionId: 'ses_b' }, { from: at(60), to: at(3630) }, { consumerId: 'nobody' }];
+        for (const query of selections) {
+          const expected = summarizeCosts(await repos.costs.list(query));
+          expect({ query, totals: await repos.costs.totals(query) }).toEqual({ query, totals: expected });
+          expect({ query, spent: await repos.costs.spentMicros(query) }).toEqual({ query, spent: expected.totalMicros });
+        }
+        expect(await repos.costs.totals()).toEqual({
+          totalMicros: 12_015,
+          sessionCount: 2,
+          billedSeconds: 60 + 60 + 60 + 30 + 70,
+          byProvider: { vastai: 7_006, tensordock: 5_009 },
+          byGpuType: { 'RTX 4090': 7_012, H100: 5_003 },
+          spotMicros: 7_007,
+          spotOnDemandMicros: 10_500,
+          spotSavingMicros: 3_493,
+        });
       });
 
       it('filters by session, provider and a half-open time range', async () => {

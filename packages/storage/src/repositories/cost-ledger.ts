@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, max } from 'drizzle-orm';
+import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
 
 import {
   ConcurrentUpdateError,
@@ -6,7 +6,6 @@ import {
   Ok,
   acceptedAccruals,
   costEntrySchema,
-  summarizeCosts,
   type AccrualAppend,
   type CostEntry,
   type CostLedgerRepository,
@@ -16,7 +15,7 @@ import {
 } from '@gpu-shopper/core';
 
 import { type StorageDatabase } from '../database.js';
-import { chunks, costConditions } from '../queries/cost-ledger.js';
+import { chunks, costConditions, costTotalsSelect, spentSelect, totalsFromGroups } from '../queries/cost-ledger.js';
 import { costEntries } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 
@@ -91,7 +90,25 @@ export class SqliteCostLedgerRepository implements CostLedgerRepository {
   }
 
   async totals(query: CostQuery = {}): Promise<CostTotals> {
-    return summarizeCosts(await this.list(query));
+    const where = and(...costConditions(costEntries, query));
+    // Periods are integer milliseconds: integer division keeps a line's whole seconds.
+    const billedSeconds = sql`max(0, (${costEntries.periodEnd} - ${costEntries.periodStart}) / 1000)`;
+    const groups = this.db
+      .select(costTotalsSelect(costEntries, costEntries, billedSeconds, where))
+      .from(costEntries)
+      .where(where)
+      .groupBy(costEntries.provider, costEntries.gpuType)
+      .all();
+    return totalsFromGroups(groups);
+  }
+
+  async spentMicros(query: CostQuery = {}): Promise<number> {
+    const row = this.db
+      .select(spentSelect(costEntries))
+      .from(costEntries)
+      .where(and(...costConditions(costEntries, query)))
+      .get();
+    return Number(row?.spent ?? 0);
   }
 
   /** One grouped read per few hundred sessions (SQLite bounds a statement's parameters). */

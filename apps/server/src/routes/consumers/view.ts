@@ -8,7 +8,7 @@ import { consumerToDto } from '../../http/mappers.js';
 export async function consumerView(deps: AppDeps, consumer: Consumer) {
   const keys = await deps.repositories.apiKeys.listByConsumer(consumer.id);
   const budget = await deps.repositories.budgets.get(consumer.id);
-  const spent = budget ? (await deps.repositories.costs.totals({ consumerId: consumer.id, from: budgetPeriodStart(deps.clock.now()) })).totalMicros : 0;
+  const spent = budget ? await deps.repositories.costs.spentMicros({ consumerId: consumer.id, from: budgetPeriodStart(deps.clock.now()) }) : 0;
   return consumerToDto(consumer, keys, budget, spent);
 }
 

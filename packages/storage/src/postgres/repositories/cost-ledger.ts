@@ -6,7 +6,6 @@ import {
   Ok,
   acceptedAccruals,
   costEntrySchema,
-  summarizeCosts,
   type AccrualAppend,
   type CostEntry,
   type CostLedgerRepository,
@@ -16,7 +15,7 @@ import {
 } from '@gpu-shopper/core';
 
 import { type PostgresDatabase } from '../../database.js';
-import { chunks, costConditions } from '../../queries/cost-ledger.js';
+import { chunks, costConditions, costTotalsSelect, spentSelect, totalsFromGroups } from '../../queries/cost-ledger.js';
 import { isUniqueViolation } from '../../repositories/unique-violation.js';
 import { costEntries } from '../schema.js';
 
@@ -98,7 +97,22 @@ export class PostgresCostLedgerRepository implements CostLedgerRepository {
   }
 
   async totals(query: CostQuery = {}): Promise<CostTotals> {
-    return summarizeCosts(await this.list(query));
+    const where = and(...costConditions(costEntries, query));
+    const billedSeconds = sql`greatest(0, floor(extract(epoch from (${costEntries.periodEnd} - ${costEntries.periodStart}))))::bigint`;
+    const groups = await this.db
+      .select(costTotalsSelect(costEntries, costEntries, billedSeconds, where))
+      .from(costEntries)
+      .where(where)
+      .groupBy(costEntries.provider, costEntries.gpuType);
+    return totalsFromGroups(groups);
+  }
+
+  async spentMicros(query: CostQuery = {}): Promise<number> {
+    const [row] = await this.db
+      .select(spentSelect(costEntries))
+      .from(costEntries)
+      .where(and(...costConditions(costEntries, query)));
+    return Number(row?.spent ?? 0);
   }
 
   private async highWaterMarks(db: Pick<PostgresDatabase, 'select'>, sessionIds: readonly string[]): Promise<Map<string, number>> {
