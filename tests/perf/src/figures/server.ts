@@ -258,6 +258,11 @@ export class ServerBench {
       );
     }
     const allRunningMs = runningAt.size === created.length ? Math.max(...runningAt.values()) : null;
+    const runningByVendor: Record<string, ReturnType<typeof spread>> = {};
+    for (const vendor of ['vastai', 'tensordock']) {
+      const mine = answers.flatMap((a, i) => (chosen[i]?.provider === vendor && a.sessionId !== null ? [runningAt.get(a.sessionId)] : [])).filter((t) => t !== undefined);
+      if (mine.length > 0) runningByVendor[vendor] = spread(mine, 0);
+    }
 
     // The floor: calls no coalescing can share, per vendor, at its documented rate after its burst.
     const journal = (await this.sim.control.requests()).filter((r) => new Date(r.at) >= journalStart);
@@ -266,13 +271,18 @@ export class ServerBench {
       vastai: { perSecond: 4, burst: 2, source: 'Vast answers 429 above ~4.5 requests/s (no documented figure; the adapter paces at 4/s)' },
       tensordock: { perSecond: 100 / 60, burst: 10, source: 'TensorDock v2: 100 requests per minute per organisation' },
     };
-    const perVendor: Record<string, { calls: Record<string, number>; unshareable: number; floorMs: number }> = {};
+    const perVendor: Record<string, { calls: Record<string, number>; unshareable: number; floorMs: number; lastUnshareableAtMs: number | null }> = {};
     for (const vendor of Object.keys(LIMITS)) {
       const calls: Record<string, number> = {};
-      for (const r of journal.filter((j) => j.vendor === vendor)) calls[r.operation ?? 'other'] = (calls[r.operation ?? 'other'] ?? 0) + 1;
+      let lastUnshareableAtMs: number | null = null;
+      for (const r of journal.filter((j) => j.vendor === vendor)) {
+        calls[r.operation ?? 'other'] = (calls[r.operation ?? 'other'] ?? 0) + 1;
+        if (r.operation === 'createInstance' || r.operation === 'attachSshKey') lastUnshareableAtMs = Math.max(lastUnshareableAtMs ?? 0, Date.parse(r.at) - t0Wall);
+      }
       const unshareable = (calls.createInstance ?? 0) + (calls.attachSshKey ?? 0);
       const limit = LIMITS[vendor] ?? { perSecond: 1, burst: 1 };
-      perVendor[vendor] = { calls, unshareable, floorMs: round((Math.max(0, unshareable - limit.burst) / limit.perSecond) * 1000, 0) };
+      // When the last of them reached the vendor (from the first request): how close the pacing came to the floor's.
+      perVendor[vendor] = { calls, unshareable, floorMs: round((Math.max(0, unshareable - limit.burst) / limit.perSecond) * 1000, 0), lastUnshareableAtMs };
     }
     const bootMs = BOOT_DELAY_MS + KEY_PROPAGATION_MS;
     const readinessMs = 300;
@@ -301,6 +311,7 @@ export class ServerBench {
         refusals: answers.filter((a) => a.sessionId === null).map((a) => `${a.status}: ${a.error ?? ''}`).slice(0, 10),
         answerLatencyMs: { ...spread(latencies, 1), p95 },
         timeToRunningMs: times.length > 0 ? spread(times, 0) : null,
+        timeToRunningMsByVendor: runningByVendor,
         allRunningMs: round(allRunningMs ?? 0, 0),
         floor: { floorMs: round(floorMs, 0), bootMs, readinessMs, perVendor, limits: LIMITS, journalTruncated: truncated },
         sessionsWithAnInstance: perSession.size,
@@ -310,7 +321,7 @@ export class ServerBench {
       },
       notes: [
         `${answered}/${CONCURRENT_CREATES} answered (p95 ${p95} ms), ${created.length} created, ${duplicates} sessions with duplicate instances; all running after ${round((allRunningMs ?? 0) / 1000, 1)} s`,
-        `floor ${round(floorMs / 1000, 1)} s: ${Object.entries(perVendor).map(([v, c]) => `${v} ${c.unshareable} unshareable calls → ${round(c.floorMs / 1000, 1)} s`).join(', ')}, + ${bootMs} ms boot + ${readinessMs} ms readiness; ratio ${ratio}`,
+        `floor ${round(floorMs / 1000, 1)} s: ${Object.entries(perVendor).map(([v, c]) => `${v} ${c.unshareable} unshareable calls → ${round(c.floorMs / 1000, 1)} s (the last sent at ${round((c.lastUnshareableAtMs ?? 0) / 1000, 1)} s)`).join(', ')}, + ${bootMs} ms boot + ${readinessMs} ms readiness; ratio ${ratio}`,
         `vendor calls during the run: ${Object.entries(perVendor).map(([v, c]) => `${v} ${JSON.stringify(c.calls)}`).join('; ')}${truncated ? ' (journal truncated at 5,000 entries)' : ''}`,
       ],
     };
