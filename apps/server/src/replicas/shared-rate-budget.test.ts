@@ -44,11 +44,12 @@ describeWithPostgres("replicas share each vendor's call budget (two limiters on 
     replicas = await Promise.all([openPostgresStorage({ url }), openPostgresStorage({ url })]);
     const time = new FakeTime();
     const rate = { perSecond: 4, burst: 2 }; // Vast's: one token per 250 ms, so each step below refills exactly one
+    // quietMs 0: every token is spent the instant it is there (no pause for reads after a create), so the budget can be counted per step.
     const names = ['a', 'b'] as const;
     const limiters: Record<string, RateLimiter> = Object.fromEntries(
       names.map((name, i) => [
         name,
-        new SharedTokenBucket({ name: 'vastai', rate, store: new PostgresRateBudgetStore(replicas[i]!.db, { nowMs: () => time.now }), sleep: time.sleepFor(name) }),
+        new SharedTokenBucket({ name: 'vastai', rate, store: new PostgresRateBudgetStore(replicas[i]!.db, { nowMs: () => time.now }), sleep: time.sleepFor(name), quietMs: 0 }),
       ]),
     );
     const perReplica = 9;

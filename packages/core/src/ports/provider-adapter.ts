@@ -86,6 +86,12 @@ export interface ProviderAdapter {
   /** Every instance whose label starts with `labelPrefix` (ours, from any deployment). */
   listInstances(labelPrefix: string, signal?: AbortSignal): Promise<Result<ProviderInstance[], ProviderError>>;
   /**
+   * For vendors whose listing is paged: a listing read only as far as it must go to show every
+   * instance in `providerInstanceIds` (it may show others too). An instance it does not show may
+   * still exist: ask `getInstance`. Without it, callers list everything.
+   */
+  findInstances?(providerInstanceIds: readonly string[], signal?: AbortSignal): Promise<Result<ProviderInstance[], ProviderError>>;
+  /**
    * Idempotent: destroying an instance that is already gone succeeds, with `alreadyGone` set, so the
    * caller can tell the call that stopped the billing from later ones that found nothing.
    */

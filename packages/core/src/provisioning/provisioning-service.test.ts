@@ -83,6 +83,17 @@ describe('ProvisioningService', () => {
     expect(events).toEqual(['created', 'request_create', 'provider_create_sent', 'provider_instance_recorded', 'verify_ready']);
   });
 
+  it('reads the instance until its SSH details show, then asks only the node; a node it cannot reach sends it back to the provider', async () => {
+    const { service, provider, readiness } = setup();
+    readiness.script({ ready: false, reason: 'dpkg lock held', hostKeyFingerprint: null }, { ready: false, reason: 'dpkg lock held', hostKeyFingerprint: null }, 'refused', { ready: true, reason: 'ready', hostKeyFingerprint: null });
+    const { session } = unwrap(await service.request(request()));
+    const running = await service.run(session.id);
+    expect(running?.status).toBe('running');
+    // not ready, not ready, refused, ready, ready: five checks; the instance read when first seen and after the refusal.
+    expect(readiness.checks).toHaveLength(5);
+    expect(provider.calls.filter((c) => c.operation === 'getInstance')).toHaveLength(2);
+  });
+
   it('invariant 1: the session row, label and key are committed before the create call', async () => {
     const { service, repositories, provider } = setup();
     const { session } = unwrap(await service.request(request()));

@@ -40,9 +40,18 @@ const table: [string, WaitProgress, WaitObservation, WaitStep, Partial<WaitProgr
     { kind: 'fail', errorType: 'instance_stopped', message: 'the instance is exited before it ever ran', offerFailure: { type: 'instance_stopped', reason: 'instance is exited' } },
   ],
   ['running without SSH details yet: wait', WAIT_START, instance('running', false), sleep()],
-  ['SSH details first seen: the initial delay starts (sleeps at most one interval)', WAIT_START, instance('running'), sleep(5000), { firstSshAttemptAt: T }],
-  ['inside the initial delay: wait', at({ firstSshAttemptAt: T - 89_999 }), instance('running'), sleep(5000)],
-  ['initial delay over: check readiness', at({ firstSshAttemptAt: T - 90_000 }), instance('running'), { kind: 'check_readiness' }],
+  ['SSH details first seen: the initial delay starts (sleeps at most one interval)', WAIT_START, instance('running'), sleep(5000), { firstSshAttemptAt: T, sshShown: true }],
+  ['inside the initial delay: wait', at({ firstSshAttemptAt: T - 89_999 }), instance('running'), sleep(5000), { sshShown: true }],
+  ['initial delay over: check readiness', at({ firstSshAttemptAt: T - 90_000 }), instance('running'), { kind: 'check_readiness' }, { sshShown: true }],
+  ['SSH details shown, inside the initial delay: wait without reading the instance again', at({ firstSshAttemptAt: T - 89_999, sshShown: true }), round(), sleep(5000)],
+  ['SSH details shown, initial delay over: ask the node, not the provider', at({ firstSshAttemptAt: T - 90_000, sshShown: true }), round(), { kind: 'check_readiness' }],
+  ['SSH details shown but no instance recorded: internal failure all the same', at({ sshShown: true }), round(T, false), { kind: 'fail', errorType: 'internal', message: 'no provider instance recorded' }],
+  [
+    'SSH details shown, past the deadline: provisioning_timeout all the same',
+    at({ firstSshAttemptAt: T, sshShown: true }),
+    round(deadline.getTime() + 1),
+    { kind: 'fail', errorType: 'provisioning_timeout', message: `not ready within the provisioning deadline (${deadline.toISOString()})` },
+  ],
   ['the session key is gone: internal failure', at({ firstSshAttemptAt: 0 }), readiness({ outcome: 'key_missing' }), { kind: 'fail', errorType: 'internal', message: 'the session key is missing' }],
   ['ready once: once more before trusting it', at({ authFailures: 2 }), readiness({ outcome: 'ready' }), sleep(), { readySince: 1, authFailures: 0 }],
   ['ready twice in a row: running', at({ readySince: 1 }), readiness({ outcome: 'ready' }), { kind: 'running' }, { readySince: 2 }],
@@ -63,11 +72,11 @@ const table: [string, WaitProgress, WaitObservation, WaitStep, Partial<WaitProgr
     { authFailures: 3 },
   ],
   [
-    'unreachable, as expected while sshd starts: wait; rejections so far still count',
-    at({ readySince: 1, authFailures: 2 }),
+    'unreachable, as expected while sshd starts: wait, and read the instance next round (it may have stopped); rejections so far still count',
+    at({ readySince: 1, authFailures: 2, sshShown: true }),
     readiness({ outcome: 'unreachable', retryable: true, message: 'connection refused' }),
     sleep(),
-    { readySince: 0 },
+    { readySince: 0, sshShown: false },
   ],
   [
     'unreachable for good: ssh_timeout',
@@ -86,7 +95,7 @@ describe('nextWaitStep: what the wait for a ready node does next', () => {
   });
 
   it('a new attempt (auto-retry) starts its counters again but remembers the last reason it logged', () => {
-    expect(progressForNextAttempt({ readySince: 1, authFailures: 2, firstSshAttemptAt: T, lastNotReadyReason: 'dpkg lock held' })).toEqual({
+    expect(progressForNextAttempt({ readySince: 1, authFailures: 2, firstSshAttemptAt: T, sshShown: true, lastNotReadyReason: 'dpkg lock held' })).toEqual({
       ...WAIT_START,
       lastNotReadyReason: 'dpkg lock held',
     });

@@ -27,11 +27,17 @@ export interface WaitProgress {
   readonly authFailures: number;
   /** When the instance first showed SSH details (ms); the initial SSH delay counts from here. */
   readonly firstSshAttemptAt: number | null;
+  /**
+   * The instance has shown its SSH details and nothing since says it went away: rounds ask the
+   * node, not the provider (a status read would only repeat what is known, on the vendor's rate
+   * limit). Cleared when the node cannot be reached, so the next round reads the instance again.
+   */
+  readonly sshShown: boolean;
   /** Survives a new attempt: "not ready" is logged once per distinct reason. */
   readonly lastNotReadyReason: string | null;
 }
 
-export const WAIT_START: WaitProgress = { readySince: 0, authFailures: 0, firstSshAttemptAt: null, lastNotReadyReason: null };
+export const WAIT_START: WaitProgress = { readySince: 0, authFailures: 0, firstSshAttemptAt: null, sshShown: false, lastNotReadyReason: null };
 
 /** An attempt failed and the session moved on to another offer: its counters start again. */
 export function progressForNextAttempt(progress: WaitProgress): WaitProgress {
@@ -73,6 +79,12 @@ export interface WaitDecision {
   readonly progress: WaitProgress;
 }
 
+/** SSH details known since `firstSshAttemptAt`: wait out the initial delay, then ask the node. */
+function sshStep(firstSshAttemptAt: number, now: number, policy: WaitPolicy): WaitStep {
+  if (now - firstSshAttemptAt < policy.sshInitialDelayMs) return { kind: 'sleep', ms: Math.min(policy.intervalMs, policy.sshInitialDelayMs) };
+  return { kind: 'check_readiness' };
+}
+
 export function nextWaitStep(progress: WaitProgress, observation: WaitObservation, policy: WaitPolicy): WaitDecision {
   const same = (step: WaitStep): WaitDecision => ({ step, progress });
   const sleep: WaitStep = { kind: 'sleep', ms: policy.intervalMs };
@@ -81,7 +93,10 @@ export function nextWaitStep(progress: WaitProgress, observation: WaitObservatio
       if (observation.now > observation.deadline.getTime()) {
         return same({ kind: 'fail', errorType: 'provisioning_timeout', message: `not ready within the provisioning deadline (${observation.deadline.toISOString()})` });
       }
-      return same(observation.instanceRecorded ? { kind: 'read_instance' } : { kind: 'fail', errorType: 'internal', message: 'no provider instance recorded' });
+      if (!observation.instanceRecorded) return same({ kind: 'fail', errorType: 'internal', message: 'no provider instance recorded' });
+      // SSH details already shown: only the node can say more (after the initial delay).
+      if (progress.sshShown) return same(sshStep(progress.firstSshAttemptAt ?? observation.now, observation.now, policy));
+      return same({ kind: 'read_instance' });
 
     case 'instance': {
       const read = observation.read;
@@ -100,11 +115,7 @@ export function nextWaitStep(progress: WaitProgress, observation: WaitObservatio
       }
       if (!read.hasSsh) return same(sleep);
       const firstSshAttemptAt = progress.firstSshAttemptAt ?? observation.now;
-      const next = { ...progress, firstSshAttemptAt };
-      if (observation.now - firstSshAttemptAt < policy.sshInitialDelayMs) {
-        return { step: { kind: 'sleep', ms: Math.min(policy.intervalMs, policy.sshInitialDelayMs) }, progress: next };
-      }
-      return { step: { kind: 'check_readiness' }, progress: next };
+      return { step: sshStep(firstSshAttemptAt, observation.now, policy), progress: { ...progress, firstSshAttemptAt, sshShown: true } };
     }
 
     case 'readiness': {
@@ -124,7 +135,8 @@ export function nextWaitStep(progress: WaitProgress, observation: WaitObservatio
           return { step: sleep, progress: next };
         }
         case 'unreachable': {
-          const next = { ...progress, readySince: 0 };
+          // The instance may have stopped or moved: the next round reads it again.
+          const next = { ...progress, readySince: 0, sshShown: false };
           return { step: result.retryable ? sleep : { kind: 'fail', errorType: 'ssh_timeout', message: result.message }, progress: next };
         }
         case 'not_ready': {

@@ -65,6 +65,26 @@ describe('coalesced instance reads: one listing per round serves every waiting s
     expect(calls.sort()).toEqual(['getInstance', 'getInstance', 'listInstances']);
   });
 
+  it('an adapter with findInstances (a paged listing) is asked for the round\'s instances, not for the whole listing', async () => {
+    const { fake, calls, adapter } = provider();
+    const a = fake.addInstance('shopper-a', 'starting');
+    const b = fake.addInstance('shopper-b', 'starting');
+    fake.addInstance('shopper-other', 'running');
+    const asked: string[][] = [];
+    const listInstances = fake.listInstances.bind(fake);
+    Object.assign(fake, {
+      findInstances: async (ids: readonly string[]) => {
+        asked.push([...ids]);
+        const listed = await listInstances('');
+        return listed.ok ? { ok: true, val: listed.val.filter((i) => ids.includes(i.providerInstanceId)) } : listed;
+      },
+    });
+    const results = await Promise.all([a, b].map((i) => adapter.getInstance(i.providerInstanceId)));
+    expect(results.map((r) => r.ok && r.val.providerInstanceId)).toEqual([a.providerInstanceId, b.providerInstanceId]);
+    expect(calls).toEqual(['findInstances']);
+    expect(asked).toEqual([[a.providerInstanceId, b.providerInstanceId]]);
+  });
+
   it('other operations pass through untouched', async () => {
     const { calls, adapter } = provider();
     expect(adapter.name).toBe('tensordock');

@@ -3,7 +3,8 @@ import { type ProviderAdapter, type ProviderError, type ProviderInstance, type R
 export interface CoalesceOptions {
   /**
    * Calls one listing costs, given how many instances the last one returned (Vast pages its listing,
-   * 25 a page). A batch smaller than this is read one instance at a time instead. @default 1
+   * 25 a page, and reads it only as far as the round's instances). A batch smaller than this is read
+   * one instance at a time instead. @default 1
    */
   readonly listingCalls?: (lastListed: number) => number;
 }
@@ -18,9 +19,11 @@ interface Waiter {
  * waits for the next round, and a round with several waiting sessions is answered by one instance
  * listing instead of one call per session. With 100 sessions booting on a vendor that allows 100
  * calls a minute, that is the difference between polling each every minute and every second, and
- * it leaves the budget to creates. An instance the listing does not show, or shows running without
- * an SSH endpoint yet (some listings carry less than a single read), is read directly, so a read
- * never answers less than `getInstance` would. Everything but `getInstance` passes through.
+ * it leaves the budget to creates. An adapter with `findInstances` (a paged listing) is asked for
+ * the round's instances only, so it stops paging once it has shown them all. An instance the
+ * listing does not show, or shows running without an SSH endpoint yet (some listings carry less
+ * than a single read), is read directly, so a read never answers less than `getInstance` would.
+ * Everything but `getInstance` passes through.
  */
 export function coalesceInstanceReads(adapter: ProviderAdapter, options: CoalesceOptions = {}): ProviderAdapter {
   let next: Waiter[] = [];
@@ -36,7 +39,8 @@ export function coalesceInstanceReads(adapter: ProviderAdapter, options: Coalesc
       await Promise.all(batch.map(async (w) => w.resolve(await direct(w.id))));
       return;
     }
-    const listed = await adapter.listInstances('');
+    // A paged listing is read only as far as this round's instances (findInstances), not to its end.
+    const listed = adapter.findInstances ? await adapter.findInstances([...ids]) : await adapter.listInstances('');
     if (!listed.ok) {
       // A failed listing says nothing about any one instance: each is read on its own.
       await Promise.all(batch.map(async (w) => w.resolve(await direct(w.id))));

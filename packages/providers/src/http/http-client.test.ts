@@ -128,6 +128,57 @@ describe('TokenBucket', () => {
   });
 });
 
+describe('TokenBucket: the quiet moment after a call that changes state', () => {
+  /** A clock that moves only when the test says; sleepers wake when it passes their deadline or their signal aborts. */
+  function manualTime() {
+    const time = { now: 0, sleepers: [] as { until: number; wake: () => void }[] };
+    const sleep = (ms: number, signal?: AbortSignal) =>
+      new Promise<void>((resolve, reject) => {
+        const sleeper = { until: time.now + ms, wake: resolve };
+        time.sleepers.push(sleeper);
+        signal?.addEventListener('abort', () => {
+          time.sleepers.splice(time.sleepers.indexOf(sleeper), 1);
+          reject(new Error('aborted'));
+        });
+      });
+    const advance = (ms: number) => {
+      time.now += ms;
+      for (const s of time.sleepers.filter((x) => x.until <= time.now)) {
+        time.sleepers.splice(time.sleepers.indexOf(s), 1);
+        s.wake();
+      }
+    };
+    return { time, sleep, advance };
+  }
+
+  it('a read waits two refill intervals after a create even with tokens left, and a create arriving meanwhile goes at once', async () => {
+    const { time, sleep, advance } = manualTime();
+    const bucket = new TokenBucket({ perSecond: 4, burst: 3, nowMs: () => time.now, sleep });
+    const order: string[] = [];
+    const take = (name: string, priority: 'first' | 'normal') => bucket.acquire(undefined, priority).then(() => void order.push(`${name}@${time.now}`));
+    await take('create 1', 'first');
+    const read = take('read', 'normal');
+    for (let i = 0; i < 100 && time.sleepers.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(time.sleepers[0]?.until).toBe(500);
+    await take('create 2', 'first');
+    expect(order).toEqual(['create 1@0', 'create 2@0']);
+    advance(499);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order).toHaveLength(2);
+    advance(1);
+    await read;
+    expect(order).toEqual(['create 1@0', 'create 2@0', 'read@500']);
+  });
+
+  it('quietMs 0: a read takes a token that is there at once', async () => {
+    const { time, sleep } = manualTime();
+    const bucket = new TokenBucket({ perSecond: 4, burst: 3, nowMs: () => time.now, sleep, quietMs: 0 });
+    await bucket.acquire(undefined, 'first');
+    await bucket.acquire(undefined, 'normal');
+    expect(time.now).toBe(0);
+  });
+});
+
 describe('redaction', () => {
   it('removes credentials in query strings, bearer headers, JSON ssh keys and known secret values', () => {
     const text = 'GET /locations?api_key=AUTH123&api_token=TOK456 Authorization: Bearer abc.def {"ssh_key":"ssh-ed25519 AAAA x"} super-secret-key';

@@ -17,7 +17,10 @@ export interface RateLimiter {
 /**
  * `first`: calls that start or end billing (creates, key attachments, destroys). A status read
  * queued behind a backlog of creates learns nothing the next read will not, while every create it
- * delays delays a session: with the budget short, the calls that change state go first.
+ * delays delays a session: with the budget short, the calls that change state go first. A create
+ * is usually followed by another call that changes state (Vast's key attachment, the next session's
+ * create) a moment later, so reads also wait for a quiet moment after one (`quietMs`) rather than
+ * take the token that call needs.
  */
 export type RatePriority = 'first' | 'normal';
 
@@ -28,12 +31,26 @@ interface Waiter {
   readonly onAbort: () => void;
 }
 
-export interface TokenBucketOptions {
-  readonly perSecond: number;
-  readonly burst: number;
+/** What every limiter takes besides its rate. */
+export interface LimiterTiming {
   /** Monotonic milliseconds; injectable for tests. */
   readonly nowMs?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * How long after a call that changes state was let through reads keep waiting (a call that
+   * changes state arriving meanwhile goes at once). 0 turns it off. @default two refill intervals (2000 / perSecond ms)
+   */
+  readonly quietMs?: number;
+}
+
+export interface TokenBucketOptions extends LimiterTiming {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** The quiet moment a limiter at `perSecond` keeps after a call that changes state. */
+function quietFor(timing: LimiterTiming, perSecond: number): number {
+  return Math.max(0, timing.quietMs ?? Math.ceil(2000 / perSecond));
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -57,13 +74,22 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /**
  * The waiting room every limiter shares: waiters in order, `first` ones before the others (so a
  * burst of callers cannot starve an early one), served one at a time by a single pump that asks
- * `take` for a call and sleeps as long as it says when there is none.
+ * `take` for a call and sleeps as long as it says when there is none. After a `first` call the
+ * pump serves no read for `quietMs` (a `first` call arriving meanwhile ends the pause at once).
  */
 abstract class QueuedLimiter implements RateLimiter {
   private readonly waiting: Record<RatePriority, Waiter[]> = { first: [], normal: [] };
   private pumping = false;
+  /** When the last `first` call was let through. */
+  private lastFirstAt: number | null = null;
+  /** Ends the current quiet pause early (a `first` call arrived). */
+  private wake: (() => void) | null = null;
 
-  protected constructor(private readonly sleepFor: (ms: number, signal?: AbortSignal) => Promise<void>) {}
+  protected constructor(
+    private readonly sleepFor: (ms: number, signal?: AbortSignal) => Promise<void>,
+    private readonly clockMs: () => number,
+    private readonly quietMs: number,
+  ) {}
 
   /** Takes one call: 0 when taken, otherwise the milliseconds until one is due (nothing taken). */
   protected abstract take(): number | Promise<number>;
@@ -84,6 +110,7 @@ abstract class QueuedLimiter implements RateLimiter {
       const waiter: Waiter = { resolve, reject, signal, onAbort };
       signal?.addEventListener('abort', onAbort, { once: true });
       queue.push(waiter);
+      if (priority === 'first') this.wake?.();
       void this.pump();
     });
   }
@@ -95,6 +122,14 @@ abstract class QueuedLimiter implements RateLimiter {
     try {
       for (;;) {
         if (this.waiting.first.length === 0 && this.waiting.normal.length === 0) return;
+        // Only reads wait: hold them until the quiet moment after the last call that changes state.
+        if (this.waiting.first.length === 0 && this.lastFirstAt !== null && this.quietMs > 0) {
+          const left = this.lastFirstAt + this.quietMs - this.clockMs();
+          if (left > 0) {
+            await this.quietPause(left);
+            continue;
+          }
+        }
         // A local bucket answers at once (no turn of the event loop); a shared one asks its store.
         const taking = this.take();
         const waitMs = typeof taking === 'number' ? taking : await taking;
@@ -105,6 +140,7 @@ abstract class QueuedLimiter implements RateLimiter {
         if (waitMs <= 0) {
           if (!next) return; // everyone left while the call was taken; it is spent, as a real call would be
           queue.shift();
+          if (queue === this.waiting.first) this.lastFirstAt = this.clockMs();
           next.signal?.removeEventListener('abort', next.onAbort);
           next.resolve();
           continue;
@@ -113,6 +149,20 @@ abstract class QueuedLimiter implements RateLimiter {
       }
     } finally {
       this.pumping = false;
+    }
+  }
+
+  /** Sleeps `ms`, or less if a `first` call arrives meanwhile. */
+  private async quietPause(ms: number): Promise<void> {
+    const cut = new AbortController();
+    const woken = new Promise<void>((resolve) => {
+      this.wake = resolve;
+    });
+    try {
+      await Promise.race([this.sleepFor(ms, cut.signal).catch(() => undefined), woken]);
+    } finally {
+      this.wake = null;
+      cut.abort();
     }
   }
 }
@@ -124,9 +174,10 @@ export class TokenBucket extends QueuedLimiter {
   private readonly nowMs: () => number;
 
   constructor(private readonly options: TokenBucketOptions) {
-    super(options.sleep ?? sleep);
+    const nowMs = options.nowMs ?? (() => performance.now());
+    super(options.sleep ?? sleep, nowMs, quietFor(options, options.perSecond));
     if (!(options.perSecond > 0) || !(options.burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
-    this.nowMs = options.nowMs ?? (() => performance.now());
+    this.nowMs = nowMs;
     this.tokens = options.burst;
     this.lastRefillMs = this.nowMs();
   }
@@ -153,13 +204,12 @@ export class TokenBucket extends QueuedLimiter {
   }
 }
 
-export interface SharedTokenBucketOptions {
+export interface SharedTokenBucketOptions extends LimiterTiming {
   /** The budget's name in the store: the vendor, since vendors throttle per account. */
   readonly name: string;
   readonly rate: CallRate;
   readonly store: RateBudgetStore;
   readonly logger?: Logger;
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** The local bucket used while the store cannot be reached. @default a TokenBucket at `rate` */
   readonly fallback?: TokenBucket;
 }
@@ -178,7 +228,7 @@ export class SharedTokenBucket extends QueuedLimiter {
   private storeFailing = false;
 
   constructor(private readonly options: SharedTokenBucketOptions) {
-    super(options.sleep ?? sleep);
+    super(options.sleep ?? sleep, options.nowMs ?? (() => performance.now()), quietFor(options, options.rate.perSecond));
     if (!(options.rate.perSecond > 0) || !(options.rate.burst >= 1)) throw new RangeError('rate limit needs perSecond > 0 and burst >= 1');
     this.fallback = options.fallback ?? new TokenBucket(options.rate);
     this.logger = options.logger ?? noopLogger;

@@ -46,12 +46,22 @@ describe('SharedTokenBucket', () => {
 
   it('serves calls that change state before queued reads', async () => {
     const store = new FakeBudgetStore();
-    const limiter = new SharedTokenBucket({ name: 'vastai', rate: { perSecond: 1, burst: 1 }, store, sleep: (ms) => ((store.now += ms), new Promise((resolve) => setImmediate(resolve))) });
+    const limiter = new SharedTokenBucket({ name: 'vastai', rate: { perSecond: 1, burst: 1 }, store, sleep: (ms) => ((store.now += ms), new Promise((resolve) => setImmediate(resolve))), quietMs: 0 });
     const order: string[] = [];
     const take = (name: string, priority: 'first' | 'normal') => limiter.acquire(undefined, priority).then(() => void order.push(name));
     await Promise.all([take('read 1', 'normal'), take('read 2', 'normal'), take('create 1', 'first')]);
     // The store is asked before the head is chosen, so the create that arrived meanwhile goes first.
     expect(order).toEqual(['create 1', 'read 1', 'read 2']);
+  });
+
+  it('keeps reads waiting for the quiet moment after a call that changes state, on the store\'s clock', async () => {
+    const store = new FakeBudgetStore();
+    const sleep = (ms: number) => ((store.now += ms), new Promise<void>((resolve) => setImmediate(resolve)));
+    const limiter = new SharedTokenBucket({ name: 'vastai', rate: { perSecond: 4, burst: 2 }, store, sleep, nowMs: () => store.now, quietMs: 800 });
+    await limiter.acquire(undefined, 'first');
+    // A token is there at once, but the read waits out the quiet moment.
+    await limiter.acquire(undefined, 'normal');
+    expect(store.now).toBe(800);
   });
 
   it('falls back to its own bucket at the same rate while the store is unreachable, and says so once', async () => {

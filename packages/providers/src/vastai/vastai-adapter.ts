@@ -456,13 +456,45 @@ export class VastAiAdapter implements ProviderAdapter {
    * the whole listing: a partial list would make the missing instances look like ghosts.
    */
   async listInstances(labelPrefix: string, signal?: AbortSignal): Promise<Result<ProviderInstance[], ProviderError>> {
+    const listed = await this.pageInstances('asc', () => false, signal);
+    if (!listed.ok) return listed;
+    return Ok(listed.val.map((instance) => this.toInstance(instance)).filter((instance) => (instance.label ?? '').startsWith(labelPrefix)));
+  }
+
+  /**
+   * The v1 listing newest first, read only as far as the wanted instances: it stops at the page
+   * that shows the last of them, or that goes below the oldest of them (ids only grow, so nothing
+   * further down can be one). Instances being waited for are the newest on the account, so this is
+   * usually one page where the whole listing is one page per 25 instances. `order_by` takes
+   * `{"col", "dir"}` keys — the official CLI (vast-ai/vast-cli, vast.py, `show instances-v1
+   * --order-by id desc`) sends `[{"col": "id", "dir": "desc"}]`; its default is id ascending.
+   */
+  async findInstances(providerInstanceIds: readonly string[], signal?: AbortSignal): Promise<Result<ProviderInstance[], ProviderError>> {
+    const wanted = new Set(providerInstanceIds.filter((id) => /^\d+$/.test(id)).map(Number));
+    if (wanted.size === 0) return Ok([]);
+    const oldest = Math.min(...wanted);
+    const listed = await this.pageInstances(
+      'desc',
+      (page) => {
+        for (const instance of page) wanted.delete(instance.id);
+        const last = page.at(-1);
+        return wanted.size === 0 || (last !== undefined && last.id <= oldest);
+      },
+      signal,
+    );
+    if (!listed.ok) return listed;
+    return Ok(listed.val.map((instance) => this.toInstance(instance)));
+  }
+
+  /** Pages of the v1 listing in id order until the last page or until `enough` says so. */
+  private async pageInstances(dir: 'asc' | 'desc', enough: (page: readonly VastInstance[]) => boolean, signal?: AbortSignal): Promise<Result<VastInstance[], ProviderError>> {
     const operation = 'listInstances';
     const all: VastInstance[] = [];
     let afterToken: string | null = null;
     for (let page = 0; page < VAST_MAX_INSTANCE_PAGES; page++) {
       const query: Record<string, string> = {
         select_filters: '{}',
-        order_by: JSON.stringify([{ col: 'id', dir: 'asc' }]),
+        order_by: JSON.stringify([{ col: 'id', dir }]),
         limit: String(VAST_INSTANCE_PAGE_SIZE),
         ...(afterToken ? { after_token: afterToken } : {}),
       };
@@ -473,9 +505,7 @@ export class VastAiAdapter implements ProviderAdapter {
       if (!parsed.ok) return parsed;
       all.push(...parsed.val.instances);
       const next = parsed.val.next_token ?? null;
-      if (next === null || parsed.val.instances.length === 0) {
-        return Ok(all.map((instance) => this.toInstance(instance)).filter((instance) => (instance.label ?? '').startsWith(labelPrefix)));
-      }
+      if (next === null || parsed.val.instances.length === 0 || enough(parsed.val.instances)) return Ok(all);
       if (next === afterToken) break;
       afterToken = next;
     }

@@ -196,4 +196,26 @@ describe('Vast.ai fake', () => {
     expect(seen.filter((l) => l.startsWith('shopper-page-')).sort()).toEqual(['shopper-page-0', 'shopper-page-1', 'shopper-page-2']);
     expect((await vendorRequest(sim, 'vastai', 'GET', '/../v1/instances/', { query: { after_token: 'not-a-token' } })).status).toBe(400);
   });
+
+  it('lists the v1 instances newest first with order_by id desc, the token continuing below the last id', async () => {
+    const offers = (await sim.control.catalog()).filter((o) => o.vendor === 'vastai' && o.available).slice(0, 3);
+    const created: number[] = [];
+    for (const [i, offer] of offers.entries()) {
+      const res = await vendorRequest(sim, 'vastai', 'PUT', `/asks/${offer.vendorOfferId}/`, { body: { client_id: 'me', image: 'x', runtype: 'ssh', label: `shopper-desc-${i}` } });
+      created.push((res.body as { new_contract: number }).new_contract);
+    }
+    const ids: number[] = [];
+    let token: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const query: Record<string, string> = { limit: '2', order_by: JSON.stringify([{ col: 'id', dir: 'desc' }]), ...(token ? { after_token: token } : {}) };
+      const body = (await vendorRequest(sim, 'vastai', 'GET', '/../v1/instances/', { query })).body as { instances: { id: number }[]; next_token: string | null };
+      ids.push(...body.instances.map((i) => i.id));
+      token = body.next_token;
+      if (!token) break;
+    }
+    expect(ids.slice(0, 3)).toEqual([...created].sort((a, b) => b - a));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const bad = await vendorRequest(sim, 'vastai', 'GET', '/../v1/instances/', { query: { order_by: JSON.stringify([{ col: 'id', dir: 'sideways' }]) } });
+    expect(bad.status).toBe(400);
+  });
 });

@@ -102,6 +102,26 @@ const OPERATORS = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'notin']
 
 type Comparable = string | number | boolean | null;
 
+/**
+ * The v1 instance listing's `order_by` (a JSON list of `{"col", "dir"}`): true for id descending,
+ * false for ascending (also when absent), null when unreadable. Only the id is supported as a key.
+ */
+function idOrderDescending(raw: string | null): boolean | null {
+  if (raw === null || raw.trim() === '') return false;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw) as unknown;
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(parsed)) return null;
+  if (parsed.length === 0) return false;
+  const first: unknown = parsed[0];
+  if (!isObject(first) || first.col !== 'id') return null;
+  const dir = first.dir ?? 'asc';
+  return dir === 'desc' ? true : dir === 'asc' ? false : null;
+}
+
 function compare(op: string, actual: Comparable, expected: unknown): boolean {
   const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
   switch (op) {
@@ -389,16 +409,19 @@ export function createVastApi(deps: VendorDeps): VendorApi {
   const listInstances = (): RouteResult => jsonReply(200, { instances: world.live('vastai').map(instanceJson) });
 
   /**
-   * `GET /api/v1/instances/`: keyset pages of at most 25 ordered by id, `after_token` from the
-   * previous page's `next_token` (null on the last page); an unreadable token is a 400.
+   * `GET /api/v1/instances/`: keyset pages of at most 25 ordered by id — ascending, or descending
+   * with `order_by=[{"col":"id","dir":"desc"}]` (newest first) — `after_token` from the previous
+   * page's `next_token` (null on the last page); an unreadable token or order is a 400.
    */
   const listInstancesV1 = (ctx: RouteContext): RouteResult => {
     const limitRaw = ctx.url.searchParams.get('limit');
     const asked = limitRaw === null ? 25 : Number(limitRaw);
     if (!Number.isFinite(asked)) return vastError(400, 'invalid_args', 'limit must be a number');
     const limit = asked <= 0 ? 5 : Math.min(25, Math.floor(asked));
+    const descending = idOrderDescending(ctx.url.searchParams.get('order_by'));
+    if (descending === null) return vastError(400, 'invalid_args', 'order_by must be a list of {"col": "id", "dir": "asc" | "desc"}');
     const token = ctx.url.searchParams.get('after_token');
-    let afterId = -Infinity;
+    let afterId = descending ? Infinity : -Infinity;
     if (token) {
       try {
         const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
@@ -409,8 +432,8 @@ export function createVastApi(deps: VendorDeps): VendorApi {
         return vastError(400, 'invalid_args', 'invalid after_token');
       }
     }
-    const all = world.live('vastai').sort((a, b) => Number(a.id) - Number(b.id));
-    const rest = all.filter((r) => Number(r.id) > afterId);
+    const all = world.live('vastai').sort((a, b) => (descending ? Number(b.id) - Number(a.id) : Number(a.id) - Number(b.id)));
+    const rest = all.filter((r) => (descending ? Number(r.id) < afterId : Number(r.id) > afterId));
     const page = rest.slice(0, limit);
     const last = page.at(-1);
     const nextToken = rest.length > limit && last ? Buffer.from(JSON.stringify({ values: { id: Number(last.id) } })).toString('base64') : null;
