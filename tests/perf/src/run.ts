@@ -137,14 +137,15 @@ async function main(): Promise<void> {
   const reportDir = path.dirname(REPORT_FILE);
   await mkdir(reportDir, { recursive: true });
   for (const curve of curves) await writeFile(path.join(reportDir, `${curve.id}.svg`), curveSvg(curve));
-  if (only) await writeFile(path.join(reportDir, 'partial.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const written = only ? path.join(reportDir, 'partial.json') : REPORT_FILE;
+  if (only) await writeFile(written, `${JSON.stringify(report, null, 2)}\n`);
   else {
     await writeFile(REPORT_FILE, `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(path.join(reportDir, 'latest.md'), formatMarkdown(report));
     await updateReadme(formatMarkdown(report, 'tests/perf/report'));
   }
   console.log(formatTable(report));
-  console.log(`\nreport: ${path.relative(process.cwd(), REPORT_FILE)}`);
+  console.log(`\nreport: ${path.relative(process.cwd(), written)}`);
   // A curve that could not be measured fails the run: the suite measures everything or says it could not.
   if (curveErrors.length > 0 || figures.some((f) => f.status === 'not_measured')) process.exitCode = 1;
 }
