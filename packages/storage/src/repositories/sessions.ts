@@ -114,11 +114,10 @@ export class SqliteSessionRepository implements SessionRepository {
       assertSessionUpdateAllowed(current, changes, events);
       // Nothing is written yet: refusing here leaves the transaction empty.
       if (guard && !this.bumpCommitment(guard)) return Err(commitmentConflict(guard));
-      if (this.writeChanges(id, expectedVersion, changes) !== 1) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
+      const written = this.writeChanges(current, changes);
+      if (!written) return Err(new ConcurrentUpdateError('session', id, expectedVersion));
       for (const event of events) this.writeEvent(event);
-      const updated = this.byId.get({ id });
-      if (!updated) return Err(new SessionNotFoundError(id));
-      return Ok(toSession(updated));
+      return Ok(written);
     });
     this.appendTx = db.$client.transaction((event: SessionEvent): Result<void, SessionNotFoundError> => {
       if (!this.idById.get({ id: event.sessionId })) return Err(new SessionNotFoundError(event.sessionId));
@@ -137,10 +136,16 @@ export class SqliteSessionRepository implements SessionRepository {
     else this.db.insert(sessionEvents).values(event).run();
   }
 
-  /** UPDATE … SET <the changed columns>, version = expected + 1 WHERE id AND version = expected; rows changed. */
-  private writeChanges(id: string, expectedVersion: number, changes: SessionChanges): number {
+  /**
+   * UPDATE … SET <the changed columns>, version = current's + 1 WHERE id AND version = current's.
+   * Answers the session as written (`current`, read and validated in this transaction, with the
+   * changes applied: the values the row now holds, so it is not read back), or undefined when no
+   * row matched.
+   */
+  private writeChanges(current: Session, changes: SessionChanges): Session | undefined {
+    const { id, version: expectedVersion } = current;
     const values: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(changes)) if (value !== undefined && SESSION_KEYS.includes(key)) values[key] = value;
+    for (const [key, value] of Object.entries(changes)) if (value !== undefined && SESSION_KEYS.includes(key)) values[key] = Array.isArray(value) ? [...(value as unknown[])] : value;
     values.version = expectedVersion + 1;
     const shape = Object.keys(values).sort().join(',');
     let statement = this.updates.get(shape);
@@ -153,7 +158,8 @@ export class SqliteSessionRepository implements SessionRepository {
       statement = prepared;
       if (this.updates.size < MAX_PREPARED_UPDATES) this.updates.set(shape, prepared);
     }
-    return statement.run({ ...driverValues(sessions, values, Object.keys(values)), ' id': id, ' expectedVersion': expectedVersion }).changes;
+    if (statement.run({ ...driverValues(sessions, values, Object.keys(values)), ' id': id, ' expectedVersion': expectedVersion }).changes !== 1) return undefined;
+    return { ...current, ...values };
   }
 
   async insert(
