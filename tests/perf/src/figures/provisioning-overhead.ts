@@ -65,7 +65,7 @@ export async function provisioningOverhead(): Promise<FigureOutcome> {
     const timedRepositories = Object.fromEntries(
       Object.entries(repositories).map(([name, repo]) => [
         name,
-        timedProxy(timedProxy(repo as object, storageWatch, (method) => methodWatch(`${name}.${method}`)), storageWatch, (method) => (name === 'sessions' && method === 'appendEvent' ? eventWatch : storageWatch)),
+        timedProxy(repo as object, storageWatch, (method) => [methodWatch(`${name}.${method}`), name === 'sessions' && method === 'appendEvent' ? eventWatch : storageWatch]),
       ]),
     ) as unknown as typeof repositories;
     const adapters = createProviderAdapters(

@@ -42,21 +42,27 @@ export class Stopwatch {
 }
 
 /**
- * A proxy whose every method is timed on `watch` (or on `pick(name)`'s watch): a promise until it
- * settles, a synchronous call (key generation, encryption) for its own duration.
+ * A proxy whose every method is timed on `watch` (or on `pick(name)`'s watches, one reading for
+ * all of them): a promise until it settles, a synchronous call (key generation, encryption) for its
+ * own duration.
  */
-export function timedProxy<T extends object>(target: T, watch: Stopwatch, pick?: (method: string) => Stopwatch): T {
+export function timedProxy<T extends object>(target: T, watch: Stopwatch, pick?: (method: string) => Stopwatch | readonly Stopwatch[]): T {
   return new Proxy(target, {
     get(object, property, receiver) {
       const value: unknown = Reflect.get(object, property, receiver);
       if (typeof value !== 'function') return value;
-      const chosen = pick?.(String(property)) ?? watch;
+      const picked = pick?.(String(property)) ?? watch;
+      const chosen = picked instanceof Stopwatch ? [picked] : picked;
       return (...args: unknown[]): unknown => {
         // From before the call: an async method over a synchronous driver (SQLite) does all its
         // work before it returns its promise.
         const start = performance.now();
         const startCpu = cpuMs();
-        const stop = (): void => chosen.add(performance.now() - start, cpuMs() - startCpu);
+        const stop = (): void => {
+          const wall = performance.now() - start;
+          const cpu = cpuMs() - startCpu;
+          for (const w of chosen) w.add(wall, cpu);
+        };
         const result: unknown = Reflect.apply(value as (...a: unknown[]) => unknown, object, args);
         if (result instanceof Promise) return result.finally(stop);
         stop();
