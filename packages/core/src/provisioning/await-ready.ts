@@ -29,14 +29,15 @@ export class ReadinessWait {
     let hostKeyFingerprint: string | null = null;
     // The session as this wait last wrote or was handed it, with nothing awaited since: a round
     // starts from it without reading it again. After a pause, or a write someone else won, the
-    // round reads the stored session (someone else may have taken over meanwhile).
+    // round asks for the stored version (someone else may have taken over meanwhile) and reads the
+    // session only when it changed.
     let held: Session | undefined = initial;
     // The session's private key, read and decrypted once per wait, not once per readiness check.
     const key = new SessionKeyOnce(this.ctx);
 
     for (;;) {
       if (signal?.aborted) return session;
-      const fresh = held ?? (await options.repositories.sessions.get(session.id));
+      const fresh = held ?? (await this.current(session));
       held = undefined;
       // Someone else (a stop, the lifecycle) took over: the saga steps back.
       if (!fresh || fresh.status !== 'provisioning') return fresh ?? session;
@@ -120,6 +121,12 @@ export class ReadinessWait {
         }
       }
     }
+  }
+
+  /** The stored session: `known` itself while its version is the stored one, else read again. */
+  private async current(known: Session): Promise<Session | undefined> {
+    const sessions = this.ctx.options.repositories.sessions;
+    return (await sessions.versionOf(known.id)) === known.version ? known : sessions.get(known.id);
   }
 
   /**

@@ -247,22 +247,54 @@ describe('ProvisioningService', () => {
     expect(cipher.decryptions).toBe(1);
   });
 
-  it('starts the wait from the session the saga just wrote, and reads it again after every pause', async () => {
+  it('starts the wait from the session the saga just wrote, and after every pause checks its stored version instead of reading it', async () => {
     const { service, readiness, repositories, pauses } = setup();
     readiness.script('refused', { ready: true, reason: 'ready', hostKeyFingerprint: 'SHA256:x' });
     const { session } = unwrap(await service.request(request()));
     const sessions = repositories.sessions;
     let reads = 0;
+    let versionChecks = 0;
     const get = sessions.get.bind(sessions);
-    sessions.get = async (id: string) => {
-      reads++;
-      return get(id);
-    };
+    const versionOf = sessions.versionOf.bind(sessions);
+    Object.assign(sessions, {
+      get: async (id: string) => {
+        reads++;
+        return get(id);
+      },
+      versionOf: async (id: string) => {
+        versionChecks++;
+        return versionOf(id);
+      },
+    });
     const running = await service.run(session.id);
     expect(running?.status).toBe('running');
     expect(pauses()).toBeGreaterThan(0);
-    // One read when the run starts, one after each pause: none at the start of the wait.
-    expect(reads).toBe(1 + pauses());
+    // One read when the run starts; after each pause a version check, the session unchanged.
+    expect(reads).toBe(1);
+    expect(versionChecks).toBe(pauses());
+  });
+
+  it('reads the session again after a pause in which someone else changed it, and carries on from that copy', async () => {
+    const { service, provider, readiness, repositories } = setup();
+    provider.setCreatedState('starting');
+    readiness.script({ ready: true, reason: 'ready', hostKeyFingerprint: 'SHA256:x' });
+    const { session } = unwrap(await service.request(request()));
+    const run = service.run(session.id);
+    // Once the saga has recorded the instance it waits for, another writer (an extension, say)
+    // moves the deadline while the saga pauses.
+    let stored = await repositories.sessions.get(session.id);
+    for (let i = 0; i < 1000 && !stored?.providerInstanceId; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      stored = await repositories.sessions.get(session.id);
+    }
+    if (!stored?.providerInstanceId) throw new Error('the saga never recorded its instance');
+    const later = new Date(stored.provisioningDeadline.getTime() + 60_000);
+    unwrap(await repositories.sessions.update(session.id, stored.version, { provisioningDeadline: later }, []));
+    provider.setInstanceState('vastai-i-1', 'running');
+    const running = await run;
+    expect(running?.status).toBe('running');
+    expect(running?.provisioningDeadline.getTime()).toBe(later.getTime());
+    expect(running?.version).toBe(stored.version + 2);
   });
 
   it('fails at the provisioning deadline and destroys the instance (verified)', async () => {

@@ -69,6 +69,10 @@ export class InMemorySessionRepository implements SessionRepository {
     return found && copy(found);
   }
 
+  async versionOf(id: string): Promise<number | undefined> {
+    return this.sessions.get(id)?.version;
+  }
+
   async findByLabel(label: string): Promise<Session | undefined> {
     const found = [...this.sessions.values()].find((s) => s.label === label);
     return found && copy(found);

@@ -56,6 +56,16 @@ describe('sessions', () => {
     expect((await repos.sessions.listEvents(session.id)).map((e) => e.id)).toEqual([event.id, 'evt_t1']);
   });
 
+  it('tells the stored version of a session, bumped by every update; undefined for an unknown id', async () => {
+    const { session, event } = buildSession({ id: 'ses_00000000000000000000000A14' });
+    unwrap(await repos.sessions.insert(session, event));
+    expect(await repos.sessions.versionOf(session.id)).toBe(session.version);
+    const updated = unwrap(await repos.sessions.update(session.id, session.version, { providerInstanceId: 'i-1' }, []));
+    expect(await repos.sessions.versionOf(session.id)).toBe(updated.version);
+    expect(updated.version).toBe(session.version + 1);
+    expect(await repos.sessions.versionOf('ses_missing')).toBeUndefined();
+  });
+
   it('answers an update with the session as stored: what a later read returns, every kind of field included, and not tied to the changes passed in', async () => {
     const { session, event } = buildSession({ id: 'ses_00000000000000000000000A13', interruptible: true, triedOfferIds: ['a'] });
     unwrap(await repos.sessions.insert(session, event));

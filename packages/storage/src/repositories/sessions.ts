@@ -67,6 +67,7 @@ export class SqliteSessionRepository implements SessionRepository {
   private readonly byId;
   private readonly byLabel;
   private readonly idById;
+  private readonly versionById;
   private readonly insertSession;
   private readonly insertEvent;
   private readonly insertSecret;
@@ -82,6 +83,7 @@ export class SqliteSessionRepository implements SessionRepository {
     this.byId = db.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
     this.byLabel = db.select().from(sessions).where(eq(sessions.label, sql.placeholder('label'))).prepare();
     this.idById = db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
+    this.versionById = db.select({ version: sessions.version }).from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
     this.insertSession = db.insert(sessions).values(placeholders(sessions, SESSION_KEYS)).prepare();
     this.insertEvent = db.insert(sessionEvents).values(placeholders(sessionEvents, EVENT_KEYS)).prepare();
     this.insertSecret = db.insert(sessionSecrets).values({ sessionId: sql.placeholder('sessionId'), encryptedPrivateKey: sql.placeholder('encryptedPrivateKey') }).prepare();
@@ -182,6 +184,10 @@ export class SqliteSessionRepository implements SessionRepository {
   async get(id: string): Promise<Session | undefined> {
     const row = this.byId.get({ id });
     return row && toSession(row);
+  }
+
+  async versionOf(id: string): Promise<number | undefined> {
+    return this.versionById.get({ id })?.version;
   }
 
   async findByLabel(label: string): Promise<Session | undefined> {
