@@ -114,6 +114,26 @@ describe('generateSessionKeyPair', () => {
     }
   });
 
+  it('reads back only a well-formed key file: differing check words, wrong padding or a cipher are refused', () => {
+    const seed = Buffer.alloc(32, 3);
+    const pair = encodeOpenSshEd25519(seed, ed25519PublicKeyOf(seed), 'c');
+    const body = Buffer.from(pair.private.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    const pem = (bytes: Buffer): string => `-----BEGIN OPENSSH PRIVATE KEY-----\n${bytes.toString('base64')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+    expect(decodeOpenSshEd25519(pem(body))?.seed.equals(seed)).toBe(true);
+    // The private section opens with the two check words, then the key type.
+    const section = body.lastIndexOf(Buffer.from('ssh-ed25519')) - 4 - 8;
+    const checkMismatch = Buffer.from(body);
+    checkMismatch[section] = (checkMismatch[section] ?? 0) ^ 0xff;
+    expect(decodeOpenSshEd25519(pem(checkMismatch))).toBeNull();
+    const badPadding = Buffer.from(body);
+    badPadding[badPadding.length - 1] = 0x7f;
+    expect(decodeOpenSshEd25519(pem(badPadding))).toBeNull();
+    expect(decodeOpenSshEd25519(pem(Buffer.concat([body, Buffer.from([0])])))).toBeNull();
+    const ciphered = Buffer.from(body);
+    ciphered.write('aes1', body.indexOf(Buffer.from('none')), 'latin1');
+    expect(decodeOpenSshEd25519(pem(ciphered))).toBeNull();
+  });
+
   it('writes a seed whose first byte is zero in full (the ssh2 generator dropped it)', () => {
     const seed = Buffer.alloc(32, 7);
     seed[0] = 0;
