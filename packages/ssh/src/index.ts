@@ -20,6 +20,7 @@ export { fingerprintOfPublicKeyLine, normalizeFingerprint, sameFingerprint, sshF
 export {
   Ed25519SessionKeyGenerator,
   generateSessionKeyPair,
+  isConsistentKeyPair,
   isUsableKeyPair,
   type GenerateSessionKeyPairOptions,
   type SessionKeyPair,

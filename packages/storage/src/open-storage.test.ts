@@ -97,6 +97,28 @@ describe('openStorage', () => {
     b.close();
   });
 
+  it('writes each kind of column through its prepared statements as a built statement would (dates, JSON, booleans, nulls), for one shape of changes written twice', async () => {
+    const storage = openStorage({ path: ':memory:' });
+    const sessions = storage.repositories.sessions;
+    const { session, event } = buildSession({ id: 'ses_00000000000000000000000R04', interruptible: true, triedOfferIds: ['a'] });
+    unwrap(await sessions.insert(session, event, { encryptedPrivateKey: 'sealed' }));
+    expect(await sessions.get(session.id)).toEqual(session);
+    const first = new Date('2026-01-01T01:02:03.456Z');
+    const note = (id: string, data: Record<string, unknown>) => ({ ...event, id, type: 'note' as const, fromStatus: null, toStatus: null, data });
+    const once = unwrap(await sessions.update(session.id, session.version, { stoppedAt: first, triedOfferIds: ['a', 'b'], interruptible: false, providerInstanceId: 'i-1' }, [note('evt_R04a', { n: 1 })]));
+    expect(once).toEqual({ ...session, stoppedAt: first, triedOfferIds: ['a', 'b'], interruptible: false, providerInstanceId: 'i-1', version: session.version + 1 });
+    const twice = unwrap(await sessions.update(session.id, once.version, { stoppedAt: null, triedOfferIds: [], interruptible: true, providerInstanceId: null }, [note('evt_R04b', { n: 2 })]));
+    expect(twice).toEqual({ ...session, stoppedAt: null, triedOfferIds: [], interruptible: true, providerInstanceId: null, version: session.version + 2 });
+    expect(await sessions.get(session.id)).toEqual(twice);
+    expect((await sessions.listEvents(session.id)).map((e) => [e.id, e.data, e.fromStatus])).toEqual([
+      [event.id, event.data, event.fromStatus],
+      ['evt_R04a', { n: 1 }, null],
+      ['evt_R04b', { n: 2 }, null],
+    ]);
+    expect(await storage.repositories.sessionSecrets.get(session.id)).toBe('sealed');
+    storage.close();
+  });
+
   it('fails loudly on a corrupted row instead of returning a bad session', async () => {
     const storage = openStorage({ path: ':memory:' });
     const { session, event } = buildSession({ id: 'ses_00000000000000000000000R03' });

@@ -171,6 +171,22 @@ describe('InventoryService', () => {
     expect((await inventory.query({})).offers.map((o) => o.id)).toEqual(['vastai-1']);
   });
 
+  it('finds one offer by id as a query would (a suppressed offer is not found) and asks about the suppression of that offer only', async () => {
+    const clock = new FakeClock();
+    const offers = Array.from({ length: 50 }, (_, i) => buildOffer({ id: `vastai-${i + 1}` }));
+    const vast = new FakeProvider('vastai', clock, offers);
+    const asked: string[] = [];
+    const isSuppressed = (offer: Offer): boolean => {
+      asked.push(offer.id);
+      return offer.id === 'vastai-2';
+    };
+    const inventory = new InventoryService({ providers: [vast], clock, cacheTtlMs: TTL, backoffTtlMs: BACKOFF, isSuppressed });
+    expect((await inventory.getOffer('vastai-7'))?.offer.id).toBe('vastai-7');
+    expect(await inventory.getOffer('vastai-2')).toBeUndefined();
+    expect(await inventory.getOffer('vastai-unknown')).toBeUndefined();
+    expect(asked).toEqual(['vastai-7', 'vastai-2']);
+  });
+
   it('finds one offer by id and says whether its catalogue is fresh', async () => {
     const { inventory, clock } = setup();
     expect(await inventory.getOffer('vastai-2')).toMatchObject({ offer: { id: 'vastai-2' }, fresh: true });

@@ -70,6 +70,8 @@ export class InventoryService {
   private readonly logger: Logger;
   /** Each cached catalogue's offers by GPU type, built on first use; keyed by the array, which every change replaces. */
   private readonly byGpuType = new WeakMap<readonly Offer[], Map<string, Offer[]>>();
+  /** Each cached catalogue's offers by id (`getOffer`), built on first use, keyed likewise. */
+  private readonly byId = new WeakMap<readonly Offer[], Map<string, Offer>>();
   /** Bumped by every change to a cached catalogue or its error state (see `version`). */
   private generation = 0;
 
@@ -86,10 +88,15 @@ export class InventoryService {
 
   /** Offers matching `filter` from every provider (or the filter's one), with each provider's status. */
   async query(filter: OfferFilter = {}): Promise<InventoryAnswer> {
+    return this.answer(filter);
+  }
+
+  /** `query`, restricted to the offer `offerId` when given (found by id, not by filtering every offer). */
+  private async answer(filter: OfferFilter, offerId?: string): Promise<InventoryAnswer> {
     const providers = this.options.providers.filter((p) => filter.provider === undefined || p.name === filter.provider);
     const catalogues = await Promise.all(providers.map((provider) => this.ensureCatalogue(provider)));
     const now = this.options.clock.now();
-    const candidates = catalogues.flatMap((catalogue) => this.candidates(catalogue.offers, filter));
+    const candidates = catalogues.flatMap((catalogue) => (offerId === undefined ? this.candidates(catalogue.offers, filter) : this.byOfferId(catalogue.offers, offerId)));
     const selected = selectOffers(candidates, filter);
     // Suppression is checked on the matches only: its cost follows the answer, not the catalogue.
     const offers = this.options.isSuppressed ? selected.filter((offer) => !this.options.isSuppressed?.(offer, now)) : selected;
@@ -117,6 +124,17 @@ export class InventoryService {
     const out: Offer[] = [];
     for (const [type, group] of byType) if (matchesGpuQuery(gpu, type)) out.push(...group);
     return out;
+  }
+
+  /** The offer `offerId` of a cached catalogue, as a list of none or one, through a per-catalogue index by id. */
+  private byOfferId(offers: Offer[], offerId: string): readonly Offer[] {
+    let byId = this.byId.get(offers);
+    if (!byId) {
+      byId = new Map(offers.map((offer) => [offer.id, offer]));
+      this.byId.set(offers, byId);
+    }
+    const offer = byId.get(offerId);
+    return offer ? [offer] : [];
   }
 
   /**
@@ -147,7 +165,9 @@ export class InventoryService {
    */
   async getOffer(offerId: string): Promise<{ offer: Offer; fresh: boolean } | undefined> {
     // By id, whatever its pricing: the on-demand default of listings must not hide a named spot offer.
-    let answer = await this.query({ pricing: 'any' });
+    // The answer `query` would give, restricted to this offer: the same filter and suppression, not
+    // paid for every offer of the catalogue.
+    let answer = await this.answer({ pricing: 'any' }, offerId);
     let offer = answer.offers.find((o) => o.id === offerId);
     if (!offer) {
       const provider = this.options.providers.find((p) => this.entries.get(p.name)?.rented.has(offerId));
@@ -156,7 +176,7 @@ export class InventoryService {
       // A provider in backoff is not asked again early: the offer counts as gone until then.
       if (this.options.clock.now().getTime() < entry.retryAfterMs) return undefined;
       await this.withTimeout(this.refresh(provider, entry));
-      answer = await this.query({ provider: provider.name, pricing: 'any' });
+      answer = await this.answer({ provider: provider.name, pricing: 'any' }, offerId);
       offer = answer.offers.find((o) => o.id === offerId);
       if (!offer) return undefined;
     }

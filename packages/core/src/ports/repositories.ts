@@ -50,6 +50,11 @@ export interface SessionRepository {
     guard?: CommitmentGuard,
   ): Promise<Result<Session, AlreadyExistsError | ConcurrentUpdateError>>;
   get(id: string): Promise<Session | undefined>;
+  /**
+   * The stored version of a session, undefined when there is none: whether a copy in hand is still
+   * the stored session (every change bumps the version) without reading and validating the row.
+   */
+  versionOf(id: string): Promise<number | undefined>;
   findByLabel(label: string): Promise<Session | undefined>;
   /** Oldest first. */
   list(query?: SessionListQuery): Promise<Session[]>;

@@ -27,10 +27,18 @@ export class ReadinessWait {
     // What the current round has seen (kept for the step that moves the session to running).
     let instance: ProviderInstance | undefined;
     let hostKeyFingerprint: string | null = null;
+    // The session as this wait last wrote or was handed it, with nothing awaited since: a round
+    // starts from it without reading it again. After a pause, or a write someone else won, the
+    // round asks for the stored version (someone else may have taken over meanwhile) and reads the
+    // session only when it changed.
+    let held: Session | undefined = initial;
+    // The session's private key, read and decrypted once per wait, not once per readiness check.
+    const key = new SessionKeyOnce(this.ctx);
 
     for (;;) {
       if (signal?.aborted) return session;
-      const fresh = await options.repositories.sessions.get(session.id);
+      const fresh = held ?? (await this.current(session));
+      held = undefined;
       // Someone else (a stop, the lifecycle) took over: the saga steps back.
       if (!fresh || fresh.status !== 'provisioning') return fresh ?? session;
       session = fresh;
@@ -51,6 +59,7 @@ export class ReadinessWait {
               const next = await this.outbidBeforeRunning(session, provider);
               if (next.status !== 'provisioning') return next;
               session = next;
+              held = next;
               progress = progressForNextAttempt(progress);
               break round;
             }
@@ -62,7 +71,7 @@ export class ReadinessWait {
             continue;
           }
           case 'check_readiness': {
-            const checked = await this.checkReadiness(session, instance, signal);
+            const checked = await this.checkReadiness(session, instance, key, signal);
             hostKeyFingerprint = checked.hostKeyFingerprint;
             observation = { kind: 'readiness', result: checked.result };
             continue;
@@ -80,6 +89,7 @@ export class ReadinessWait {
             if (next.status !== 'provisioning') return next;
             // Auto-retry moved the session to another offer: wait for that attempt's instance.
             session = next;
+            held = next;
             progress = progressForNextAttempt(progress);
             break round;
           }
@@ -111,6 +121,12 @@ export class ReadinessWait {
         }
       }
     }
+  }
+
+  /** The stored session: `known` itself while its version is the stored one, else read again. */
+  private async current(known: Session): Promise<Session | undefined> {
+    const sessions = this.ctx.options.repositories.sessions;
+    return (await sessions.versionOf(known.id)) === known.version ? known : sessions.get(known.id);
   }
 
   /**
@@ -149,16 +165,36 @@ export class ReadinessWait {
   private async checkReadiness(
     session: Session,
     instance: ProviderInstance | undefined,
+    key: SessionKeyOnce,
     signal?: AbortSignal,
   ): Promise<{ result: Extract<WaitObservation, { kind: 'readiness' }>['result']; hostKeyFingerprint: string | null }> {
-    const secret = await this.ctx.options.repositories.sessionSecrets.get(session.id);
     const ssh = instance?.ssh;
-    if (!secret || !ssh) return { result: { outcome: 'key_missing' }, hostKeyFingerprint: null };
-    const check = await this.ctx.options.readiness.check({ ...ssh, privateKey: this.ctx.options.cipher.decrypt(secret), hostKeyFingerprint: session.hostKeyFingerprint }, signal);
+    const privateKey = ssh && (await key.of(session.id));
+    if (!privateKey || !ssh) return { result: { outcome: 'key_missing' }, hostKeyFingerprint: null };
+    const check = await this.ctx.options.readiness.check({ ...ssh, privateKey, hostKeyFingerprint: session.hostKeyFingerprint }, signal);
     if (!check.ok) {
       const result = check.err.kind === 'auth' ? ({ outcome: 'auth_rejected', message: check.err.message } as const) : ({ outcome: 'unreachable', retryable: check.err.retryable, message: check.err.message } as const);
       return { result, hostKeyFingerprint: null };
     }
     return { result: check.val.ready ? { outcome: 'ready' } : { outcome: 'not_ready', reason: check.val.reason }, hostKeyFingerprint: check.val.hostKeyFingerprint ?? null };
+  }
+}
+
+/**
+ * A session's private key, read and decrypted on first use and kept for the rest of one wait (a
+ * session keeps its key across attempts). A missing key is read again next time: it is no answer
+ * to keep.
+ */
+class SessionKeyOnce {
+  private known: { readonly sessionId: string; readonly privateKey: string } | undefined;
+
+  constructor(private readonly ctx: SagaContext) {}
+
+  async of(sessionId: string): Promise<string | undefined> {
+    if (this.known?.sessionId === sessionId) return this.known.privateKey;
+    const secret = await this.ctx.options.repositories.sessionSecrets.get(sessionId);
+    if (!secret) return undefined;
+    this.known = { sessionId, privateKey: this.ctx.options.cipher.decrypt(secret) };
+    return this.known.privateKey;
   }
 }

@@ -4,6 +4,7 @@ import { SequentialIdGenerator } from '../testing/sequential-id-generator.js';
 import { InventoryService } from '../inventory/inventory-service.js';
 import { OfferFailureTracker } from '../inventory/offer-failure-tracker.js';
 import { ProviderOfferUnavailableError, ProviderUnknownOutcomeError } from '../ports/provider-errors.js';
+import { type SecretCipher } from '../ports/session-access.js';
 import { type ProviderName } from '../providers/provider-name.js';
 import { FakeClock } from '../testing/fake-clock.js';
 import { FakeProvider } from '../testing/fake-provider.js';
@@ -15,10 +16,12 @@ import { SessionTerminator } from './session-terminator.js';
 
 const TIMING = { sshInitialDelayMs: 0, provisioningTimeoutMs: 20 * 60_000 };
 
-function setup() {
+function setup(options: { readonly cipher?: SecretCipher } = {}) {
   const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+  let pauses = 0;
   // Sleeping moves the fake clock, so deadlines and waits play out without real time passing.
   const sleep = async (ms: number, signal?: AbortSignal) => {
+    pauses++;
     clock.advanceMs(ms);
     // Yield to the event loop so a test can act between two polls.
     await new Promise((resolve) => setImmediate(resolve));
@@ -43,7 +46,7 @@ function setup() {
     inventory,
     terminator,
     keys: new FakeKeyGenerator(),
-    cipher: fakeSecretCipher,
+    cipher: options.cipher ?? fakeSecretCipher,
     readiness,
     clock,
     ids,
@@ -54,7 +57,19 @@ function setup() {
     pollIntervalMs: 5000,
     sleep,
   });
-  return { clock, repositories, provider, service, terminator, readiness, failures, inventory };
+  return { clock, repositories, provider, service, terminator, readiness, failures, inventory, pauses: () => pauses };
+}
+
+/** The fake cipher, counting its decryptions. */
+class CountingCipher implements SecretCipher {
+  decryptions = 0;
+  encrypt(plaintext: string): string {
+    return fakeSecretCipher.encrypt(plaintext);
+  }
+  decrypt(ciphertext: string): string {
+    this.decryptions++;
+    return fakeSecretCipher.decrypt(ciphertext);
+  }
 }
 
 /** Lets the saga run until `condition` holds (it yields to the event loop at every poll). */
@@ -218,6 +233,79 @@ describe('ProvisioningService', () => {
     const running = await run;
     expect(running).toMatchObject({ status: 'running', hostKeyFingerprint: 'SHA256:x' });
     expect(clock.now().getTime()).toBeGreaterThan(started);
+  });
+
+  it('reads and decrypts the session key once per wait, however many readiness checks it makes', async () => {
+    const cipher = new CountingCipher();
+    const { service, readiness, repositories } = setup({ cipher });
+    readiness.script('refused', 'refused', { ready: false, reason: 'dpkg lock held', hostKeyFingerprint: null }, { ready: true, reason: 'ready', hostKeyFingerprint: 'SHA256:x' });
+    const { session, privateKey } = unwrap(await service.request(request()));
+    const secrets = repositories.sessionSecrets;
+    let secretReads = 0;
+    const counted = Object.assign(Object.create(secrets) as typeof secrets, {
+      get: async (id: string) => {
+        secretReads++;
+        return secrets.get(id);
+      },
+    });
+    Object.assign(repositories, { sessionSecrets: counted });
+    const running = await service.run(session.id);
+    expect(running?.status).toBe('running');
+    expect(readiness.checks.length).toBeGreaterThanOrEqual(4);
+    expect(readiness.checks.every((check) => check.privateKey === privateKey)).toBe(true);
+    // One read by the create (the key must be stored before it), one by the whole wait.
+    expect(secretReads).toBe(2);
+    expect(cipher.decryptions).toBe(1);
+  });
+
+  it('starts the wait from the session the saga just wrote, and after every pause checks its stored version instead of reading it', async () => {
+    const { service, readiness, repositories, pauses } = setup();
+    readiness.script('refused', { ready: true, reason: 'ready', hostKeyFingerprint: 'SHA256:x' });
+    const { session } = unwrap(await service.request(request()));
+    const sessions = repositories.sessions;
+    let reads = 0;
+    let versionChecks = 0;
+    const get = sessions.get.bind(sessions);
+    const versionOf = sessions.versionOf.bind(sessions);
+    Object.assign(sessions, {
+      get: async (id: string) => {
+        reads++;
+        return get(id);
+      },
+      versionOf: async (id: string) => {
+        versionChecks++;
+        return versionOf(id);
+      },
+    });
+    const running = await service.run(session.id);
+    expect(running?.status).toBe('running');
+    expect(pauses()).toBeGreaterThan(0);
+    // One read when the run starts; after each pause a version check, the session unchanged.
+    expect(reads).toBe(1);
+    expect(versionChecks).toBe(pauses());
+  });
+
+  it('reads the session again after a pause in which someone else changed it, and carries on from that copy', async () => {
+    const { service, provider, readiness, repositories } = setup();
+    provider.setCreatedState('starting');
+    readiness.script({ ready: true, reason: 'ready', hostKeyFingerprint: 'SHA256:x' });
+    const { session } = unwrap(await service.request(request()));
+    const run = service.run(session.id);
+    // Once the saga has recorded the instance it waits for, another writer (an extension, say)
+    // moves the deadline while the saga pauses.
+    let stored = await repositories.sessions.get(session.id);
+    for (let i = 0; i < 1000 && !stored?.providerInstanceId; i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      stored = await repositories.sessions.get(session.id);
+    }
+    if (!stored?.providerInstanceId) throw new Error('the saga never recorded its instance');
+    const later = new Date(stored.provisioningDeadline.getTime() + 60_000);
+    unwrap(await repositories.sessions.update(session.id, stored.version, { provisioningDeadline: later }, []));
+    provider.setInstanceState('vastai-i-1', 'running');
+    const running = await run;
+    expect(running?.status).toBe('running');
+    expect(running?.provisioningDeadline.getTime()).toBe(later.getTime());
+    expect(running?.version).toBe(stored.version + 2);
   });
 
   it('fails at the provisioning deadline and destroys the instance (verified)', async () => {

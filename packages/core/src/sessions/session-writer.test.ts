@@ -27,6 +27,9 @@ class ContendedSessions implements SessionRepository {
   get(id: string) {
     return this.inner.get(id);
   }
+  versionOf(id: string) {
+    return this.inner.versionOf(id);
+  }
   findByLabel(label: string) {
     return this.inner.findByLabel(label);
   }

@@ -69,6 +69,10 @@ export class InMemorySessionRepository implements SessionRepository {
     return found && copy(found);
   }
 
+  async versionOf(id: string): Promise<number | undefined> {
+    return this.sessions.get(id)?.version;
+  }
+
   async findByLabel(label: string): Promise<Session | undefined> {
     const found = [...this.sessions.values()].find((s) => s.label === label);
     return found && copy(found);
@@ -99,7 +103,9 @@ export class InMemorySessionRepository implements SessionRepository {
     }
     assertSessionUpdateAllowed(current, changes, events);
     if (guard && !this.consumers?.bumpCommitment(guard)) return Err(commitmentConflict(guard));
-    const next: Session = { ...current, ...copy(changes), version: current.version + 1 };
+    // An undefined change leaves its field as it is, as a SQL UPDATE does.
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    const next: Session = { ...current, ...copy(defined), version: current.version + 1 };
     this.sessions.set(id, next);
     this.events.push(...events.map(copy));
     return Ok(copy(next));

@@ -56,6 +56,36 @@ describe('sessions', () => {
     expect((await repos.sessions.listEvents(session.id)).map((e) => e.id)).toEqual([event.id, 'evt_t1']);
   });
 
+  it('tells the stored version of a session, bumped by every update; undefined for an unknown id', async () => {
+    const { session, event } = buildSession({ id: 'ses_00000000000000000000000A14' });
+    unwrap(await repos.sessions.insert(session, event));
+    expect(await repos.sessions.versionOf(session.id)).toBe(session.version);
+    const updated = unwrap(await repos.sessions.update(session.id, session.version, { providerInstanceId: 'i-1' }, []));
+    expect(await repos.sessions.versionOf(session.id)).toBe(updated.version);
+    expect(updated.version).toBe(session.version + 1);
+    expect(await repos.sessions.versionOf('ses_missing')).toBeUndefined();
+  });
+
+  it('answers an update with the session as stored: what a later read returns, every kind of field included, and not tied to the changes passed in', async () => {
+    const { session, event } = buildSession({ id: 'ses_00000000000000000000000A13', interruptible: true, triedOfferIds: ['a'] });
+    unwrap(await repos.sessions.insert(session, event));
+    const before = await repos.sessions.get(session.id);
+    if (!before) throw new Error('the inserted session must read back');
+    const stoppedAt = new Date('2026-01-01T01:02:03.456Z');
+    const triedOfferIds = ['a', 'b'];
+    // An undefined change leaves its field as it is (errorMessage stays null).
+    const once = unwrap(await repos.sessions.update(session.id, session.version, { stoppedAt, triedOfferIds, interruptible: false, providerInstanceId: 'i-1', sshPort: 2222, errorMessage: undefined }, []));
+    triedOfferIds.push('changed after the write');
+    expect(await repos.sessions.get(session.id)).toEqual(once);
+    const { stoppedAt: written, ...rest } = once;
+    const { stoppedAt: _none, ...unchanged } = before;
+    expect(written?.getTime()).toBe(stoppedAt.getTime());
+    expect(rest).toEqual({ ...unchanged, triedOfferIds: ['a', 'b'], interruptible: false, providerInstanceId: 'i-1', sshPort: 2222, version: session.version + 1 });
+    const twice = unwrap(await repos.sessions.update(session.id, once.version, { stoppedAt: null, triedOfferIds: [], providerInstanceId: null, sshPort: null }, []));
+    expect(await repos.sessions.get(session.id)).toEqual(twice);
+    expect(twice).toEqual({ ...once, stoppedAt: null, triedOfferIds: [], providerInstanceId: null, sshPort: null, version: session.version + 2 });
+  });
+
   it('lets exactly one of two concurrent updates win; the loser gets a typed conflict and leaves no event', async () => {
     const { session, event } = buildSession({ id: 'ses_00000000000000000000000A04' });
     unwrap(await repos.sessions.insert(session, event));

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 
 import { budgetSchema, type Budget, type BudgetRepository } from '@gpu-shopper/core';
 
@@ -6,10 +6,15 @@ import { type StorageDatabase } from '../database.js';
 import { budgets } from '../schema.js';
 
 export class SqliteBudgetRepository implements BudgetRepository {
-  constructor(private readonly db: StorageDatabase) {}
+  /** Read at every provisioning request (the budget check): prepared once. */
+  private readonly byConsumer;
+
+  constructor(private readonly db: StorageDatabase) {
+    this.byConsumer = db.select().from(budgets).where(eq(budgets.consumerId, sql.placeholder('consumerId'))).prepare();
+  }
 
   async get(consumerId: string): Promise<Budget | undefined> {
-    const row = this.db.select().from(budgets).where(eq(budgets.consumerId, consumerId)).get();
+    const row = this.byConsumer.get({ consumerId });
     return row && budgetSchema.parse(row);
   }
 

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 
 import {
   AlreadyExistsError,
@@ -16,7 +16,14 @@ import { consumers } from '../schema.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 export class SqliteConsumerRepository implements ConsumerRepository {
-  constructor(private readonly db: StorageDatabase) {}
+  /** Read at every provisioning request (the budget check and its commitment guard): prepared once. */
+  private readonly byId;
+  private readonly versionById;
+
+  constructor(private readonly db: StorageDatabase) {
+    this.byId = db.select().from(consumers).where(eq(consumers.id, sql.placeholder('id'))).prepare();
+    this.versionById = db.select({ version: consumers.commitmentVersion }).from(consumers).where(eq(consumers.id, sql.placeholder('id'))).prepare();
+  }
 
   async create(consumer: Consumer): Promise<Result<Consumer, AlreadyExistsError>> {
     try {
@@ -29,7 +36,7 @@ export class SqliteConsumerRepository implements ConsumerRepository {
   }
 
   async get(id: string): Promise<Consumer | undefined> {
-    const row = this.db.select().from(consumers).where(eq(consumers.id, id)).get();
+    const row = this.byId.get({ id });
     return row && consumerSchema.parse(row);
   }
 
@@ -38,7 +45,7 @@ export class SqliteConsumerRepository implements ConsumerRepository {
   }
 
   async commitmentVersion(id: string): Promise<number> {
-    return this.db.select({ version: consumers.commitmentVersion }).from(consumers).where(eq(consumers.id, id)).get()?.version ?? 0;
+    return this.versionById.get({ id })?.version ?? 0;
   }
 
   async setDisabled(id: string, disabledAt: Date | null): Promise<Result<Consumer, NotFoundError>> {

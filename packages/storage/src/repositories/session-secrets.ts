@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 
 import { type SessionSecretRepository } from '@gpu-shopper/core';
 
@@ -6,7 +6,12 @@ import { type StorageDatabase } from '../database.js';
 import { sessionSecrets } from '../schema.js';
 
 export class SqliteSessionSecretRepository implements SessionSecretRepository {
-  constructor(private readonly db: StorageDatabase) {}
+  /** Read at every readiness check of a provisioning: prepared once. */
+  private readonly byId;
+
+  constructor(private readonly db: StorageDatabase) {
+    this.byId = db.select({ encryptedPrivateKey: sessionSecrets.encryptedPrivateKey }).from(sessionSecrets).where(eq(sessionSecrets.sessionId, sql.placeholder('sessionId'))).prepare();
+  }
 
   async put(sessionId: string, encryptedPrivateKey: string): Promise<void> {
     this.db
@@ -17,7 +22,7 @@ export class SqliteSessionSecretRepository implements SessionSecretRepository {
   }
 
   async get(sessionId: string): Promise<string | undefined> {
-    return this.db.select().from(sessionSecrets).where(eq(sessionSecrets.sessionId, sessionId)).get()?.encryptedPrivateKey;
+    return this.byId.get({ sessionId })?.encryptedPrivateKey;
   }
 
   async delete(sessionId: string): Promise<void> {

@@ -78,6 +78,11 @@ export class PostgresSessionRepository implements SessionRepository {
     return Ok(session);
   }
 
+  async versionOf(id: string): Promise<number | undefined> {
+    const [row] = await this.db.select({ version: sessions.version }).from(sessions).where(eq(sessions.id, id));
+    return row?.version;
+  }
+
   async get(id: string): Promise<Session | undefined> {
     const [row] = await this.db.select().from(sessions).where(eq(sessions.id, id));
     return row && toSession(row);
