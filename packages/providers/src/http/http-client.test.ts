@@ -1,4 +1,4 @@
-import { ProviderHttpClient, parseRetryAfterMs } from './http-client.js';
+import { ProviderHttpClient, parseRetryAfterMs, type ProviderCall } from './http-client.js';
 import { TokenBucket } from './rate-limiter.js';
 import { redactText, safeSnippet } from './redact.js';
 
@@ -18,6 +18,124 @@ function client(fetchImpl: typeof fetch, overrides: Partial<ConstructorParameter
 }
 
 describe('ProviderHttpClient', () => {
+  describe('body sink', () => {
+    /** A response whose body the test sends piece by piece. */
+    function heldBody(status = 200) {
+      let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+      const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+      const send = (text: string) => controller?.enqueue(new TextEncoder().encode(text));
+      const end = () => controller?.close();
+      const fetchImpl: typeof fetch = () => Promise.resolve(new Response(body, { status }));
+      return { fetchImpl, send, end };
+    }
+
+    /** Waits (turn by turn, never for a time) until `condition` holds. */
+    async function until(condition: () => boolean): Promise<void> {
+      for (let turns = 0; !condition(); turns++) {
+        if (turns > 10_000) throw new Error('condition never held');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+
+    it('receives each piece as it arrives, before the body is complete, and the response still has the whole text', async () => {
+      const { fetchImpl, send, end } = heldBody();
+      const pieces: string[] = [];
+      const heads: number[] = [];
+      const sending = client(fetchImpl).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: ({ status }) => (heads.push(status), { write: (piece) => pieces.push(piece) }),
+      });
+      send('{"offers":[{"a":1},');
+      await until(() => pieces.length === 1);
+      expect(pieces).toEqual(['{"offers":[{"a":1},']);
+      send('{"b":2}]}');
+      end();
+      const result = await sending;
+      expect(heads).toEqual([200]);
+      expect(pieces).toEqual(['{"offers":[{"a":1},', '{"b":2}]}']);
+      expect(result.ok && result.val.text).toBe('{"offers":[{"a":1},{"b":2}]}');
+      expect(result.ok && result.val.json).toEqual({ offers: [{ a: 1 }, { b: 2 }] });
+    });
+
+    it('decodes a character split between two pieces once, whole', async () => {
+      const bytes = new TextEncoder().encode('"é✓"');
+      const pieces: string[] = [];
+      const fetchImpl: typeof fetch = () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start: (c) => {
+                for (const byte of bytes) c.enqueue(Uint8Array.of(byte));
+                c.close();
+              },
+            }),
+          ),
+        );
+      const result = await client(fetchImpl).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true, bodySink: () => ({ write: (piece) => pieces.push(piece) }) });
+      expect(pieces.join('')).toBe('"é✓"');
+      expect(result.ok && result.val.json).toBe('é✓');
+    });
+
+    it('leaves the sink\'s time out of the call\'s duration and reports it apart', async () => {
+      const calls: ProviderCall[] = [];
+      const { fetchImpl, send, end } = heldBody();
+      const busyMs = 50;
+      const sending = client(fetchImpl, { onCall: (call) => calls.push(call) }).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: () => {
+            const start = performance.now();
+            while (performance.now() - start < busyMs) {
+              // The caller's parsing, standing in.
+            }
+          },
+        }),
+      });
+      send('[1,');
+      send('2]');
+      end();
+      await sending;
+      const [call] = calls;
+      expect(call?.bodySinkMs).toBeGreaterThanOrEqual(busyMs);
+      // Nothing else here takes anywhere near the sink's time.
+      expect(call?.durationMs).toBeLessThan(busyMs);
+    });
+
+    it('asks for a new sink on every attempt, with its status', async () => {
+      let attempt = 0;
+      const fetchImpl: typeof fetch = () => Promise.resolve(++attempt === 1 ? new Response('busy', { status: 503 }) : new Response('[1]', { status: 200 }));
+      const sinks: { status: number; pieces: string[] }[] = [];
+      const result = await client(fetchImpl).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: ({ status }) => {
+          const sink = { status, pieces: [] as string[] };
+          sinks.push(sink);
+          return { write: (piece) => sink.pieces.push(piece) };
+        },
+      });
+      expect(result.ok && result.val.json).toEqual([1]);
+      expect(sinks).toEqual([
+        { status: 503, pieces: ['busy'] },
+        { status: 200, pieces: ['[1]'] },
+      ]);
+    });
+
+    it('refuses a streamed body over the size limit', async () => {
+      const fetchImpl: typeof fetch = () => Promise.resolve(new Response('x'.repeat(100)));
+      const result = await client(fetchImpl, { maxBodyBytes: 10, retries: 0 }).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true, bodySink: () => ({ write: () => undefined }) });
+      expect(!result.ok && result.err.message).toContain('BODY_TOO_LARGE');
+    });
+  });
+
   it('times out a hanging read, retries it, and reports the provider unavailable', async () => {
     let calls = 0;
     const hanging: typeof fetch = (_url, init) =>

@@ -53,6 +53,19 @@ export interface HttpRequest {
   readonly idempotent: boolean;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Receives the body as it arrives, so the caller can parse while the rest is still in transit.
+   * Called once per attempt when the headers are in; the sink it returns (or none) gets every piece
+   * of that attempt's body, decoded, in order. The response still carries the whole `text`. Time
+   * spent in the sink is the caller's work, not the vendor's: it is left out of `onCall`'s
+   * `durationMs` and reported as `bodySinkMs`.
+   */
+  readonly bodySink?: (head: { readonly status: number; readonly headers: Headers }) => BodySink | undefined;
+}
+
+/** Takes a response body piece by piece (see `HttpRequest.bodySink`). It must not throw. */
+export interface BodySink {
+  write(piece: string): void;
 }
 
 export interface ProviderHttpClientOptions {
@@ -80,8 +93,22 @@ export interface ProviderHttpClientOptions {
   readonly clock?: Clock;
   /** Called after every attempt with the redacted request and response (doctor, record mode). */
   readonly onExchange?: (exchange: ProviderExchange) => void;
-  /** Called after every attempt; the server wires metrics here. */
-  readonly onCall?: (call: { provider: ProviderName; operation: string; status: number | null; durationMs: number; errorCode?: string }) => void;
+  /**
+   * Called after every attempt; the server wires metrics here. `durationMs` runs from the request
+   * leaving to the body's last byte read, less `bodySinkMs`, the time the request's body sink spent
+   * on the pieces (present when it had one).
+   */
+  readonly onCall?: (call: ProviderCall) => void;
+}
+
+/** One attempt as `onCall` reports it. */
+export interface ProviderCall {
+  readonly provider: ProviderName;
+  readonly operation: string;
+  readonly status: number | null;
+  readonly durationMs: number;
+  readonly errorCode?: string;
+  readonly bodySinkMs?: number;
 }
 
 /**
@@ -208,13 +235,15 @@ export class ProviderHttpClient {
     const started = performance.now();
     const sentAt = this.options.clock?.now() ?? new Date();
     onSent(sentAt);
+    const sinkTime = { ms: 0, used: false };
     const report = (status: number | null, errorCode?: string) =>
       this.options.onCall?.({
         provider: this.options.provider,
         operation: request.operation,
         status,
-        durationMs: performance.now() - started,
+        durationMs: performance.now() - started - sinkTime.ms,
         ...(errorCode ? { errorCode } : {}),
+        ...(sinkTime.used ? { bodySinkMs: sinkTime.ms } : {}),
       });
 
     const headers: Record<string, string> = {
@@ -249,7 +278,9 @@ export class ProviderHttpClient {
     let text: string;
     try {
       response = await this.fetchImpl(url, { method: request.method, headers, body, signal });
-      text = await this.readBody(response);
+      const sink = request.bodySink?.({ status: response.status, headers: response.headers });
+      if (sink) sinkTime.used = true;
+      text = sink ? await this.streamBody(response, sink, sinkTime) : await this.readBody(response);
     } catch (error) {
       // The caller's own cancellation is not a provider failure and is never retried.
       if (request.signal?.aborted) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
@@ -266,7 +297,7 @@ export class ProviderHttpClient {
     report(response.status);
     observe({ status: response.status, headers: response.headers, text }, null);
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
-    const result: HttpResponse = { status: response.status, headers: response.headers, text, json: parseJson(text), retryAfterMs, sentAt };
+    const result = httpResponse(response.status, response.headers, text, retryAfterMs, sentAt);
     this.logger.debug('provider call', { operation: request.operation, method: request.method, url: redactText(url, this.options.secrets), status: response.status });
 
     if (response.status === 429) {
@@ -299,6 +330,60 @@ export class ProviderHttpClient {
     if (buffer.byteLength > limit) throw Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'BODY_TOO_LARGE' });
     return new TextDecoder().decode(buffer);
   }
+
+  /** Reads the body piece by piece into `sink` as it arrives, timing the sink; returns the whole text. */
+  private async streamBody(response: Response, sink: BodySink, sinkTime: { ms: number }): Promise<string> {
+    const limit = this.options.maxBodyBytes ?? 10 * 1024 * 1024;
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw Object.assign(new Error(`response body of ${declared} bytes exceeds ${limit}`), { code: 'BODY_TOO_LARGE' });
+    }
+    if (!response.body) return '';
+    const decoder = new TextDecoder();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const pieces: string[] = [];
+    let size = 0;
+    const give = (piece: string) => {
+      if (piece === '') return;
+      pieces.push(piece);
+      const start = performance.now();
+      sink.write(piece);
+      sinkTime.ms += performance.now() - start;
+    };
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'BODY_TOO_LARGE' });
+      }
+      give(decoder.decode(value, { stream: true }));
+    }
+    give(decoder.decode());
+    return pieces.join('');
+  }
+}
+
+/** The response handed to adapters; its JSON is parsed on first use (a streamed body was parsed as it came). */
+function httpResponse(status: number, headers: Headers, text: string, retryAfterMs: number | null, sentAt: Date): HttpResponse {
+  let json: unknown;
+  let parsed = false;
+  return {
+    status,
+    headers,
+    text,
+    get json() {
+      if (!parsed) {
+        json = parseJson(text);
+        parsed = true;
+      }
+      return json;
+    },
+    retryAfterMs,
+    sentAt,
+  };
 }
 
 function parseJson(text: string): unknown {
