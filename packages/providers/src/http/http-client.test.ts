@@ -1,4 +1,4 @@
-import { ProviderHttpClient, parseRetryAfterMs, type ProviderCall } from './http-client.js';
+import { ProviderHttpClient, SINK_COVERED_WAIT_MS, parseRetryAfterMs, type ProviderCall } from './http-client.js';
 import { TokenBucket } from './rate-limiter.js';
 import { redactText, safeSnippet } from './redact.js';
 
@@ -79,11 +79,12 @@ describe('ProviderHttpClient', () => {
       expect(result.ok && result.val.json).toBe('é✓');
     });
 
-    it('leaves the sink\'s time out of the call\'s duration and reports it apart', async () => {
+    it('leaves the sink\'s time out of the call\'s duration when the pieces were already there, and reports it apart', async () => {
       const calls: ProviderCall[] = [];
       const { fetchImpl, send, end } = heldBody();
       const busyMs = 50;
-      const sending = client(fetchImpl, { onCall: (call) => calls.push(call) }).send({
+      // Every read counts as finding its piece already there, however loaded the machine.
+      const sending = client(fetchImpl, { onCall: (call) => calls.push(call), sinkCoveredWaitMs: 10_000 }).send({
         method: 'GET',
         path: '/x',
         operation: 'listOffers',
@@ -103,8 +104,47 @@ describe('ProviderHttpClient', () => {
       await sending;
       const [call] = calls;
       expect(call?.bodySinkMs).toBeGreaterThanOrEqual(busyMs);
+      expect(call?.bodySinkCoveredMs).toBe(0);
       // Nothing else here takes anywhere near the sink's time.
       expect(call?.durationMs).toBeLessThan(busyMs);
+    });
+
+    it('keeps in the call\'s duration the sink\'s time the transfer covered (the next piece was still on its way)', async () => {
+      const calls: ProviderCall[] = [];
+      const { fetchImpl, send, end } = heldBody();
+      const busyMs = 20;
+      let written = 0;
+      let lastWriteEnded = 0;
+      const sending = client(fetchImpl, { onCall: (call) => calls.push(call) }).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: () => {
+            const start = performance.now();
+            while (performance.now() - start < busyMs) {
+              // The caller's parsing, standing in.
+            }
+            written++;
+            lastWriteEnded = performance.now();
+          },
+        }),
+      });
+      send('[1,');
+      await until(() => written === 1);
+      // The vendor's next piece comes well after the sink is done with the first.
+      await until(() => performance.now() - lastWriteEnded > 5 * SINK_COVERED_WAIT_MS);
+      // The last piece and the end of the body come together: nothing covers the work on it.
+      send('2]');
+      end();
+      await sending;
+      const [call] = calls;
+      expect(call?.bodySinkMs).toBeGreaterThanOrEqual(2 * busyMs);
+      // The first piece's work ran while the second was in transit; the last piece's did not.
+      expect(call?.bodySinkCoveredMs).toBeGreaterThanOrEqual(busyMs);
+      expect(call?.bodySinkCoveredMs).toBeLessThan(2 * busyMs);
+      expect(call?.durationMs).toBeGreaterThanOrEqual(busyMs);
     });
 
     it('asks for a new sink on every attempt, with its status', async () => {

@@ -56,9 +56,9 @@ export interface HttpRequest {
   /**
    * Receives the body as it arrives, so the caller can parse while the rest is still in transit.
    * Called once per attempt when the headers are in; the sink it returns (or none) gets every piece
-   * of that attempt's body, decoded, in order. The response still carries the whole `text`. Time
-   * spent in the sink is the caller's work, not the vendor's: it is left out of `onCall`'s
-   * `durationMs` and reported as `bodySinkMs`.
+   * of that attempt's body, decoded, in order. The response still carries the whole `text`. The
+   * sink's time is the caller's work: `onCall` reports it as `bodySinkMs`, and leaves out of
+   * `durationMs` all of it the transfer did not cover (see `ProviderCall`).
    */
   readonly bodySink?: (head: { readonly status: number; readonly headers: Headers }) => BodySink | undefined;
 }
@@ -93,12 +93,10 @@ export interface ProviderHttpClientOptions {
   readonly clock?: Clock;
   /** Called after every attempt with the redacted request and response (doctor, record mode). */
   readonly onExchange?: (exchange: ProviderExchange) => void;
-  /**
-   * Called after every attempt; the server wires metrics here. `durationMs` runs from the request
-   * leaving to the body's last byte read, less `bodySinkMs`, the time the request's body sink spent
-   * on the pieces (present when it had one).
-   */
+  /** Called after every attempt; the server wires metrics here. */
   readonly onCall?: (call: ProviderCall) => void;
+  /** See `ProviderCall.durationMs`. @default SINK_COVERED_WAIT_MS */
+  readonly sinkCoveredWaitMs?: number;
 }
 
 /** One attempt as `onCall` reports it. */
@@ -106,10 +104,26 @@ export interface ProviderCall {
   readonly provider: ProviderName;
   readonly operation: string;
   readonly status: number | null;
+  /**
+   * From the request leaving to the body's last byte read. With a body sink, less the sink's time
+   * the transfer did not cover: a piece's sink time is left out when the next piece (or the end of
+   * the body) was already there — its read took under `sinkCoveredWaitMs` (0.5 ms) — and kept when the
+   * read still had to wait for the vendor, since the work then ran while the rest was in transit.
+   */
   readonly durationMs: number;
   readonly errorCode?: string;
+  /** All the time the body sink spent on the pieces (present when the request had one). */
   readonly bodySinkMs?: number;
+  /** The part of `bodySinkMs` the transfer covered, so still inside `durationMs`. */
+  readonly bodySinkCoveredMs?: number;
 }
+
+/**
+ * A read that waits at least this long waited for the vendor, not for the sink: the sink's work on
+ * the piece before it ran while the body was still in transit. A piece already buffered is read in
+ * well under this.
+ */
+export const SINK_COVERED_WAIT_MS = 0.5;
 
 /**
  * One request and what came back, for observers (the doctor's rate-limit headers and clock skew,
@@ -235,15 +249,15 @@ export class ProviderHttpClient {
     const started = performance.now();
     const sentAt = this.options.clock?.now() ?? new Date();
     onSent(sentAt);
-    const sinkTime = { ms: 0, used: false };
+    const sinkTime: SinkTime = { totalMs: 0, coveredMs: 0, used: false };
     const report = (status: number | null, errorCode?: string) =>
       this.options.onCall?.({
         provider: this.options.provider,
         operation: request.operation,
         status,
-        durationMs: performance.now() - started - sinkTime.ms,
+        durationMs: performance.now() - started - (sinkTime.totalMs - sinkTime.coveredMs),
         ...(errorCode ? { errorCode } : {}),
-        ...(sinkTime.used ? { bodySinkMs: sinkTime.ms } : {}),
+        ...(sinkTime.used ? { bodySinkMs: sinkTime.totalMs, bodySinkCoveredMs: sinkTime.coveredMs } : {}),
       });
 
     const headers: Record<string, string> = {
@@ -331,8 +345,11 @@ export class ProviderHttpClient {
     return new TextDecoder().decode(buffer);
   }
 
-  /** Reads the body piece by piece into `sink` as it arrives, timing the sink; returns the whole text. */
-  private async streamBody(response: Response, sink: BodySink, sinkTime: { ms: number }): Promise<string> {
+  /**
+   * Reads the body piece by piece into `sink` as it arrives, timing the sink (and how much of its
+   * time the transfer covered, see `ProviderCall.durationMs`); returns the whole text.
+   */
+  private async streamBody(response: Response, sink: BodySink, sinkTime: SinkTime): Promise<string> {
     const limit = this.options.maxBodyBytes ?? 10 * 1024 * 1024;
     const declared = Number(response.headers.get('content-length') ?? '0');
     if (declared > limit) {
@@ -344,15 +361,23 @@ export class ProviderHttpClient {
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const pieces: string[] = [];
     let size = 0;
+    /** The sink's time on the last piece, until the next read shows whether the transfer covered it. */
+    let pendingMs = 0;
+    const coveredWaitMs = this.options.sinkCoveredWaitMs ?? SINK_COVERED_WAIT_MS;
     const give = (piece: string) => {
       if (piece === '') return;
       pieces.push(piece);
       const start = performance.now();
       sink.write(piece);
-      sinkTime.ms += performance.now() - start;
+      const ms = performance.now() - start;
+      sinkTime.totalMs += ms;
+      pendingMs += ms;
     };
     for (;;) {
+      const asked = performance.now();
       const { done, value } = await reader.read();
+      if (performance.now() - asked >= coveredWaitMs) sinkTime.coveredMs += pendingMs;
+      pendingMs = 0;
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
@@ -364,6 +389,13 @@ export class ProviderHttpClient {
     give(decoder.decode());
     return pieces.join('');
   }
+}
+
+/** A body sink's time in one attempt. */
+interface SinkTime {
+  totalMs: number;
+  coveredMs: number;
+  used: boolean;
 }
 
 /** The response handed to adapters; its JSON is parsed on first use (a streamed body was parsed as it came). */
