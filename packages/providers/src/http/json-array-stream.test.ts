@@ -54,6 +54,16 @@ describe('JsonArrayStream', () => {
     expect(streamed('{"offers":[ {"id":1} , {"id":2}\n]}', [14])).toMatchObject({ items: [{ id: 1 }, { id: 2 }], complete: true });
   });
 
+  it('gives up on a run that never parses instead of retrying it for ever (the caller reads the whole body)', () => {
+    const items: unknown[] = [];
+    const stream = new JsonArrayStream('offers', (run) => items.push(...run));
+    stream.write('{"offers":[{"id":1,"bad":01},');
+    for (let i = 0; i < 600; i++) stream.write(`{"id":${i},"pad":"${'x'.repeat(1000)}"},`);
+    stream.write('{"id":0}]}');
+    expect(items).toEqual([]);
+    expect(stream.complete).toBe(false);
+  });
+
   test.each([
     ['another key first', '{"count":1,"offers":[{"id":1}]}'],
     ['a key after the list', '{"offers":[{"id":1}],"count":1}'],

@@ -16,13 +16,14 @@ const enum Expect {
 
 /** The longest opening (`{ "key": [`) waited for; a body that has not shown it by then is not of the shape. */
 const MAX_PREFIX = 256;
+/** Ends of a run tried per piece, from the last `}` backwards (one, unless an item nests objects). */
+const ATTEMPTS_PER_PIECE = 3;
+/** Text waited on without finding a run that parses: no item is this long, so the body is not of the shape. */
+const MAX_UNPARSED = 512 * 1024;
 
-const QUOTE = 34;
-const BACKSLASH = 92;
 const COMMA = 44;
 const OPEN_BRACE = 123;
 const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 
 function isSpace(c: number): boolean {
@@ -30,26 +31,22 @@ function isSpace(c: number): boolean {
 }
 
 /**
- * Parses a body of the shape `{"<key>": [ {…}, {…}, … ]}` while it arrives: every complete object
- * of the list goes to `onItems` as soon as its last byte is in, each run of them through one
- * `JSON.parse`. Anything else — another shape, another key first, invalid JSON, a truncated body —
- * stops the stream and leaves `complete` false, so the caller reads the whole body the ordinary way
- * (and reports its errors as it always did). Items already handed over are then to be discarded.
+ * Parses a body of the shape `{"<key>": [ {…}, {…}, … ]}` while it arrives: each piece hands the
+ * complete objects of the list received so far to `onItems`, through one `JSON.parse` of the run
+ * from the first unparsed object to the last `}` received. No character is scanned on the way: a
+ * run that starts where an object starts and parses as a list's content ends where an object of the
+ * list ends (had that `}` been inside a string or a nested object, the run would have been an
+ * unterminated string or unbalanced), and when it does not parse, an earlier `}` is tried or the
+ * next piece awaited. Anything else — another shape, another key first, invalid JSON, a truncated
+ * body — stops the stream and leaves `complete` false, so the caller reads the whole body the
+ * ordinary way (and reports its errors as it always did). Items already handed over are then to be
+ * discarded.
  */
 export class JsonArrayStream implements BodySink {
   private state = State.Prefix;
   private expect = Expect.ItemOrEnd;
-  /** Text not yet handed over: from the first unparsed item (or the scan position) on. */
+  /** Text received and not yet handed over (in Items: from a separator or an object's start on). */
   private buffer = '';
-  private pos = 0;
-  private depth = 0;
-  private inString = false;
-  /** Start of the first item not yet parsed, or -1. */
-  private batchStart = -1;
-  /** Start of the item being scanned. */
-  private itemStart = -1;
-  /** End (exclusive) of the last complete item. */
-  private lastEnd = -1;
   private readonly prefix: RegExp;
 
   constructor(
@@ -76,8 +73,8 @@ export class JsonArrayStream implements BodySink {
       this.buffer = this.buffer.slice(match[0].length);
       this.state = State.Items;
     }
-    if (this.state === State.Items) this.scanItems();
-    if (this.state === State.Suffix || this.state === State.Done) this.scanSuffix();
+    if (this.state === State.Items) this.readItems();
+    if (this.state === State.Suffix || this.state === State.Done) this.readSuffix();
   }
 
   private fail(): void {
@@ -85,93 +82,66 @@ export class JsonArrayStream implements BodySink {
     this.buffer = '';
   }
 
-  private scanItems(): void {
-    const text = this.buffer;
-    const n = text.length;
-    let i = this.pos;
-    let depth = this.depth;
-    let inString = this.inString;
-    while (i < n) {
-      if (inString) {
-        const quote = text.indexOf('"', i);
-        if (quote < 0) {
-          i = n;
-          break;
-        }
-        let backslashes = 0;
-        for (let b = quote - 1; text.charCodeAt(b) === BACKSLASH; b--) backslashes++;
-        i = quote + 1;
-        if (backslashes % 2 === 0) inString = false;
-        continue;
-      }
+  private readItems(): void {
+    for (;;) {
+      const text = this.buffer;
+      let i = 0;
+      while (i < text.length && isSpace(text.charCodeAt(i))) i++;
+      if (i === text.length) return;
       const c = text.charCodeAt(i);
-      if (depth > 0) {
-        if (c === QUOTE) inString = true;
-        else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
-        else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
-          depth--;
-          if (depth === 0) {
-            this.lastEnd = i + 1;
-            this.expect = Expect.SeparatorOrEnd;
-          }
+      if (this.expect === Expect.SeparatorOrEnd) {
+        if (c === COMMA) {
+          this.expect = Expect.Item;
+          this.buffer = text.slice(i + 1);
+          continue;
         }
-        i++;
-        continue;
-      }
-      if (isSpace(c)) {
-        i++;
-      } else if (c === OPEN_BRACE && this.expect !== Expect.SeparatorOrEnd) {
-        if (this.batchStart < 0) this.batchStart = i;
-        this.itemStart = i;
-        depth = 1;
-        i++;
-      } else if (c === COMMA && this.expect === Expect.SeparatorOrEnd) {
-        this.expect = Expect.Item;
-        i++;
-      } else if (c === CLOSE_BRACKET && this.expect !== Expect.Item) {
-        this.pos = i;
-        this.depth = 0;
-        this.inString = false;
-        if (!this.flush()) return;
-        // flush() dropped the handed-over text: the closing bracket is now at `this.pos`.
-        this.buffer = this.buffer.slice(this.pos + 1);
-        this.pos = 0;
-        this.state = State.Suffix;
-        return;
-      } else {
+        if (c === CLOSE_BRACKET) {
+          this.buffer = text.slice(i + 1);
+          this.state = State.Suffix;
+          return;
+        }
         this.fail();
         return;
       }
+      if (c === CLOSE_BRACKET && this.expect === Expect.ItemOrEnd) {
+        this.buffer = text.slice(i + 1);
+        this.state = State.Suffix;
+        return;
+      }
+      if (c !== OPEN_BRACE) {
+        this.fail();
+        return;
+      }
+      if (!this.parseRun(text, i)) {
+        if (text.length - i > MAX_UNPARSED) this.fail();
+        return;
+      }
     }
-    this.pos = i;
-    this.depth = depth;
-    this.inString = inString;
-    this.flush();
   }
 
-  /** Hands over the complete items scanned so far and drops their text. False when they are not JSON. */
-  private flush(): boolean {
-    if (this.batchStart < 0 || this.lastEnd <= this.batchStart) return true;
-    let items: unknown[];
-    try {
-      items = JSON.parse(`[${this.buffer.slice(this.batchStart, this.lastEnd)}]`) as unknown[];
-    } catch {
-      this.fail();
-      return false;
+  /** Hands over the longest run from `start` to a `}` that parses; false when none did (yet). */
+  private parseRun(text: string, start: number): boolean {
+    let end = text.lastIndexOf('}');
+    for (let attempt = 0; attempt < ATTEMPTS_PER_PIECE && end > start; attempt++) {
+      let items: unknown[] | undefined;
+      try {
+        items = JSON.parse(`[${text.slice(start, end + 1)}]`) as unknown[];
+      } catch {
+        items = undefined;
+      }
+      if (items !== undefined) {
+        this.buffer = text.slice(end + 1);
+        this.expect = Expect.SeparatorOrEnd;
+        this.onItems(items);
+        return true;
+      }
+      end = text.lastIndexOf('}', end - 1);
     }
-    const cut = this.lastEnd;
-    this.buffer = this.buffer.slice(cut);
-    this.pos -= cut;
-    // An item under way keeps its start; otherwise the next item starts a new run.
-    this.batchStart = this.depth > 0 ? this.itemStart - cut : -1;
-    this.itemStart = this.depth > 0 ? this.itemStart - cut : -1;
-    this.lastEnd = -1;
-    this.onItems(items);
-    return true;
+    return false;
   }
 
   /** After the list: only `}` and white space may follow. */
-  private scanSuffix(): void {
+  private readSuffix(): void {
     const text = this.buffer;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
