@@ -147,6 +147,41 @@ describe('ProviderHttpClient', () => {
       expect(call?.durationMs).toBeGreaterThanOrEqual(busyMs);
     });
 
+    it('counts the work on pieces read without waiting as covered once a later read waits for the vendor', async () => {
+      const calls: ProviderCall[] = [];
+      const { fetchImpl, send, end } = heldBody();
+      const busyMs = 10;
+      let written = 0;
+      let lastWriteEnded = 0;
+      const sending = client(fetchImpl, { onCall: (call) => calls.push(call) }).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: () => {
+            const start = performance.now();
+            while (performance.now() - start < busyMs) {
+              // The caller's parsing, standing in.
+            }
+            written++;
+            lastWriteEnded = performance.now();
+          },
+        }),
+      });
+      // Two pieces at once (the second is read without waiting), then a pause, then the last with the end.
+      send('[1,');
+      send('2,');
+      await until(() => written === 2);
+      await until(() => performance.now() - lastWriteEnded > 5 * SINK_COVERED_WAIT_MS);
+      send('3]');
+      end();
+      await sending;
+      const [call] = calls;
+      expect(call?.bodySinkCoveredMs).toBeGreaterThanOrEqual(2 * busyMs);
+      expect(call?.bodySinkCoveredMs).toBeLessThan(3 * busyMs);
+    });
+
     it('asks for a new sink on every attempt, with its status', async () => {
       let attempt = 0;
       const fetchImpl: typeof fetch = () => Promise.resolve(++attempt === 1 ? new Response('busy', { status: 503 }) : new Response('[1]', { status: 200 }));

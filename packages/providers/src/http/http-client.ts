@@ -106,9 +106,10 @@ export interface ProviderCall {
   readonly status: number | null;
   /**
    * From the request leaving to the body's last byte read. With a body sink, less the sink's time
-   * the transfer did not cover: a piece's sink time is left out when the next piece (or the end of
-   * the body) was already there — its read took under `sinkCoveredWaitMs` (0.5 ms) — and kept when the
-   * read still had to wait for the vendor, since the work then ran while the rest was in transit.
+   * the transfer did not cover: the work on the pieces since the reader last had to wait for the
+   * vendor (a read that took `sinkCoveredWaitMs`, 0.5 ms, or more beyond the time other bodies'
+   * sinks held the process). Work before such a wait ran while the rest was still in transit, so it
+   * did not delay the last byte; work after the last wait did.
    */
   readonly durationMs: number;
   readonly errorCode?: string;
@@ -119,11 +120,14 @@ export interface ProviderCall {
 }
 
 /**
- * A read that waits at least this long waited for the vendor, not for the sink: the sink's work on
- * the piece before it ran while the body was still in transit. A piece already buffered is read in
+ * A read that waits at least this long (beyond other bodies' sink work meanwhile) waited for the
+ * vendor: the reader had caught up with everything received. A piece already buffered is read in
  * well under this.
  */
 export const SINK_COVERED_WAIT_MS = 0.5;
+
+/** Every body sink's time in this process, so a read's wait can leave out the other bodies' parsing. */
+let allSinkWorkMs = 0;
 
 /**
  * One request and what came back, for observers (the doctor's rate-limit headers and clock skew,
@@ -361,7 +365,7 @@ export class ProviderHttpClient {
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const pieces: string[] = [];
     let size = 0;
-    /** The sink's time on the last piece, until the next read shows whether the transfer covered it. */
+    /** The sink's time since the reader last waited for the vendor: covered once it waits again. */
     let pendingMs = 0;
     const coveredWaitMs = this.options.sinkCoveredWaitMs ?? SINK_COVERED_WAIT_MS;
     const give = (piece: string) => {
@@ -372,12 +376,16 @@ export class ProviderHttpClient {
       const ms = performance.now() - start;
       sinkTime.totalMs += ms;
       pendingMs += ms;
+      allSinkWorkMs += ms;
     };
     for (;;) {
       const asked = performance.now();
+      const othersBefore = allSinkWorkMs;
       const { done, value } = await reader.read();
-      if (performance.now() - asked >= coveredWaitMs) sinkTime.coveredMs += pendingMs;
-      pendingMs = 0;
+      if (performance.now() - asked - (allSinkWorkMs - othersBefore) >= coveredWaitMs) {
+        sinkTime.coveredMs += pendingMs;
+        pendingMs = 0;
+      }
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
