@@ -27,8 +27,8 @@ interface Round {
   readonly beyondSlowestMs: {
     /** Query start to the slowest call's request leaving (rate limiter, connection). */
     readonly beforeRequest: number;
-    /** The slowest call's body sink time not covered by its transfer (parsing after the last byte). */
-    readonly sinkAfterLastByte: number;
+    /** The slowest call's body sink time its transfer did not cover (parsing since it last waited for the vendor). */
+    readonly sinkNotCovered: number;
     /** The slowest call's end to the last adapter's listing returned (the rest of the adapters' work). */
     readonly adaptersAfterSlowestCall: number;
     /** The last listing returned to the answer (that catalogue's sort, the filter and the merge). */
@@ -72,7 +72,7 @@ export async function coldInventoryAggregation(): Promise<FigureOutcome> {
     },
     notes: [
       `bodies at 100 Mbit/s per response (the simulator's delay fault with bytesPerSecond ${BYTES_PER_SECOND}, 16 KB pieces; the simulator in its own process); median of ${COUNTED} cold queries after one warm-up query`,
-      "the slowest listing is the adapter's own measured call: request sent to the body's last byte read, less the body sink's work the transfer did not cover (parsing after the last byte counts against the aggregate); with every bit of sink time left out instead: ratioWithAllSinkTimeOutOfTheSlowest",
+      "the slowest listing is the adapter's own measured call: request sent to the body's last byte read, less the body sink's work the transfer did not cover (the parsing since the reader last waited for the vendor counts against the aggregate); with every bit of sink time left out of the slowest instead: ratioWithAllSinkTimeOutOfTheSlowest",
       `plain loopback (bodies in one go): ${round(median(loopbackRatios))} × (${spread(loopbackRatios).min} / ${spread(loopbackRatios).max})`,
     ],
   };
@@ -124,9 +124,9 @@ async function coldQuery(sim: SimulatorProcess): Promise<Round> {
   const slowest = listings.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
   const sinkMs = slowest.bodySinkMs ?? 0;
   const coveredMs = slowest.bodySinkCoveredMs ?? 0;
-  const sinkAfterLastByte = sinkMs - coveredMs;
+  const sinkNotCovered = sinkMs - coveredMs;
   // The call's wall time is its duration plus the sink time it leaves out.
-  const sentAt = slowest.endedAt - (slowest.durationMs + sinkAfterLastByte);
+  const sentAt = slowest.endedAt - (slowest.durationMs + sinkNotCovered);
   const lastListing = Math.max(...listed.values());
   const aggregateMs = end - start;
   return {
@@ -137,7 +137,7 @@ async function coldQuery(sim: SimulatorProcess): Promise<Round> {
     offers: answer.offers.length,
     beyondSlowestMs: {
       beforeRequest: sentAt - start,
-      sinkAfterLastByte,
+      sinkNotCovered,
       adaptersAfterSlowestCall: lastListing - slowest.endedAt,
       inventoryAfterLastListing: end - lastListing,
     },
