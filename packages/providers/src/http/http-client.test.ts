@@ -204,6 +204,35 @@ describe('ProviderHttpClient', () => {
       ]);
     });
 
+    it('stops feeding a sink that throws, and still answers with the whole body', async () => {
+      const fetchImpl: typeof fetch = () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start: (c) => {
+                for (const piece of ['[1,', '2,', '3]']) c.enqueue(new TextEncoder().encode(piece));
+                c.close();
+              },
+            }),
+          ),
+        );
+      const seen: string[] = [];
+      const result = await client(fetchImpl).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: (piece) => {
+            seen.push(piece);
+            throw new Error('sink bug');
+          },
+        }),
+      });
+      expect(seen).toHaveLength(1);
+      expect(result.ok && result.val.json).toEqual([1, 2, 3]);
+    });
+
     it('refuses a streamed body over the size limit', async () => {
       const fetchImpl: typeof fetch = () => Promise.resolve(new Response('x'.repeat(100)));
       const result = await client(fetchImpl, { maxBodyBytes: 10, retries: 0 }).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true, bodySink: () => ({ write: () => undefined }) });

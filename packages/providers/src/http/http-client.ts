@@ -63,7 +63,7 @@ export interface HttpRequest {
   readonly bodySink?: (head: { readonly status: number; readonly headers: Headers }) => BodySink | undefined;
 }
 
-/** Takes a response body piece by piece (see `HttpRequest.bodySink`). It must not throw. */
+/** Takes a response body piece by piece (see `HttpRequest.bodySink`). If it throws, it gets no more pieces. */
 export interface BodySink {
   write(piece: string): void;
 }
@@ -368,11 +368,20 @@ export class ProviderHttpClient {
     /** The sink's time since the reader last waited for the vendor: covered once it waits again. */
     let pendingMs = 0;
     const coveredWaitMs = this.options.sinkCoveredWaitMs ?? SINK_COVERED_WAIT_MS;
+    let feeding = true;
     const give = (piece: string) => {
       if (piece === '') return;
       pieces.push(piece);
+      if (!feeding) return;
       const start = performance.now();
-      sink.write(piece);
+      try {
+        sink.write(piece);
+      } catch (error) {
+        // A sink that fails is the caller's bug, not the vendor's: it gets no more pieces, and the
+        // caller still has the whole text.
+        feeding = false;
+        this.logger.warn('body sink failed; reading the rest of the body without it', { error: error instanceof Error ? error.message : String(error) });
+      }
       const ms = performance.now() - start;
       sinkTime.totalMs += ms;
       pendingMs += ms;
