@@ -124,6 +124,8 @@ export { OFFER_PRICINGS, offerMatchesPricing, offerPricingSchema, offerSchema, t
 export {
   OFFER_SORTS,
   compareVersions,
+  mergeSortedOffers,
+  offerComparator,
   offerFilterSchema,
   offerMatchesFilter,
   offerSortSchema,

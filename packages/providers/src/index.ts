@@ -15,7 +15,7 @@ export {
 export { isStaleInventoryMessage } from './tensordock/stale-inventory.js';
 export { BlueLobsterAdapter, BLUELOBSTER_DEFAULT_BASE_URL, blueLobsterInstanceState, type BlueLobsterAdapterOptions } from './bluelobster/bluelobster-adapter.js';
 export { blueLobsterNameToLabel, labelToBlueLobsterName } from './bluelobster/bluelobster-names.js';
-export { ProviderHttpClient, errorForStatus, parseRetryAfterMs, type HttpRequest, type HttpResponse, type ProviderHttpClientOptions } from './http/http-client.js';
+export { ProviderHttpClient, SINK_COVERED_WAIT_MS, errorForStatus, parseRetryAfterMs, type BodySink, type HttpRequest, type HttpResponse, type ProviderCall, type ProviderHttpClientOptions } from './http/http-client.js';
 export { coalesceInstanceReads, type CoalesceOptions } from './http/coalesced-instance-reads.js';
 export { SharedTokenBucket, TokenBucket, type RateLimiter, type RatePriority, type SharedTokenBucketOptions, type TokenBucketOptions } from './http/rate-limiter.js';
 export { redactText, safeSnippet } from './http/redact.js';

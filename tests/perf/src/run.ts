@@ -27,7 +27,7 @@ const log = (line: string): void => console.error(line);
 
 const SPECS = {
   1: { id: 1, name: 'cached inventory query throughput / bare Express (same bytes; lowest of none/gzip/br)', unit: '×', goal: '≥ 0.8' },
-  2: { id: 2, name: 'cold inventory aggregation / slowest provider (400/300/200 ms)', unit: '×', goal: '≤ 1.02' },
+  2: { id: 2, name: 'cold inventory aggregation / slowest provider (400/300/200 ms, 100 Mbit/s)', unit: '×', goal: '≤ 1.02' },
   3: { id: 3, name: 'provider calls per reconciliation pass, 1,000 live sessions', unit: 'calls', goal: '1 call per listing page (Vast: 25 instances a page) + 1 per discrepancy' },
   4: { id: 4, name: 'server-side CPU time per provisioning (median)', unit: 'ms', goal: '≤ 6.25 (half of 12.5)' },
   5: { id: 5, name: 'readiness probe round / one OpenSSH client connect + true, same loopback sshd', unit: '×', goal: '≤ 1.5' },

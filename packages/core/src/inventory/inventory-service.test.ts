@@ -4,6 +4,7 @@ import { FakeClock } from '../testing/fake-clock.js';
 import { FakeProvider } from '../testing/fake-provider.js';
 import { buildOffer } from '../testing/fixtures.js';
 import { InventoryService } from './inventory-service.js';
+import { selectOffers } from './offer-filter.js';
 import { type Offer } from './offer.js';
 
 const TTL = 60_000;
@@ -192,5 +193,86 @@ describe('InventoryService', () => {
     expect(await inventory.getOffer('vastai-2')).toMatchObject({ offer: { id: 'vastai-2' }, fresh: true });
     clock.advanceMs(TTL + 1);
     expect(await inventory.getOffer('vastai-2')).toMatchObject({ fresh: false });
+  });
+});
+
+describe('InventoryService order', () => {
+  /** A provider whose listing answers when the test says so (a slow vendor still in flight). */
+  class HeldProvider extends FakeProvider {
+    private release: (() => void) | null = null;
+    private readonly held: Promise<void>;
+    constructor(name: 'vastai' | 'tensordock' | 'bluelobster', clock: FakeClock, private readonly listing: Offer[]) {
+      super(name, clock);
+      this.held = new Promise((resolve) => (this.release = resolve));
+    }
+    override async listOffers(): Promise<Result<Offer[], ProviderError>> {
+      await this.held;
+      return Ok(this.listing);
+    }
+    answer(): void {
+      this.release?.();
+    }
+  }
+
+  /** A seeded stream of offers with many equal prices, so the tie-breaks decide most of the order. */
+  function catalogue(provider: 'vastai' | 'tensordock' | 'bluelobster', count: number, seed: number): Offer[] {
+    let state = seed;
+    const next = (n: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state % n;
+    };
+    const types = ['RTX 4090', 'RTX 3090', 'A100 80GB SXM', 'A100 40GB PCIe', 'H100 80GB SXM'];
+    return Array.from({ length: count }, (_, i) =>
+      buildOffer({
+        id: `${provider}-${next(count * 2)}-${i % 3}`,
+        provider,
+        gpuType: types[next(types.length)] ?? 'RTX 4090',
+        gpuCount: 1 + next(4),
+        vramGbPerGpu: [24, 40, 80][next(3)] ?? 24,
+        pricePerHourMicros: 100_000 * (1 + next(6)),
+        reliability: next(4) === 0 ? null : 0.9 + next(10) / 100,
+        interruptible: next(5) === 0 ? true : undefined,
+      }),
+    );
+  }
+
+  it('answers in exactly the order of one sort over every catalogue, ties included, for every sort and filter', async () => {
+    const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+    const listings = { vastai: catalogue('vastai', 400, 7), tensordock: catalogue('tensordock', 300, 11), bluelobster: catalogue('bluelobster', 50, 13) };
+    const providers = (['vastai', 'tensordock', 'bluelobster'] as const).map((name) => new FakeProvider(name, clock, listings[name]));
+    const inventory = new InventoryService({ providers, clock, cacheTtlMs: TTL, backoffTtlMs: BACKOFF });
+    const everything = [...listings.vastai, ...listings.tensordock, ...listings.bluelobster];
+    for (const sort of [undefined, 'price', 'price_per_gpu', 'vram', 'reliability'] as const) {
+      for (const rest of [{}, { gpu: 'A100' }, { gpu: 'RTX4090', pricing: 'any' as const }, { provider: 'tensordock' as const, minGpus: 2 }, { pricing: 'spot' as const }]) {
+        const filter = sort === undefined ? rest : { ...rest, sort };
+        const answer = await inventory.query(filter);
+        // What the answer was before catalogues were kept sorted: one stable sort of all matches.
+        expect(answer.offers.map((o) => o.id)).toEqual(selectOffers(everything, filter).map((o) => o.id));
+      }
+    }
+  });
+
+  it('sorts a catalogue when it arrives, so after the slowest provider answers the others are only merged', async () => {
+    const clock = new FakeClock('2026-02-02T14:00:00.000Z');
+    let priceReads = 0;
+    // The fast provider's offers count how often their price is read.
+    const counted = catalogue('tensordock', 2000, 5).map((offer) => {
+      const price = offer.pricePerHourMicros;
+      return Object.defineProperty({ ...offer }, 'pricePerHourMicros', { get: () => (priceReads++, price), enumerable: true });
+    });
+    const fast = new HeldProvider('tensordock', clock, counted);
+    const slow = new HeldProvider('vastai', clock, catalogue('vastai', 10, 3));
+    const inventory = new InventoryService({ providers: [slow, fast], clock, cacheTtlMs: TTL, backoffTtlMs: BACKOFF });
+    const answering = inventory.query({ pricing: 'any' });
+    const before = inventory.version();
+    fast.answer();
+    while (inventory.version() === before) await Promise.resolve();
+    priceReads = 0;
+    slow.answer();
+    const answer = await answering;
+    expect(answer.offers).toHaveLength(2010);
+    // A merge compares each offer about once (two price reads per comparison); sorting the 2,000
+    // offers here would read their prices over 20,000 times.
+    expect(priceReads).toBeLessThanOrEqual(2 * 2010);
   });
 });

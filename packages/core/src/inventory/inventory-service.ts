@@ -6,7 +6,7 @@ import { type ProviderName } from '../providers/provider-name.js';
 import { type Clock } from '../time/clock.js';
 import { matchesGpuQuery } from '../gpu/index.js';
 import { type Offer } from './offer.js';
-import { selectOffers, type OfferFilter } from './offer-filter.js';
+import { mergeSortedOffers, offerComparator, offerMatchesFilter, sortOffers, type OfferFilter } from './offer-filter.js';
 
 export interface InventoryServiceOptions {
   readonly providers: readonly ProviderAdapter[];
@@ -86,7 +86,12 @@ export class InventoryService {
     return this.options.providers.map((p) => p.name);
   }
 
-  /** Offers matching `filter` from every provider (or the filter's one), with each provider's status. */
+  /**
+   * Offers matching `filter` from every provider (or the filter's one), with each provider's status.
+   * Each catalogue is kept sorted by price from the moment it arrives (see `refresh`), so the answer
+   * is a filter of each and a linear merge: a cold query's work after its slowest provider answers
+   * is that provider's sort and the merge, not a sort of every catalogue together.
+   */
   async query(filter: OfferFilter = {}): Promise<InventoryAnswer> {
     return this.answer(filter);
   }
@@ -96,24 +101,36 @@ export class InventoryService {
     const providers = this.options.providers.filter((p) => filter.provider === undefined || p.name === filter.provider);
     const catalogues = await Promise.all(providers.map((provider) => this.ensureCatalogue(provider)));
     const now = this.options.clock.now();
-    const candidates = catalogues.flatMap((catalogue) => (offerId === undefined ? this.candidates(catalogue.offers, filter) : this.byOfferId(catalogue.offers, offerId)));
-    const selected = selectOffers(candidates, filter);
+    const sort = filter.sort ?? 'price';
+    const lists: Offer[][] = [];
+    for (const catalogue of catalogues) {
+      // One offer by id is a list of none or one: sorted whatever the order.
+      const candidates = offerId === undefined ? this.candidates(catalogue.offers, filter) : [this.byOfferId(catalogue.offers, offerId)];
+      for (const list of candidates) {
+        const matching = list.filter((offer) => offerMatchesFilter(offer, filter));
+        // Filtering keeps the price order; another order sorts each part before the merge.
+        lists.push(sort === 'price' ? matching : sortOffers(matching, sort));
+      }
+    }
+    const selected = mergeSortedOffers(lists, offerComparator(sort));
     // Suppression is checked on the matches only: its cost follows the answer, not the catalogue.
     const offers = this.options.isSuppressed ? selected.filter((offer) => !this.options.isSuppressed?.(offer, now)) : selected;
     return { offers, providers: catalogues.map((catalogue) => catalogue.status) };
   }
 
   /**
-   * The offers a filter can match: with a GPU query, only the offers of the GPU types it names,
-   * found through a per-catalogue index by type (a catalogue lists a few dozen types), so a query's
-   * cost grows with the offers of those types rather than with the whole catalogue.
+   * The offers a filter can match, as lists in price order: with a GPU query, only the offers of the
+   * GPU types it names, found through a per-catalogue index by type (a catalogue lists a few dozen
+   * types), so a query's cost grows with the offers of those types rather than with the whole
+   * catalogue.
    */
-  private candidates(offers: Offer[], filter: OfferFilter): readonly Offer[] {
+  private candidates(offers: Offer[], filter: OfferFilter): readonly (readonly Offer[])[] {
     const gpu = filter.gpu;
-    if (gpu === undefined) return offers;
+    if (gpu === undefined) return [offers];
     let byType = this.byGpuType.get(offers);
     if (!byType) {
       byType = new Map();
+      // Built from the sorted catalogue, so every group is in price order too.
       for (const offer of offers) {
         const group = byType.get(offer.gpuType);
         if (group) group.push(offer);
@@ -121,8 +138,8 @@ export class InventoryService {
       }
       this.byGpuType.set(offers, byType);
     }
-    const out: Offer[] = [];
-    for (const [type, group] of byType) if (matchesGpuQuery(gpu, type)) out.push(...group);
+    const out: Offer[][] = [];
+    for (const [type, group] of byType) if (matchesGpuQuery(gpu, type)) out.push(group);
     return out;
   }
 
@@ -241,7 +258,8 @@ export class InventoryService {
       const nowMs = this.options.clock.now().getTime();
       this.generation++;
       if (result.ok) {
-        entry.offers = result.val;
+        // Sorted now, while slower providers are still answering (see `query`).
+        entry.offers = sortOffers(result.val);
         entry.rented.clear();
         entry.fetchedAtMs = nowMs;
         entry.lastError = null;

@@ -1,5 +1,5 @@
 import { buildOffer } from '../testing/fixtures.js';
-import { compareVersions, parseOfferFilter, selectOffers, sortOffers } from './offer-filter.js';
+import { OFFER_SORTS, compareVersions, mergeSortedOffers, offerComparator, parseOfferFilter, selectOffers, sortOffers } from './offer-filter.js';
 
 const offers = [
   buildOffer({ id: 'vastai-1', gpuType: 'RTX 4090', pricePerHourMicros: 420_000, location: 'US-West', reliability: 0.99, cudaVersion: '12.4' }),
@@ -96,5 +96,38 @@ describe('compareVersions', () => {
     expect(compareVersions('12.10', '12.9')).toBeGreaterThan(0);
     expect(compareVersions('12', '12.0')).toBe(0);
     expect(compareVersions('11.8', '12.0')).toBeLessThan(0);
+  });
+});
+
+describe('merging sorted lists', () => {
+  it('gives exactly the stable sort of the lists put together, for every sort, duplicates and ties included', () => {
+    let state = 42;
+    const next = (n: number) => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state % n;
+    };
+    const providers = ['vastai', 'tensordock', 'bluelobster'] as const;
+    for (let round = 0; round < 50; round++) {
+      const lists = Array.from({ length: 1 + next(6) }, () =>
+        Array.from({ length: next(40) }, () =>
+          // Few distinct values: equal prices, equal ids, and offers equal in every compared field.
+          buildOffer({ id: `o-${next(8)}`, provider: providers[next(3)], gpuCount: 1 + next(3), vramGbPerGpu: 24 * (1 + next(2)), pricePerHourMicros: 100_000 * (1 + next(3)), reliability: next(3) === 0 ? null : 0.9 }),
+        ),
+      );
+      for (const sort of OFFER_SORTS) {
+        const merged = mergeSortedOffers(lists.map((list) => sortOffers(list, sort)), offerComparator(sort));
+        const expected = sortOffers(lists.flat(), sort);
+        expect(merged).toHaveLength(expected.length);
+        // The same objects in the same order (identity, so equal-looking duplicates are told apart).
+        merged.forEach((offer, i) => expect(offer).toBe(expected[i]));
+      }
+    }
+  });
+
+  it('returns a new array, also for one list or none', () => {
+    const list = sortOffers(offers);
+    expect(mergeSortedOffers([list])).not.toBe(list);
+    expect(mergeSortedOffers([list])).toEqual(list);
+    expect(mergeSortedOffers([])).toEqual([]);
   });
 });

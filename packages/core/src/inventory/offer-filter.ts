@@ -89,16 +89,69 @@ const COMPARATORS: Record<OfferSort, (a: Offer, b: Offer) => number> = {
   reliability: (a, b) => (b.reliability ?? -1) - (a.reliability ?? -1) || a.pricePerHourMicros - b.pricePerHourMicros,
 };
 
+/** Plain code-unit comparison for the tie-breaks: ids are ASCII, and localeCompare is far slower. */
+const byText = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+
+const FULL_COMPARATORS = Object.fromEntries(
+  OFFER_SORTS.map((sort) => {
+    const compare = COMPARATORS[sort];
+    return [sort, (a: Offer, b: Offer) => compare(a, b) || byText(a.provider, b.provider) || byText(a.id, b.id)];
+  }),
+) as Record<OfferSort, (a: Offer, b: Offer) => number>;
+
 /**
- * Sorts a copy; price ascending by default. Ties break on provider and id so the order (and the
- * offer `--gpu` auto-selects) is deterministic.
+ * The order of a listing sorted by `sort` (price ascending by default): ties break on provider and
+ * id, so the order (and the offer `--gpu` auto-selects) is deterministic.
  */
+export function offerComparator(sort: OfferSort = 'price'): (a: Offer, b: Offer) => number {
+  return FULL_COMPARATORS[sort];
+}
+
+/** Sorts a copy in `offerComparator(sort)` order (a stable sort: equal offers keep their order). */
 export function sortOffers(offers: readonly Offer[], sort: OfferSort = 'price'): Offer[] {
-  const compare = COMPARATORS[sort];
-  // Plain code-unit comparison for the tie-breaks: ids are ASCII, and localeCompare is far slower
-  // on a catalogue of thousands sorted on every query.
-  const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return [...offers].sort((a, b) => compare(a, b) || byText(a.provider, b.provider) || byText(a.id, b.id));
+  return [...offers].sort(FULL_COMPARATORS[sort]);
+}
+
+/**
+ * Merges lists each already sorted by `compare` into one sorted list, in linear time per level
+ * (pairs of lists are merged until one is left). Stable: of two equal offers, the one from the
+ * earlier list comes first, so merging the parts of a list gives exactly the stable sort of the whole.
+ */
+export function mergeSortedOffers(lists: readonly (readonly Offer[])[], compare: (a: Offer, b: Offer) => number = FULL_COMPARATORS.price): Offer[] {
+  let level: (readonly Offer[])[] = lists.filter((list) => list.length > 0);
+  if (level.length === 0) return [];
+  while (level.length > 1) {
+    const next: (readonly Offer[])[] = [];
+    for (let i = 0; i < level.length; i += 2) {
+      const left = level[i] as readonly Offer[];
+      const right = level[i + 1];
+      next.push(right === undefined ? left : mergeTwo(left, right, compare));
+    }
+    level = next;
+  }
+  return [...(level[0] as readonly Offer[])];
+}
+
+function mergeTwo(left: readonly Offer[], right: readonly Offer[], compare: (a: Offer, b: Offer) => number): Offer[] {
+  const out = new Array<Offer>(left.length + right.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < left.length && j < right.length) {
+    const a = left[i] as Offer;
+    const b = right[j] as Offer;
+    // `<= 0`: on a tie the left (earlier) list goes first.
+    if (compare(a, b) <= 0) {
+      out[k++] = a;
+      i++;
+    } else {
+      out[k++] = b;
+      j++;
+    }
+  }
+  while (i < left.length) out[k++] = left[i++] as Offer;
+  while (j < right.length) out[k++] = right[j++] as Offer;
+  return out;
 }
 
 /** Filters then sorts: the inventory's query over a cached catalogue (filters never touch the cache). */

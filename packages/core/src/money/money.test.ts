@@ -23,6 +23,32 @@ describe('money in µUSD', () => {
     expect(usdToMicros(usd)).toBe(micros);
   });
 
+  it('gives the result of rounding the decimal value for every kind of amount (the fast path agrees with the exact one)', () => {
+    // The exact conversion: round the dollar amount's decimal value to six places, then scale.
+    const exact = (usd: number) => {
+      const micros = Math.round(Number(Math.abs(usd).toFixed(6)) * 1_000_000);
+      return usd < 0 ? -micros : micros;
+    };
+    const values: number[] = [0, -0, 1e-7, 4e-7, 5e-7, 6e-7, 1.5e-6, 2.5e-6, 0.0000025, 1.0000005, 2.0000015, 0.1 + 0.2, 0.29, 1e9, 1e12 + 0.5, 2 ** 50 / 1e6, 2 ** 50 / 1e6 + 0.0000005, 2 ** 52 / 1e6, 1e15, 1e20, Number.MIN_VALUE, Number.EPSILON];
+    let state = 7;
+    const random = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    for (let i = 0; i < 20_000; i++) {
+      // Vendor-like prices with 1 to 9 decimals, the halves between two micro-dollars, and raw floats.
+      const digits = 1 + (i % 9);
+      values.push(Math.round(random() * 10 ** (digits + 2)) / 10 ** digits);
+      values.push((Math.floor(random() * 1e9) + 0.5) / 1e6);
+      values.push(random() * 10 ** ((i % 14) - 4));
+      values.push(centsFor(random));
+    }
+    for (const usd of [...values, ...values.map((v) => -v)]) {
+      const got = usdToMicros(usd);
+      if (!Object.is(got, exact(usd))) throw new Error(`usdToMicros(${usd}) = ${got}, the exact conversion gives ${exact(usd)}`);
+    }
+  });
+
   it('converts cents and back to dollars', () => {
     expect(centsToMicros(44)).toBe(440_000);
     expect(microsToUsd(440_000)).toBe(0.44);
@@ -81,3 +107,8 @@ describe('worst-case reservation cost', () => {
     expect(sumMicros([100_000, 200_000, 1])).toBe(300_001);
   });
 });
+
+/** A price in cents as Blue Lobster quotes them, in dollars. */
+function centsFor(random: () => number): number {
+  return Math.round(random() * 100_000) / 100 / 100;
+}

@@ -6,6 +6,8 @@ export type MicroUsd = number;
 
 export const MICROS_PER_USD = 1_000_000;
 const SECONDS_PER_HOUR = 3600;
+/** 2^50: below it, |usd| × 10^6 is off the exact product by at most 2^50 × 2^-53 = 1/8 (see usdToMicros). */
+const FAST_PATH_LIMIT = 2 ** 50;
 
 export function isMicroUsd(value: number): value is MicroUsd {
   return Number.isSafeInteger(value);
@@ -18,8 +20,17 @@ function assertMicros(value: number, what: string): void {
 /** Dollars (e.g. a vendor's `0.42` per hour) to µUSD, rounded half away from zero to the micro-dollar. */
 export function usdToMicros(usd: number): MicroUsd {
   if (!Number.isFinite(usd)) throw new RangeError(`not a finite dollar amount: ${usd}`);
+  const scaled = Math.abs(usd) * MICROS_PER_USD;
+  // Fast path (a listing converts thousands of prices): below 2^50 the product is within 1/8 of the
+  // exact decimal value, so when it lies within 1/4 of an integer that integer is what rounding the
+  // decimal gives. Only amounts near half a micro-dollar take the exact path below.
+  if (scaled < FAST_PATH_LIMIT) {
+    const nearest = Math.round(scaled);
+    const off = scaled - nearest;
+    if (off < 0.25 && off > -0.25) return usd < 0 ? -nearest : nearest;
+  }
   // toFixed(6) rounds on the decimal representation, so 0.29 becomes 290000, not 289999.
-  const micros = Math.round(Number((Math.abs(usd)).toFixed(6)) * MICROS_PER_USD);
+  const micros = Math.round(Number(Math.abs(usd).toFixed(6)) * MICROS_PER_USD);
   return usd < 0 ? -micros : micros;
 }
 

@@ -1,4 +1,4 @@
-import { ProviderHttpClient, parseRetryAfterMs } from './http-client.js';
+import { ProviderHttpClient, SINK_COVERED_WAIT_MS, parseRetryAfterMs, type ProviderCall } from './http-client.js';
 import { TokenBucket } from './rate-limiter.js';
 import { redactText, safeSnippet } from './redact.js';
 
@@ -18,6 +18,228 @@ function client(fetchImpl: typeof fetch, overrides: Partial<ConstructorParameter
 }
 
 describe('ProviderHttpClient', () => {
+  describe('body sink', () => {
+    /** A response whose body the test sends piece by piece. */
+    function heldBody(status = 200) {
+      let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+      const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+      const send = (text: string) => controller?.enqueue(new TextEncoder().encode(text));
+      const end = () => controller?.close();
+      const fetchImpl: typeof fetch = () => Promise.resolve(new Response(body, { status }));
+      return { fetchImpl, send, end };
+    }
+
+    /** Waits (turn by turn, never for a time) until `condition` holds. */
+    async function until(condition: () => boolean): Promise<void> {
+      for (let turns = 0; !condition(); turns++) {
+        if (turns > 10_000) throw new Error('condition never held');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+
+    it('receives each piece as it arrives, before the body is complete, and the response still has the whole text', async () => {
+      const { fetchImpl, send, end } = heldBody();
+      const pieces: string[] = [];
+      const heads: number[] = [];
+      const sending = client(fetchImpl).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: ({ status }) => (heads.push(status), { write: (piece) => pieces.push(piece) }),
+      });
+      send('{"offers":[{"a":1},');
+      await until(() => pieces.length === 1);
+      expect(pieces).toEqual(['{"offers":[{"a":1},']);
+      send('{"b":2}]}');
+      end();
+      const result = await sending;
+      expect(heads).toEqual([200]);
+      expect(pieces).toEqual(['{"offers":[{"a":1},', '{"b":2}]}']);
+      expect(result.ok && result.val.text).toBe('{"offers":[{"a":1},{"b":2}]}');
+      expect(result.ok && result.val.json).toEqual({ offers: [{ a: 1 }, { b: 2 }] });
+    });
+
+    it('decodes a character split between two pieces once, whole', async () => {
+      const bytes = new TextEncoder().encode('"é✓"');
+      const pieces: string[] = [];
+      const fetchImpl: typeof fetch = () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start: (c) => {
+                for (const byte of bytes) c.enqueue(Uint8Array.of(byte));
+                c.close();
+              },
+            }),
+          ),
+        );
+      const result = await client(fetchImpl).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true, bodySink: () => ({ write: (piece) => pieces.push(piece) }) });
+      expect(pieces.join('')).toBe('"é✓"');
+      expect(result.ok && result.val.json).toBe('é✓');
+    });
+
+    it('leaves the sink\'s time out of the call\'s duration when the pieces were already there, and reports it apart', async () => {
+      const calls: ProviderCall[] = [];
+      const { fetchImpl, send, end } = heldBody();
+      const busyMs = 50;
+      // Every read counts as finding its piece already there, however loaded the machine.
+      const sending = client(fetchImpl, { onCall: (call) => calls.push(call), sinkCoveredWaitMs: 10_000 }).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: () => {
+            const start = performance.now();
+            while (performance.now() - start < busyMs) {
+              // The caller's parsing, standing in.
+            }
+          },
+        }),
+      });
+      send('[1,');
+      send('2]');
+      end();
+      await sending;
+      const [call] = calls;
+      expect(call?.bodySinkMs).toBeGreaterThanOrEqual(busyMs);
+      expect(call?.bodySinkCoveredMs).toBe(0);
+      // Nothing else here takes anywhere near the sink's time.
+      expect(call?.durationMs).toBeLessThan(busyMs);
+    });
+
+    it('keeps in the call\'s duration the sink\'s time the transfer covered (the next piece was still on its way)', async () => {
+      const calls: ProviderCall[] = [];
+      const { fetchImpl, send, end } = heldBody();
+      const busyMs = 20;
+      let written = 0;
+      let lastWriteEnded = 0;
+      const sending = client(fetchImpl, { onCall: (call) => calls.push(call) }).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: () => {
+            const start = performance.now();
+            while (performance.now() - start < busyMs) {
+              // The caller's parsing, standing in.
+            }
+            written++;
+            lastWriteEnded = performance.now();
+          },
+        }),
+      });
+      send('[1,');
+      await until(() => written === 1);
+      // The vendor's next piece comes well after the sink is done with the first.
+      await until(() => performance.now() - lastWriteEnded > 5 * SINK_COVERED_WAIT_MS);
+      // The last piece and the end of the body come together: nothing covers the work on it.
+      send('2]');
+      end();
+      await sending;
+      const [call] = calls;
+      expect(call?.bodySinkMs).toBeGreaterThanOrEqual(2 * busyMs);
+      // The first piece's work ran while the second was in transit; the last piece's did not.
+      expect(call?.bodySinkCoveredMs).toBeGreaterThanOrEqual(busyMs);
+      expect(call?.bodySinkCoveredMs).toBeLessThan(2 * busyMs);
+      expect(call?.durationMs).toBeGreaterThanOrEqual(busyMs);
+    });
+
+    it('counts the work on pieces read without waiting as covered once a later read waits for the vendor', async () => {
+      const calls: ProviderCall[] = [];
+      const { fetchImpl, send, end } = heldBody();
+      const busyMs = 10;
+      let written = 0;
+      let lastWriteEnded = 0;
+      const sending = client(fetchImpl, { onCall: (call) => calls.push(call) }).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: () => {
+            const start = performance.now();
+            while (performance.now() - start < busyMs) {
+              // The caller's parsing, standing in.
+            }
+            written++;
+            lastWriteEnded = performance.now();
+          },
+        }),
+      });
+      // Two pieces at once (the second is read without waiting), then a pause, then the last with the end.
+      send('[1,');
+      send('2,');
+      await until(() => written === 2);
+      await until(() => performance.now() - lastWriteEnded > 5 * SINK_COVERED_WAIT_MS);
+      send('3]');
+      end();
+      await sending;
+      const [call] = calls;
+      expect(call?.bodySinkCoveredMs).toBeGreaterThanOrEqual(2 * busyMs);
+      expect(call?.bodySinkCoveredMs).toBeLessThan(3 * busyMs);
+    });
+
+    it('asks for a new sink on every attempt, with its status', async () => {
+      let attempt = 0;
+      const fetchImpl: typeof fetch = () => Promise.resolve(++attempt === 1 ? new Response('busy', { status: 503 }) : new Response('[1]', { status: 200 }));
+      const sinks: { status: number; pieces: string[] }[] = [];
+      const result = await client(fetchImpl).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: ({ status }) => {
+          const sink = { status, pieces: [] as string[] };
+          sinks.push(sink);
+          return { write: (piece) => sink.pieces.push(piece) };
+        },
+      });
+      expect(result.ok && result.val.json).toEqual([1]);
+      expect(sinks).toEqual([
+        { status: 503, pieces: ['busy'] },
+        { status: 200, pieces: ['[1]'] },
+      ]);
+    });
+
+    it('stops feeding a sink that throws, and still answers with the whole body', async () => {
+      const fetchImpl: typeof fetch = () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start: (c) => {
+                for (const piece of ['[1,', '2,', '3]']) c.enqueue(new TextEncoder().encode(piece));
+                c.close();
+              },
+            }),
+          ),
+        );
+      const seen: string[] = [];
+      const result = await client(fetchImpl).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: (piece) => {
+            seen.push(piece);
+            throw new Error('sink bug');
+          },
+        }),
+      });
+      expect(seen).toHaveLength(1);
+      expect(result.ok && result.val.json).toEqual([1, 2, 3]);
+    });
+
+    it('refuses a streamed body over the size limit', async () => {
+      const fetchImpl: typeof fetch = () => Promise.resolve(new Response('x'.repeat(100)));
+      const result = await client(fetchImpl, { maxBodyBytes: 10, retries: 0 }).send({ method: 'GET', path: '/x', operation: 'listOffers', idempotent: true, bodySink: () => ({ write: () => undefined }) });
+      expect(!result.ok && result.err.message).toContain('BODY_TOO_LARGE');
+    });
+  });
+
   it('times out a hanging read, retries it, and reports the provider unavailable', async () => {
     let calls = 0;
     const hanging: typeof fetch = (_url, init) =>

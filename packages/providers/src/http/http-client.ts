@@ -53,6 +53,19 @@ export interface HttpRequest {
   readonly idempotent: boolean;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Receives the body as it arrives, so the caller can parse while the rest is still in transit.
+   * Called once per attempt when the headers are in; the sink it returns (or none) gets every piece
+   * of that attempt's body, decoded, in order. The response still carries the whole `text`. The
+   * sink's time is the caller's work: `onCall` reports it as `bodySinkMs`, and leaves out of
+   * `durationMs` all of it the transfer did not cover (see `ProviderCall`).
+   */
+  readonly bodySink?: (head: { readonly status: number; readonly headers: Headers }) => BodySink | undefined;
+}
+
+/** Takes a response body piece by piece (see `HttpRequest.bodySink`). If it throws, it gets no more pieces. */
+export interface BodySink {
+  write(piece: string): void;
 }
 
 export interface ProviderHttpClientOptions {
@@ -81,8 +94,40 @@ export interface ProviderHttpClientOptions {
   /** Called after every attempt with the redacted request and response (doctor, record mode). */
   readonly onExchange?: (exchange: ProviderExchange) => void;
   /** Called after every attempt; the server wires metrics here. */
-  readonly onCall?: (call: { provider: ProviderName; operation: string; status: number | null; durationMs: number; errorCode?: string }) => void;
+  readonly onCall?: (call: ProviderCall) => void;
+  /** See `ProviderCall.durationMs`. @default SINK_COVERED_WAIT_MS */
+  readonly sinkCoveredWaitMs?: number;
 }
+
+/** One attempt as `onCall` reports it. */
+export interface ProviderCall {
+  readonly provider: ProviderName;
+  readonly operation: string;
+  readonly status: number | null;
+  /**
+   * From the request leaving to the body's last byte read. With a body sink, less the sink's time
+   * the transfer did not cover: the work on the pieces since the reader last had to wait for the
+   * vendor (a read that took `sinkCoveredWaitMs`, 0.5 ms, or more beyond the time other bodies'
+   * sinks held the process). Work before such a wait ran while the rest was still in transit, so it
+   * did not delay the last byte; work after the last wait did.
+   */
+  readonly durationMs: number;
+  readonly errorCode?: string;
+  /** All the time the body sink spent on the pieces (present when the request had one). */
+  readonly bodySinkMs?: number;
+  /** The part of `bodySinkMs` the transfer covered, so still inside `durationMs`. */
+  readonly bodySinkCoveredMs?: number;
+}
+
+/**
+ * A read that waits at least this long (beyond other bodies' sink work meanwhile) waited for the
+ * vendor: the reader had caught up with everything received. A piece already buffered is read in
+ * well under this.
+ */
+export const SINK_COVERED_WAIT_MS = 0.5;
+
+/** Every body sink's time in this process, so a read's wait can leave out the other bodies' parsing. */
+let allSinkWorkMs = 0;
 
 /**
  * One request and what came back, for observers (the doctor's rate-limit headers and clock skew,
@@ -208,13 +253,15 @@ export class ProviderHttpClient {
     const started = performance.now();
     const sentAt = this.options.clock?.now() ?? new Date();
     onSent(sentAt);
+    const sinkTime: SinkTime = { totalMs: 0, coveredMs: 0, used: false };
     const report = (status: number | null, errorCode?: string) =>
       this.options.onCall?.({
         provider: this.options.provider,
         operation: request.operation,
         status,
-        durationMs: performance.now() - started,
+        durationMs: performance.now() - started - (sinkTime.totalMs - sinkTime.coveredMs),
         ...(errorCode ? { errorCode } : {}),
+        ...(sinkTime.used ? { bodySinkMs: sinkTime.totalMs, bodySinkCoveredMs: sinkTime.coveredMs } : {}),
       });
 
     const headers: Record<string, string> = {
@@ -249,7 +296,9 @@ export class ProviderHttpClient {
     let text: string;
     try {
       response = await this.fetchImpl(url, { method: request.method, headers, body, signal });
-      text = await this.readBody(response);
+      const sink = request.bodySink?.({ status: response.status, headers: response.headers });
+      if (sink) sinkTime.used = true;
+      text = sink ? await this.streamBody(response, sink, sinkTime) : await this.readBody(response);
     } catch (error) {
       // The caller's own cancellation is not a provider failure and is never retried.
       if (request.signal?.aborted) throw new AbortError(error instanceof Error ? error : new Error(String(error)));
@@ -266,7 +315,7 @@ export class ProviderHttpClient {
     report(response.status);
     observe({ status: response.status, headers: response.headers, text }, null);
     const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
-    const result: HttpResponse = { status: response.status, headers: response.headers, text, json: parseJson(text), retryAfterMs, sentAt };
+    const result = httpResponse(response.status, response.headers, text, retryAfterMs, sentAt);
     this.logger.debug('provider call', { operation: request.operation, method: request.method, url: redactText(url, this.options.secrets), status: response.status });
 
     if (response.status === 429) {
@@ -299,6 +348,91 @@ export class ProviderHttpClient {
     if (buffer.byteLength > limit) throw Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'BODY_TOO_LARGE' });
     return new TextDecoder().decode(buffer);
   }
+
+  /**
+   * Reads the body piece by piece into `sink` as it arrives, timing the sink (and how much of its
+   * time the transfer covered, see `ProviderCall.durationMs`); returns the whole text.
+   */
+  private async streamBody(response: Response, sink: BodySink, sinkTime: SinkTime): Promise<string> {
+    const limit = this.options.maxBodyBytes ?? 10 * 1024 * 1024;
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > limit) {
+      await response.body?.cancel();
+      throw Object.assign(new Error(`response body of ${declared} bytes exceeds ${limit}`), { code: 'BODY_TOO_LARGE' });
+    }
+    if (!response.body) return '';
+    const decoder = new TextDecoder();
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const pieces: string[] = [];
+    let size = 0;
+    /** The sink's time since the reader last waited for the vendor: covered once it waits again. */
+    let pendingMs = 0;
+    const coveredWaitMs = this.options.sinkCoveredWaitMs ?? SINK_COVERED_WAIT_MS;
+    let feeding = true;
+    const give = (piece: string) => {
+      if (piece === '') return;
+      pieces.push(piece);
+      if (!feeding) return;
+      const start = performance.now();
+      try {
+        sink.write(piece);
+      } catch (error) {
+        // A sink that fails is the caller's bug, not the vendor's: it gets no more pieces, and the
+        // caller still has the whole text.
+        feeding = false;
+        this.logger.warn('body sink failed; reading the rest of the body without it', { error: error instanceof Error ? error.message : String(error) });
+      }
+      const ms = performance.now() - start;
+      sinkTime.totalMs += ms;
+      pendingMs += ms;
+      allSinkWorkMs += ms;
+    };
+    for (;;) {
+      const asked = performance.now();
+      const othersBefore = allSinkWorkMs;
+      const { done, value } = await reader.read();
+      if (performance.now() - asked - (allSinkWorkMs - othersBefore) >= coveredWaitMs) {
+        sinkTime.coveredMs += pendingMs;
+        pendingMs = 0;
+      }
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        throw Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'BODY_TOO_LARGE' });
+      }
+      give(decoder.decode(value, { stream: true }));
+    }
+    give(decoder.decode());
+    return pieces.join('');
+  }
+}
+
+/** A body sink's time in one attempt. */
+interface SinkTime {
+  totalMs: number;
+  coveredMs: number;
+  used: boolean;
+}
+
+/** The response handed to adapters; its JSON is parsed on first use (a streamed body was parsed as it came). */
+function httpResponse(status: number, headers: Headers, text: string, retryAfterMs: number | null, sentAt: Date): HttpResponse {
+  let json: unknown;
+  let parsed = false;
+  return {
+    status,
+    headers,
+    text,
+    get json() {
+      if (!parsed) {
+        json = parseJson(text);
+        parsed = true;
+      }
+      return json;
+    },
+    retryAfterMs,
+    sentAt,
+  };
 }
 
 function parseJson(text: string): unknown {

@@ -258,4 +258,57 @@ describe('Vast.ai adapter (recorded payloads)', () => {
       expect(!result.ok && result.err.code).toBe('PROVIDER_SCHEMA_MISMATCH');
     }
   });
+
+  describe('a listing read while it arrives', () => {
+    /** Answers the search with `body` cut into pieces of `size` characters, as a slow connection delivers it. */
+    function inPieces(body: string, size: number, status = 200): typeof fetch {
+      return () =>
+        Promise.resolve(
+          new Response(
+            new ReadableStream<Uint8Array>({
+              start: (controller) => {
+                for (let at = 0; at < body.length; at += size) controller.enqueue(new TextEncoder().encode(body.slice(at, at + size)));
+                controller.close();
+              },
+            }),
+            { status },
+          ),
+        );
+    }
+    const piecesAdapter = (fetchImpl: typeof fetch) =>
+      new VastAiAdapter({ apiKey: API_KEY, baseUrl: 'https://vast.test/api/v0', now: () => new Date('2026-02-02T14:00:00.000Z'), http: { ...FAST_HTTP, fetch: fetchImpl, retries: 0 }, rateLimit: NO_RATE_LIMIT, pricing: 'any' });
+    const fixture = recorded('vastai/bundles.json') as { offers: Record<string, unknown>[] };
+
+    it('maps the recorded bundles alike whether they come in one piece, in small pieces or in another layout', async () => {
+      const whole = await piecesAdapter(inPieces(JSON.stringify(fixture), 1 << 20)).listOffers();
+      if (!whole.ok) throw whole.err;
+      expect(whole.val.length).toBe(2 * fixture.offers.length);
+      for (const body of [JSON.stringify(fixture, null, 2), JSON.stringify({ total: fixture.offers.length, ...fixture }), JSON.stringify({ ...fixture, total: 1 })]) {
+        for (const size of [1, 7, 64]) {
+          const result = await piecesAdapter(inPieces(body, size)).listOffers();
+          expect(result.ok && result.val).toEqual(whole.val);
+        }
+      }
+    });
+
+    test.each([
+      ['HTML', '<html><body>Cloudflare</body></html>', /expected JSON/],
+      ['a truncated body', JSON.stringify(fixture).slice(0, 400), /expected JSON/],
+      ['a list that is not bundles', '{"offers": "none"}', /offers: expected a list of bundles/],
+      ['a bundle with a field of another type', JSON.stringify({ offers: [fixture.offers[0], { ...fixture.offers[1], gpu_name: 4090 }] }), /offers\.1\.gpu_name: expected a string, got number 4090/],
+      ['a bundle that is not an object', JSON.stringify({ offers: [fixture.offers[0], fixture.offers[1], [1]] }), /JSON|offers\.2: expected a bundle object, got an array/],
+      ['a bad bundle in a body in another layout', JSON.stringify({ total: 2, offers: [fixture.offers[0], { ...fixture.offers[1], num_gpus: 0 }] }), /offers\.1\.num_gpus: expected a positive integer, got number 0/],
+    ])('refuses %s with a clear schema error, whatever the pieces', async (_what, body, message) => {
+      for (const size of [3, 50, 1 << 20]) {
+        const result = await piecesAdapter(inPieces(body, size)).listOffers();
+        expect(!result.ok && result.err.code).toBe('PROVIDER_SCHEMA_MISMATCH');
+        expect(!result.ok && result.err.message).toMatch(message);
+      }
+    });
+
+    it('reads an error status as before, without parsing its body as a listing', async () => {
+      const result = await piecesAdapter(inPieces('{"offers": []}', 4, 401)).listOffers();
+      expect(!result.ok && result.err.code).toBe('PROVIDER_AUTH_FAILED');
+    });
+  });
 });

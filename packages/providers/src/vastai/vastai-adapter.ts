@@ -29,11 +29,12 @@ import {
 
 import { wireAdapter, type AdapterCommonOptions, type AdapterRate } from '../http/adapter-client.js';
 import { errorForStatus, type ProviderHttpClient } from '../http/http-client.js';
+import { JsonArrayStream } from '../http/json-array-stream.js';
 import { parseBody } from '../http/parse-body.js';
 import { gpuFields } from '../shared/offer-mapping.js';
 import { checkInstanceId, checkSshPublicKey } from '../shared/validation.js';
+import { isVastBundle, readVastBundles } from './vastai-bundles.js';
 import {
-  vastBundlesResponseSchema,
   vastCreateResponseSchema,
   vastInstancePageSchema,
   vastInstanceResponseSchema,
@@ -157,6 +158,16 @@ export function parseVastOfferId(id: string): number | undefined {
   return /^\d+$/.test(bare) ? Number(bare) : undefined;
 }
 
+/** A search answer being read as it arrives. */
+interface StreamedListing {
+  readonly stream: JsonArrayStream;
+  readonly offers: Offer[];
+  /** The first problems with bundles (the answer is refused if there are any). */
+  readonly issues: string[];
+  /** Bundles refused so far, so each problem names its bundle's index. */
+  skipped: number;
+}
+
 /** An offer while it is being built. */
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -214,20 +225,57 @@ export class VastAiAdapter implements ProviderAdapter {
       limit: this.options.maxOffers ?? 2000,
       allocated_storage: this.diskGb,
     };
+    // The answer is read while it arrives: each run of complete bundles is parsed, checked and
+    // mapped at once, so little is left when the last byte lands (see JsonArrayStream).
+    let streamed: StreamedListing | undefined;
     const sent = await this.client.send({
       method: 'POST',
       path: '/bundles/',
       body: query,
       operation: 'listOffers',
       idempotent: true,
+      bodySink: ({ status }) => {
+        streamed = undefined;
+        if (status !== 200) return undefined;
+        // Offers are stamped when the answer starts arriving.
+        const fetchedAt = this.now();
+        const reading: StreamedListing = {
+          offers: [],
+          issues: [],
+          stream: new JsonArrayStream('offers', (items) => {
+            for (const item of items) {
+              const index = reading.offers.length + reading.skipped;
+              if (isVastBundle(item, `offers.${index}`, reading.issues)) reading.offers.push(this.offerFrom(item, interruptible, fetchedAt));
+              else reading.skipped++;
+            }
+          }),
+          skipped: 0,
+        };
+        streamed = reading;
+        return reading.stream;
+      },
       ...(signal ? { signal } : {}),
     });
     if (!sent.ok) return sent;
-    if (sent.val.status !== 200) return Err(errorForStatus(this.client, 'listOffers', sent.val, { idempotent: true }));
-    const body = parseBody(this.client, 'listOffers', sent.val, vastBundlesResponseSchema);
-    if (!body.ok) return body;
+    const response = sent.val;
+    if (response.status !== 200) return Err(errorForStatus(this.client, 'listOffers', response, { idempotent: true }));
+    if (streamed?.stream.complete) return streamed.issues.length === 0 ? Ok(streamed.offers) : Err(this.contractError(streamed.issues, response.status));
+    // Not the usual shape (a single bundle, keys in another order, invalid JSON): the whole body.
+    if (response.json === undefined) {
+      return Err(new ProviderSchemaError(`expected JSON, got: ${this.client.snippet(response.text) || 'an empty body'}`, this.client.context('listOffers', response.status)));
+    }
+    const read = readVastBundles(response.json);
+    if (!read.ok) return Err(this.contractError(read.issues, response.status));
     const fetchedAt = this.now();
-    return Ok(body.val.offers.map((bundle) => (interruptible ? this.toInterruptibleOffer(bundle, fetchedAt) : this.toOffer(bundle, fetchedAt))));
+    return Ok(read.bundles.map((bundle) => this.offerFrom(bundle, interruptible, fetchedAt)));
+  }
+
+  private contractError(issues: readonly string[], status: number): ProviderSchemaError {
+    return new ProviderSchemaError(`response does not match the contract (${issues.slice(0, 3).join('; ')})`, this.client.context('listOffers', status));
+  }
+
+  private offerFrom(bundle: VastBundle, interruptible: boolean, fetchedAt: Date): Offer {
+    return interruptible ? this.toInterruptibleOffer(bundle, fetchedAt) : this.toOffer(bundle, fetchedAt);
   }
 
   /**

@@ -7,6 +7,10 @@ import { z } from 'zod';
  * one of them would hide it. Unknown fields are ignored.
  */
 
+/**
+ * One search result. The adapter checks bundles in place with the same verdicts (`isVastBundle`,
+ * vastai-bundles.ts, held to this schema by its tests) rather than parsing a copy of each.
+ */
 export const vastBundleSchema = z.object({
   id: z.number().int(),
   machine_id: z.number().int().nullish(),

@@ -87,9 +87,13 @@ export class FaultRegistry {
     return this.entries.some((e) => kinds.includes(e.spec.kind));
   }
 
-  /** The delays to apply to a request, and the first other HTTP fault that fires for it. */
-  takeRequestFaults(scope: RequestScope): { delayMs: number; delayIds: string[]; fault: FaultOf<(typeof HTTP_FAULT_KINDS)[number]> | null } {
+  /**
+   * The delays to apply to a request (and the narrowest bandwidth they set, null for none), and the
+   * first other HTTP fault that fires for it.
+   */
+  takeRequestFaults(scope: RequestScope): { delayMs: number; delayIds: string[]; bytesPerSecond: number | null; fault: FaultOf<(typeof HTTP_FAULT_KINDS)[number]> | null } {
     let delayMs = 0;
+    let bytesPerSecond: number | null = null;
     const delayIds: string[] = [];
     let fault: FaultOf<(typeof HTTP_FAULT_KINDS)[number]> | null = null;
     for (const entry of [...this.entries]) {
@@ -101,11 +105,12 @@ export class FaultRegistry {
       if (spec.kind === 'delay') {
         delayMs += spec.delayMs;
         delayIds.push(entry.id);
+        if (spec.bytesPerSecond !== undefined) bytesPerSecond = Math.min(bytesPerSecond ?? Infinity, spec.bytesPerSecond);
       } else {
         fault = { ...spec, id: entry.id } as FaultOf<(typeof HTTP_FAULT_KINDS)[number]>;
       }
     }
-    return { delayMs, delayIds, fault };
+    return { delayMs, delayIds, bytesPerSecond, fault };
   }
 
   /** The first fault of one of `kinds` that fires on this node, consuming one of its fires. */

@@ -23,7 +23,9 @@ export const faultSpecSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('http_error'), status: z.number().int().min(400).max(599), body: z.unknown().optional(), retryAfterSec: z.number().int().min(0).optional() }).strict(),
   z.object({ ...base, kind: z.literal('rate_limit'), retryAfterSec: z.number().int().min(0).optional(), omitRetryAfter: z.boolean().optional() }).strict(),
   z.object({ ...base, kind: z.literal('unauthorized'), status: z.union([z.literal(401), z.literal(403)]).optional() }).strict(),
-  z.object({ ...base, kind: z.literal('delay'), delayMs: z.number().int().min(0).max(600_000) }).strict(),
+  // `bytesPerSecond`: the body then leaves in 16 KB pieces at that rate, as over a link of that
+  // bandwidth (on loopback a body otherwise arrives as fast as it can be copied).
+  z.object({ ...base, kind: z.literal('delay'), delayMs: z.number().int().min(0).max(600_000), bytesPerSecond: z.number().int().min(1024).optional() }).strict(),
   z.object({ ...base, kind: z.literal('hang') }).strict(),
   z.object({ ...base, kind: z.literal('drop_connection') }).strict(),
   z.object({ ...base, kind: z.literal('malformed'), mode: z.enum(malformedModes).optional() }).strict(),

@@ -85,6 +85,32 @@ describe('fault injection on the wire', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(240);
   });
 
+  it('with a bandwidth, a delay sends the body in 16 KB pieces at that rate', async () => {
+    const plain = await vendorRequest(sim, 'vastai', 'GET', '/bundles/');
+    const size = Buffer.byteLength(plain.text);
+    expect(size).toBeGreaterThan(16 * 1024);
+    // The whole body in about 300 ms.
+    const bytesPerSecond = Math.ceil(size / 0.3);
+    await sim.control.injectFault({ vendor: 'vastai', operation: 'listOffers', kind: 'delay', delayMs: 0, bytesPerSecond, count: 1 });
+    const started = performance.now();
+    const res = await fetch(`${sim.urls.vastai}/bundles/`, { headers: { Authorization: 'Bearer 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef' } });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const arrivals: { at: number; bytes: number }[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      arrivals.push({ at: performance.now() - started, bytes: value.byteLength });
+    }
+    const received = arrivals.reduce((sum, piece) => sum + piece.bytes, 0);
+    expect(received).toBe(size);
+    // No piece is larger than 16 KB, and the last byte came no sooner than the bandwidth allows.
+    expect(Math.max(...arrivals.map((piece) => piece.bytes))).toBeLessThanOrEqual(16 * 1024);
+    expect(arrivals.length).toBeGreaterThanOrEqual(Math.ceil(size / (16 * 1024)));
+    expect(arrivals.at(-1)?.at).toBeGreaterThanOrEqual((size / bytesPerSecond) * 1000 - 5);
+    // The fault fired once: the next answer is whole again.
+    expect((await vendorRequest(sim, 'vastai', 'GET', '/bundles/')).text).toBe(plain.text);
+  });
+
   it('sends malformed bodies: truncated, HTML, schema drift', async () => {
     await sim.control.injectFault({ vendor: 'vastai', operation: 'listOffers', kind: 'malformed', mode: 'truncated', count: 1 });
     await sim.control.injectFault({ vendor: 'vastai', operation: 'listOffers', kind: 'malformed', mode: 'html', count: 1 });

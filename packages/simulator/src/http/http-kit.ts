@@ -61,6 +61,30 @@ export function sendReply(res: http.ServerResponse, reply: HttpReply): void {
   res.end(body);
 }
 
+/** The pieces a body is sent in at a bandwidth. */
+export const PACED_PIECE_BYTES = 16 * 1024;
+
+/**
+ * Sends a reply at `bytesPerSecond`: the headers at once, then the body in 16 KB pieces, each
+ * written when a link of that bandwidth would have carried it, so the last byte leaves after
+ * size ÷ bandwidth. `wait` is the server's pause (released on close); `stopped` ends the send early.
+ */
+export async function sendReplyPaced(res: http.ServerResponse, reply: HttpReply, bytesPerSecond: number, wait: (ms: number) => Promise<void>, stopped: () => boolean): Promise<void> {
+  if (res.writableEnded || res.destroyed) return;
+  const { body, contentType } = replyText(reply);
+  const bytes = Buffer.from(body, 'utf8');
+  res.writeHead(reply.status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...reply.headers });
+  const start = performance.now();
+  for (let at = 0; at < bytes.length; at += PACED_PIECE_BYTES) {
+    const end = Math.min(at + PACED_PIECE_BYTES, bytes.length);
+    const due = start + (end / bytesPerSecond) * 1000 - performance.now();
+    if (due > 0) await wait(due);
+    if (stopped() || res.destroyed) return;
+    res.write(bytes.subarray(at, end));
+  }
+  res.end();
+}
+
 /**
  * Starts a server on 127.0.0.1 and keeps track of its sockets, so `close()` never waits for a
  * keep-alive connection or a deliberately hung request.

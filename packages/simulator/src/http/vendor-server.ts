@@ -4,7 +4,7 @@ import { type FaultOf, type FaultRegistry } from '../faults/fault-registry.js';
 import { type HTTP_FAULT_KINDS } from '../faults/fault-schema.js';
 import { type Operation, type RecordedRequest, type VendorName } from '../model.js';
 import { type InstanceRecord, type World } from '../state/world.js';
-import { BodyTooLargeError, GATEWAY_HTML, jsonReply, listen, parseJsonBody, readBody, replyText, sendReply, type HttpReply } from './http-kit.js';
+import { BodyTooLargeError, GATEWAY_HTML, jsonReply, listen, parseJsonBody, readBody, replyText, sendReply, sendReplyPaced, type HttpReply } from './http-kit.js';
 
 type HttpFault = FaultOf<(typeof HTTP_FAULT_KINDS)[number]>;
 
@@ -178,10 +178,13 @@ export async function startVendorServer(api: VendorApi, deps: VendorServerDeps, 
         status,
         faultId,
       });
+    /** Set by a delay fault with a bandwidth: the answer's body then leaves at that rate. */
+    let bytesPerSecond: number | null = null;
     const respond = async (reply: HttpReply, faultId: string | null, operation: Operation | null, extraDelayMs = 0): Promise<void> => {
       await pause(deps.latencyMs + extraDelayMs);
       if (closing) return;
-      sendReply(res, reply);
+      if (bytesPerSecond === null) sendReply(res, reply);
+      else await sendReplyPaced(res, reply, bytesPerSecond, pause, () => closing);
       record(reply.status, faultId, operation);
     };
 
@@ -209,7 +212,8 @@ export async function startVendorServer(api: VendorApi, deps: VendorServerDeps, 
       if (target) target.destroyRequests++;
     }
     const scope = { vendor: api.vendor, operation: route.operation, instanceId: route.instanceId?.(match), offerId: route.offerId?.(match, body) };
-    const { delayMs, delayIds, fault } = deps.faults.takeRequestFaults(scope);
+    const { delayMs, delayIds, fault, bytesPerSecond: bandwidth } = deps.faults.takeRequestFaults(scope);
+    bytesPerSecond = bandwidth;
     const faultId = fault?.id ?? delayIds[0] ?? null;
     if (fault?.kind === 'hang') {
       held.add(res);

@@ -83,3 +83,43 @@ export function cpuMs(pid: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+export const SIMULATOR_ENTRY = path.join(REPO_ROOT, 'packages/simulator/dist/cli.js');
+
+/** The simulator in its own process, as a vendor is another machine: its sending never waits on this process's work. */
+export interface SimulatorProcess {
+  readonly urls: { readonly vastai: string; readonly tensordock: string; readonly bluelobster: string; readonly control: string };
+  /** `POST /_sim/faults` on its control API. */
+  injectFault(fault: Record<string, unknown>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `node packages/simulator/dist/cli.js …`; resolves once it printed its URLs (its first stdout line). */
+export async function startSimulatorProcess(args: readonly string[]): Promise<SimulatorProcess> {
+  if (!fs.existsSync(SIMULATOR_ENTRY)) throw new Error('the simulator is not built (packages/simulator/dist is missing): run `pnpm bench` from the repository root');
+  const child = spawn(process.execPath, [SIMULATOR_ENTRY, ...args], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const owned = new OwnedProcess(child, '', [], 2000);
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      const end = text.indexOf('\n');
+      if (end < 0) return;
+      child.stdout?.off('data', onData);
+      resolve(text.slice(0, end));
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before printing its URLs: ${owned.logs.slice(-5).join(' | ')}`)));
+  });
+  const urls = JSON.parse(firstLine) as SimulatorProcess['urls'];
+  return {
+    urls,
+    injectFault: async (fault) => {
+      const res = await fetch(`${urls.control}/_sim/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(fault) });
+      if (!res.ok) throw new Error(`the simulator refused a fault (${res.status}): ${await res.text()}`);
+    },
+    stop: async () => {
+      await owned.stop();
+    },
+  };
+}
