@@ -37,6 +37,30 @@ describe('ProviderHttpClient', () => {
       }
     }
 
+    /** A listing call whose body sink stands in for parsing: each piece keeps the thread busy `busyMs`. */
+    function busySinkCall(busyMs: number, overrides: Partial<ConstructorParameters<typeof ProviderHttpClient>[0]> = {}) {
+      const calls: ProviderCall[] = [];
+      const { fetchImpl, send, end } = heldBody();
+      const sink = { written: 0, lastWriteEnded: 0 };
+      const sending = client(fetchImpl, { onCall: (call) => calls.push(call), ...overrides }).send({
+        method: 'GET',
+        path: '/x',
+        operation: 'listOffers',
+        idempotent: true,
+        bodySink: () => ({
+          write: () => {
+            const start = performance.now();
+            while (performance.now() - start < busyMs) {
+              // The caller's parsing, standing in.
+            }
+            sink.written++;
+            sink.lastWriteEnded = performance.now();
+          },
+        }),
+      });
+      return { calls, sending, send, end, sink };
+    }
+
     it('receives each piece as it arrives, before the body is complete, and the response still has the whole text', async () => {
       const { fetchImpl, send, end } = heldBody();
       const pieces: string[] = [];
@@ -80,24 +104,9 @@ describe('ProviderHttpClient', () => {
     });
 
     it('leaves the sink\'s time out of the call\'s duration when the pieces were already there, and reports it apart', async () => {
-      const calls: ProviderCall[] = [];
-      const { fetchImpl, send, end } = heldBody();
       const busyMs = 50;
       // Every read counts as finding its piece already there, however loaded the machine.
-      const sending = client(fetchImpl, { onCall: (call) => calls.push(call), sinkCoveredWaitMs: 10_000 }).send({
-        method: 'GET',
-        path: '/x',
-        operation: 'listOffers',
-        idempotent: true,
-        bodySink: () => ({
-          write: () => {
-            const start = performance.now();
-            while (performance.now() - start < busyMs) {
-              // The caller's parsing, standing in.
-            }
-          },
-        }),
-      });
+      const { calls, sending, send, end } = busySinkCall(busyMs, { sinkCoveredWaitMs: 10_000 });
       send('[1,');
       send('2]');
       end();
@@ -110,31 +119,12 @@ describe('ProviderHttpClient', () => {
     });
 
     it('keeps in the call\'s duration the sink\'s time the transfer covered (the next piece was still on its way)', async () => {
-      const calls: ProviderCall[] = [];
-      const { fetchImpl, send, end } = heldBody();
       const busyMs = 20;
-      let written = 0;
-      let lastWriteEnded = 0;
-      const sending = client(fetchImpl, { onCall: (call) => calls.push(call) }).send({
-        method: 'GET',
-        path: '/x',
-        operation: 'listOffers',
-        idempotent: true,
-        bodySink: () => ({
-          write: () => {
-            const start = performance.now();
-            while (performance.now() - start < busyMs) {
-              // The caller's parsing, standing in.
-            }
-            written++;
-            lastWriteEnded = performance.now();
-          },
-        }),
-      });
+      const { calls, sending, send, end, sink } = busySinkCall(busyMs);
       send('[1,');
-      await until(() => written === 1);
+      await until(() => sink.written === 1);
       // The vendor's next piece comes well after the sink is done with the first.
-      await until(() => performance.now() - lastWriteEnded > 5 * SINK_COVERED_WAIT_MS);
+      await until(() => performance.now() - sink.lastWriteEnded > 5 * SINK_COVERED_WAIT_MS);
       // The last piece and the end of the body come together: nothing covers the work on it.
       send('2]');
       end();
@@ -148,32 +138,13 @@ describe('ProviderHttpClient', () => {
     });
 
     it('counts the work on pieces read without waiting as covered once a later read waits for the vendor', async () => {
-      const calls: ProviderCall[] = [];
-      const { fetchImpl, send, end } = heldBody();
       const busyMs = 10;
-      let written = 0;
-      let lastWriteEnded = 0;
-      const sending = client(fetchImpl, { onCall: (call) => calls.push(call) }).send({
-        method: 'GET',
-        path: '/x',
-        operation: 'listOffers',
-        idempotent: true,
-        bodySink: () => ({
-          write: () => {
-            const start = performance.now();
-            while (performance.now() - start < busyMs) {
-              // The caller's parsing, standing in.
-            }
-            written++;
-            lastWriteEnded = performance.now();
-          },
-        }),
-      });
+      const { calls, sending, send, end, sink } = busySinkCall(busyMs);
       // Two pieces at once (the second is read without waiting), then a pause, then the last with the end.
       send('[1,');
       send('2,');
-      await until(() => written === 2);
-      await until(() => performance.now() - lastWriteEnded > 5 * SINK_COVERED_WAIT_MS);
+      await until(() => sink.written === 2);
+      await until(() => performance.now() - sink.lastWriteEnded > 5 * SINK_COVERED_WAIT_MS);
       send('3]');
       end();
       await sending;
