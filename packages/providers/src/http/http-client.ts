@@ -338,15 +338,21 @@ export class ProviderHttpClient {
   }
 
   private async readBody(response: Response): Promise<string> {
+    const limit = await this.bodyLimit(response);
+    const buffer = await response.arrayBuffer();
+    if (buffer.byteLength > limit) throw bodyTooLarge(limit);
+    return new TextDecoder().decode(buffer);
+  }
+
+  /** The body size allowed; a body whose declared length is over it is refused before it is read. */
+  private async bodyLimit(response: Response): Promise<number> {
     const limit = this.options.maxBodyBytes ?? 10 * 1024 * 1024;
     const declared = Number(response.headers.get('content-length') ?? '0');
     if (declared > limit) {
       await response.body?.cancel();
       throw Object.assign(new Error(`response body of ${declared} bytes exceeds ${limit}`), { code: 'BODY_TOO_LARGE' });
     }
-    const buffer = await response.arrayBuffer();
-    if (buffer.byteLength > limit) throw Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'BODY_TOO_LARGE' });
-    return new TextDecoder().decode(buffer);
+    return limit;
   }
 
   /**
@@ -354,12 +360,7 @@ export class ProviderHttpClient {
    * time the transfer covered, see `ProviderCall.durationMs`); returns the whole text.
    */
   private async streamBody(response: Response, sink: BodySink, sinkTime: SinkTime): Promise<string> {
-    const limit = this.options.maxBodyBytes ?? 10 * 1024 * 1024;
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > limit) {
-      await response.body?.cancel();
-      throw Object.assign(new Error(`response body of ${declared} bytes exceeds ${limit}`), { code: 'BODY_TOO_LARGE' });
-    }
+    const limit = await this.bodyLimit(response);
     if (!response.body) return '';
     const decoder = new TextDecoder();
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
@@ -399,13 +400,17 @@ export class ProviderHttpClient {
       size += value.byteLength;
       if (size > limit) {
         await reader.cancel();
-        throw Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'BODY_TOO_LARGE' });
+        throw bodyTooLarge(limit);
       }
       give(decoder.decode(value, { stream: true }));
     }
     give(decoder.decode());
     return pieces.join('');
   }
+}
+
+function bodyTooLarge(limit: number): Error {
+  return Object.assign(new Error(`response body exceeds ${limit} bytes`), { code: 'BODY_TOO_LARGE' });
 }
 
 /** A body sink's time in one attempt. */
