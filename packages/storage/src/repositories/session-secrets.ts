@@ -6,7 +6,7 @@ import { type StorageDatabase } from '../database.js';
 import { sessionSecrets } from '../schema.js';
 
 export class SqliteSessionSecretRepository implements SessionSecretRepository {
-  /** Read at every readiness check of a provisioning: prepared once. */
+  /** Read by every provisioning (its create and its readiness wait): prepared once. */
   private readonly byId;
 
   constructor(private readonly db: StorageDatabase) {

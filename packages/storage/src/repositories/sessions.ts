@@ -66,7 +66,6 @@ export class SqliteSessionRepository implements SessionRepository {
    */
   private readonly byId;
   private readonly byLabel;
-  private readonly idById;
   private readonly versionById;
   private readonly insertSession;
   private readonly insertEvent;
@@ -82,7 +81,6 @@ export class SqliteSessionRepository implements SessionRepository {
   constructor(private readonly db: StorageDatabase) {
     this.byId = db.select().from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
     this.byLabel = db.select().from(sessions).where(eq(sessions.label, sql.placeholder('label'))).prepare();
-    this.idById = db.select({ id: sessions.id }).from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
     this.versionById = db.select({ version: sessions.version }).from(sessions).where(eq(sessions.id, sql.placeholder('id'))).prepare();
     this.insertSession = db.insert(sessions).values(placeholders(sessions, SESSION_KEYS)).prepare();
     this.insertEvent = db.insert(sessionEvents).values(placeholders(sessionEvents, EVENT_KEYS)).prepare();
@@ -122,7 +120,7 @@ export class SqliteSessionRepository implements SessionRepository {
       return Ok(written);
     });
     this.appendTx = db.$client.transaction((event: SessionEvent): Result<void, SessionNotFoundError> => {
-      if (!this.idById.get({ id: event.sessionId })) return Err(new SessionNotFoundError(event.sessionId));
+      if (!this.versionById.get({ id: event.sessionId })) return Err(new SessionNotFoundError(event.sessionId));
       this.writeEvent(event);
       return Ok();
     });
